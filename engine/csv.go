@@ -1,0 +1,373 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// loadCSV loads delimited text. DuckDB's sniffer (in its forgiving mode,
+// so that a few ragged rows do not make it give up on the dialect) picks
+// what the user left open; the scan then runs with that dialect spelled
+// out, so what is reported is what was used, and store_rejects keeps
+// every row that does not parse.
+func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, o CSVOptions, raw bool, rejects string) error {
+	enc := o.Encoding
+	if enc == "" {
+		enc = EncodingUTF8
+		if pk.utf16 {
+			enc = EncodingUTF16
+		}
+	}
+	user := csvUserOptions(o, enc, raw)
+	sn, err := sniffCSV(ctx, conn, path, user)
+	if err != nil {
+		return err
+	}
+	if sn.quote == "" && o.Quote == "" {
+		// The sniffer leaves the quote empty when its sample holds no
+		// quotes, but quoted fields may come later in the file: keep
+		// RFC 4180's double quote unless it reads the sample worse.
+		rfc, err := sniffCSV(ctx, conn, path, append(user, `quote='"'`, `escape='"'`))
+		if err == nil && rfc.delim == sn.delim && len(rfc.columns) == len(sn.columns) && rfc.header == sn.header {
+			sn.quote, sn.escape = rfc.quote, rfc.escape
+		}
+	}
+	d := &Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,
+		Header: sn.header, Skip: sn.skip, Encoding: enc}
+	for _, c := range []struct {
+		name string
+		set  bool
+	}{{"delimiter", o.Delimiter != ""}, {"quote", o.Quote != ""}, {"escape", o.Escape != ""},
+		{"header", o.Header != HeaderAuto}, {"skip", o.Skip != 0}, {"encoding", o.Encoding != ""}} {
+		if !c.set {
+			d.Detected = append(d.Detected, c.name)
+		}
+	}
+	f.Dialect = d
+
+	dialect := []string{
+		"auto_detect=false",
+		"delim=" + Literal(sn.delim),
+		"quote=" + Literal(sn.quote),
+		"escape=" + Literal(sn.escape),
+		fmt.Sprintf("skip=%d", sn.skip),
+		fmt.Sprintf("header=%t", sn.header),
+		"encoding=" + Literal(enc),
+	}
+	if sn.newline != "" {
+		dialect = append(dialect, "new_line="+Literal(sn.newline))
+	}
+	if f.Compression != CompressionNone {
+		dialect = append(dialect, "compression="+Literal(f.Compression))
+	}
+
+	names := make([]string, len(sn.columns))
+	for i, c := range sn.columns {
+		names[i] = c.Name
+	}
+	if sn.header {
+		if hdr, err := rawHeader(ctx, conn, path, dialect, len(sn.columns)); err == nil {
+			names, f.renamed = columnNames(f.Path, hdr)
+		}
+	} else {
+		for i := range names {
+			names[i] = fmt.Sprintf("column_%d", i+1)
+		}
+	}
+	cols := make([]string, len(sn.columns))
+	for i, c := range sn.columns {
+		typ := c.Type
+		if raw {
+			typ = "VARCHAR"
+		}
+		cols[i] = Literal(names[i]) + ": " + Literal(typ)
+	}
+	args := append(dialect, "columns={"+strings.Join(cols, ", ")+"}")
+	if !raw {
+		if sn.dateFormat != "" {
+			args = append(args, "dateformat="+Literal(sn.dateFormat))
+		}
+		if sn.timestampFormat != "" {
+			args = append(args, "timestampformat="+Literal(sn.timestampFormat))
+		}
+	}
+	if o.NullStrings != nil {
+		args = append(args, "nullstr="+List(o.NullStrings))
+	}
+	tmpErrs, tmpScans := db.uniqueName("plumb_reject_errors"), db.uniqueName("plumb_reject_scans")
+	args = append(args, "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
+
+	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		return csvError(f.Path, err)
+	}
+	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
+		return err
+	}
+	line, join, cleanup, err := db.rejectLines(ctx, conn, tmpErrs, path, f.Compression, enc, sn.newline)
+	if err != nil {
+		return fmt.Errorf("locate rejected lines: %w", err)
+	}
+	defer cleanup()
+	// One rejects row per rejected line, however many errors DuckDB found
+	// in it (a typed scan reports each column that fails to cast).
+	ins := "INSERT INTO " + Ident(rejects) + ` SELECT ` + Literal(f.Path) + `, ` + line + `,
+		string_agg(DISTINCT e.column_name, ', ' ORDER BY e.column_name),
+		string_agg(DISTINCT e.error_type, ', ' ORDER BY e.error_type),
+		string_agg(DISTINCT e.error_message, '; ' ORDER BY e.error_message),
+		trim(min(e.csv_line), chr(13) || chr(10))
+		FROM ` + Ident(tmpErrs) + ` e` + join + ` GROUP BY ` + line + ` ORDER BY ` + line
+	res, err := conn.ExecContext(ctx, ins)
+	if err != nil {
+		return fmt.Errorf("keep rejects: %w", err)
+	}
+	if f.RowsRejected, err = res.RowsAffected(); err != nil {
+		return err
+	}
+	if f.RowsRejected > 0 {
+		err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT line) FROM "+Ident(tmpErrs)+" WHERE error_type = 'INVALID ENCODING'").Scan(&f.InvalidEncoding)
+		if err != nil {
+			return fmt.Errorf("count encoding rejects: %w", err)
+		}
+	}
+	return nil
+}
+
+// rejectLines returns the SQL expression for the physical line number of
+// a row of a rejects table aliased e, and the join that expression needs.
+// DuckDB numbers records, not lines; see physicalLines.
+func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, compression, enc, newline string) (expr, join string, cleanup func(), err error) {
+	expr, cleanup = "e.line", func() {}
+	if enc == EncodingUTF16 {
+		return expr, "", cleanup, nil // positions are not file offsets there
+	}
+	rows, err := conn.QueryContext(ctx, "SELECT DISTINCT line_byte_position FROM "+Ident(errs)+" WHERE line_byte_position IS NOT NULL ORDER BY 1")
+	if err != nil {
+		return "", "", cleanup, err
+	}
+	var positions []int64
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return "", "", cleanup, err
+		}
+		positions = append(positions, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(positions) == 0 {
+		return expr, "", cleanup, err
+	}
+	lines, err := physicalLines(path, compression, enc, newline, positions)
+	if err != nil {
+		return "", "", cleanup, err
+	}
+	table := db.uniqueName("plumb_reject_lines")
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+Ident(table)+" (pos BIGINT, line BIGINT)"); err != nil {
+		return "", "", cleanup, err
+	}
+	cleanup = func() { conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(table)) }
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return err
+		}
+		for _, p := range positions {
+			if err := app.AppendRow(p, lines[p]); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return "", "", cleanup, err
+	}
+	return "m.line", " JOIN " + Ident(table) + " m ON m.pos = e.line_byte_position", cleanup, nil
+}
+
+// csvUserOptions renders what the user fixed, for the sniffer.
+func csvUserOptions(o CSVOptions, enc string, raw bool) []string {
+	var out []string
+	if o.Delimiter != "" {
+		out = append(out, "delim="+Literal(o.Delimiter))
+	}
+	if o.Quote != "" {
+		out = append(out, "quote="+Literal(o.Quote))
+	}
+	if o.Escape != "" {
+		out = append(out, "escape="+Literal(o.Escape))
+	}
+	switch o.Header {
+	case HeaderYes:
+		out = append(out, "header=true")
+	case HeaderNo:
+		out = append(out, "header=false")
+	}
+	if o.Skip > 0 {
+		out = append(out, fmt.Sprintf("skip=%d", o.Skip))
+	}
+	if o.NullStrings != nil {
+		out = append(out, "nullstr="+List(o.NullStrings))
+	}
+	if raw {
+		out = append(out, "all_varchar=true")
+	}
+	return append(out, "encoding="+Literal(enc))
+}
+
+type sniffed struct {
+	delim, quote, escape, newline string
+	skip                          int
+	header                        bool
+	columns                       []Column
+	dateFormat, timestampFormat   string
+}
+
+// sniffCSV asks DuckDB's sniffer for the dialect and column types.
+func sniffCSV(ctx context.Context, conn *sql.Conn, path string, user []string) (*sniffed, error) {
+	q := "SELECT Delimiter, Quote, Escape, NewLineDelimiter, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(" +
+		Literal(path) + ", " + strings.Join(append(user, "ignore_errors=true"), ", ") + ")"
+	var s sniffed
+	var cols any
+	var df, tf sql.NullString
+	err := conn.QueryRowContext(ctx, q).Scan(&s.delim, &s.quote, &s.escape, &s.newline, &s.skip, &s.header, &cols, &df, &tf)
+	if err != nil {
+		return nil, csvError(path, err)
+	}
+	s.dateFormat, s.timestampFormat = df.String, tf.String
+	for _, v := range []*string{&s.quote, &s.escape} {
+		if *v == "(empty)" {
+			*v = ""
+		}
+	}
+	switch s.newline { // as DuckDB spells them, escaped
+	case `\n`, `\r\n`, `\r`:
+	default:
+		s.newline = ""
+	}
+	list, ok := cols.([]any)
+	if !ok {
+		return nil, fmt.Errorf("sniff: unexpected columns %T", cols)
+	}
+	for _, c := range list {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("sniff: unexpected column %T", c)
+		}
+		name, _ := m["name"].(string)
+		typ, _ := m["type"].(string)
+		s.columns = append(s.columns, Column{Name: name, Type: typ})
+	}
+	if len(s.columns) == 0 {
+		return nil, errors.New("no columns found")
+	}
+	return &s, nil
+}
+
+// rawHeader reads the header row's fields as written.
+func rawHeader(ctx context.Context, conn *sql.Conn, path string, dialect []string, n int) ([]string, error) {
+	cols := make([]string, n)
+	for i := range cols {
+		cols[i] = fmt.Sprintf("'c%d': 'VARCHAR'", i)
+	}
+	args := make([]string, 0, len(dialect)+2)
+	for _, a := range dialect {
+		if !strings.HasPrefix(a, "header=") {
+			args = append(args, a)
+		}
+	}
+	args = append(args, "header=false", "columns={"+strings.Join(cols, ", ")+"}")
+	q := "SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ") LIMIT 1"
+	vals := make([]sql.NullString, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := conn.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	out := make([]string, n)
+	for i, v := range vals {
+		out[i] = v.String
+	}
+	return out, nil
+}
+
+// columnNames turns header fields into unique, non-empty column names,
+// reporting every change: surrounding spaces are trimmed, an empty name
+// becomes column_N (N its 1-based position), and the second and later
+// uses of a name get _2, _3, … (skipping names already taken).
+func columnNames(file string, header []string) ([]string, []Rename) {
+	names := make([]string, len(header))
+	var renamed []Rename
+	taken := make(map[string]bool, len(header))
+	reasons := make([]string, len(header))
+	for i, h := range header {
+		n := strings.TrimSpace(h)
+		switch {
+		case n == "":
+			n = fmt.Sprintf("column_%d", i+1)
+			reasons[i] = "empty header"
+		case n != h:
+			reasons[i] = "surrounding spaces trimmed"
+		}
+		names[i] = n
+	}
+	// Names as written (after trimming) keep priority over generated ones.
+	first := make(map[string]int, len(names))
+	for i, n := range names {
+		key := strings.ToLower(n)
+		if _, dup := first[key]; !dup {
+			first[key] = i
+			taken[key] = true
+		}
+	}
+	for i, n := range names {
+		key := strings.ToLower(n)
+		if first[key] == i {
+			continue
+		}
+		for k := 2; ; k++ {
+			cand := fmt.Sprintf("%s_%d", n, k)
+			if !taken[strings.ToLower(cand)] {
+				names[i] = cand
+				taken[strings.ToLower(cand)] = true
+				break
+			}
+		}
+		reasons[i] = "duplicate header"
+		if h := strings.TrimSpace(header[i]); h == "" {
+			reasons[i] = "empty header"
+		}
+	}
+	for i, r := range reasons {
+		if r != "" {
+			renamed = append(renamed, Rename{File: file, Position: i + 1, Header: header[i], Name: names[i], Reason: r})
+		}
+	}
+	return names, renamed
+}
+
+// csvError turns a DuckDB error about a CSV file into a LoadError with
+// the line it names, where it names one.
+func csvError(path string, err error) error {
+	msg := err.Error()
+	le := &LoadError{Path: path, Err: err}
+	if i := strings.Index(msg, "CSV Error on Line: "); i >= 0 {
+		fmt.Sscanf(msg[i+len("CSV Error on Line: "):], "%d", &le.Line)
+	}
+	if first, _, ok := strings.Cut(msg, "\n"); ok {
+		le.Err = errors.New(first)
+	}
+	return le
+}

@@ -1,0 +1,163 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Compressions plumb reads; DuckDB decompresses CSV and JSON itself.
+const (
+	CompressionNone = "none"
+	CompressionGzip = "gzip"
+	CompressionZstd = "zstd"
+)
+
+var (
+	magicGzip    = []byte{0x1f, 0x8b}
+	magicZstd    = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	magicParquet = []byte("PAR1")
+	magicArrow   = []byte("ARROW1")
+	magicStream  = []byte{0xff, 0xff, 0xff, 0xff}
+	bomUTF16LE   = []byte{0xff, 0xfe}
+	bomUTF16BE   = []byte{0xfe, 0xff}
+)
+
+// peek is what the first bytes of a file say about it.
+type peek struct {
+	compression string
+	format      Format // FormatAuto when the bytes do not say
+	empty       bool   // no bytes once decompressed
+	utf16       bool   // starts with a UTF-16 byte-order mark
+}
+
+// peekFile reads the start of a file, decompressing it where needed.
+func peekFile(path string) (peek, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return peek{}, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, err := br.Peek(4)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return peek{}, err
+	}
+	p := peek{compression: CompressionNone}
+	var r io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		p.compression = CompressionGzip
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return p, fmt.Errorf("gzip: %w", err)
+		}
+		defer gz.Close()
+		r = gz
+	case bytes.HasPrefix(head, magicZstd):
+		p.compression = CompressionZstd
+		zr, err := zstd.NewReader(br)
+		if err != nil {
+			return p, fmt.Errorf("zstd: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	buf := make([]byte, 64<<10)
+	n, err := io.ReadFull(r, buf)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return p, fmt.Errorf("read %s data: %w", p.compression, err)
+	}
+	buf = buf[:n]
+	p.empty = n == 0
+	p.utf16 = bytes.HasPrefix(buf, bomUTF16LE) || bytes.HasPrefix(buf, bomUTF16BE)
+	p.format = sniffFormat(buf)
+	return p, nil
+}
+
+// sniffFormat guesses a format from a file's first bytes.
+func sniffFormat(b []byte) Format {
+	switch {
+	case bytes.HasPrefix(b, magicParquet):
+		return FormatParquet
+	case bytes.HasPrefix(b, magicArrow), bytes.HasPrefix(b, magicStream):
+		return FormatArrow
+	}
+	t := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+	switch {
+	case len(t) == 0:
+		return FormatAuto
+	case t[0] == '[':
+		return FormatJSON
+	case t[0] == '{':
+		line, _, _ := bytes.Cut(t, []byte("\n"))
+		if json.Valid(line) {
+			return FormatNDJSON
+		}
+		return FormatJSON
+	}
+	return FormatAuto
+}
+
+// formatFromName guesses a format from a file name, looking through a
+// compression suffix; tsv and psv names also give a delimiter.
+func formatFromName(path string) (f Format, delim string) {
+	name := strings.ToLower(filepath.Base(path))
+	for _, ext := range []string{".gz", ".gzip", ".zst", ".zstd"} {
+		name = strings.TrimSuffix(name, ext)
+	}
+	switch filepath.Ext(name) {
+	case ".csv", ".txt", ".dat":
+		return FormatCSV, ""
+	case ".tsv", ".tab":
+		return FormatCSV, "\t"
+	case ".psv":
+		return FormatCSV, "|"
+	case ".parquet", ".pq":
+		return FormatParquet, ""
+	case ".json":
+		return FormatJSON, ""
+	case ".ndjson", ".jsonl":
+		return FormatNDJSON, ""
+	case ".arrow", ".feather", ".ipc", ".arrows":
+		return FormatArrow, ""
+	}
+	return FormatAuto, ""
+}
+
+// spoolStdin copies standard input to a file in dir, named so that DuckDB
+// recognises its compression, and returns the file's path.
+func spoolStdin(r io.Reader, dir string) (string, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	ext := ""
+	switch {
+	case bytes.HasPrefix(head, magicGzip):
+		ext = ".gz"
+	case bytes.HasPrefix(head, magicZstd):
+		ext = ".zst"
+	}
+	f, err := os.CreateTemp(dir, "plumb-stdin-*"+ext)
+	if err != nil {
+		return "", fmt.Errorf("spool stdin: %w", err)
+	}
+	if _, err := io.Copy(f, br); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("spool stdin: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("spool stdin: %w", err)
+	}
+	return f.Name(), nil
+}

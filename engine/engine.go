@@ -1,0 +1,164 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Config says how to open a DuckDB session. The zero value is an
+// in-memory database using DuckDB's own defaults (all cores, 80% of RAM,
+// spilling beside the database or not at all for in-memory sessions).
+type Config struct {
+	// Path is a database file; "" keeps everything in memory.
+	Path string
+	// Threads caps DuckDB's worker threads; 0 means one per core.
+	Threads int
+	// MemoryLimit caps DuckDB's memory, e.g. "4GB"; "" is DuckDB's default.
+	MemoryLimit string
+	// TempDir is where work larger than MemoryLimit spills; "" lets DuckDB
+	// choose (for an in-memory session, a ".tmp" folder in the working
+	// directory when it must spill).
+	TempDir string
+	// Logger receives debug logs of the SQL run; nil discards them.
+	Logger *slog.Logger
+}
+
+// DB is a DuckDB session. It is safe for concurrent use.
+type DB struct {
+	conn *duckdb.Connector
+	sql  *sql.DB
+	log  *slog.Logger
+	seq  atomic.Int64
+	cfg  Config
+}
+
+// Open starts a DuckDB session as cfg says.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	c, err := duckdb.NewConnector(cfg.Path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb %q: %w", cfg.Path, err)
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg}
+	var settings []string
+	if cfg.Threads > 0 {
+		settings = append(settings, fmt.Sprintf("SET threads = %d", cfg.Threads))
+	}
+	if cfg.MemoryLimit != "" {
+		settings = append(settings, "SET memory_limit = "+Literal(cfg.MemoryLimit))
+	}
+	if cfg.TempDir != "" {
+		settings = append(settings, "SET temp_directory = "+Literal(cfg.TempDir))
+	}
+	for _, s := range settings {
+		if _, err := db.sql.ExecContext(ctx, s); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("configure duckdb: %s: %w", s, err)
+		}
+	}
+	return db, nil
+}
+
+// Close ends the session and frees its memory.
+func (db *DB) Close() error {
+	return errors.Join(db.sql.Close(), db.conn.Close())
+}
+
+// Config returns the configuration the session was opened with.
+func (db *DB) Config() Config { return db.cfg }
+
+// ExecContext runs a statement that returns no rows.
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.log.Debug("exec", "sql", query)
+	return db.sql.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query; the caller closes the rows and checks Err.
+func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	db.log.Debug("query", "sql", query)
+	return db.sql.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a query that returns at most one row.
+func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	db.log.Debug("query", "sql", query)
+	return db.sql.QueryRowContext(ctx, query, args...)
+}
+
+// QueryArrow runs a query and streams its result as Arrow record batches.
+// The reader holds a connection until it is released; release it.
+func (db *DB) QueryArrow(ctx context.Context, query string, args ...any) (array.RecordReader, error) {
+	db.log.Debug("query arrow", "sql", query)
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rr array.RecordReader
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		rr, err = a.QueryContext(ctx, query, args...)
+		return err
+	})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &connReader{RecordReader: rr, conn: conn}, nil
+}
+
+// connReader releases its connection with its last reference.
+type connReader struct {
+	array.RecordReader
+	conn *sql.Conn
+	refs atomic.Int64
+}
+
+func (r *connReader) Retain() { r.refs.Add(1); r.RecordReader.Retain() }
+
+func (r *connReader) Release() {
+	r.RecordReader.Release()
+	if r.refs.Add(-1) < 0 {
+		r.conn.Close()
+	}
+}
+
+// uniqueName returns a fresh identifier with the given prefix.
+func (db *DB) uniqueName(prefix string) string {
+	return fmt.Sprintf("%s_%d", prefix, db.seq.Add(1))
+}
+
+// Ident quotes a name for use as a DuckDB identifier, whatever it holds.
+func Ident(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// Literal quotes a string as a DuckDB string literal.
+func Literal(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// List renders strings as a DuckDB list of string literals.
+func List(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = Literal(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

@@ -1,0 +1,314 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// LoadOptions say how to load a source. The zero value loads with types
+// as DuckDB infers them, into a table with a fresh name.
+type LoadOptions struct {
+	// Table names the loaded table; "" picks a fresh name.
+	Table string
+	// Raw keeps every CSV value as text exactly as written ("00123" stays
+	// "00123", "N/A" stays "N/A"); typed views can be built on top. Formats
+	// that carry their own types (Parquet, JSON, Arrow) keep them.
+	Raw bool
+	// Stdin is what the path "-" reads; nil makes "-" an error.
+	Stdin io.Reader
+}
+
+// Table is a loaded source: a DuckDB table (or, for several files, a view
+// over one table a file) and the account of how it was read.
+type Table struct {
+	// Name is the DuckDB relation holding the rows; quote it with Ident.
+	Name string `json:"-"`
+	// Source is the source spec as given.
+	Source string `json:"source"`
+	Format Format `json:"format"`
+	// Files are the files read, in order, each with its own account.
+	Files   []File   `json:"files"`
+	Columns []Column `json:"columns"`
+	// Renamed lists header names that were changed to make every column
+	// name unique and non-empty.
+	Renamed []Rename `json:"renamed,omitempty"`
+	// RowsRead = RowsLoaded + RowsRejected.
+	RowsRead     int64 `json:"rows_read"`
+	RowsLoaded   int64 `json:"rows_loaded"`
+	RowsRejected int64 `json:"rows_rejected"`
+	// RejectsTable holds one row per rejected row (see Reject); "" when
+	// the format cannot reject rows.
+	RejectsTable string `json:"-"`
+}
+
+// File is the account of one file of a source.
+type File struct {
+	Path         string   `json:"path"`
+	Format       Format   `json:"format"`
+	Compression  string   `json:"compression"`
+	Dialect      *Dialect `json:"dialect,omitempty"`
+	RowsLoaded   int64    `json:"rows_loaded"`
+	RowsRejected int64    `json:"rows_rejected"`
+	// InvalidEncoding counts rows rejected for bytes that are not valid in
+	// the encoding read; many of them suggest the wrong encoding.
+	InvalidEncoding int64 `json:"invalid_encoding,omitempty"`
+	table           string
+}
+
+// Dialect is how a delimited text file was read.
+type Dialect struct {
+	Delimiter string `json:"delimiter"`
+	Quote     string `json:"quote"`
+	Escape    string `json:"escape"`
+	NewLine   string `json:"newline"`
+	Header    bool   `json:"header"`
+	Skip      int    `json:"skip"`
+	Encoding  string `json:"encoding"`
+	// Detected says which of the above DuckDB's sniffer chose, rather
+	// than the user.
+	Detected []string `json:"detected,omitempty"`
+}
+
+// Column is a loaded column.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Rename records a header name that could not be used as written.
+type Rename struct {
+	File     string `json:"file"`
+	Position int    `json:"position"` // 1-based
+	Header   string `json:"header"`
+	Name     string `json:"name"`
+	Reason   string `json:"reason"`
+}
+
+// Load reads a source into a DuckDB table. Rows that cannot be parsed are
+// kept in the table's rejects, never dropped: RowsLoaded + RowsRejected =
+// RowsRead. An error means the source as a whole could not be read; it is
+// a *LoadError naming the file (and line, where known).
+func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, error) {
+	paths, cleanup, err := db.resolvePaths(src, opts)
+	defer cleanup()
+	if err != nil {
+		return nil, err
+	}
+	name := opts.Table
+	if name == "" {
+		name = db.uniqueName("plumb_src")
+	}
+	t := &Table{Name: name, Source: src.Spec, Format: src.Format}
+	if t.Source == "" {
+		t.Source = strings.Join(src.Paths, " ")
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	rejects := name + "_rejects"
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(rejects)+
+		" (file VARCHAR, line BIGINT, columns VARCHAR, reason VARCHAR, message VARCHAR, text VARCHAR)"); err != nil {
+		return nil, fmt.Errorf("create rejects table: %w", err)
+	}
+	t.RejectsTable = rejects
+	for i, p := range paths {
+		f, err := db.loadFile(ctx, conn, src, opts, p.path, p.display, partName(name, i, len(paths)), rejects)
+		if err != nil {
+			db.dropAll(ctx, conn, t)
+			return nil, err
+		}
+		t.Files = append(t.Files, f.File)
+		t.Renamed = append(t.Renamed, f.renamed...)
+		t.RowsLoaded += f.RowsLoaded
+		t.RowsRejected += f.RowsRejected
+		if t.Format == FormatAuto {
+			t.Format = f.Format
+		} else if t.Format != f.Format {
+			t.Format = "mixed"
+		}
+	}
+	t.RowsRead = t.RowsLoaded + t.RowsRejected
+	if len(t.Files) > 1 {
+		parts := make([]string, len(t.Files))
+		for i, f := range t.Files {
+			parts[i] = "SELECT * FROM " + Ident(f.table)
+		}
+		q := "CREATE OR REPLACE VIEW " + Ident(name) + " AS " + strings.Join(parts, " UNION ALL BY NAME ")
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			db.dropAll(ctx, conn, t)
+			return nil, &LoadError{Path: src.Spec, Err: fmt.Errorf("union files by column name: %w", err)}
+		}
+	}
+	if t.Columns, err = columns(ctx, conn, name); err != nil {
+		return nil, fmt.Errorf("load %s: %w", src.Spec, err)
+	}
+	return t, nil
+}
+
+func partName(name string, i, n int) string {
+	if n == 1 {
+		return name
+	}
+	return fmt.Sprintf("%s_part%d", name, i+1)
+}
+
+func (db *DB) dropAll(ctx context.Context, conn *sql.Conn, t *Table) {
+	conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+Ident(t.Name))
+	for _, f := range t.Files {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(f.table))
+	}
+	if t.RejectsTable != "" {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(t.RejectsTable))
+	}
+}
+
+type sourcePath struct{ path, display string }
+
+// resolvePaths expands globs and spools standard input to a file.
+func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), error) {
+	var out []sourcePath
+	var spooled []string
+	cleanup := func() {
+		for _, p := range spooled {
+			os.Remove(p)
+		}
+	}
+	if len(src.Paths) == 0 {
+		return nil, cleanup, &LoadError{Path: src.Spec, Err: errors.New("no path given")}
+	}
+	for _, p := range src.Paths {
+		if p == "-" {
+			if opts.Stdin == nil {
+				return nil, cleanup, &LoadError{Path: "-", Err: errors.New("standard input is not available")}
+			}
+			sp, err := spoolStdin(opts.Stdin, db.cfg.TempDir)
+			if err != nil {
+				return nil, cleanup, &LoadError{Path: "-", Err: err}
+			}
+			spooled = append(spooled, sp)
+			out = append(out, sourcePath{sp, "-"})
+			continue
+		}
+		if !strings.ContainsAny(p, "*?[") {
+			out = append(out, sourcePath{p, p})
+			continue
+		}
+		matches, err := filepath.Glob(p)
+		if err != nil {
+			return nil, cleanup, &LoadError{Path: p, Err: err}
+		}
+		if len(matches) == 0 {
+			return nil, cleanup, &LoadError{Path: p, Err: ErrNoFiles}
+		}
+		slices.Sort(matches)
+		for _, m := range matches {
+			out = append(out, sourcePath{m, m})
+		}
+	}
+	return out, cleanup, nil
+}
+
+// loadFile loads one file into table.
+func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src Source, opts LoadOptions, path, display, table, rejects string) (*loadedFile, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &LoadError{Path: display, Err: unwrapPathError(err)}
+	}
+	if st.IsDir() {
+		return nil, &LoadError{Path: display, Err: errors.New("is a directory")}
+	}
+	pk, err := peekFile(path)
+	if err != nil {
+		return nil, &LoadError{Path: display, Err: err}
+	}
+	if pk.empty {
+		return nil, &LoadError{Path: display, Err: ErrEmpty}
+	}
+	format, delim := src.Format, src.CSV.Delimiter
+	if format == FormatAuto {
+		var nameDelim string
+		format, nameDelim = formatFromName(display)
+		if delim == "" {
+			delim = nameDelim
+		}
+	}
+	if format == FormatAuto {
+		format = pk.format
+	}
+	if format == FormatAuto {
+		format = FormatCSV
+	}
+	f := &loadedFile{File: File{Path: display, Format: format, Compression: pk.compression, table: table}}
+	switch format {
+	case FormatCSV:
+		o := src.CSV
+		o.Delimiter = delim
+		err = db.loadCSV(ctx, conn, f, path, pk, o, opts.Raw, rejects)
+	case FormatParquet:
+		err = db.loadParquet(ctx, conn, f, path)
+	case FormatJSON, FormatNDJSON:
+		err = db.loadJSON(ctx, conn, f, path, pk, rejects)
+	case FormatArrow:
+		err = db.loadArrow(ctx, conn, f, path)
+	default:
+		err = fmt.Errorf("unknown format %q", format)
+	}
+	if err != nil {
+		var le *LoadError
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		return nil, &LoadError{Path: display, Err: err}
+	}
+	return f, nil
+}
+
+// loadedFile is a File with what Load gathers about it on the way.
+type loadedFile struct {
+	File
+	renamed []Rename
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// columns lists a relation's columns in order.
+func columns(ctx context.Context, conn *sql.Conn, rel string) ([]Column, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+Ident(rel)+")")
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	defer rows.Close()
+	var cols []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Name, &c.Type); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// count returns the number of rows in a relation.
+func count(ctx context.Context, conn *sql.Conn, rel string) (int64, error) {
+	var n int64
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Ident(rel)).Scan(&n)
+	return n, err
+}

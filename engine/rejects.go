@@ -1,0 +1,80 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Reject is a row that could not be loaded, with where it was and why.
+type Reject struct {
+	File string `json:"file"`
+	Line int64  `json:"line"`
+	// Columns names the columns at fault, where the reader knows them.
+	Columns string `json:"columns,omitempty"`
+	// Reason is the kind of error, e.g. "TOO MANY COLUMNS",
+	// "UNQUOTED VALUE", "INVALID ENCODING", "CAST", "INVALID JSON".
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+	// Text is the original line as read.
+	Text string `json:"text"`
+}
+
+// Rejects returns up to limit of a table's rejects (all if limit <= 0),
+// in file and line order.
+func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]Reject, error) {
+	if t.RejectsTable == "" || t.RowsRejected == 0 {
+		return nil, nil
+	}
+	q := "SELECT file, line, columns, reason, message, text FROM " + Ident(t.RejectsTable) + " ORDER BY file, line"
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("read rejects of %s: %w", t.Source, err)
+	}
+	defer rows.Close()
+	var out []Reject
+	for rows.Next() {
+		var r Reject
+		var cols, msg, text sql.NullString
+		if err := rows.Scan(&r.File, &r.Line, &cols, &r.Reason, &msg, &text); err != nil {
+			return nil, err
+		}
+		r.Columns, r.Message, r.Text = cols.String, msg.String, text.String
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// WriteRejects writes every reject of a table to path: Parquet when the
+// name ends in .parquet, else CSV with a header. The columns are file,
+// line, columns, reason, message and text.
+func (db *DB) WriteRejects(ctx context.Context, t *Table, path string) error {
+	if t.RejectsTable == "" {
+		return fmt.Errorf("write rejects of %s: format %s keeps no rejects", t.Source, t.Format)
+	}
+	q := "COPY (SELECT * FROM " + Ident(t.RejectsTable) + " ORDER BY file, line) TO " + Literal(path) + " " + copyFormat(path)
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("write rejects to %s: %w", path, err)
+	}
+	return nil
+}
+
+// copyFormat picks COPY options from a file name: Parquet for .parquet,
+// newline-delimited JSON for .ndjson/.jsonl/.json, CSV with a header
+// otherwise.
+func copyFormat(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".parquet", ".pq":
+		return "(FORMAT parquet)"
+	case ".ndjson", ".jsonl", ".json":
+		return "(FORMAT json)"
+	}
+	return "(FORMAT csv, HEADER true)"
+}

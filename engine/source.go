@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Format is a source's file format.
+type Format string
+
+// The formats plumb reads. FormatAuto decides by file extension, then by
+// the file's first bytes.
+const (
+	FormatAuto    Format = ""
+	FormatCSV     Format = "csv"
+	FormatParquet Format = "parquet"
+	FormatJSON    Format = "json"   // a JSON array of objects, or one object
+	FormatNDJSON  Format = "ndjson" // one JSON object per line
+	FormatArrow   Format = "arrow"  // Arrow IPC file or stream (Feather v2)
+)
+
+// ParseFormat reads a format name as users write it: csv, tsv, psv,
+// parquet, json, ndjson (or jsonl), arrow (or feather, ipc). tsv and psv
+// are CSV with a tab or pipe delimiter, which they return as delim.
+func ParseFormat(name string) (f Format, delim string, err error) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "auto":
+		return FormatAuto, "", nil
+	case "csv", "txt":
+		return FormatCSV, "", nil
+	case "tsv", "tab":
+		return FormatCSV, "\t", nil
+	case "psv":
+		return FormatCSV, "|", nil
+	case "parquet", "pq":
+		return FormatParquet, "", nil
+	case "json":
+		return FormatJSON, "", nil
+	case "ndjson", "jsonl":
+		return FormatNDJSON, "", nil
+	case "arrow", "feather", "ipc", "arrows":
+		return FormatArrow, "", nil
+	}
+	return "", "", fmt.Errorf("unknown format %q (want csv, tsv, psv, parquet, json, ndjson, arrow)", name)
+}
+
+// Header says whether a CSV source's first row (after Skip) names its
+// columns.
+type Header int
+
+// Header modes; HeaderAuto lets DuckDB's sniffer decide.
+const (
+	HeaderAuto Header = iota
+	HeaderYes
+	HeaderNo
+)
+
+// Encodings a CSV source may be read in.
+const (
+	EncodingUTF8   = "utf-8"
+	EncodingUTF16  = "utf-16"
+	EncodingLatin1 = "latin-1"
+)
+
+// CSVOptions override what DuckDB's sniffer detects in delimited text.
+// The zero value detects everything.
+type CSVOptions struct {
+	Delimiter string // one character, or "" to detect
+	Quote     string // one character, or "" to detect
+	Escape    string // one character, or "" to detect
+	Header    Header
+	// Skip is the number of lines before the header; 0 lets the sniffer
+	// decide.
+	Skip int
+	// NullStrings are the values read as NULL; nil keeps DuckDB's default
+	// (the empty, unquoted value).
+	NullStrings []string
+	// Encoding is utf-8, utf-16 or latin-1; "" means utf-8, or utf-16 where
+	// the file starts with a UTF-16 byte-order mark.
+	Encoding string
+}
+
+// Source says what to load: one or more files (globs allowed; "-" is
+// standard input) in one format.
+type Source struct {
+	// Spec is the source as the user wrote it, used in messages.
+	Spec   string
+	Format Format
+	Paths  []string
+	CSV    CSVOptions
+}
+
+// ParseSource reads a source spec: a path, a glob, or "-" for standard
+// input, optionally prefixed with a format and a colon, as in "csv:-",
+// "tsv:export.txt" or "ndjson:events.log".
+func ParseSource(spec string) (Source, error) {
+	if strings.TrimSpace(spec) == "" {
+		return Source{}, fmt.Errorf("empty source")
+	}
+	shown := Redact(spec)
+	if !utf8.ValidString(spec) {
+		return Source{}, fmt.Errorf("source %q: not valid UTF-8", shown)
+	}
+	if strings.ContainsRune(spec, 0) {
+		return Source{}, fmt.Errorf("source %q: contains a NUL byte", shown)
+	}
+	src := Source{Spec: shown}
+	path := spec
+	if i := strings.Index(spec, "://"); i > 0 {
+		return Source{}, fmt.Errorf("source %q: %s:// sources are not supported yet; use a file path", shown, spec[:i])
+	}
+	if i := strings.IndexByte(spec, ':'); i > 1 {
+		if f, delim, err := ParseFormat(spec[:i]); err == nil {
+			src.Format, src.CSV.Delimiter = f, delim
+			path = spec[i+1:]
+		}
+	}
+	if path == "" {
+		return Source{}, fmt.Errorf("source %q: no path after the format", shown)
+	}
+	if path != "-" {
+		if _, err := filepath.Match(path, ""); err != nil {
+			return Source{}, fmt.Errorf("source %q: bad glob pattern: %w", shown, err)
+		}
+	}
+	src.Paths = []string{path}
+	return src, nil
+}
+
+// ParseChar reads a one-character dialect option as users write it on a
+// command line: the character itself, an escape (\t, \x1f, \u00a6), or a
+// name (tab, comma, pipe, semicolon, space).
+func ParseChar(s string) (string, error) {
+	switch strings.ToLower(s) {
+	case "tab":
+		return "\t", nil
+	case "comma":
+		return ",", nil
+	case "pipe":
+		return "|", nil
+	case "semicolon":
+		return ";", nil
+	case "space":
+		return " ", nil
+	case "":
+		return "", fmt.Errorf("empty character")
+	}
+	if strings.HasPrefix(s, `\`) && len(s) > 1 {
+		u, err := strconv.Unquote(`"` + s + `"`)
+		if err != nil {
+			return "", fmt.Errorf("bad escape %q", s)
+		}
+		s = u
+	}
+	if utf8.RuneCountInString(s) != 1 || !utf8.ValidString(s) {
+		return "", fmt.Errorf("%q is not one character", s)
+	}
+	if s == "\n" || s == "\r" || s == "\x00" {
+		return "", fmt.Errorf("%q cannot be used as a delimiter, quote or escape", s)
+	}
+	return s, nil
+}
+
+// ParseEncoding reads an encoding name: utf-8 (utf8), utf-16 (utf16),
+// latin-1 (latin1, iso-8859-1).
+func ParseEncoding(s string) (string, error) {
+	switch strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-")) {
+	case "", "auto":
+		return "", nil
+	case "utf-8", "utf8":
+		return EncodingUTF8, nil
+	case "utf-16", "utf16", "utf-16le":
+		return EncodingUTF16, nil
+	case "latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1":
+		return EncodingLatin1, nil
+	}
+	return "", fmt.Errorf("unknown encoding %q (want utf-8, utf-16 or latin-1)", s)
+}
+
+// Redact hides the password of anything in s that looks like a URL with
+// credentials (user:password@host), so that a DSN can be shown in
+// messages, logs and reports.
+func Redact(s string) string {
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return s
+	}
+	rest := s[i+3:]
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 {
+		return s
+	}
+	if slash := strings.IndexAny(rest, "/?#"); slash >= 0 && slash < at {
+		// '@' after the host: not credentials, unless the path holds one.
+		at = strings.LastIndexByte(rest[:slash], '@')
+		if at < 0 {
+			return s
+		}
+	}
+	user, _, hasPass := strings.Cut(rest[:at], ":")
+	if !hasPass {
+		return s
+	}
+	return s[:i+3] + user + ":xxxxx" + rest[at:]
+}

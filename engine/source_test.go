@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseSource(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		spec       string
+		wantFormat Format
+		wantDelim  string
+		wantPath   string
+		wantErr    string
+	}{
+		{spec: "data.csv", wantPath: "data.csv"},
+		{spec: "-", wantPath: "-"},
+		{spec: "csv:-", wantFormat: FormatCSV, wantPath: "-"},
+		{spec: "tsv:export.txt", wantFormat: FormatCSV, wantDelim: "\t", wantPath: "export.txt"},
+		{spec: "ndjson:events.log", wantFormat: FormatNDJSON, wantPath: "events.log"},
+		{spec: "dir/*.parquet", wantPath: "dir/*.parquet"},
+		{spec: `C:\data\x.csv`, wantPath: `C:\data\x.csv`},
+		{spec: "weird:name.csv", wantPath: "weird:name.csv"},
+		{spec: "", wantErr: "empty source"},
+		{spec: "csv:", wantErr: "no path"},
+		{spec: "postgres://u:secret@host/db", wantErr: "not supported yet"},
+		{spec: "data[.csv", wantErr: "bad glob"},
+	}
+	for _, tt := range tests {
+		src, err := ParseSource(tt.spec)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseSource(%q): got error %v, want one containing %q", tt.spec, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseSource(%q): %v", tt.spec, err)
+			continue
+		}
+		if src.Format != tt.wantFormat || src.CSV.Delimiter != tt.wantDelim || src.Paths[0] != tt.wantPath {
+			t.Errorf("ParseSource(%q): got %q %q %q, want %q %q %q", tt.spec, src.Format, src.CSV.Delimiter, src.Paths[0], tt.wantFormat, tt.wantDelim, tt.wantPath)
+		}
+	}
+}
+
+func TestParseSourceHidesPasswords(t *testing.T) {
+	t.Parallel()
+	_, err := ParseSource("postgres://user:hunter2@db.example.com/prod")
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("got %v: the error must not show the password", err)
+	}
+}
+
+func TestRedact(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"postgres://u:secret@h:5432/db", "postgres://u:xxxxx@h:5432/db"},
+		{"mysql://root:@tcp(127.0.0.1:3306)/test", "mysql://root:xxxxx@tcp(127.0.0.1:3306)/test"},
+		{"postgres://u@h/db", "postgres://u@h/db"},
+		{"postgres://h/db?x=a@b", "postgres://h/db?x=a@b"},
+		{"data.csv", "data.csv"},
+		{"postgres://u:p@ss:w@rd@h/db", "postgres://u:xxxxx@h/db"},
+	}
+	for _, tt := range tests {
+		if got := Redact(tt.in); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseChar(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want, wantErr string }{
+		{in: ",", want: ","}, {in: "tab", want: "\t"}, {in: `\t`, want: "\t"}, {in: "PIPE", want: "|"},
+		{in: `\x1f`, want: "\x1f"}, {in: `\u00a6`, want: "¦"}, {in: ";", want: ";"}, {in: "§", want: "§"},
+		{in: "", wantErr: "empty"}, {in: ",,", wantErr: "not one character"}, {in: `\n`, wantErr: "cannot be used"},
+		{in: `\q`, wantErr: "bad escape"},
+	}
+	for _, tt := range tests {
+		got, err := ParseChar(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseChar(%q): got %q, %v; want error containing %q", tt.in, got, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("ParseChar(%q): got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func FuzzParseSource(f *testing.F) {
+	for _, s := range []string{"data.csv", "-", "csv:-", "tsv:x.txt", "a/*.parquet", "postgres://u:p@h/d", "x[", ":", "json:"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		src, err := ParseSource(spec)
+		if err != nil {
+			if i := strings.Index(spec, "://"); i >= 0 {
+				if _, pass, ok := strings.Cut(strings.SplitN(spec[i+3:], "@", 2)[0], ":"); ok && len(pass) > 3 &&
+					strings.Contains(spec[i+3:], "@") && strings.Contains(err.Error(), ":"+pass+"@") {
+					t.Errorf("error for %q shows the password: %v", spec, err)
+				}
+			}
+			return
+		}
+		if len(src.Paths) != 1 || src.Paths[0] == "" {
+			t.Fatalf("ParseSource(%q): no path in %+v", spec, src)
+		}
+		if !strings.HasSuffix(spec, src.Paths[0]) {
+			t.Errorf("ParseSource(%q): path %q is not the end of the spec", spec, src.Paths[0])
+		}
+		if !utf8.ValidString(src.Paths[0]) {
+			t.Errorf("ParseSource(%q): invalid UTF-8 path", spec)
+		}
+	})
+}
+
+func FuzzParseChar(f *testing.F) {
+	for _, s := range []string{",", "tab", `\t`, `\x1f`, "|", "", `\`, "ab", `\u00e9`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseChar(s)
+		if err != nil {
+			return
+		}
+		if utf8.RuneCountInString(c) != 1 || c == "\n" || c == "\r" || c == "\x00" {
+			t.Errorf("ParseChar(%q) = %q: want one usable character", s, c)
+		}
+	})
+}
