@@ -134,7 +134,8 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		return err
 	}
 	if f.RowsRejected > 0 {
-		err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT line) FROM "+Ident(tmpErrs)+" WHERE error_type = 'INVALID ENCODING'").Scan(&f.InvalidEncoding)
+		err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT line) FILTER (WHERE error_type = 'INVALID ENCODING'), "+
+			"count(DISTINCT line) FILTER (WHERE error_type = 'CAST') FROM "+Ident(tmpErrs)).Scan(&f.InvalidEncoding, &f.CastErrors)
 		if err != nil {
 			return fmt.Errorf("count encoding rejects: %w", err)
 		}

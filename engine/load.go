@@ -61,6 +61,9 @@ type File struct {
 	// InvalidEncoding counts rows rejected for bytes that are not valid in
 	// the encoding read; many of them suggest the wrong encoding.
 	InvalidEncoding int64 `json:"invalid_encoding,omitempty"`
+	// CastErrors counts rows rejected because a value did not fit the type
+	// inferred from the sniffer's sample; a raw load keeps them.
+	CastErrors int64 `json:"cast_errors,omitempty"`
 	table           string
 }
 

@@ -430,7 +430,7 @@ func TestWriteRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "rejects.csv")
-	if err := db.WriteRejects(t.Context(), tbl, out); err != nil {
+	if err := db.WriteRejects(t.Context(), out, tbl); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(out)

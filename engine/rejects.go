@@ -52,14 +52,22 @@ func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]Reject, error
 	return out, rows.Err()
 }
 
-// WriteRejects writes every reject of a table to path: Parquet when the
-// name ends in .parquet, else CSV with a header. The columns are file,
-// line, columns, reason, message and text.
-func (db *DB) WriteRejects(ctx context.Context, t *Table, path string) error {
-	if t.RejectsTable == "" {
-		return fmt.Errorf("write rejects of %s: format %s keeps no rejects", t.Source, t.Format)
+// WriteRejects writes every reject of the given tables to path: Parquet
+// when the name ends in .parquet, newline-delimited JSON for .ndjson,
+// .jsonl or .json, else CSV with a header. The columns are file, line,
+// columns, reason, message and text; rows are in file and line order.
+func (db *DB) WriteRejects(ctx context.Context, path string, tables ...*Table) error {
+	var parts []string
+	for _, t := range tables {
+		if t.RejectsTable != "" {
+			parts = append(parts, "SELECT * FROM "+Ident(t.RejectsTable))
+		}
 	}
-	q := "COPY (SELECT * FROM " + Ident(t.RejectsTable) + " ORDER BY file, line) TO " + Literal(path) + " " + copyFormat(path)
+	if len(parts) == 0 {
+		parts = append(parts, "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, NULL::VARCHAR AS columns, "+
+			"NULL::VARCHAR AS reason, NULL::VARCHAR AS message, NULL::VARCHAR AS text WHERE false")
+	}
+	q := "COPY (" + strings.Join(parts, " UNION ALL ") + " ORDER BY file, line) TO " + Literal(path) + " " + copyFormat(path)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write rejects to %s: %w", path, err)
 	}

@@ -1,0 +1,134 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/report"
+	"github.com/spf13/cobra"
+)
+
+// globals are the flags every command takes.
+type globals struct {
+	threads     int
+	memoryLimit string
+	tempDir     string
+	logLevel    string
+	quiet       bool
+	stdin       io.Reader
+	stdout      io.Writer
+	stderr      io.Writer
+}
+
+// run builds the command tree and runs it with args, returning the exit
+// code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRootCmd(g)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return exitCode(root.ExecuteContext(ctx), stderr)
+}
+
+func newRootCmd(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "plumb",
+		Short: "Profile, check, reconcile and deduplicate data extracts",
+		Long: `plumb looks at the data integrations are built on: it loads extracts
+(CSV, TSV, Parquet, JSON, NDJSON, Arrow; gzip or zstd; globs; stdin) into
+an embedded DuckDB without losing a row, and reports what is in them.
+
+Exit codes: 0 clean, 1 findings (rejected rows, failed checks,
+differences), 2 usage or input error.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.IntVar(&g.threads, "threads", 0, "DuckDB worker threads (0: one per core)")
+	pf.StringVar(&g.memoryLimit, "memory-limit", "", `DuckDB memory limit, e.g. "4GB" (default: 80% of RAM)`)
+	pf.StringVar(&g.tempDir, "temp-dir", "", "directory where work larger than memory spills (default: the system temp dir)")
+	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "log errors only, show no progress")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())
+	})
+	root.AddCommand(newInspectCmd(g), newVersionCmd(g))
+	return root
+}
+
+// logger builds the stderr logger the flags ask for.
+func (g *globals) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	if g.quiet {
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level})), nil
+}
+
+// openDB opens the DuckDB session the global flags describe. Spills go to
+// --temp-dir, or to a fresh directory under the system's temp dir that is
+// removed with the session.
+func (g *globals) openDB(ctx context.Context) (*engine.DB, func(), error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, nil, err
+	}
+	tmp, cleanup := g.tempDir, func() {}
+	if tmp == "" {
+		d, err := os.MkdirTemp("", "plumb-")
+		if err != nil {
+			return nil, nil, err
+		}
+		tmp, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: tmp, Logger: log})
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); cleanup() }, nil
+}
+
+// reportFlags are the flags of every command that writes a report.
+type reportFlags struct {
+	format string
+	output string
+}
+
+func (r *reportFlags) add(c *cobra.Command) {
+	c.Flags().StringVar(&r.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+	c.Flags().StringVarP(&r.output, "output", "o", "", "write the report to this file instead of stdout")
+}
+
+// renderer checks the format before any work is done.
+func (r *reportFlags) renderer() (report.Renderer, error) {
+	return report.New(r.format)
+}
+
+// write renders result to --output or stdout.
+func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
+	if r.output == "" || r.output == "-" {
+		return rd.Render(g.stdout, result)
+	}
+	f, err := os.Create(r.output)
+	if err != nil {
+		return err
+	}
+	if err := rd.Render(f, result); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,50 @@
+// Package report renders plumb's typed results for people and programs:
+// text for terminals, JSON (stable, with a schema_version) for programs.
+//
+//	r, err := report.New("json")
+//	err = r.Render(os.Stdout, result)
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/plumb-data/plumb/inspect"
+)
+
+// SchemaVersion is the version of the JSON documents plumb writes. It
+// changes when a field is removed or changes meaning, not when one is
+// added.
+const SchemaVersion = 1
+
+// Renderer writes a result in one format.
+type Renderer interface {
+	// Render writes result to w; it fails for result types the format
+	// does not render.
+	Render(w io.Writer, result any) error
+}
+
+// Formats lists the formats New accepts.
+var Formats = []string{"text", "json"}
+
+// New returns the renderer for a format named in Formats.
+func New(format string) (Renderer, error) {
+	switch strings.ToLower(format) {
+	case "text", "":
+		return textRenderer{}, nil
+	case "json":
+		return jsonRenderer{}, nil
+	}
+	return nil, fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// kind names a result type in JSON documents.
+func kind(result any) (string, error) {
+	switch result.(type) {
+	case *inspect.Result, []*inspect.Result:
+		return "inspect", nil
+	}
+	return "", fmt.Errorf("report: cannot render %T", result)
+}
+

@@ -1,0 +1,143 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/plumb-data/plumb/inspect"
+)
+
+type textRenderer struct{}
+
+// width is the terminal width text reports fit in.
+const width = 80
+
+func (textRenderer) Render(w io.Writer, result any) error {
+	bw := bufio.NewWriter(w)
+	switch r := result.(type) {
+	case *inspect.Result:
+		textInspect(bw, r)
+	case []*inspect.Result:
+		for i, x := range r {
+			if i > 0 {
+				bw.WriteString("\n")
+			}
+			textInspect(bw, x)
+		}
+	default:
+		_, err := kind(result)
+		if err == nil {
+			err = fmt.Errorf("report: text cannot render %T", result)
+		}
+		return err
+	}
+	return bw.Flush()
+}
+
+func textInspect(w *bufio.Writer, r *inspect.Result) {
+	fmt.Fprintf(w, "%s\n", r.Source)
+	fmt.Fprintf(w, "  format     %s\n", r.Format)
+	for _, f := range r.Files {
+		if len(r.Files) > 1 {
+			fmt.Fprintf(w, "  file       %s (%s loaded, %s rejected)\n", f.Path, num(f.RowsLoaded), num(f.RowsRejected))
+		}
+		if f.Compression != "" && f.Compression != "none" {
+			fmt.Fprintf(w, "  compressed %s\n", f.Compression)
+		}
+		if d := f.Dialect; d != nil {
+			header := "no header"
+			if d.Header {
+				header = "header"
+			}
+			fmt.Fprintf(w, "  dialect    delimiter %s  quote %s  escape %s  newline %s  %s  skip %d\n",
+				char(d.Delimiter), char(d.Quote), char(d.Escape), d.NewLine, header, d.Skip)
+			fmt.Fprintf(w, "  encoding   %s\n", d.Encoding)
+		}
+	}
+	fmt.Fprintf(w, "  rows       %s read = %s loaded + %s rejected\n", num(r.RowsRead), num(r.RowsLoaded), num(r.RowsRejected))
+	fmt.Fprintf(w, "  columns    %d\n", len(r.Columns))
+	nameW := 4
+	for _, c := range r.Columns {
+		nameW = max(nameW, min(utf8.RuneCountInString(c.Name), 40))
+	}
+	for i, c := range r.Columns {
+		fmt.Fprintf(w, "    %3d  %s  %s\n", i+1, pad(clip(c.Name, 40), nameW), c.Type)
+	}
+	if len(r.Renamed) > 0 {
+		fmt.Fprintf(w, "  renamed    %d header names\n", len(r.Renamed))
+		for _, n := range r.Renamed {
+			fmt.Fprintf(w, "    column %d: %s -> %s (%s)\n", n.Position, strconv.Quote(n.Header), n.Name, n.Reason)
+		}
+	}
+	if r.RowsRejected > 0 {
+		shown := ""
+		if int64(len(r.Rejects)) < r.RowsRejected {
+			shown = fmt.Sprintf(", first %d", len(r.Rejects))
+		}
+		fmt.Fprintf(w, "  rejected   %s rows%s\n", num(r.RowsRejected), shown)
+		for _, x := range r.Rejects {
+			loc := fmt.Sprintf("line %d", x.Line)
+			if len(r.Files) > 1 {
+				loc = fmt.Sprintf("%s:%d", x.File, x.Line)
+			}
+			head := fmt.Sprintf("    %s  %s", loc, x.Reason)
+			fmt.Fprintf(w, "%s  %s\n", head, clip(strconv.Quote(x.Text), width-utf8.RuneCountInString(head)-2))
+		}
+	}
+	for _, h := range r.Hints {
+		fmt.Fprintf(w, "  hint       %s\n", h)
+	}
+}
+
+// num writes an integer with thousands separators.
+func num(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// char shows a dialect character quoted, so that blanks and tabs are
+// visible.
+func char(c string) string {
+	switch c {
+	case "":
+		return "(none)"
+	case "\t":
+		return `'\t'`
+	}
+	return "'" + c + "'"
+}
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	if n < 4 {
+		n = 4
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}
