@@ -64,7 +64,7 @@ type File struct {
 	// CastErrors counts rows rejected because a value did not fit the type
 	// inferred from the sniffer's sample; a raw load keeps them.
 	CastErrors int64 `json:"cast_errors,omitempty"`
-	table           string
+	table      string
 }
 
 // Dialect is how a delimited text file was read.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/plumb-data/plumb/internal/synth"
 )
 
 var update = flag.Bool("update", false, "rewrite generated fixtures and golden files")
@@ -444,5 +445,42 @@ func TestWriteRejects(t *testing.T) {
 	}
 	if len(recs) != 4 || !slices.Equal(recs[0], []string{"file", "line", "columns", "reason", "message", "text"}) || recs[1][1] != "3" || recs[1][5] != "2,beta,20,EXTRA" {
 		t.Errorf("rejects file: got %q", recs)
+	}
+}
+
+// TestLoadMatchesSynthTruth loads a generated extract with malformed rows
+// and quoted multi-line fields, and checks counts and reject line numbers
+// against what the generator says it wrote.
+func TestLoadMatchesSynthTruth(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	for _, raw := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "synth.csv")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		truth, err := synth.Write(f, synth.Config{Rows: 30000, Seed: 11, Mess: true, Malformed: 0.002})
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tbl, err := load(t, db, path, CSVOptions{}, LoadOptions{Raw: raw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tbl.RowsRead != int64(truth.Rows) || tbl.RowsLoaded != int64(truth.WellFormed) || tbl.RowsRejected != int64(len(truth.MalformedLines)) {
+			t.Fatalf("raw=%t: got read %d, loaded %d, rejected %d; truth says %d, %d, %d", raw, tbl.RowsRead, tbl.RowsLoaded, tbl.RowsRejected,
+				truth.Rows, truth.WellFormed, len(truth.MalformedLines))
+		}
+		rj, err := db.Rejects(t.Context(), tbl, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rj {
+			if r.Line != truth.MalformedLines[i] {
+				t.Errorf("raw=%t: reject %d on line %d, truth says %d", raw, i, r.Line, truth.MalformedLines[i])
+			}
+		}
 	}
 }

@@ -47,4 +47,3 @@ func kind(result any) (string, error) {
 	}
 	return "", fmt.Errorf("report: cannot render %T", result)
 }
-

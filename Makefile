@@ -1,0 +1,32 @@
+# plumb's everyday verbs. duckdb-go's Arrow interface is opt-in, so every
+# Go command here passes -tags duckdb_arrow; a build without it fails.
+GO      ?= go
+TAGS    := -tags duckdb_arrow
+BENCH_ROWS ?= 5000000
+
+.PHONY: build test bench fmt lint check fuzz
+
+build:
+	$(GO) build $(TAGS) -o plumb ./cmd/plumb
+
+test:
+	$(GO) test $(TAGS) ./...
+
+# Times engine.Load against raw DuckDB on a generated extract and prints the
+# ratio (x_duckdb). BENCH_ROWS=500000 for a quick run.
+bench:
+	PLUMB_BENCH_ROWS=$(BENCH_ROWS) $(GO) test $(TAGS) -run '^$$' -bench . -benchtime 3x -timeout 60m ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting (make fmt)'; exit 1; }
+	$(GO) vet $(TAGS) ./...
+
+fuzz:
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseSource -fuzztime 30s ./engine
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseChar -fuzztime 30s ./engine
+
+# What CI runs.
+check: lint test
