@@ -162,3 +162,7 @@ func List(items []string) string {
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }
+
+// TempName returns a fresh name for a scratch table or view; the caller
+// drops it.
+func (db *DB) TempName(prefix string) string { return db.uniqueName(prefix) }

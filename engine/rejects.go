@@ -86,3 +86,12 @@ func copyFormat(path string) string {
 	}
 	return "(FORMAT csv, HEADER true)"
 }
+
+// CopyQuery writes the result of a query to path, in the format its name
+// asks for (see WriteRejects).
+func (db *DB) CopyQuery(ctx context.Context, query, path string) error {
+	if _, err := db.ExecContext(ctx, "COPY ("+query+") TO "+Literal(path)+" "+copyFormat(path)); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,5 +1,6 @@
 // Package report renders plumb's typed results for people and programs:
-// text for terminals, JSON (stable, with a schema_version) for programs.
+// text for terminals, Markdown for tickets, JSON (stable, with a
+// schema_version) for programs.
 //
 //	r, err := report.New("json")
 //	err = r.Render(os.Stdout, result)
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/reconcile"
 )
 
 // SchemaVersion is the version of the JSON documents plumb writes. It
@@ -26,7 +28,7 @@ type Renderer interface {
 }
 
 // Formats lists the formats New accepts.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "markdown"}
 
 // New returns the renderer for a format named in Formats.
 func New(format string) (Renderer, error) {
@@ -35,6 +37,8 @@ func New(format string) (Renderer, error) {
 		return textRenderer{}, nil
 	case "json":
 		return jsonRenderer{}, nil
+	case "markdown", "md":
+		return markdownRenderer{}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
 }
@@ -44,6 +48,8 @@ func kind(result any) (string, error) {
 	switch result.(type) {
 	case *inspect.Result, []*inspect.Result:
 		return "inspect", nil
+	case *reconcile.Result:
+		return "diff", nil
 	}
 	return "", fmt.Errorf("report: cannot render %T", result)
 }

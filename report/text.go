@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/reconcile"
 )
 
 type textRenderer struct{}
@@ -28,6 +29,8 @@ func (textRenderer) Render(w io.Writer, result any) error {
 			}
 			textInspect(bw, x)
 		}
+	case *reconcile.Result:
+		textDiff(bw, r)
 	default:
 		_, err := kind(result)
 		if err == nil {

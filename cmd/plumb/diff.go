@@ -1,0 +1,165 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/reconcile"
+	"github.com/spf13/cobra"
+)
+
+func newDiffCmd(g *globals) *cobra.Command {
+	var (
+		src                         sourceFlags
+		rep                         reportFlags
+		keys, maps, columns, ignore string
+		mapping, diffs              string
+		tolerances                  []string
+		ignoreCase, trim, nullEmpty string
+		opts                        reconcile.Options
+		samples                     int
+	)
+	c := &cobra.Command{
+		Use:   "diff SOURCE TARGET",
+		Short: "Reconcile a target with its source: rows only on one side, changed fields",
+		Long: `diff compares two sources row by row on a key (or, without --key, as
+multisets of whole rows; with --group-by, as counts and sums per group).
+
+Values compare as typed values when both sides have the same type (CSV
+1.50 equals Parquet 1.5), otherwise as text. Duplicate keys are reported,
+never paired; rows with NULL keys are counted.
+
+Exit 0 when the sides are equal (within tolerance), 1 when they differ,
+2 on error.`,
+		Example: `  plumb diff old.parquet new.csv --key id
+  plumb diff legacy.csv crm.csv --key cust_no=customer_id --mapping mapping.csv --diffs diffs.csv
+  plumb diff a.csv b.csv --key id --tolerance balance=0.01 --ignore-case=email --trim
+  plumb diff a.csv b.csv --group-by country --sum balance`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rd, err := rep.renderer()
+			if err != nil {
+				return err
+			}
+			if keys != "" {
+				if opts.Keys, err = reconcile.ParsePairs(keys); err != nil {
+					return fmt.Errorf("--key: %w", err)
+				}
+			}
+			if maps != "" {
+				if opts.Map, err = reconcile.ParsePairs(maps); err != nil {
+					return fmt.Errorf("--map: %w", err)
+				}
+			}
+			if columns != "" {
+				opts.Columns = reconcile.ParseColumnSet(columns).Columns
+			}
+			if ignore != "" {
+				opts.Ignore = reconcile.ParseColumnSet(ignore).Columns
+			}
+			if mapping != "" {
+				f, err := os.Open(mapping)
+				if err != nil {
+					return fmt.Errorf("--mapping: %w", err)
+				}
+				opts.Mapping, err = reconcile.ParseMapping(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("--mapping %s: %w", mapping, err)
+				}
+			}
+			for _, t := range tolerances {
+				col, tol, err := reconcile.ParseTolerance(t)
+				if err != nil {
+					return fmt.Errorf("--tolerance: %w", err)
+				}
+				if col == "" {
+					opts.Tolerance = tol
+					continue
+				}
+				if opts.PerColumn == nil {
+					opts.PerColumn = map[string]reconcile.Tolerance{}
+				}
+				opts.PerColumn[col] = tol
+			}
+			for _, f := range []struct {
+				flag string
+				val  string
+				dst  *reconcile.ColumnSet
+			}{{"ignore-case", ignoreCase, &opts.IgnoreCase}, {"trim", trim, &opts.Trim}, {"null-equals-empty", nullEmpty, &opts.NullEqualsEmpty}} {
+				if cmd.Flags().Changed(f.flag) {
+					*f.dst = reconcile.ParseColumnSet(f.val)
+				}
+			}
+			if len(opts.Sum) > 0 && len(opts.GroupBy) == 0 {
+				return fmt.Errorf("--sum needs --group-by")
+			}
+			opts.Samples = samples
+			if samples == 0 {
+				opts.Samples = -1
+			}
+			opts.DiffsPath = diffs
+			ctx := cmd.Context()
+			db, closeDB, err := g.openDB(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			var tables [2]*engine.Table
+			for i, arg := range args {
+				s, err := src.source(arg)
+				if err != nil {
+					return err
+				}
+				// A mapping's transformations are written against the
+				// source as its system wrote it: text, for delimited files.
+				raw := src.raw || (i == 0 && mapping != "")
+				t, err := db.Load(ctx, s, engine.LoadOptions{Raw: raw, Stdin: g.stdin})
+				if err != nil {
+					return err
+				}
+				if t.RowsRejected > 0 {
+					fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out of the comparison (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
+				}
+				tables[i] = t
+			}
+			res, err := reconcile.Run(ctx, db, tables[0], tables[1], opts)
+			if err != nil {
+				return err
+			}
+			if err := rep.write(g, rd, res); err != nil {
+				return err
+			}
+			if !res.Equal {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	src.add(c)
+	rep.add(c)
+	f := c.Flags()
+	f.StringVar(&keys, "key", "", "key columns, comma-separated; src=tgt where the names differ (default: keyless multiset diff)")
+	f.StringVar(&maps, "map", "", "pair differently named columns: src=tgt,...")
+	f.StringVar(&columns, "columns", "", "compare only these columns")
+	f.StringVar(&ignore, "ignore", "", "leave these columns out")
+	f.StringVar(&mapping, "mapping", "", "mapping spec CSV: source_field,transformation,target_field (transformation: empty or a DuckDB SQL expression)")
+	f.StringArrayVar(&tolerances, "tolerance", nil, "numeric tolerance: 0.001 for all numeric columns, col=0.01 absolute, col=0.1% relative (repeatable)")
+	f.StringVar(&ignoreCase, "ignore-case", "", "compare text ignoring case: alone for all columns, or =col,col")
+	f.StringVar(&trim, "trim", "", "trim surrounding spaces before comparing: alone for all columns, or =col,col")
+	f.StringVar(&nullEmpty, "null-equals-empty", "", "treat NULL and empty text as equal: alone for all columns, or =col,col")
+	for _, n := range []string{"ignore-case", "trim", "null-equals-empty"} {
+		f.Lookup(n).NoOptDefVal = "*"
+	}
+	f.StringVar(&opts.Where, "where", "", "SQL filter applied to both sides")
+	f.StringVar(&opts.SourceWhere, "source-where", "", "SQL filter applied to the source")
+	f.StringVar(&opts.TargetWhere, "target-where", "", "SQL filter applied to the target")
+	f.StringSliceVar(&opts.GroupBy, "group-by", nil, "aggregate reconciliation: compare row counts (and --sum) per group of these columns")
+	f.StringArrayVar(&opts.Sum, "sum", nil, "with --group-by: also compare the sum of this column (repeatable)")
+	f.IntVar(&samples, "samples", 5, "examples to show per column and category")
+	f.StringVar(&diffs, "diffs", "", "write every difference in long form to this CSV or Parquet file")
+	return c
+}

@@ -1,0 +1,85 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDiff(t *testing.T) {
+	src, tgt := "testdata/diff/source.csv", "testdata/diff/target.csv"
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		golden     string
+		wantStdout []string
+		wantStderr []string
+	}{
+		{name: "keyed text", args: []string{"diff", src, tgt, "--key", "id"}, wantCode: 1, golden: "diff_keyed.txt"},
+		{name: "keyed json", args: []string{"diff", src, tgt, "--key", "id", "--format", "json"}, wantCode: 1, golden: "diff_keyed.json"},
+		{name: "keyed markdown", args: []string{"diff", src, tgt, "--key", "id", "--format", "markdown"}, wantCode: 1, golden: "diff_keyed.md"},
+		{name: "options", args: []string{"diff", src, tgt, "--key", "id", "--tolerance", "amount=0.01", "--ignore-case", "--trim=name"}, wantCode: 1,
+			golden: "diff_options.txt"},
+		{name: "mapping", args: []string{"diff", "testdata/diff/legacy.csv", "testdata/diff/crm.csv", "--key", "cust_no", "--mapping", "testdata/diff/mapping.csv"},
+			wantCode: 1, golden: "diff_mapping.txt"},
+		{name: "keyless", args: []string{"diff", src, tgt, "--columns", "name,email"}, wantCode: 1, golden: "diff_keyless.txt"},
+		{name: "aggregate", args: []string{"diff", src, tgt, "--group-by", "status", "--sum", "amount"}, wantCode: 1, golden: "diff_aggregate.txt"},
+		{name: "equal", args: []string{"diff", "testdata/customers.csv", "testdata/customers.parquet", "--key", "customer_id"},
+			wantStdout: []string{"EQUAL (keyed)", "3,000 (3,000 unchanged, 0 changed)"}},
+		{name: "equal ndjson keyless", args: []string{"diff", "testdata/customers.ndjson", "testdata/customers.csv"}, wantStdout: []string{"EQUAL (keyless)"}},
+		{name: "filters", args: []string{"diff", src, tgt, "--key", "id", "--where", "id < 5", "--ignore", "email,name,joined", "--tolerance", "0.01"},
+			wantStdout: []string{"EQUAL"}},
+		{name: "source and target filters", args: []string{"diff", src, tgt, "--key", "id", "--source-where", "id = 2", "--target-where", "id = 2"},
+			wantCode: 1, wantStdout: []string{"matched            1 (0 unchanged, 1 changed)"}},
+		{name: "different key names", args: []string{"diff", "testdata/diff/legacy.csv", "testdata/diff/crm.csv", "--key", "cust_no=customer_id", "--map", "mail=email"},
+			wantCode: 1, wantStdout: []string{"key                cust_no=customer_id", "email"}},
+		{name: "missing key column", args: []string{"diff", src, tgt, "--key", "nope"}, wantCode: 2, wantStderr: []string{`source has no column "nope"`}},
+		{name: "bad tolerance", args: []string{"diff", src, tgt, "--tolerance", "x=abc"}, wantCode: 2, wantStderr: []string{"--tolerance"}},
+		{name: "bad mapping", args: []string{"diff", src, tgt, "--mapping", "testdata/diff/source.csv"}, wantCode: 2, wantStderr: []string{"line 1: header lacks source_field"}},
+		{name: "sum without group", args: []string{"diff", src, tgt, "--sum", "amount"}, wantCode: 2, wantStderr: []string{"--sum needs --group-by"}},
+		{name: "one arg", args: []string{"diff", src}, wantCode: 2, wantStderr: []string{"accepts 2 arg"}},
+		{name: "missing file", args: []string{"diff", src, "testdata/nope.csv"}, wantCode: 2, wantStderr: []string{"testdata/nope.csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := plumb(t, "", tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
+			}
+			if tt.golden != "" {
+				golden(t, tt.golden, stdout)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestDiffWritesDiffsFile(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "diffs.parquet")
+	_, stderr, code := plumb(t, "", "diff", "testdata/diff/source.csv", "testdata/diff/target.csv", "--key", "id", "--diffs", out)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	stdout, stderr, code := plumb(t, "", "inspect", out)
+	if code != 0 || !strings.Contains(stdout, "9 read = 9 loaded") || !strings.Contains(stdout, "source_value") {
+		t.Errorf("diffs file: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Error(err)
+	}
+}

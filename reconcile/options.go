@@ -1,0 +1,241 @@
+package reconcile
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Options say what to compare and how. The zero value compares every
+// column the two sides share by name, exactly, as a keyless multiset diff.
+type Options struct {
+	// Keys pair the key columns of the two sides; none means a keyless
+	// multiset diff of whole rows.
+	Keys []Pair
+	// Map pairs source expressions with target columns beyond (or instead
+	// of) same-named columns: a source column name or a DuckDB SQL
+	// expression over source columns.
+	Map []Pair
+	// Mapping is an integration mapping spec (see ParseMapping). When
+	// given, exactly its rows are compared.
+	Mapping []Pair
+	// Columns restricts the comparison to these (target-side) columns;
+	// Ignore leaves these out.
+	Columns, Ignore []string
+	// Tolerance is the default for numeric columns; PerColumn overrides it
+	// by target column name.
+	Tolerance Tolerance
+	PerColumn map[string]Tolerance
+	// IgnoreCase, Trim and NullEqualsEmpty apply to text comparisons.
+	IgnoreCase, Trim, NullEqualsEmpty ColumnSet
+	// Where filters both sides; SourceWhere and TargetWhere one side each.
+	Where, SourceWhere, TargetWhere string
+	// GroupBy and Sum switch to aggregate reconciliation: row counts and
+	// sums per group.
+	GroupBy, Sum []string
+	// Samples is how many examples to keep per column and category; 0
+	// means 5, negative means none.
+	Samples int
+	// DiffsPath, when set, receives every difference in long form (CSV,
+	// or Parquet for a .parquet name).
+	DiffsPath string
+}
+
+// Pair names a source column (or, with Expr, a DuckDB SQL expression
+// over source columns) and its target column.
+type Pair struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+	Expr   bool   `json:"expr,omitempty"`
+}
+
+// Tolerance is how far apart two numbers may be and still be equal: at
+// most Abs apart, or at most Rel times the larger magnitude. The zero
+// value demands equality.
+type Tolerance struct {
+	Abs float64 `json:"abs,omitempty"`
+	Rel float64 `json:"rel,omitempty"`
+}
+
+func (t Tolerance) String() string {
+	switch {
+	case t.Rel > 0:
+		return strconv.FormatFloat(t.Rel*100, 'g', -1, 64) + "%"
+	case t.Abs > 0:
+		return strconv.FormatFloat(t.Abs, 'g', -1, 64)
+	}
+	return ""
+}
+
+// ColumnSet is a set of columns an option applies to: All, or the named
+// ones.
+type ColumnSet struct {
+	All     bool
+	Columns []string
+}
+
+// Has reports whether the set includes a column.
+func (s ColumnSet) Has(col string) bool {
+	if s.All {
+		return true
+	}
+	for _, c := range s.Columns {
+		if strings.EqualFold(c, col) {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseColumnSet reads "*" or "" as all columns, else a comma-separated
+// list.
+func ParseColumnSet(s string) ColumnSet {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "*" {
+		return ColumnSet{All: true}
+	}
+	return ColumnSet{Columns: splitList(s)}
+}
+
+// ParsePairs reads "a,b=c": a pairs with a, b with c.
+func ParsePairs(s string) ([]Pair, error) {
+	var out []Pair
+	for _, item := range splitList(s) {
+		src, tgt, ok := strings.Cut(item, "=")
+		src, tgt = strings.TrimSpace(src), strings.TrimSpace(tgt)
+		if !ok {
+			tgt = src
+		}
+		if src == "" || tgt == "" {
+			return nil, fmt.Errorf("%q: want name or source=target", item)
+		}
+		out = append(out, Pair{Source: src, Target: tgt})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no columns given")
+	}
+	return out, nil
+}
+
+// ParseTolerance reads "0.01" (absolute), "0.1%" (relative) or either
+// prefixed with "column=". It returns the column, or "" for all numeric
+// columns.
+func ParseTolerance(s string) (string, Tolerance, error) {
+	col, val, ok := strings.Cut(s, "=")
+	if !ok {
+		col, val = "", s
+	}
+	col, val = strings.TrimSpace(col), strings.TrimSpace(val)
+	rel := strings.HasSuffix(val, "%")
+	f, err := strconv.ParseFloat(strings.TrimSuffix(val, "%"), 64)
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return "", Tolerance{}, fmt.Errorf("tolerance %q: want a non-negative number, or a percentage like 0.1%%", s)
+	}
+	if ok && col == "" {
+		return "", Tolerance{}, fmt.Errorf("tolerance %q: no column before =", s)
+	}
+	if rel {
+		return col, Tolerance{Rel: f / 100}, nil
+	}
+	return col, Tolerance{Abs: f}, nil
+}
+
+// MappingError points at a bad row of a mapping spec.
+type MappingError struct {
+	Line int
+	Err  error
+}
+
+func (e *MappingError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *MappingError) Unwrap() error { return e.Err }
+
+// ParseMapping reads an integration mapping spec: CSV with a header that
+// has the columns source_field, transformation and target_field (in any
+// order, any case; other columns such as source_system, target_system or
+// notes are ignored). An empty transformation copies source_field; else
+// it is a DuckDB SQL expression over source columns.
+func ParseMapping(r io.Reader) ([]Pair, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, &MappingError{Line: 1, Err: errors.New("empty mapping: want a header with source_field, transformation, target_field")}
+	}
+	if err != nil {
+		return nil, mappingCSVError(err)
+	}
+	idx := map[string]int{}
+	for i, h := range header {
+		idx[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"source_field", "transformation", "target_field"} {
+		if _, ok := idx[need]; !ok {
+			return nil, &MappingError{Line: 1, Err: fmt.Errorf("header lacks %s (have %s)", need, strings.Join(header, ", "))}
+		}
+	}
+	var out []Pair
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, mappingCSVError(err)
+		}
+		line, _ := cr.FieldPos(0)
+		get := func(name string) string {
+			if i := idx[name]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		src, expr, tgt := get("source_field"), get("transformation"), get("target_field")
+		if src == "" && expr == "" && tgt == "" {
+			continue
+		}
+		if tgt == "" {
+			return nil, &MappingError{Line: line, Err: errors.New("target_field is empty")}
+		}
+		p := Pair{Source: expr, Target: tgt, Expr: true}
+		if expr == "" {
+			if src == "" {
+				return nil, &MappingError{Line: line, Err: fmt.Errorf("target %s: neither source_field nor transformation", tgt)}
+			}
+			p = Pair{Source: src, Target: tgt}
+		}
+		if prev, dup := seen[strings.ToLower(tgt)]; dup {
+			return nil, &MappingError{Line: line, Err: fmt.Errorf("target %s is mapped twice (also on line %d)", tgt, prev)}
+		}
+		seen[strings.ToLower(tgt)] = line
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, &MappingError{Line: 1, Err: errors.New("mapping has no rows")}
+	}
+	return out, nil
+}
+
+func mappingCSVError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &MappingError{Line: pe.Line, Err: pe.Err}
+	}
+	return err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+

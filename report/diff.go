@@ -1,0 +1,194 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/plumb-data/plumb/reconcile"
+)
+
+func str(p *string) string {
+	if p == nil {
+		return "NULL"
+	}
+	return strconv.Quote(*p)
+}
+
+func pct(share float64) string {
+	return strconv.FormatFloat(share*100, 'f', 2, 64) + "%"
+}
+
+func textDiff(w *bufio.Writer, r *reconcile.Result) {
+	verdict := "DIFFERENT"
+	if r.Equal {
+		verdict = "EQUAL"
+	}
+	fmt.Fprintf(w, "%s  vs  %s: %s (%s)\n", r.Source, r.Target, verdict, r.Mode)
+	if len(r.Keys) > 0 {
+		var ks []string
+		for _, k := range r.Keys {
+			if k.Source == k.Target {
+				ks = append(ks, k.Source)
+			} else {
+				ks = append(ks, k.Source+"="+k.Target)
+			}
+		}
+		fmt.Fprintf(w, "  key                %s\n", strings.Join(ks, ", "))
+	}
+	fmt.Fprintf(w, "  rows               %s source, %s target\n", num(r.SourceRows), num(r.TargetRows))
+	if r.Mode == "aggregate" {
+		fmt.Fprintf(w, "  groups             %s matched (%s equal, %s differ), %s only in source, %s only in target\n",
+			num(r.Matched), num(r.Unchanged), num(r.Changed), num(r.OnlyInSource), num(r.OnlyInTarget))
+		textGroups(w, r)
+		return
+	}
+	fmt.Fprintf(w, "  matched            %s (%s unchanged, %s changed)\n", num(r.Matched), num(r.Unchanged), num(r.Changed))
+	fmt.Fprintf(w, "  only in source     %s\n", num(r.OnlyInSource))
+	fmt.Fprintf(w, "  only in target     %s\n", num(r.OnlyInTarget))
+	if r.Mode == "keyed" {
+		d := r.DuplicateKeys
+		fmt.Fprintf(w, "  duplicate keys     %s source, %s target (rows set aside: %s source, %s target)\n", num(d.SourceKeys), num(d.TargetKeys), num(d.SourceRows), num(d.TargetRows))
+		fmt.Fprintf(w, "  null keys          %s source, %s target\n", num(r.NullKeys.Source), num(r.NullKeys.Target))
+	}
+	if len(r.SourceOnlyColumns) > 0 {
+		fmt.Fprintf(w, "  source-only cols   %s\n", clip(strings.Join(r.SourceOnlyColumns, ", "), width-21))
+	}
+	if len(r.TargetOnlyColumns) > 0 {
+		fmt.Fprintf(w, "  target-only cols   %s\n", clip(strings.Join(r.TargetOnlyColumns, ", "), width-21))
+	}
+	for _, t := range r.TypeDifferences {
+		fmt.Fprintf(w, "  type difference    %s: %s vs %s (compared as %s)\n", t.Column, t.SourceType, t.TargetType, t.ComparedAs)
+	}
+	if r.Mode == "keyed" && len(r.Columns) > 0 {
+		fmt.Fprintf(w, "\n  %-24s %10s %8s %12s  %s\n", "column", "mismatches", "share", "max |Δ|", "compared as")
+		for _, c := range r.Columns {
+			delta := ""
+			if c.MaxAbsDelta != nil {
+				delta = strconv.FormatFloat(*c.MaxAbsDelta, 'g', 6, 64)
+			}
+			as := c.ComparedAs
+			if c.Tolerance != "" {
+				as += " ±" + c.Tolerance
+			}
+			fmt.Fprintf(w, "  %-24s %10s %8s %12s  %s\n", clip(c.Column, 24), num(c.Mismatches), pct(c.Share), delta, as)
+		}
+		for _, c := range r.Columns {
+			if len(c.Samples) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "\n  %s: first %d of %s\n", c.Column, len(c.Samples), num(c.Mismatches))
+			for _, s := range c.Samples {
+				line := fmt.Sprintf("    %s: %s -> %s", strings.Join(s.Key, ", "), str(s.Source), str(s.Target))
+				fmt.Fprintln(w, clip(line, width))
+			}
+		}
+	}
+	for _, part := range []struct {
+		title string
+		rows  []reconcile.Row
+		total int64
+	}{{"only in source", r.OnlyInSourceSamples, r.OnlyInSource}, {"only in target", r.OnlyInTargetSamples, r.OnlyInTarget}} {
+		if len(part.rows) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n  %s: first %d of %s\n", part.title, len(part.rows), num(part.total))
+		for _, row := range part.rows {
+			vals := make([]string, len(row.Values))
+			for i, v := range row.Values {
+				vals[i] = str(v)
+				if r.Mode == "keyed" && v != nil {
+					vals[i] = *v
+				}
+			}
+			line := "    " + strings.Join(vals, ", ")
+			if r.Mode == "keyless" {
+				line = fmt.Sprintf("    %d× %s", row.Count, strings.Join(vals, ", "))
+			}
+			fmt.Fprintln(w, clip(line, width))
+		}
+	}
+	if len(r.DuplicateSamples) > 0 {
+		fmt.Fprintf(w, "\n  duplicate keys: first %d\n", len(r.DuplicateSamples))
+		for _, d := range r.DuplicateSamples {
+			fmt.Fprintf(w, "    %s: %d in source, %d in target\n", strings.Join(d.Key, ", "), d.Source, d.Target)
+		}
+	}
+}
+
+func textGroups(w *bufio.Writer, r *reconcile.Result) {
+	shown := 0
+	for _, g := range r.Groups {
+		if !g.Differs && g.SourceRows > 0 && g.TargetRows > 0 {
+			continue
+		}
+		if shown == 0 {
+			fmt.Fprintf(w, "\n  groups that differ (%s):\n", strings.Join(r.GroupColumns, ", "))
+		}
+		shown++
+		keys := make([]string, len(g.Key))
+		for i, k := range g.Key {
+			keys[i] = str(k)
+		}
+		line := fmt.Sprintf("    %s: rows %d vs %d", strings.Join(keys, ", "), g.SourceRows, g.TargetRows)
+		for i, s := range r.SumColumns {
+			line += fmt.Sprintf("; sum(%s) %s vs %s", s, flt(g.SourceSums[i]), flt(g.TargetSums[i]))
+		}
+		fmt.Fprintln(w, clip(line, 2*width))
+	}
+}
+
+func flt(f *float64) string {
+	if f == nil {
+		return "NULL"
+	}
+	return strconv.FormatFloat(*f, 'f', -1, 64)
+}
+
+func markdownDiff(w *bufio.Writer, r *reconcile.Result) {
+	verdict := "different"
+	if r.Equal {
+		verdict = "equal"
+	}
+	fmt.Fprintf(w, "## diff `%s` vs `%s`: %s\n\n", r.Source, r.Target, verdict)
+	fmt.Fprintf(w, "| | count |\n|---|---:|\n")
+	rows := [][2]string{{"source rows", num(r.SourceRows)}, {"target rows", num(r.TargetRows)}, {"matched", num(r.Matched)},
+		{"unchanged", num(r.Unchanged)}, {"changed", num(r.Changed)}, {"only in source", num(r.OnlyInSource)}, {"only in target", num(r.OnlyInTarget)}}
+	if r.Mode == "keyed" {
+		rows = append(rows, [2]string{"duplicate keys (source / target)", num(r.DuplicateKeys.SourceKeys) + " / " + num(r.DuplicateKeys.TargetKeys)},
+			[2]string{"null keys (source / target)", num(r.NullKeys.Source) + " / " + num(r.NullKeys.Target)})
+	}
+	for _, row := range rows {
+		fmt.Fprintf(w, "| %s | %s |\n", row[0], row[1])
+	}
+	if r.Mode == "keyed" && len(r.Columns) > 0 {
+		fmt.Fprintf(w, "\n| column | mismatches | share | max abs delta | compared as |\n|---|---:|---:|---:|---|\n")
+		for _, c := range r.Columns {
+			delta := ""
+			if c.MaxAbsDelta != nil {
+				delta = strconv.FormatFloat(*c.MaxAbsDelta, 'g', 6, 64)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdEscape(c.Column), num(c.Mismatches), pct(c.Share), delta, c.ComparedAs)
+		}
+		for _, c := range r.Columns {
+			if len(c.Samples) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "\n**%s** (first %d of %s)\n\n| key | source | target |\n|---|---|---|\n", mdEscape(c.Column), len(c.Samples), num(c.Mismatches))
+			for _, s := range c.Samples {
+				fmt.Fprintf(w, "| %s | %s | %s |\n", mdEscape(strings.Join(s.Key, ", ")), mdEscape(str(s.Source)), mdEscape(str(s.Target)))
+			}
+		}
+	}
+	if len(r.TypeDifferences) > 0 {
+		fmt.Fprintf(w, "\n| column | source type | target type | compared as |\n|---|---|---|---|\n")
+		for _, t := range r.TypeDifferences {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEscape(t.Column), t.SourceType, t.TargetType, t.ComparedAs)
+		}
+	}
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
