@@ -238,4 +238,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
