@@ -5,7 +5,6 @@ package engine
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -29,22 +28,8 @@ func benchRows(b *testing.B) int {
 // benchFile generates (once, cached in the temp dir) a messy extract.
 func benchFile(b *testing.B, rows int, malformed float64) string {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("plumb-bench-%d-%g.csv", rows, malformed))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
+	path, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: rows, Seed: 1, Mess: true, Malformed: malformed})
 	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := synth.Write(f, synth.Config{Rows: rows, Seed: 1, Mess: true, Malformed: malformed}); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		b.Fatal(err)
 	}
 	return path

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -350,4 +352,27 @@ func (g *gen) writeRecord(w *bufio.Writer, rec []string) {
 	g.line++
 	g.buf = b
 	w.Write(b)
+}
+
+// CachedFile returns the path of a CSV generated with cfg in dir, writing
+// it only when it is not there yet, for benchmarks that share large files.
+func CachedFile(dir string, cfg Config) (string, error) {
+	path := filepath.Join(dir, fmt.Sprintf("plumb-bench-%d-%g-%d.csv", cfg.Rows, cfg.Malformed, cfg.Seed))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	f, err := os.CreateTemp(dir, "plumb-bench-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	if _, err := Write(f, cfg); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	return path, os.Rename(f.Name(), path)
 }
