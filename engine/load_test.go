@@ -102,6 +102,19 @@ func TestLoadZoo(t *testing.T) {
 		{name: "100,000-character field", file: "long_field.csv", wantLoaded: 2,
 			check: wantValue("SELECT length(blob)::VARCHAR FROM %s WHERE id = 1", "100000")},
 		{name: "gzip", file: "gzipped.csv.gz", wantLoaded: 3, wantColumns: []string{"id", "name"}},
+		{name: "zstd", file: "zstd.csv.zst", wantLoaded: 3, wantColumns: []string{"id", "name"},
+			check: func(t *testing.T, db *DB, tbl *Table) {
+				if tbl.Files[0].Compression != CompressionZstd {
+					t.Errorf("compression: got %s, want zstd", tbl.Files[0].Compression)
+				}
+			}},
+		{name: "utf-16 with byte-order mark", file: "utf16.csv", wantLoaded: 2,
+			check: func(t *testing.T, db *DB, tbl *Table) {
+				wantValue("SELECT name FROM %s WHERE id = 1", "Zoë")(t, db, tbl)
+				if enc := tbl.Files[0].Dialect.Encoding; enc != EncodingUTF16 {
+					t.Errorf("encoding: got %s, want utf-16", enc)
+				}
+			}},
 		{name: "pipe delimited", file: "pipe.psv", wantLoaded: 2, wantColumns: []string{"id", "name", "amount"}},
 		{name: "tab delimited", file: "tabs.tsv", wantLoaded: 2, wantColumns: []string{"id", "name"}},
 		{name: "unterminated quote kept as written", file: "unterminated_quote.csv", wantLoaded: 3,

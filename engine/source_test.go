@@ -134,3 +134,28 @@ func FuzzParseChar(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseFormatAndEncoding(f *testing.F) {
+	for _, s := range []string{"csv", "TSV", "jsonl", "feather", "utf8", "Latin_1", "", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if fm, delim, err := ParseFormat(s); err == nil {
+			switch fm {
+			case FormatAuto, FormatCSV, FormatParquet, FormatJSON, FormatNDJSON, FormatArrow:
+			default:
+				t.Errorf("ParseFormat(%q) = unknown format %q", s, fm)
+			}
+			if delim != "" && fm != FormatCSV {
+				t.Errorf("ParseFormat(%q): delimiter %q for %s", s, delim, fm)
+			}
+		}
+		if enc, err := ParseEncoding(s); err == nil {
+			switch enc {
+			case "", EncodingUTF8, EncodingUTF16, EncodingLatin1:
+			default:
+				t.Errorf("ParseEncoding(%q) = %q", s, enc)
+			}
+		}
+	})
+}
