@@ -113,7 +113,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
 		return err
 	}
-	line, join, cleanup, err := db.rejectLines(ctx, conn, tmpErrs, path, f.Compression, enc, sn.newline)
+	line, join, cleanup, err := db.rejectLines(ctx, conn, tmpErrs, path, enc, sn.newline)
 	if err != nil {
 		return fmt.Errorf("locate rejected lines: %w", err)
 	}
@@ -146,7 +146,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 // rejectLines returns the SQL expression for the physical line number of
 // a row of a rejects table aliased e, and the join that expression needs.
 // DuckDB numbers records, not lines; see physicalLines.
-func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, compression, enc, newline string) (expr, join string, cleanup func(), err error) {
+func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, enc, newline string) (expr, join string, cleanup func(), err error) {
 	expr, cleanup = "e.line", func() {}
 	if enc == EncodingUTF16 {
 		return expr, "", cleanup, nil // positions are not file offsets there
@@ -168,7 +168,7 @@ func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, compr
 	if err := rows.Err(); err != nil || len(positions) == 0 {
 		return expr, "", cleanup, err
 	}
-	lines, err := physicalLines(path, compression, enc, newline, positions)
+	lines, err := physicalLines(path, enc, newline, positions)
 	if err != nil {
 		return "", "", cleanup, err
 	}

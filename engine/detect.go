@@ -40,38 +40,53 @@ type peek struct {
 	utf16       bool   // starts with a UTF-16 byte-order mark
 }
 
-// peekFile reads the start of a file, decompressing it where needed.
-func peekFile(path string) (peek, error) {
+// openText opens a file and decompresses it, detecting the compression
+// from its first bytes.
+func openText(path string) (io.ReadCloser, string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return peek{}, err
+		return nil, "", err
 	}
-	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
 	head, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return peek{}, err
+		f.Close()
+		return nil, "", err
 	}
-	p := peek{compression: CompressionNone}
-	var r io.Reader = br
 	switch {
 	case bytes.HasPrefix(head, magicGzip):
-		p.compression = CompressionGzip
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return p, fmt.Errorf("gzip: %w", err)
+			f.Close()
+			return nil, "", fmt.Errorf("gzip: %w", err)
 		}
-		defer gz.Close()
-		r = gz
+		return &decompressed{Reader: gz, close: func() error { return errors.Join(gz.Close(), f.Close()) }}, CompressionGzip, nil
 	case bytes.HasPrefix(head, magicZstd):
-		p.compression = CompressionZstd
 		zr, err := zstd.NewReader(br)
 		if err != nil {
-			return p, fmt.Errorf("zstd: %w", err)
+			f.Close()
+			return nil, "", fmt.Errorf("zstd: %w", err)
 		}
-		defer zr.Close()
-		r = zr
+		return &decompressed{Reader: zr, close: func() error { zr.Close(); return f.Close() }}, CompressionZstd, nil
 	}
+	return &decompressed{Reader: br, close: f.Close}, CompressionNone, nil
+}
+
+type decompressed struct {
+	io.Reader
+	close func() error
+}
+
+func (d *decompressed) Close() error { return d.close() }
+
+// peekFile reads the start of a file, decompressing it where needed.
+func peekFile(path string) (peek, error) {
+	r, compression, err := openText(path)
+	if err != nil {
+		return peek{}, err
+	}
+	defer r.Close()
+	p := peek{compression: compression}
 	buf := make([]byte, 64<<10)
 	n, err := io.ReadFull(r, buf)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {

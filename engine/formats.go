@@ -5,7 +5,6 @@ package engine
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -21,7 +20,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	duckdb "github.com/duckdb/duckdb-go/v2"
-	"github.com/klauspost/compress/zstd"
 )
 
 // loadParquet loads a Parquet file. Parquet is typed and checksummed as a
@@ -58,7 +56,7 @@ func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path 
 	if !ndjson {
 		return jsonError(f.Path, err)
 	}
-	good, bad, err := splitNDJSON(path, f.Compression, db.cfg.TempDir)
+	good, bad, err := splitNDJSON(path, db.cfg.TempDir)
 	if err != nil {
 		return &LoadError{Path: f.Path, Err: err}
 	}
@@ -108,29 +106,12 @@ type badLine struct {
 
 // splitNDJSON copies the lines of a newline-delimited JSON file that hold
 // one JSON object each to a new file, and returns the others.
-func splitNDJSON(path, compression, dir string) (string, []badLine, error) {
-	in, err := os.Open(path)
+func splitNDJSON(path, dir string) (string, []badLine, error) {
+	r, _, err := openText(path)
 	if err != nil {
 		return "", nil, err
 	}
-	defer in.Close()
-	var r io.Reader = in
-	switch compression {
-	case CompressionGzip:
-		gz, err := gzip.NewReader(in)
-		if err != nil {
-			return "", nil, err
-		}
-		defer gz.Close()
-		r = gz
-	case CompressionZstd:
-		zr, err := zstd.NewReader(in)
-		if err != nil {
-			return "", nil, err
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	out, err := os.CreateTemp(dir, "plumb-ndjson-*.ndjson")
 	if err != nil {
 		return "", nil, err

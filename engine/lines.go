@@ -3,12 +3,8 @@ package engine
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
-	"os"
-
-	"github.com/klauspost/compress/zstd"
 )
 
 // physicalLines maps DuckDB's line_byte_position of rejected rows to the
@@ -17,29 +13,12 @@ import (
 // spans lines; its byte positions are 1-based offsets into the decoded
 // UTF-8 text (BOM removed), so that is what is counted here. positions
 // must be sorted ascending.
-func physicalLines(path, compression, encoding, newline string, positions []int64) (map[int64]int64, error) {
-	f, err := os.Open(path)
+func physicalLines(path, encoding, newline string, positions []int64) (map[int64]int64, error) {
+	r, _, err := openText(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = f
-	switch compression {
-	case CompressionGzip:
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, err
-		}
-		defer gz.Close()
-		r = gz
-	case CompressionZstd:
-		zr, err := zstd.NewReader(f)
-		if err != nil {
-			return nil, err
-		}
-		defer zr.Close()
-		r = zr
-	}
+	defer r.Close()
 	nl := byte('\n')
 	if newline == `\r` {
 		nl = '\r'
