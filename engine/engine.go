@@ -70,6 +70,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("configure duckdb: %s: %w", s, err)
 		}
 	}
+	if err := registerFunctions(ctx, db.sql); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("register functions: %w", err)
+	}
 	return db, nil
 }
 

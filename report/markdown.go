@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/reconcile"
 )
@@ -26,6 +27,8 @@ func (markdownRenderer) Render(w io.Writer, result any) error {
 		}
 	case *reconcile.Result:
 		markdownDiff(bw, r)
+	case *dedupe.Result:
+		markdownDedupe(bw, r)
 	default:
 		return fmt.Errorf("report: markdown cannot render %T", result)
 	}

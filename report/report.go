@@ -11,6 +11,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/reconcile"
 )
@@ -50,6 +51,8 @@ func kind(result any) (string, error) {
 		return "inspect", nil
 	case *reconcile.Result:
 		return "diff", nil
+	case *dedupe.Result:
+		return "dedupe", nil
 	}
 	return "", fmt.Errorf("report: cannot render %T", result)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/reconcile"
 )
@@ -31,6 +32,8 @@ func (textRenderer) Render(w io.Writer, result any) error {
 		}
 	case *reconcile.Result:
 		textDiff(bw, r)
+	case *dedupe.Result:
+		textDedupe(bw, r)
 	default:
 		_, err := kind(result)
 		if err == nil {

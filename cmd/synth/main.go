@@ -28,6 +28,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed; the same seed writes the same bytes")
 	fs.BoolVar(&cfg.Mess, "mess", true, "inject duplicates, sentinels, blanks, case and format variants")
 	fs.Float64Var(&cfg.Malformed, "malformed", 0, "share of rows written with a wrong number of fields")
+	fs.BoolVar(&cfg.Entity, "entity", false, "add an entity_id column labelling which records are the same customer")
 	out := fs.String("o", "-", "CSV output file (- for stdout)")
 	truthPath := fs.String("truth", "", "write the ground truth as JSON to this file")
 	if err := fs.Parse(args); err != nil {

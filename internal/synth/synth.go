@@ -15,6 +15,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,10 @@ type Config struct {
 	Malformed float64
 	// Delimiter separates fields; 0 means a comma.
 	Delimiter byte
+	// Entity adds a last column, entity_id: the customer_id of the record
+	// a row re-enters (its own for originals), the label dedupe is scored
+	// against.
+	Entity bool
 }
 
 // Truth is what a generated extract holds by construction.
@@ -101,7 +106,11 @@ func Write(w io.Writer, cfg Config) (*Truth, error) {
 		g.delim = ','
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	g.writeRecord(bw, Columns)
+	header := Columns
+	if cfg.Entity {
+		header = append(slices.Clone(Columns), "entity_id")
+	}
+	g.writeRecord(bw, header)
 	var nextID int64 = 100000
 	for i := 0; i < cfg.Rows; i++ {
 		if cfg.Malformed > 0 && g.r.Float64() < cfg.Malformed {
@@ -112,9 +121,11 @@ func Write(w io.Writer, cfg Config) (*Truth, error) {
 		var rec []string
 		id := nextID
 		nextID++
+		entity := id
 		if cfg.Mess && len(g.recent) > 0 && g.r.IntN(100) < 4 {
 			k := g.r.IntN(len(g.recent))
 			rec = g.duplicate(g.recent[k], id)
+			entity = g.ids[k]
 			g.truth.Duplicates = append(g.truth.Duplicates, [2]int64{g.ids[k], id})
 		} else {
 			rec = g.record(id)
@@ -125,6 +136,9 @@ func Write(w io.Writer, cfg Config) (*Truth, error) {
 			}
 		}
 		g.count(rec)
+		if cfg.Entity {
+			rec = append(rec, strconv.FormatInt(entity, 10))
+		}
 		g.writeRecord(bw, rec)
 		g.truth.WellFormed++
 	}
@@ -247,11 +261,12 @@ func (g *gen) uuid() string {
 }
 
 // duplicate re-enters a record under a new id, the way a second system
-// would: other case, stray spaces, a typo in a name.
+// would: other case, stray spaces, a typo in a name or the email, fields
+// left empty.
 func (g *gen) duplicate(orig []string, id int64) []string {
 	rec := append([]string(nil), orig...)
 	rec[0] = strconv.FormatInt(id, 10)
-	switch g.r.IntN(4) {
+	switch g.r.IntN(6) {
 	case 0:
 		rec[3] = strings.ToUpper(rec[3])
 	case 1:
@@ -260,6 +275,11 @@ func (g *gen) duplicate(orig []string, id int64) []string {
 		rec[2] = typo(g.r, rec[2])
 	case 3:
 		rec[1] = typo(g.r, rec[1])
+	case 4:
+		rec[4], rec[10] = "", ""
+		rec[3] = strings.ToUpper(rec[3][:1]) + rec[3][1:]
+	case 5:
+		rec[3] = typo(g.r, rec[3])
 	}
 	rec[12] = g.uuid()
 	return rec
@@ -357,7 +377,7 @@ func (g *gen) writeRecord(w *bufio.Writer, rec []string) {
 // CachedFile returns the path of a CSV generated with cfg in dir, writing
 // it only when it is not there yet, for benchmarks that share large files.
 func CachedFile(dir string, cfg Config) (string, error) {
-	path := filepath.Join(dir, fmt.Sprintf("plumb-bench-%d-%g-%d.csv", cfg.Rows, cfg.Malformed, cfg.Seed))
+	path := filepath.Join(dir, fmt.Sprintf("plumb-bench-%d-%g-%d-%t.csv", cfg.Rows, cfg.Malformed, cfg.Seed, cfg.Entity))
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}

@@ -1,0 +1,94 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/plumb-data/plumb/dedupe"
+	"github.com/plumb-data/plumb/engine"
+	"github.com/spf13/cobra"
+)
+
+func newDedupeCmd(g *globals) *cobra.Command {
+	var (
+		src        sourceFlags
+		rep        reportFlags
+		configPath string
+		opts       dedupe.Options
+	)
+	c := &cobra.Command{
+		Use:   "dedupe SOURCE --config dedupe.yaml",
+		Short: "Find fuzzy duplicate records, with clusters and an explanation of every link",
+		Long: `dedupe normalizes the configured fields, pairs records that agree on all
+keys of a blocking rule, scores each pair with a Fellegi-Sunter model
+trained without labels (u from random pairs, m by expectation-
+maximisation), links pairs whose match probability reaches the threshold,
+and groups linked records into clusters.
+
+Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
+		Example: `  plumb dedupe testdata/dedupe/people.csv --config testdata/dedupe/dedupe.yaml
+  plumb dedupe customers.csv --config dedupe.yaml --clusters clusters.parquet --pairs pairs.csv
+  plumb dedupe labelled.csv --config dedupe.yaml --truth entity_id --format json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rd, err := rep.renderer()
+			if err != nil {
+				return err
+			}
+			if configPath == "" {
+				return fmt.Errorf("--config is required")
+			}
+			data, err := os.ReadFile(configPath)
+			if err != nil {
+				return fmt.Errorf("--config: %w", err)
+			}
+			if opts.Config, err = dedupe.ParseConfig(data); err != nil {
+				return fmt.Errorf("%s: %w", configPath, err)
+			}
+			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
+				return fmt.Errorf("--threshold %v: want a probability between 0 and 1", opts.Threshold)
+			}
+			s, err := src.source(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, closeDB, err := g.openDB(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			// Values are compared as written: load CSV as text.
+			t, err := db.Load(ctx, s, engine.LoadOptions{Raw: true, Stdin: g.stdin})
+			if err != nil {
+				return err
+			}
+			if t.RowsRejected > 0 {
+				fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
+			}
+			res, err := dedupe.Run(ctx, db, t, opts)
+			if err != nil {
+				return err
+			}
+			if err := rep.write(g, rd, res); err != nil {
+				return err
+			}
+			if res.Links > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	src.add(c)
+	rep.add(c)
+	f := c.Flags()
+	f.StringVar(&configPath, "config", "", "dedupe config (YAML): fields, blocking rules, threshold")
+	f.Float64Var(&opts.Threshold, "threshold", 0, "match probability needed to link a pair (default: the config's)")
+	f.StringVar(&opts.Truth, "truth", "", "a column of true entity labels: report precision, recall and F1 against it")
+	f.StringVar(&opts.ClustersPath, "clusters", "", "write every record with cluster_id and cluster_size to this CSV or Parquet file")
+	f.StringVar(&opts.PairsPath, "pairs", "", "write every linked pair with each field's similarity, level and weight to this CSV or Parquet file")
+	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the random pairs the model's u is estimated from")
+	return c
+}

@@ -1,0 +1,82 @@
+package dedupe
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/xrash/smetrics"
+)
+
+// Comparison levels of a field between two records. LevelNull (either
+// side empty) carries no evidence either way.
+const (
+	LevelNull = iota
+	LevelExact
+	LevelClose
+	LevelFar
+	numLevels
+)
+
+// LevelNames names the levels in reports.
+var LevelNames = [numLevels]string{"null", "exact", "close", "far"}
+
+// compare returns the similarity of two normalized values in [0, 1] and
+// its level for the given comparison.
+func compare(kind, a, b string) (float64, int) {
+	if a == "" || b == "" {
+		return 0, LevelNull
+	}
+	if a == b {
+		return 1, LevelExact
+	}
+	switch kind {
+	case "jaro_winkler":
+		s := smetrics.JaroWinkler(a, b, 0.7, 4)
+		return s, level(s >= 0.9)
+	case "jaro":
+		s := smetrics.Jaro(a, b)
+		return s, level(s >= 0.88)
+	case "levenshtein":
+		d := smetrics.WagnerFischer(a, b, 1, 1, 1)
+		n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
+		return 1 - float64(d)/float64(n), level(d <= 2 && d < n)
+	case "soundex":
+		same := smetrics.Soundex(a) == smetrics.Soundex(b)
+		if same {
+			return 0.9, LevelClose
+		}
+		return 0, LevelFar
+	case "numeric":
+		x, errA := strconv.ParseFloat(a, 64)
+		y, errB := strconv.ParseFloat(b, 64)
+		if errA != nil || errB != nil {
+			return 0, LevelFar
+		}
+		if x == y {
+			return 1, LevelExact
+		}
+		rel := math.Abs(x-y) / math.Max(math.Abs(x), math.Abs(y))
+		return math.Max(0, 1-rel), level(rel <= 0.01)
+	case "date":
+		// A typo'd digit or day and month swapped are close.
+		d := smetrics.WagnerFischer(a, b, 1, 1, 1)
+		swapped := len(a) == 10 && len(b) == 10 && a[:4] == b[:4] && a[5:7] == b[8:10] && a[8:10] == b[5:7]
+		return 1 - float64(d)/float64(max(len(a), len(b))), level(d <= 1 || swapped)
+	}
+	return 0, LevelFar
+}
+
+func level(close bool) int {
+	if close {
+		return LevelClose
+	}
+	return LevelFar
+}
+
+// pattern packs the levels of up to 32 fields, two bits each.
+type pattern uint64
+
+func (p pattern) level(f int) int { return int(p>>(2*f)) & 3 }
+
+func (p pattern) with(f, l int) pattern { return p | pattern(l)<<(2*f) }

@@ -1,0 +1,173 @@
+package dedupe
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+const issueConfig = `id: record_id                 # optional; default: source line number
+fields:
+  - column: email
+    normalize: [trim, lower]
+    compare: exact
+  - column: first_name
+    normalize: [trim, lower, unaccent]
+    compare: jaro_winkler     # exact | jaro_winkler | jaro | levenshtein | soundex | numeric | date
+  - column: last_name
+    normalize: [trim, lower, unaccent]
+    compare: jaro_winkler
+  - column: birth_date
+    compare: date
+  - column: zip
+    compare: levenshtein
+blocking:                     # candidate pairs: the union of pairs that agree on all keys of any one rule
+  - [email]
+  - [soundex(last_name), birth_date]
+  - [substr(first_name, 1, 3), zip]
+threshold: 0.9                # match probability needed to link a pair
+`
+
+func TestParseConfigOfTheIssue(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig([]byte(issueConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.ID != "record_id" || len(cfg.Fields) != 5 || cfg.Threshold != 0.9 || cfg.Fields[3].Compare != "date" {
+		t.Errorf("got %+v", cfg)
+	}
+	if want := [][]string{{"email"}, {"soundex(last_name)", "birth_date"}, {"substr(first_name, 1, 3)", "zip"}}; !slices.EqualFunc(cfg.Blocking, want, slices.Equal) {
+		t.Errorf("blocking: got %q, want %q", cfg.Blocking, want)
+	}
+	if !slices.Equal(cfg.Fields[1].Normalize, []string{"trim", "lower", "unaccent"}) {
+		t.Errorf("normalize: %q", cfg.Fields[1].Normalize)
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		yaml      string
+		line, col int
+		want      string
+	}{
+		{"unknown key", "fields:\n  - column: a\nblocking: [[a]]\nthreshhold: 0.9\n", 4, 1, `unknown key "threshhold"`},
+		{"unknown normalizer", "fields:\n  - column: a\n    normalize: [trim, lowercase]\nblocking: [[a]]\n", 3, 23, `unknown normalizer "lowercase"`},
+		{"unknown comparison", "fields:\n  - column: a\n    compare: fuzzy\nblocking: [[a]]\n", 3, 14, `unknown comparison "fuzzy"`},
+		{"threshold range", "fields:\n  - column: a\nblocking: [[a]]\nthreshold: 1.5\n", 4, 12, "between 0 and 1"},
+		{"threshold type", "fields:\n  - column: a\nblocking: [[a]]\nthreshold: high\n", 4, 12, "want a number"},
+		{"no blocking", "fields:\n  - column: a\n", 1, 1, "no blocking rules"},
+		{"no fields", "blocking: [[a]]\n", 1, 1, "no fields"},
+		{"field key", "fields:\n  - col: a\nblocking: [[a]]\n", 2, 5, `unknown key "col"`},
+		{"duplicate field", "fields:\n  - column: a\n  - column: A\nblocking: [[a]]\n", 3, 5, "compared twice"},
+		{"fields not a list", "fields: a\nblocking: [[a]]\n", 1, 9, "want a list"},
+		{"unbalanced", "fields:\n  - column: a\nblocking:\n  - [substr(a, 1]\n", 4, 5, "unbalanced"},
+		{"bad yaml", "fields: [\n", 1, 1, "did not find expected"},
+		{"empty", "", 1, 1, "empty config"},
+		{"not a mapping", "- a\n", 1, 1, "want a mapping"},
+		{"duplicate key", "fields:\n  - column: a\nblocking: [[a]]\nblocking: [[a]]\n", 4, 1, "given twice"},
+		{"max pairs", "fields:\n  - column: a\nblocking: [[a]]\nmax_pairs: -3\n", 4, 12, "positive whole number"},
+	}
+	for _, tt := range tests {
+		_, err := ParseConfig([]byte(tt.yaml))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Line != tt.line || ce.Column != tt.col || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want line %d, column %d, %q", tt.name, err, tt.line, tt.col, tt.want)
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in    string
+		steps []string
+		want  string
+	}{
+		{"  José  ", []string{"trim", "lower", "unaccent"}, "jose"},
+		{"Zoë Ødegaard", []string{"unaccent", "upper"}, "ZOE ØDEGAARD"},
+		{"a   b \t c", []string{"collapse_spaces"}, "a b c"},
+		{"(555) 123-4567", []string{"digits_only"}, "5551234567"},
+		{"O'Brien-Smith 2", []string{"alnum_only", "lower"}, "obriensmith2"},
+		{"", []string{"trim", "unaccent"}, ""},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in, tt.steps); got != tt.want {
+			t.Errorf("Normalize(%q, %v) = %q, want %q", tt.in, tt.steps, got, tt.want)
+		}
+	}
+}
+
+func TestCompareLevels(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		kind, a, b string
+		want       int
+	}{
+		{"exact", "a", "a", LevelExact}, {"exact", "a", "b", LevelFar}, {"exact", "", "b", LevelNull},
+		{"jaro_winkler", "martha", "marhta", LevelClose}, {"jaro_winkler", "martha", "john", LevelFar},
+		{"levenshtein", "12345", "12354", LevelClose}, {"levenshtein", "12345", "98765", LevelFar},
+		{"soundex", "robert", "rupert", LevelClose}, {"soundex", "robert", "smith", LevelFar},
+		{"numeric", "100", "100.5", LevelClose}, {"numeric", "100", "150", LevelFar}, {"numeric", "1e2", "100", LevelExact},
+		{"date", "1990-02-11", "1990-11-02", LevelClose}, {"date", "1990-02-11", "1990-02-12", LevelClose}, {"date", "1990-02-11", "1985-07-30", LevelFar},
+	}
+	for _, tt := range tests {
+		if _, got := compare(tt.kind, tt.a, tt.b); got != tt.want {
+			t.Errorf("compare(%s, %q, %q) = %s, want %s", tt.kind, tt.a, tt.b, LevelNames[got], LevelNames[tt.want])
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"  José  ", "(555) 123-4567", "Ødegaard", "a\u0301", "\xff", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, st := range Normalizers {
+			once := Normalize(s, []string{st})
+			if twice := Normalize(once, []string{st}); twice != once && st != "unaccent" {
+				t.Errorf("%s is not idempotent on %q: %q then %q", st, s, once, twice)
+			}
+			if utf8.ValidString(s) && !utf8.ValidString(once) {
+				t.Errorf("%s made invalid UTF-8 of %q", st, s)
+			}
+		}
+		if d := Normalize(s, []string{"digits_only"}); strings.Trim(d, "0123456789") != "" {
+			t.Errorf("digits_only(%q) = %q", s, d)
+		}
+		if tr := Normalize(s, []string{"trim"}); tr != strings.TrimSpace(tr) {
+			t.Errorf("trim(%q) = %q", s, tr)
+		}
+		if c := Normalize(s, []string{"collapse_spaces"}); strings.Contains(c, "  ") {
+			t.Errorf("collapse_spaces(%q) = %q", s, c)
+		}
+	})
+}
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add(issueConfig)
+	f.Add("fields:\n  - column: a\nblocking: [[a]]\n")
+	f.Add("fields: [\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		cfg, err := ParseConfig([]byte(in))
+		if err != nil {
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Line < 1 || ce.Column < 1 {
+				t.Fatalf("error without a place: %v", err)
+			}
+			return
+		}
+		if len(cfg.Fields) == 0 || len(cfg.Blocking) == 0 || cfg.Threshold <= 0 || cfg.Threshold >= 1 {
+			t.Fatalf("accepted an incomplete config: %+v", cfg)
+		}
+		for _, f := range cfg.Fields {
+			if !slices.Contains(Comparators, f.Compare) {
+				t.Fatalf("accepted comparison %q", f.Compare)
+			}
+		}
+	})
+}

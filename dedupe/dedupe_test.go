@@ -1,0 +1,197 @@
+//go:build duckdb_arrow
+
+package dedupe
+
+import (
+	"encoding/csv"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plumb-data/plumb/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func setup(t *testing.T) (*engine.DB, *engine.Table, *Config) {
+	t.Helper()
+	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	src, err := engine.ParseSource(filepath.Join("..", "testdata", "dedupe", "people.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "dedupe", "dedupe.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, tbl, cfg
+}
+
+func fixedClock() func() time.Time {
+	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	return func() time.Time { t = t.Add(time.Second); return t }
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestGoldenClusters checks the clusters of the labelled fixture against
+// a golden file of customer_id,cluster_id,cluster_size, and that every
+// record is in exactly one cluster.
+func TestGoldenClusters(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	out := filepath.Join(t.TempDir(), "clusters.csv")
+	res, err := Run(t.Context(), db, tbl, Options{Config: cfg, Truth: "entity_id", ClustersPath: out, Now: fixedClock(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readCSV(t, out)
+	head := recs[0]
+	idCol, clCol, sizeCol := index(head, "customer_id"), index(head, "cluster_id"), index(head, "cluster_size")
+	if len(recs)-1 != int(res.Records) || res.Records != 400 {
+		t.Fatalf("clusters file has %d records, result says %d, want 400", len(recs)-1, res.Records)
+	}
+	var b strings.Builder
+	b.WriteString("customer_id,cluster_id,cluster_size\n")
+	seen := map[string]bool{}
+	for _, r := range recs[1:] {
+		if seen[r[idCol]] {
+			t.Errorf("record %s is in two clusters", r[idCol])
+		}
+		seen[r[idCol]] = true
+		b.WriteString(r[idCol] + "," + r[clCol] + "," + r[sizeCol] + "\n")
+	}
+	golden := filepath.Join("..", "testdata", "golden", "dedupe_people_clusters.csv")
+	if *update {
+		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != string(want) {
+		t.Errorf("clusters differ from %s (rerun with -update and review)", golden)
+	}
+	if res.Truth == nil || res.Truth.F1 < 0.95 || res.Truth.B3F1 < 0.95 {
+		t.Errorf("accuracy against entity_id: %+v", res.Truth)
+	}
+	if res.Records-res.Clusters <= 0 || res.Links == 0 || len(res.Model) != len(cfg.Fields) || len(res.Stages) == 0 {
+		t.Errorf("result: %+v", res)
+	}
+	var sum int64
+	for _, s := range res.ClusterSizes {
+		sum += s.Size * s.Clusters
+	}
+	if sum != res.Records {
+		t.Errorf("cluster sizes cover %d records, want %d", sum, res.Records)
+	}
+}
+
+func index(head []string, name string) int {
+	for i, h := range head {
+		if h == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestThresholdMonotonic: a higher threshold never adds links nor merges
+// clusters.
+func TestThresholdMonotonic(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	var prevLinks, prevClusters int64 = 1 << 62, 0
+	for _, th := range []float64{0.01, 0.5, 0.9, 0.999, 0.999999} {
+		res, err := Run(t.Context(), db, tbl, Options{Config: cfg, Threshold: th, Now: fixedClock(), Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Links > prevLinks || res.Clusters < prevClusters {
+			t.Errorf("threshold %g: %d links, %d clusters after %d, %d", th, res.Links, res.Clusters, prevLinks, prevClusters)
+		}
+		prevLinks, prevClusters = res.Links, res.Clusters
+	}
+}
+
+func TestBlockingGuard(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	c := *cfg
+	c.Blocking = [][]string{{"substr(email, 1, 1)"}}
+	c.MaxPairs = 100
+	_, err := Run(t.Context(), db, tbl, Options{Config: &c})
+	if err == nil || !strings.Contains(err.Error(), "candidate pairs, over the limit of 100") {
+		t.Errorf("got %v, want the blocking rule refused with its count", err)
+	}
+}
+
+func TestPairsExplainLinks(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	dir := t.TempDir()
+	csvOut, pqOut := filepath.Join(dir, "pairs.csv"), filepath.Join(dir, "pairs.parquet")
+	res, err := Run(t.Context(), db, tbl, Options{Config: cfg, PairsPath: csvOut, Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := readCSV(t, csvOut)
+	if int64(len(recs)-1) != res.Links || len(recs[0]) != 4+5*len(cfg.Fields) {
+		t.Errorf("pairs.csv: %d rows of %d columns for %d links", len(recs)-1, len(recs[0]), res.Links)
+	}
+	if _, err := Run(t.Context(), db, tbl, Options{Config: cfg, PairsPath: pqOut, Now: fixedClock()}); err != nil {
+		t.Fatal(err)
+	}
+	var n, fields int64
+	q := "SELECT count(*), max(len(fields)) FROM read_parquet(" + engine.Literal(pqOut) + ")"
+	if err := db.QueryRowContext(t.Context(), q).Scan(&n, &fields); err != nil {
+		t.Fatal(err)
+	}
+	if n != res.Links || fields != int64(len(cfg.Fields)) {
+		t.Errorf("pairs.parquet: %d pairs of %d fields, want %d of %d", n, fields, res.Links, len(cfg.Fields))
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	c := *cfg
+	c.Fields = append([]Field{{Column: "nope", Compare: "exact"}}, c.Fields...)
+	if _, err := Run(t.Context(), db, tbl, Options{Config: &c}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
+		t.Errorf("got %v", err)
+	}
+	c = *cfg
+	c.Blocking = [][]string{{"nope(email)"}}
+	if _, err := Run(t.Context(), db, tbl, Options{Config: &c}); err == nil || !strings.Contains(err.Error(), "blocking rule 1") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -1,0 +1,79 @@
+package dedupe
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalizers are the names a field's normalize list may use; they apply
+// in order, before blocking and comparison.
+var Normalizers = []string{"trim", "lower", "upper", "unaccent", "collapse_spaces", "digits_only", "alnum_only"}
+
+// Normalize applies the named normalizers to s in order. Unknown names
+// are ignored (ParseConfig rejects them).
+func Normalize(s string, steps []string) string {
+	for _, st := range steps {
+		switch st {
+		case "trim":
+			s = strings.TrimSpace(s)
+		case "lower":
+			s = strings.ToLower(s)
+		case "upper":
+			s = strings.ToUpper(s)
+		case "unaccent":
+			s = unaccent(s)
+		case "collapse_spaces":
+			s = strings.Join(strings.Fields(s), " ")
+		case "digits_only":
+			s = strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return r
+				}
+				return -1
+			}, s)
+		case "alnum_only":
+			s = strings.Map(func(r rune) rune {
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					return r
+				}
+				return -1
+			}, s)
+		}
+	}
+	return s
+}
+
+// unaccent removes combining marks after canonical decomposition, so
+// that "José" becomes "Jose"; letters without a decomposition (ø, ß) stay.
+func unaccent(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+// nullMarkers are values that stand for a missing value in extracts.
+var nullMarkers = map[string]bool{"n/a": true, "na": true, "null": true, "none": true, "nil": true, "-": true, "--": true,
+	"?": true, "#n/a": true, "nan": true, "(null)": true, "unknown": true}
+
+// isNullMarker reports whether a normalized value means "missing".
+func isNullMarker(v string) bool {
+	v = strings.TrimSpace(v)
+	return v == "" || (len(v) <= 7 && nullMarkers[strings.ToLower(v)])
+}

@@ -1,0 +1,76 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/xrash/smetrics"
+)
+
+// Appender writes rows into an existing table, far faster than INSERT;
+// for results computed in Go. It is not safe for concurrent use.
+type Appender struct {
+	conn *sql.Conn
+	app  *duckdb.Appender
+}
+
+// NewAppender opens an appender on table; close it.
+func (db *DB) NewAppender(ctx context.Context, table string) (*Appender, error) {
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a := &Appender{conn: conn}
+	err = conn.Raw(func(dc any) error {
+		var err error
+		a.app, err = duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		return err
+	})
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("append to %s: %w", table, err)
+	}
+	return a, nil
+}
+
+// Append adds one row; values follow the table's columns.
+func (a *Appender) Append(values ...driver.Value) error { return a.app.AppendRow(values...) }
+
+// Close flushes the rows and releases the connection.
+func (a *Appender) Close() error {
+	return errors.Join(a.app.Close(), a.conn.Close())
+}
+
+// registerFunctions adds plumb's SQL functions to a session: soundex(s),
+// the American Soundex code of s (DuckDB has none), for blocking rules.
+func registerFunctions(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return duckdb.RegisterScalarUDF(conn, "soundex", soundexUDF{})
+}
+
+type soundexUDF struct{}
+
+func (soundexUDF) Config() duckdb.ScalarFuncConfig {
+	vt, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{vt}, ResultTypeInfo: vt}
+}
+
+func (soundexUDF) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		s, _ := v[0].(string)
+		if s == "" {
+			return nil, nil
+		}
+		return smetrics.Soundex(s), nil
+	}}
+}

@@ -1,0 +1,77 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/plumb-data/plumb/dedupe"
+)
+
+func textDedupe(w *bufio.Writer, r *dedupe.Result) {
+	fmt.Fprintf(w, "%s: %s records, %s clusters, %s duplicates (%s)\n", r.Source, num(r.Records), num(r.Clusters),
+		num(r.Records-r.Clusters), pct(r.DuplicateShare))
+	fmt.Fprintf(w, "  fields           %s\n", clip(strings.Join(r.Fields, ", "), width-19))
+	for i, rule := range r.Rules {
+		fmt.Fprintf(w, "  blocking rule %d  %s: %s pairs\n", i+1, clip(strings.Join(rule.Keys, ", "), 40), num(rule.Pairs))
+	}
+	fmt.Fprintf(w, "  candidate pairs  %s\n", num(r.CandidatePairs))
+	fmt.Fprintf(w, "  links            %s at match probability >= %s\n", num(r.Links), strconv.FormatFloat(r.Threshold, 'g', -1, 64))
+	var sizes []string
+	for _, s := range r.ClusterSizes {
+		sizes = append(sizes, fmt.Sprintf("%s×%d", num(s.Clusters), s.Size))
+	}
+	fmt.Fprintf(w, "  cluster sizes    %s\n", clip(strings.Join(sizes, ", "), width-19))
+	fmt.Fprintf(w, "  model            prior %.3g that two records match, %d EM iterations\n", r.Lambda, r.EMIterations)
+	fmt.Fprintf(w, "\n  %-20s %-13s %-6s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
+	for _, f := range r.Model {
+		for _, l := range f.Levels {
+			if l.Level == "null" {
+				continue
+			}
+			fmt.Fprintf(w, "  %-20s %-13s %-6s %9.5f %9.5f %8.2f\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight)
+		}
+	}
+	if len(r.WeakClusters) > 0 {
+		fmt.Fprintf(w, "\n  weak clusters (one link barely over the threshold, the rest far above): %d\n", len(r.WeakClusters))
+		for i, c := range r.WeakClusters {
+			if i == 10 {
+				fmt.Fprintf(w, "    …\n")
+				break
+			}
+			fmt.Fprintf(w, "    cluster %d: %d records, weakest link %.2f, average %.2f\n", c.Cluster, c.Size, c.MinWeight, c.AvgWeight)
+		}
+	}
+	if t := r.Truth; t != nil {
+		fmt.Fprintf(w, "\n  against %s: pairwise precision %.4f, recall %.4f, F1 %.4f\n", t.Column, t.Precision, t.Recall, t.F1)
+		fmt.Fprintf(w, "  %s true pairs, %s predicted, %s both; B³ precision %.4f, recall %.4f, F1 %.4f\n",
+			num(t.TruePairs), num(t.PredictedPairs), num(t.TruePositivePairs), t.B3Precision, t.B3Recall, t.B3F1)
+	}
+	var stages []string
+	for _, s := range r.Stages {
+		stages = append(stages, fmt.Sprintf("%s %.2fs", s.Name, s.Seconds))
+	}
+	fmt.Fprintf(w, "\n  elapsed          %s\n", strings.Join(stages, ", "))
+}
+
+func markdownDedupe(w *bufio.Writer, r *dedupe.Result) {
+	fmt.Fprintf(w, "## dedupe `%s`\n\n", r.Source)
+	fmt.Fprintf(w, "| | |\n|---|---:|\n| records | %s |\n| candidate pairs | %s |\n| links | %s |\n| clusters | %s |\n| duplicate share | %s |\n",
+		num(r.Records), num(r.CandidatePairs), num(r.Links), num(r.Clusters), pct(r.DuplicateShare))
+	fmt.Fprintf(w, "\n| blocking rule | pairs |\n|---|---:|\n")
+	for _, rule := range r.Rules {
+		fmt.Fprintf(w, "| %s | %s |\n", mdEscape(strings.Join(rule.Keys, ", ")), num(rule.Pairs))
+	}
+	fmt.Fprintf(w, "\n| field | level | m | u | weight |\n|---|---|---:|---:|---:|\n")
+	for _, f := range r.Model {
+		for _, l := range f.Levels {
+			if l.Level != "null" {
+				fmt.Fprintf(w, "| %s | %s | %.5f | %.5f | %.2f |\n", mdEscape(f.Column), l.Level, l.M, l.U, l.Weight)
+			}
+		}
+	}
+	if t := r.Truth; t != nil {
+		fmt.Fprintf(w, "\nAgainst `%s`: precision %.4f, recall %.4f, F1 %.4f (B³ F1 %.4f)\n", t.Column, t.Precision, t.Recall, t.F1, t.B3F1)
+	}
+}
