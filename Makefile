@@ -3,6 +3,7 @@
 GO      ?= go
 TAGS    := -tags duckdb_arrow
 BENCH_ROWS ?= 5000000
+DEDUPE_ROWS ?= 1000000
 
 .PHONY: build test bench fmt lint check fuzz
 
@@ -12,10 +13,11 @@ build:
 test:
 	$(GO) test $(TAGS) ./...
 
-# Times engine.Load against raw DuckDB on a generated extract and prints the
-# ratio (x_duckdb). BENCH_ROWS=500000 for a quick run.
+# Times load and diff against raw DuckDB on generated extracts (the ratio is
+# the x_duckdb metric) and dedupe end to end with its F1 against the
+# generator's labels. BENCH_ROWS=500000 DEDUPE_ROWS=100000 for a quick run.
 bench:
-	PLUMB_BENCH_ROWS=$(BENCH_ROWS) $(GO) test $(TAGS) -run '^$$' -bench . -benchtime 3x -timeout 60m ./...
+	PLUMB_BENCH_ROWS=$(BENCH_ROWS) PLUMB_BENCH_DEDUPE_ROWS=$(DEDUPE_ROWS) $(GO) test $(TAGS) -run '^$$' -bench . -benchtime 3x -timeout 60m ./...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
@@ -27,6 +29,9 @@ lint:
 fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseSource -fuzztime 30s ./engine
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseChar -fuzztime 30s ./engine
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseMapping -fuzztime 30s ./reconcile
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./dedupe
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./dedupe
 
 # What CI runs.
 check: lint test

@@ -20,8 +20,8 @@ func TestREADMEExamples(t *testing.T) {
 	}
 	re := regexp.MustCompile("(?s)```sh\ngo run -tags duckdb_arrow ./cmd/plumb ([^\n]*)\n```\n\n```\n(.*?)```\n")
 	examples := re.FindAllStringSubmatch(string(b), -1)
-	if len(examples) < 3 {
-		t.Fatalf("found %d README examples with output, want at least 3", len(examples))
+	if len(examples) < 4 {
+		t.Fatalf("found %d README examples with output, want at least 4", len(examples))
 	}
 	for _, ex := range examples {
 		args := strings.Fields(ex[1])
@@ -35,8 +35,9 @@ func TestREADMEExamples(t *testing.T) {
 			if code == 2 {
 				t.Fatalf("exit 2: %s", stderr)
 			}
-			if stdout != ex[2] {
-				t.Errorf("README output is stale for plumb %s:\ngot:\n%s\nREADME:\n%s", ex[1], stdout, ex[2])
+			stdout, want := elapsed.ReplaceAllString(stdout, "ELAPSED"), elapsed.ReplaceAllString(ex[2], "ELAPSED")
+			if stdout != want {
+				t.Errorf("README output is stale for plumb %s:\ngot:\n%s\nREADME:\n%s", ex[1], stdout, want)
 			}
 		})
 	}

@@ -1,0 +1,60 @@
+//go:build duckdb_arrow
+
+package dedupe
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/synth"
+)
+
+// BenchmarkDedupe deduplicates a generated extract with known duplicate
+// clusters (case, typos, missing fields) end to end, load included, and
+// reports pairwise F1 against the generator's labels.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench Dedupe -benchtime 1x ./dedupe
+func BenchmarkDedupe(b *testing.B) {
+	rows := 1_000_000
+	if s := os.Getenv("PLUMB_BENCH_DEDUPE_ROWS"); s != "" {
+		rows, _ = strconv.Atoi(s)
+	}
+	b.Run(fmt.Sprintf("records=%d", rows), func(b *testing.B) {
+		path, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: rows, Seed: 9, Mess: true, Entity: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "dedupe", "dedupe.yaml"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg, err := ParseConfig(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var res *Result
+		for b.Loop() {
+			db, err := engine.Open(b.Context(), engine.Config{Threads: 2, TempDir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			src, _ := engine.ParseSource(path)
+			t, err := db.Load(b.Context(), src, engine.LoadOptions{Raw: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res, err = Run(b.Context(), db, t, Options{Config: cfg, Truth: "entity_id", Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+			db.Close()
+		}
+		b.ReportMetric(res.Truth.F1, "pairwise_f1")
+		b.ReportMetric(res.Truth.B3F1, "b3_f1")
+		b.ReportMetric(float64(res.CandidatePairs), "candidate_pairs")
+		b.ReportMetric(float64(res.Links), "links")
+	})
+}
