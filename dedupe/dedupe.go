@@ -1,9 +1,10 @@
 //go:build duckdb_arrow
 
 // Package dedupe finds records that describe the same entity, with a
-// Fellegi-Sunter model trained without labels: fields are normalized in
-// Go, candidate pairs come from blocking rules run in DuckDB, each pair's
-// fields fall into comparison levels (exact, close, far, null), u comes
+// Fellegi-Sunter model trained without labels: fields are normalized and
+// candidate pairs come from blocking rules, both in DuckDB; each pair's
+// fields fall into comparison levels (exact, close, far, null) in Go over
+// Arrow batches, u comes
 // from random record pairs and m from expectation-maximisation over the
 // counts of distinct agreement patterns, and links over the threshold
 // form clusters (connected components).
@@ -14,7 +15,6 @@ package dedupe
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -182,53 +182,20 @@ func (r *runner) fieldCol(i int) string { return engine.Ident(r.cfg.Fields[i].Co
 // normalize numbers the records (rid, in source order) and writes their
 // normalized fields to a table, with empty values and null markers
 // (N/A, NULL, -, …) as NULL: two records that both lack a birth date do
-// not agree on it.
+// not agree on it. It runs in DuckDB; Normalize is its reference.
 func (r *runner) normalize(ctx context.Context) error {
-	defs := []string{"rid BIGINT"}
-	sel := []string{"row_number() OVER () AS rid"}
+	inner := []string{"row_number() OVER () AS rid"}
+	outer := []string{"rid"}
 	for i, f := range r.cfg.Fields {
-		defs = append(defs, r.fieldCol(i)+" VARCHAR")
-		sel = append(sel, "CAST("+engine.Ident(f.Column)+" AS VARCHAR)")
+		inner = append(inner, normalizeSQL("CAST("+engine.Ident(f.Column)+" AS VARCHAR)", f.Normalize)+fmt.Sprintf(" AS f%d", i))
+		outer = append(outer, nullMarkerSQL(fmt.Sprintf("f%d", i))+" AS "+r.fieldCol(i))
 	}
 	var err error
-	if r.norm, err = r.table(ctx, "plumb_dedupe_norm", "("+strings.Join(defs, ", ")+")"); err != nil {
-		return err
-	}
-	rr, err := r.db.QueryArrow(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+engine.Ident(r.t.Name))
+	r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS SELECT "+strings.Join(outer, ", ")+" FROM (SELECT "+strings.Join(inner, ", ")+" FROM "+engine.Ident(r.t.Name)+")")
 	if err != nil {
 		return err
 	}
-	defer rr.Release()
-	app, err := r.db.NewAppender(ctx, r.norm)
-	if err != nil {
-		return err
-	}
-	row := make([]driver.Value, len(defs))
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		ids := rec.Column(0).(*array.Int64)
-		cols := make([]*array.String, len(r.cfg.Fields))
-		for i := range cols {
-			cols[i] = rec.Column(i + 1).(*array.String)
-		}
-		for j := 0; j < int(rec.NumRows()); j++ {
-			row[0] = ids.Value(j)
-			for i, c := range cols {
-				row[i+1] = nil
-				if c.IsValid(j) {
-					if v := Normalize(c.Value(j), r.cfg.Fields[i].Normalize); !isNullMarker(v) {
-						row[i+1] = v
-					}
-				}
-			}
-			if err := app.Append(row...); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		r.res.Records += rec.NumRows()
-	}
-	return errors.Join(rr.Err(), app.Close())
+	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.norm)).Scan(&r.res.Records)
 }
 
 // block counts each rule's pairs first, refusing rules that would

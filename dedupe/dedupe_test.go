@@ -5,6 +5,7 @@ package dedupe
 import (
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -193,5 +194,67 @@ func TestRunErrors(t *testing.T) {
 	c.Blocking = [][]string{{"nope(email)"}}
 	if _, err := Run(t.Context(), db, tbl, Options{Config: &c}); err == nil || !strings.Contains(err.Error(), "blocking rule 1") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestNormalizeSQL holds the DuckDB normalizers to the Go reference,
+// Normalize and isNullMarker, on tricky strings and on every value of the
+// fixture.
+func TestNormalizeSQL(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	inputs := []string{"  José  ", "Zoë Ødegaard", "a   b \t c", " \t\n", "(555) 123-4567", "O'Brien-Smith 2", "N/A", " n/a ", "-", "NULL",
+		"Chloé\u00a0Martin", "ÀÉÎÕÜ", "x\ny", "日本 語", "", "#N/A", "none", "e\u0301"}
+	for _, c := range tbl.Columns {
+		if c.Name == "notes" {
+			continue
+		}
+		rows, err := db.QueryContext(t.Context(), "SELECT DISTINCT CAST("+engine.Ident(c.Name)+" AS VARCHAR) FROM "+engine.Ident(tbl.Name)+" WHERE "+engine.Ident(c.Name)+" IS NOT NULL LIMIT 200")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var v string
+			rows.Scan(&v)
+			inputs = append(inputs, v)
+		}
+		rows.Close()
+	}
+	chains := [][]string{{"trim", "lower", "unaccent"}, {"digits_only"}, {"alnum_only", "lower"}, {"collapse_spaces"}, {"upper"}, {"trim"}, {}}
+	for _, f := range cfg.Fields {
+		chains = append(chains, f.Normalize)
+	}
+	values := make([]string, len(inputs))
+	for i, in := range inputs {
+		values[i] = fmt.Sprintf("(%d, %s)", i, engine.Literal(in))
+	}
+	for _, steps := range chains {
+		q := "SELECT i, " + nullMarkerSQL("n") + " FROM (SELECT i, " + normalizeSQL("s", steps) + " AS n FROM (VALUES " + strings.Join(values, ", ") + ") v(i, s)) ORDER BY i"
+		rows, err := db.QueryContext(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var i int
+			var got *string
+			if err := rows.Scan(&i, &got); err != nil {
+				t.Fatal(err)
+			}
+			in := inputs[i]
+			want := Normalize(in, steps)
+			if isNullMarker(want) {
+				if got != nil {
+					t.Errorf("%v(%q): SQL %q, Go NULL", steps, in, *got)
+				}
+				continue
+			}
+			if got == nil || *got != want {
+				t.Errorf("%v(%q): SQL %q, Go %q", steps, in, deref(got), want)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
 	}
 }

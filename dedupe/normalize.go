@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -76,4 +77,45 @@ var nullMarkers = map[string]bool{"n/a": true, "na": true, "null": true, "none":
 func isNullMarker(v string) bool {
 	v = strings.TrimSpace(v)
 	return v == "" || (len(v) <= 7 && nullMarkers[strings.ToLower(v)])
+}
+
+// space is an RE2 class of the characters unicode.IsSpace accepts, so
+// that SQL trims and collapses what strings.TrimSpace and strings.Fields
+// do (no-break spaces included).
+const space = `[\t\n\x{0B}\f\r \x{85}\p{Z}]`
+
+// normalizeSQL is Normalize as a DuckDB expression over expr, so that
+// normalization runs in DuckDB next to blocking; TestNormalizeSQL holds
+// the two to the same results.
+func normalizeSQL(expr string, steps []string) string {
+	for _, st := range steps {
+		switch st {
+		case "trim":
+			expr = "regexp_replace(" + expr + ", '^" + space + "+|" + space + "+$', '', 'g')"
+		case "lower":
+			expr = "lower(" + expr + ")"
+		case "upper":
+			expr = "upper(" + expr + ")"
+		case "unaccent":
+			expr = "strip_accents(" + expr + ")"
+		case "collapse_spaces":
+			expr = "trim(regexp_replace(" + expr + ", '" + space + "+', ' ', 'g'), ' ')"
+		case "digits_only":
+			expr = "regexp_replace(" + expr + ", '[^0-9]', '', 'g')"
+		case "alnum_only":
+			expr = "regexp_replace(" + expr + `, '[^\pL\pN]', '', 'g')`
+		}
+	}
+	return expr
+}
+
+// nullMarkerSQL is isNullMarker as a DuckDB expression: col, or NULL
+// where it is empty or a null marker.
+func nullMarkerSQL(col string) string {
+	markers := make([]string, 0, len(nullMarkers))
+	for m := range nullMarkers {
+		markers = append(markers, "'"+strings.ReplaceAll(m, "'", "''")+"'")
+	}
+	slices.Sort(markers)
+	return "CASE WHEN lower(regexp_replace(" + col + ", '^" + space + "+|" + space + "+$', '', 'g')) IN ('', " + strings.Join(markers, ", ") + ") THEN NULL ELSE " + col + " END"
 }
