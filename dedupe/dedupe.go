@@ -1,13 +1,13 @@
 //go:build duckdb_arrow
 
 // Package dedupe finds records that describe the same entity, with a
-// Fellegi-Sunter model trained without labels: fields are normalized and
+// Fellegi-Sunter model trained without labels. Fields are normalized and
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
 // fields fall into comparison levels (exact, close, far, null) in Go over
-// Arrow batches, u comes
-// from random record pairs and m from expectation-maximisation over the
-// counts of distinct agreement patterns, and links over the threshold
-// form clusters (connected components).
+// Arrow batches; u comes from random record pairs and m from
+// expectation-maximisation over the counts of distinct agreement
+// patterns; links over the threshold form clusters (connected
+// components).
 //
 //	cfg, err := dedupe.ParseConfig(yamlBytes)
 //	res, err := dedupe.Run(ctx, db, table, dedupe.Options{Config: cfg, ClustersPath: "clusters.csv"})
