@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -61,12 +60,9 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			}
 			defer closeDB()
 			// Values are compared as written: load CSV as text.
-			t, err := db.Load(ctx, s, engine.LoadOptions{Raw: true, Stdin: g.stdin})
+			t, err := g.load(ctx, db, s, true)
 			if err != nil {
 				return err
-			}
-			if t.RowsRejected > 0 {
-				fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
 			}
 			res, err := dedupe.Run(ctx, db, t, opts)
 			if err != nil {

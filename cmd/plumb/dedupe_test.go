@@ -15,14 +15,7 @@ var elapsed = regexp.MustCompile(`(?m)^  elapsed .*$|"seconds": [0-9.e-]+`)
 
 func TestDedupe(t *testing.T) {
 	people, config := "testdata/dedupe/people.csv", "testdata/dedupe/dedupe.yaml"
-	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		golden     string
-		wantStdout []string
-		wantStderr []string
-	}{
+	runCases(t, []cliCase{
 		{name: "text", args: []string{"dedupe", people, "--config", config, "--truth", "entity_id"}, wantCode: 1, golden: "dedupe_people.txt"},
 		{name: "json", args: []string{"dedupe", people, "--config", config, "--format", "json"}, wantCode: 1, golden: "dedupe_people.json"},
 		{name: "markdown", args: []string{"dedupe", people, "--config", config, "--format", "markdown"}, wantCode: 1, golden: "dedupe_people.md"},
@@ -32,30 +25,7 @@ func TestDedupe(t *testing.T) {
 			wantStderr: []string{"testdata/dedupe/bad.yaml: line 6, column 14: unknown comparison \"fuzzy\""}},
 		{name: "bad threshold", args: []string{"dedupe", people, "--config", config, "--threshold", "2"}, wantCode: 2, wantStderr: []string{"--threshold"}},
 		{name: "missing column", args: []string{"dedupe", "testdata/diff/crm.csv", "--config", config}, wantCode: 2, wantStderr: []string{`no column "first_name"`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			stdout, stderr, code := plumb(t, "", tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
-			}
-			stdout = elapsed.ReplaceAllString(stdout, "ELAPSED")
-			if tt.golden != "" {
-				golden(t, tt.golden, stdout)
-			}
-			for _, w := range tt.wantStdout {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-		})
-	}
+	}, func(s string) string { return elapsed.ReplaceAllString(s, "ELAPSED") })
 }
 
 func TestDedupeWritesClusters(t *testing.T) {

@@ -116,15 +116,9 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				}
 				// A mapping's transformations are written against the
 				// source as its system wrote it: text, for delimited files.
-				raw := src.raw || (i == 0 && mapping != "")
-				t, err := db.Load(ctx, s, engine.LoadOptions{Raw: raw, Stdin: g.stdin})
-				if err != nil {
+				if tables[i], err = g.load(ctx, db, s, src.raw || (i == 0 && mapping != "")); err != nil {
 					return err
 				}
-				if t.RowsRejected > 0 {
-					fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out of the comparison (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
-				}
-				tables[i] = t
 			}
 			res, err := reconcile.Run(ctx, db, tables[0], tables[1], opts)
 			if err != nil {

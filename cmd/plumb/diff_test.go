@@ -11,14 +11,7 @@ import (
 
 func TestDiff(t *testing.T) {
 	src, tgt := "testdata/diff/source.csv", "testdata/diff/target.csv"
-	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		golden     string
-		wantStdout []string
-		wantStderr []string
-	}{
+	runCases(t, []cliCase{
 		{name: "keyed text", args: []string{"diff", src, tgt, "--key", "id"}, wantCode: 1, golden: "diff_keyed.txt"},
 		{name: "keyed json", args: []string{"diff", src, tgt, "--key", "id", "--format", "json"}, wantCode: 1, golden: "diff_keyed.json"},
 		{name: "keyed markdown", args: []string{"diff", src, tgt, "--key", "id", "--format", "markdown"}, wantCode: 1, golden: "diff_keyed.md"},
@@ -43,29 +36,7 @@ func TestDiff(t *testing.T) {
 		{name: "sum without group", args: []string{"diff", src, tgt, "--sum", "amount"}, wantCode: 2, wantStderr: []string{"--sum needs --group-by"}},
 		{name: "one arg", args: []string{"diff", src}, wantCode: 2, wantStderr: []string{"accepts 2 arg"}},
 		{name: "missing file", args: []string{"diff", src, "testdata/nope.csv"}, wantCode: 2, wantStderr: []string{"testdata/nope.csv"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			stdout, stderr, code := plumb(t, "", tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
-			}
-			if tt.golden != "" {
-				golden(t, tt.golden, stdout)
-			}
-			for _, w := range tt.wantStdout {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-		})
-	}
+	}, nil)
 }
 
 func TestDiffWritesDiffsFile(t *testing.T) {

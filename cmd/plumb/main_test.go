@@ -56,16 +56,53 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// cliCase is one run of plumb and what it must print and return.
+type cliCase struct {
+	name       string
+	args       []string
+	stdin      string
+	wantCode   int
+	golden     string // stdout golden file; "" to skip
+	wantStdout []string
+	wantStderr []string
+}
+
+// runCases runs each case in parallel; mask, when set, rewrites stdout
+// before it is checked (to hide wall times).
+func runCases(t *testing.T, cases []cliCase, mask func(string) string) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := plumb(t, tt.stdin, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
+			}
+			if mask != nil {
+				stdout = mask(stdout)
+			}
+			if tt.golden != "" {
+				golden(t, tt.golden, stdout)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stdout+stderr, "hunter2") {
+				t.Error("a password reached the output")
+			}
+		})
+	}
+}
+
 func TestInspect(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		stdin      string
-		wantCode   int
-		golden     string // stdout golden file; "" to skip
-		wantStdout []string
-		wantStderr []string
-	}{
+	runCases(t, []cliCase{
 		{name: "clean csv", args: []string{"inspect", "testdata/customers.csv"}, golden: "inspect_customers.txt"},
 		{name: "clean csv json", args: []string{"inspect", "testdata/customers.csv", "--format", "json"}, golden: "inspect_customers.json"},
 		{name: "parquet", args: []string{"inspect", "testdata/customers.parquet"}, golden: "inspect_customers_parquet.txt"},
@@ -100,32 +137,7 @@ func TestInspect(t *testing.T) {
 		{name: "database password hidden", args: []string{"inspect", "postgres://u:hunter2@h/db"}, wantCode: 2, wantStderr: []string{"u:xxxxx@h"}},
 		{name: "version", args: []string{"version"}, wantStdout: []string{"DuckDB v1.5.6"}},
 		{name: "completion", args: []string{"completion", "bash"}, wantStdout: []string{"bash completion"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			stdout, stderr, code := plumb(t, tt.stdin, tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
-			}
-			if tt.golden != "" {
-				golden(t, tt.golden, stdout)
-			}
-			for _, w := range tt.wantStdout {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
-				}
-			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-			if strings.Contains(stdout+stderr, "hunter2") {
-				t.Error("a password reached the output")
-			}
-		})
-	}
+	}, nil)
 }
 
 func TestInspectWritesRejectsAndReport(t *testing.T) {

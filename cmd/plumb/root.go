@@ -132,3 +132,16 @@ func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 	}
 	return f.Close()
 }
+
+// load reads a source for a command that works on its loaded rows, and
+// says on stderr how many rows were rejected and so left out.
+func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, raw bool) (*engine.Table, error) {
+	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: raw, Stdin: g.stdin})
+	if err != nil {
+		return nil, err
+	}
+	if t.RowsRejected > 0 {
+		fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
+	}
+	return t, nil
+}
