@@ -8,6 +8,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
 )
 
@@ -29,6 +30,8 @@ func (markdownRenderer) Render(w io.Writer, result any) error {
 		markdownDiff(bw, r)
 	case *dedupe.Result:
 		markdownDedupe(bw, r)
+	case *profile.Result:
+		markdownProfile(bw, r)
 	default:
 		return fmt.Errorf("report: markdown cannot render %T", result)
 	}

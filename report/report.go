@@ -13,6 +13,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
 )
 
@@ -53,6 +54,8 @@ func kind(result any) (string, error) {
 		return "diff", nil
 	case *dedupe.Result:
 		return "dedupe", nil
+	case *profile.Result:
+		return "profile", nil
 	}
 	return "", fmt.Errorf("report: cannot render %T", result)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
 )
 
@@ -34,6 +35,8 @@ func (textRenderer) Render(w io.Writer, result any) error {
 		textDiff(bw, r)
 	case *dedupe.Result:
 		textDedupe(bw, r)
+	case *profile.Result:
+		textProfile(bw, r)
 	default:
 		_, err := kind(result)
 		if err == nil {

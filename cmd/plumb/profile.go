@@ -1,0 +1,105 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/plumb-data/plumb/profile"
+	"github.com/spf13/cobra"
+)
+
+func newProfileCmd(g *globals) *cobra.Command {
+	var (
+		src      sourceFlags
+		rep      reportFlags
+		opts     profile.Options
+		baseline string
+		noSent   bool
+	)
+	c := &cobra.Command{
+		Use:   "profile SOURCE",
+		Short: "Profile every column: missing values, types, patterns, top values, findings, drift",
+		Long: `profile describes each column on the text as written: nulls, empties,
+whitespace-only values and sentinels (N/A, NULL, -, …); the inferred type
+with the share of values that conform, and the date formats seen;
+distinct counts; range, quantiles and histogram of numbers and dates;
+lengths; shape patterns (A upper, a lower, 9 digit); top values; semantic
+types (email, URL, UUID, phone, IPv4, postal code, country code, credit
+card, boolean-like); and findings such as stray whitespace, case
+variants, non-ASCII and control characters, mixed date formats and
+numbers with thousands separators. For the dataset: duplicate rows and
+key candidates.
+
+With --baseline PREV.json (an earlier --format json profile) it reports
+drift and exits 1 when anything moved beyond its threshold.`,
+		Example: `  plumb profile testdata/customers.csv
+  plumb profile extract.csv --format json -o monday.json
+  plumb profile extract.csv --baseline monday.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rd, err := rep.renderer()
+			if err != nil {
+				return err
+			}
+			if opts.Sample != "" {
+				if _, err := profile.ParseSample(opts.Sample); err != nil {
+					return fmt.Errorf("--sample: %w", err)
+				}
+			}
+			if noSent {
+				opts.Sentinels = []string{}
+			}
+			if baseline != "" {
+				f, err := os.Open(baseline)
+				if err != nil {
+					return fmt.Errorf("--baseline: %w", err)
+				}
+				opts.Baseline, err = profile.ReadBaseline(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("--baseline %s: %w", baseline, err)
+				}
+				opts.BaselineName = baseline
+			}
+			s, err := src.source(args[0])
+			if err != nil {
+				return err
+			}
+			ctx := cmd.Context()
+			db, closeDB, err := g.openDB(ctx)
+			if err != nil {
+				return err
+			}
+			defer closeDB()
+			// A profile reads the data as the source system wrote it.
+			t, err := g.load(ctx, db, s, true)
+			if err != nil {
+				return err
+			}
+			res, err := profile.Run(ctx, db, t, opts)
+			if err != nil {
+				return err
+			}
+			if err := rep.write(g, rd, res); err != nil {
+				return err
+			}
+			if res.Drift != nil && len(res.Drift.Changes) > 0 {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	src.add(c)
+	rep.add(c)
+	f := c.Flags()
+	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")
+	f.IntVar(&opts.Top, "top", 10, "how many top values and patterns to show")
+	f.StringVar(&opts.Sample, "sample", "", "profile a reproducible sample: N rows or P%")
+	f.StringSliceVar(&opts.Sentinels, "sentinels", nil, "values that mean no value (default: N/A,NA,n/a,NULL,null,None,-,?,#N/A)")
+	f.BoolVar(&noSent, "no-sentinels", false, "treat no value as a sentinel")
+	f.StringVar(&baseline, "baseline", "", "an earlier profile (--format json) to report drift against")
+	c.MarkFlagsMutuallyExclusive("sentinels", "no-sentinels")
+	return c
+}

@@ -1,0 +1,449 @@
+package profile
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxTracked bounds the distinct patterns and case variants a column
+// keeps in memory; past it, new ones are counted as "(other)".
+const maxTracked = 100_000
+
+// acc accumulates one column's profile from its distinct values and
+// their counts.
+type acc struct {
+	name, loadedType string
+	top              int
+	sentinels        map[string]bool
+	rows, nulls      int64
+	empty, ws, sent  int64
+	valid, distinct  int64
+	dupValues        int64
+	minText, maxText string
+	hasText          bool
+	lenMin, lenMax   int
+	lenSum           int64
+	lengths          map[int]int64
+	over255          int64
+	patterns         map[string]int64
+	compact          map[string]int64
+	types            map[string]int64
+	dates            map[string]int64
+	stamps           map[string]int64
+	semantic         map[string]int64
+	findings         map[string]int64
+	examples         map[string][]string
+	lower            map[string]*variants // lower-cased value -> its spellings
+	topValues        []Share
+	nums, times      []weighted // parsed numbers, and Unix seconds, with counts
+	numExt, timeExt  extreme
+	invalid          []string
+}
+
+// variants are the spellings of one value that differ only by case.
+type variants struct {
+	n             int
+	rows          int64
+	first, second string // the two smallest spellings
+}
+
+// keepSmallest inserts v into the sorted list, keeping the k smallest, so
+// that examples do not depend on the order values arrive in.
+func keepSmallest(list []string, v string, k int) []string {
+	i, found := slices.BinarySearch(list, v)
+	if found || i >= k {
+		return list
+	}
+	list = slices.Insert(list, i, strings.Clone(v))
+	if len(list) > k {
+		list = list[:k]
+	}
+	return list
+}
+
+type weighted struct {
+	v float64
+	n int64
+}
+
+// extreme tracks the smallest and largest parsed value as written.
+type extreme struct {
+	lo, hi       float64
+	loRaw, hiRaw string
+	set          bool
+}
+
+func (e *extreme) offer(v float64, raw string) {
+	if !e.set || v < e.lo || v == e.lo && raw < e.loRaw {
+		e.lo, e.loRaw = v, strings.Clone(raw)
+	}
+	if !e.set || v > e.hi || v == e.hi && raw < e.hiRaw {
+		e.hi, e.hiRaw = v, strings.Clone(raw)
+	}
+	e.set = true
+}
+
+func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
+	return &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
+		lengths: map[int]int64{}, patterns: map[string]int64{}, compact: map[string]int64{}, types: map[string]int64{},
+		dates: map[string]int64{}, stamps: map[string]int64{}, semantic: map[string]int64{}, findings: map[string]int64{},
+		examples: map[string][]string{}, lower: map[string]*variants{}}
+}
+
+func (a *acc) finding(name, example string, n int64) {
+	a.findings[name] += n
+	a.examples[name] = keepSmallest(a.examples[name], example, 3)
+}
+
+func bump(m map[string]int64, k string, n int64) {
+	if _, ok := m[k]; ok || len(m) < maxTracked {
+		m[k] += n
+		return
+	}
+	m["(other)"] += n
+}
+
+// add takes one distinct value (nil for NULL) and how often it occurs.
+func (a *acc) add(v *string, n int64) {
+	a.rows += n
+	if v == nil {
+		a.nulls += n
+		return
+	}
+	s := *v
+	a.distinct++
+	if n > 1 {
+		a.dupValues++
+	}
+	a.offerTop(s, n)
+	if !a.hasText || s < a.minText {
+		a.minText = strings.Clone(s)
+	}
+	if !a.hasText || s > a.maxText {
+		a.maxText = strings.Clone(s)
+	}
+	a.hasText = true
+	t := strings.TrimSpace(s)
+	switch {
+	case s == "":
+		a.empty += n
+		return
+	case t == "":
+		a.ws += n
+		return
+	case a.sentinels[t]:
+		a.sent += n
+		return
+	}
+	a.valid += n
+	l := utf8.RuneCountInString(s)
+	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
+	a.lenSum += int64(l) * n
+	a.lengths[l] += n
+	if l > 255 {
+		a.over255 += n
+	}
+	mask := Mask(s)
+	compact := collapse(mask)
+	if l > 40 {
+		bump(a.patterns, compact, n)
+	} else {
+		bump(a.patterns, mask, n)
+	}
+	bump(a.compact, compact, n)
+	tmask := mask
+	if t != s {
+		a.finding("leading_or_trailing_whitespace", s, n)
+		tmask = Mask(t)
+	}
+	if !isASCII(s) {
+		a.finding("non_ascii", s, n)
+	}
+	if hasControl(s) {
+		a.finding("control_characters", s, n)
+	}
+	if strings.ContainsAny(tmask, "9") {
+		if isFormattedNumber(t) {
+			a.finding("thousands_separator_or_currency", t, n)
+		}
+		if len(t) > 1 && t[0] == '0' && isDigits(t) {
+			a.finding("leading_zeros", t, n)
+		}
+	}
+	if strings.ContainsAny(tmask, "Aa") {
+		lw := strings.ToLower(t)
+		v, ok := a.lower[lw]
+		if !ok && len(a.lower) < maxTracked {
+			v = &variants{first: strings.Clone(t)}
+			a.lower[strings.Clone(lw)] = v
+			ok = true
+		}
+		if ok {
+			v.n++
+			v.rows += n
+			switch {
+			case t < v.first:
+				v.first, v.second = strings.Clone(t), v.first
+			case t != v.first && (v.second == "" || t < v.second):
+				v.second = strings.Clone(t)
+			}
+		}
+	}
+	for _, st := range semantic(t, tmask) {
+		a.semantic[st] += n
+	}
+	// Types, screened cheaply before parsing.
+	matched := false
+	if len(t) <= 5 && isBoolean(t) {
+		a.types[TypeBoolean] += n
+		matched = true
+	}
+	if strings.Trim(t, "0123456789.-+eE") == "" && (isInteger(t) || isDecimal(t)) {
+		if isInteger(t) {
+			a.types[TypeInteger] += n
+		}
+		a.types[TypeDecimal] += n
+		f, _ := strconv.ParseFloat(t, 64)
+		a.nums = append(a.nums, weighted{f, n})
+		a.numExt.offer(f, t)
+		matched = true
+	}
+	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
+		a.types[TypeDate] += n
+		a.types[TypeTimestamp] += n
+		for _, f := range fs {
+			a.dates[f] += n
+		}
+		a.addTime(t, layoutOf(fs[0]), n)
+		matched = true
+	} else if f := timestampFormat(t); f != "" {
+		a.types[TypeTimestamp] += n
+		a.stamps[f] += n
+		a.addTime(t, layoutOf(f), n)
+		matched = true
+	}
+	if !matched {
+		a.invalid = keepSmallest(a.invalid, t, 5)
+	}
+}
+
+// offerTop keeps the top values by count (ties by value).
+func (a *acc) offerTop(s string, n int64) {
+	better := func(x, y Share) int {
+		if c := cmp.Compare(y.Count, x.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Value, y.Value)
+	}
+	cand := Share{Value: s, Count: n}
+	if len(a.topValues) == a.top && better(cand, a.topValues[len(a.topValues)-1]) >= 0 {
+		return
+	}
+	cand.Value = strings.Clone(s)
+	i, _ := slices.BinarySearchFunc(a.topValues, cand, better)
+	a.topValues = slices.Insert(a.topValues, i, cand)
+	if len(a.topValues) > a.top {
+		a.topValues = a.topValues[:a.top]
+	}
+}
+
+func share(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(of)*1e6) / 1e6
+}
+
+func (a *acc) count(n int64) Count { return Count{Count: n, Share: share(n, a.rows)} }
+
+// shares turns a map into shares of total, largest first, at most k.
+func shares(m map[string]int64, total int64, k int, examples map[string][]string) []Share {
+	out := make([]Share, 0, len(m))
+	for v, n := range m {
+		out = append(out, Share{Value: v, Count: n, Share: share(n, total), Examples: examples[v]})
+	}
+	slices.SortFunc(out, func(x, y Share) int {
+		if c := cmp.Compare(y.Count, x.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Value, y.Value)
+	})
+	if k > 0 && len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
+
+// finish computes the column's profile.
+func (a *acc) finish() Column {
+	c := Column{Name: a.name, LoadedType: a.loadedType, Rows: a.rows, Nulls: a.count(a.nulls), Empty: a.count(a.empty),
+		Whitespace: a.count(a.ws), Sentinels: a.count(a.sent), Valid: a.count(a.valid),
+		Distinct: a.distinct, DuplicateValues: a.dupValues, MinText: a.minText, MaxText: a.maxText,
+		Conformity: []Share{}, Patterns: []Share{}, CompactPatterns: []Share{}, Top: []Share{}, Semantic: []Share{}, Findings: []Share{}}
+	if nonNull := a.rows - a.nulls; nonNull > 0 {
+		c.Uniqueness = share(a.distinct, nonNull)
+	}
+	for _, t := range []string{TypeBoolean, TypeInteger, TypeDecimal, TypeDate, TypeTimestamp} {
+		c.Conformity = append(c.Conformity, Share{Value: t, Count: a.types[t], Share: share(a.types[t], a.valid)})
+	}
+	c.InferredType = TypeText
+	for _, s := range c.Conformity {
+		if a.valid > 0 && s.Share >= 0.95 {
+			c.InferredType = s.Value
+			break
+		}
+	}
+	if c.InferredType == TypeDate || c.InferredType == TypeTimestamp || len(a.dates)+len(a.stamps) > 0 {
+		all := map[string]int64{}
+		for f, n := range a.dates {
+			all[f] += n
+		}
+		for f, n := range a.stamps {
+			all[f] += n
+		}
+		c.DateFormats = shares(all, a.valid, 0, nil)
+		if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
+			c.InvalidExamples = a.invalid
+		}
+		var used int
+		for _, f := range c.DateFormats {
+			if f.Share >= 0.01 {
+				used++
+			}
+		}
+		if used > 1 {
+			var minority int64
+			for _, f := range c.DateFormats[1:] {
+				minority += f.Count
+			}
+			a.finding("mixed_date_formats", c.DateFormats[0].Value+" / "+c.DateFormats[1].Value, minority)
+		}
+	}
+	if a.valid > 0 {
+		c.Length = Length{Min: a.lenMin, Max: a.lenMax, Mean: math.Round(float64(a.lenSum)/float64(a.valid)*100) / 100,
+			P50: lengthQuantile(a.lengths, a.valid, 0.5), P95: lengthQuantile(a.lengths, a.valid, 0.95), Over255: a.over255}
+	}
+	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
+		c.Numeric = numeric(a.nums, a.numExt)
+	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
+		c.Numeric = numeric(a.times, a.timeExt)
+	}
+	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
+	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
+	for _, t := range a.topValues {
+		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
+	}
+	c.Semantic = shares(a.semantic, a.valid, 0, nil)
+	if len(c.Semantic) > 0 && c.Semantic[0].Share >= 0.8 {
+		c.SemanticType = c.Semantic[0].Value
+	}
+	for _, v := range a.lower {
+		if v.n > 1 {
+			a.finding("case_variants", v.first+" / "+v.second, v.rows)
+		}
+	}
+	c.Findings = shares(a.findings, a.valid, 0, a.examples)
+	return c
+}
+
+func lengthQuantile(m map[int]int64, total int64, q float64) int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	target := int64(math.Ceil(q * float64(total)))
+	var run int64
+	for _, k := range keys {
+		run += m[k]
+		if run >= target {
+			return k
+		}
+	}
+	return 0
+}
+
+var quantiles = []struct {
+	name string
+	q    float64
+}{{"p1", 0.01}, {"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}, {"p99", 0.99}}
+
+// numeric computes statistics of weighted values: exact quantiles
+// (nearest rank) and an equal-width histogram of at most 20 bins.
+func numeric(ws []weighted, ext extreme) *Numeric {
+	if len(ws) == 0 {
+		return nil
+	}
+	slices.SortFunc(ws, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
+	var n int64
+	var sum float64
+	for _, w := range ws {
+		n += w.n
+		sum += w.v * float64(w.n)
+	}
+	mean := sum / float64(n)
+	var sq float64
+	for _, w := range ws {
+		sq += (w.v - mean) * (w.v - mean) * float64(w.n)
+	}
+	num := &Numeric{Min: ws[0].v, Max: ws[len(ws)-1].v, Mean: round6(mean), Quantiles: map[string]float64{},
+		MinValue: ext.loRaw, MaxValue: ext.hiRaw}
+	if n > 1 {
+		num.Stddev = round6(math.Sqrt(sq / float64(n-1)))
+	}
+	i, run := 0, int64(0)
+	for _, q := range quantiles {
+		target := int64(math.Ceil(q.q * float64(n)))
+		for run+ws[i].n < target && i < len(ws)-1 {
+			run += ws[i].n
+			i++
+		}
+		num.Quantiles[q.name] = ws[i].v
+	}
+	bins := 20
+	width := (num.Max - num.Min) / float64(bins)
+	if width == 0 {
+		num.Histogram = []Bin{{Low: num.Min, High: num.Max, Count: n}}
+		return num
+	}
+	num.Histogram = make([]Bin, bins)
+	for b := range num.Histogram {
+		num.Histogram[b] = Bin{Low: round6(num.Min + float64(b)*width), High: round6(num.Min + float64(b+1)*width)}
+	}
+	for _, w := range ws {
+		b := min(int((w.v-num.Min)/width), bins-1)
+		num.Histogram[b].Count += w.n
+	}
+	return num
+}
+
+func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
+
+func (a *acc) addTime(v, layout string, n int64) {
+	t, err := time.Parse(layout, v)
+	if err != nil {
+		return
+	}
+	sec := float64(t.Unix())
+	a.times = append(a.times, weighted{sec, n})
+	a.timeExt.offer(sec, v)
+}
+
+func layoutOf(strftime string) string {
+	for _, f := range dateFormats {
+		if f.strftime == strftime {
+			return f.layout
+		}
+	}
+	for _, f := range timestampFormats {
+		if f.strftime == strftime {
+			return f.layout
+		}
+	}
+	return time.RFC3339
+}

@@ -1,0 +1,126 @@
+package profile
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Thresholds say how much change counts as drift. The zero value uses
+// the defaults of DefaultThresholds.
+type Thresholds struct {
+	RowCount      float64 `json:"row_count"`      // relative change in rows
+	NullShare     float64 `json:"null_share"`     // absolute change in the share of nulls, empties and sentinels
+	DistinctRatio float64 `json:"distinct_ratio"` // absolute change in uniqueness
+	PatternShare  float64 `json:"pattern_share"`  // share a new top pattern must have
+	RangeShift    float64 `json:"range_shift"`    // min/max shift relative to the old range
+}
+
+// DefaultThresholds are the thresholds used when none are given.
+var DefaultThresholds = Thresholds{RowCount: 0.1, NullShare: 0.05, DistinctRatio: 0.1, PatternShare: 0.5, RangeShift: 0.1}
+
+// Drift is what changed since a baseline profile.
+type Drift struct {
+	Baseline   string     `json:"baseline"`
+	Thresholds Thresholds `json:"thresholds"`
+	Changes    []Change   `json:"changes"`
+}
+
+// Change is one change beyond its threshold.
+type Change struct {
+	Kind   string `json:"kind"`
+	Column string `json:"column,omitempty"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	Detail string `json:"detail"`
+}
+
+func missingShare(c Column) float64 {
+	return c.Nulls.Share + c.Empty.Share + c.Whitespace.Share + c.Sentinels.Share
+}
+
+// Compare finds the drift of cur from base.
+func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
+	if th == (Thresholds{}) {
+		th = DefaultThresholds
+	}
+	d := &Drift{Baseline: baseName, Thresholds: th, Changes: []Change{}}
+	add := func(kind, col, before, after, detail string) {
+		d.Changes = append(d.Changes, Change{Kind: kind, Column: col, Before: before, After: after, Detail: detail})
+	}
+	if base.Rows > 0 {
+		if rel := float64(cur.Rows-base.Rows) / float64(base.Rows); math.Abs(rel) > th.RowCount {
+			add("row_count", "", fmt.Sprint(base.Rows), fmt.Sprint(cur.Rows), fmt.Sprintf("%+.1f%% rows (threshold ±%.0f%%)", rel*100, th.RowCount*100))
+		}
+	}
+	old := map[string]Column{}
+	for _, c := range base.Columns {
+		old[strings.ToLower(c.Name)] = c
+	}
+	now := map[string]Column{}
+	for _, c := range cur.Columns {
+		now[strings.ToLower(c.Name)] = c
+	}
+	var removed, added []Column
+	for _, c := range base.Columns {
+		if _, ok := now[strings.ToLower(c.Name)]; !ok {
+			removed = append(removed, c)
+		}
+	}
+	for _, c := range cur.Columns {
+		b, ok := old[strings.ToLower(c.Name)]
+		if !ok {
+			added = append(added, c)
+			continue
+		}
+		if b.InferredType != c.InferredType {
+			add("retyped", c.Name, b.InferredType, c.InferredType, "inferred type changed")
+		}
+		if diff := missingShare(c) - missingShare(b); math.Abs(diff) > th.NullShare {
+			add("missing_share", c.Name, pct(missingShare(b)), pct(missingShare(c)), fmt.Sprintf("nulls, empties and sentinels %+.1f points (threshold ±%.0f)", diff*100, th.NullShare*100))
+		}
+		if diff := c.Uniqueness - b.Uniqueness; math.Abs(diff) > th.DistinctRatio {
+			add("distinct_ratio", c.Name, pct(b.Uniqueness), pct(c.Uniqueness), fmt.Sprintf("uniqueness %+.1f points (threshold ±%.0f)", diff*100, th.DistinctRatio*100))
+		}
+		if len(c.Patterns) > 0 && c.Patterns[0].Share >= th.PatternShare && (len(b.Patterns) == 0 || b.Patterns[0].Value != c.Patterns[0].Value) {
+			before := ""
+			if len(b.Patterns) > 0 {
+				before = b.Patterns[0].Value
+			}
+			add("dominant_pattern", c.Name, before, c.Patterns[0].Value, fmt.Sprintf("new dominant pattern holds %s of values (threshold %.0f%%)", pct(c.Patterns[0].Share), th.PatternShare*100))
+		}
+		if b.Numeric != nil && c.Numeric != nil {
+			span := b.Numeric.Max - b.Numeric.Min
+			if span == 0 {
+				span = math.Max(math.Abs(b.Numeric.Max), 1)
+			}
+			if b.Numeric.Min-c.Numeric.Min > th.RangeShift*span || c.Numeric.Max-b.Numeric.Max > th.RangeShift*span {
+				add("range", c.Name, b.Numeric.MinValue+" .. "+b.Numeric.MaxValue, c.Numeric.MinValue+" .. "+c.Numeric.MaxValue,
+					fmt.Sprintf("min/max moved beyond %.0f%% of the old range", th.RangeShift*100))
+			}
+		}
+	}
+	// A removed and an added column alike in type and shape look renamed.
+	for _, r := range removed {
+		renamed := ""
+		for i, a := range added {
+			if a.InferredType == r.InferredType && len(a.Patterns) > 0 && len(r.Patterns) > 0 && a.Patterns[0].Value == r.Patterns[0].Value &&
+				math.Abs(a.Uniqueness-r.Uniqueness) <= th.DistinctRatio {
+				renamed = a.Name
+				added = append(added[:i], added[i+1:]...)
+				break
+			}
+		}
+		if renamed != "" {
+			add("renamed", r.Name, r.Name, renamed, "a removed and an added column share type, dominant pattern and uniqueness")
+		} else {
+			add("removed", r.Name, r.InferredType, "", "column removed")
+		}
+	}
+	for _, a := range added {
+		add("added", a.Name, "", a.InferredType, "column added")
+	}
+	return d
+}
+
+func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }

@@ -1,0 +1,402 @@
+package profile
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Mask is a value's shape: upper-case letters become A, lower-case a,
+// digits 9; every other character stays, e.g. "(555) 123-4567" becomes
+// "(999) 999-9999".
+func Mask(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		b := make([]byte, len(s))
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c >= '0' && c <= '9':
+				c = '9'
+			case c >= 'a' && c <= 'z':
+				c = 'a'
+			case c >= 'A' && c <= 'Z':
+				c = 'A'
+			}
+			b[i] = c
+		}
+		return string(b)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(maskRune(r))
+	}
+	return b.String()
+}
+
+func maskRune(r rune) rune {
+	switch {
+	case r >= '0' && r <= '9':
+		return '9'
+	case r >= 'a' && r <= 'z':
+		return 'a'
+	case r >= 'A' && r <= 'Z':
+		return 'A'
+	case unicode.IsUpper(r):
+		return 'A'
+	case unicode.IsLower(r), unicode.IsLetter(r):
+		return 'a'
+	case unicode.IsDigit(r):
+		return '9'
+	}
+	return r
+}
+
+// CompactMask is Mask with runs of one character collapsed, for long
+// text: "Hello World 42" becomes "Aa Aa 9".
+func CompactMask(s string) string { return collapse(Mask(s)) }
+
+// collapse removes repeats of a character from a mask.
+func collapse(mask string) string {
+	if isASCII(mask) {
+		b := make([]byte, 0, len(mask))
+		for i := 0; i < len(mask); i++ {
+			if i == 0 || mask[i] != mask[i-1] {
+				b = append(b, mask[i])
+			}
+		}
+		return string(b)
+	}
+	var b strings.Builder
+	b.Grow(len(mask))
+	var last rune = -1
+	for _, r := range mask {
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
+}
+
+// Types plumb infers, from most to least specific.
+const (
+	TypeBoolean   = "boolean"
+	TypeInteger   = "integer"
+	TypeDecimal   = "decimal"
+	TypeDate      = "date"
+	TypeTimestamp = "timestamp"
+	TypeText      = "text"
+)
+
+var boolWords = map[string]bool{"true": true, "false": true, "t": true, "f": true, "yes": true, "no": true, "y": true, "n": true}
+
+func isBoolean(v string) bool { return boolWords[strings.ToLower(v)] }
+
+// isInteger accepts an optional sign and digits; leading zeros (as in zip
+// codes and account numbers) do not make an integer.
+func isInteger(v string) bool {
+	d := strings.TrimLeft(v, "+-")
+	if len(v)-len(d) > 1 || d == "" || len(d) > 19 {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return false
+		}
+	}
+	return len(d) == 1 || d[0] != '0'
+}
+
+func isDecimal(v string) bool {
+	if v == "" || strings.ContainsAny(v, "xXnN_") { // no hex, NaN, Inf, 1_000
+		return false
+	}
+	if strings.HasPrefix(strings.TrimLeft(v, "+-"), "0") && len(strings.TrimLeft(v, "+-")) > 1 && strings.TrimLeft(v, "+-")[1] != '.' {
+		return false // leading zeros
+	}
+	_, err := strconv.ParseFloat(v, 64)
+	return err == nil
+}
+
+// dateFormats are the date layouts plumb recognises, with the strftime
+// spelling reports use.
+var dateFormats = []struct{ strftime, layout string }{
+	{"%Y-%m-%d", "2006-01-02"},
+	{"%m/%d/%Y", "01/02/2006"},
+	{"%d/%m/%Y", "02/01/2006"},
+	{"%d.%m.%Y", "02.01.2006"},
+	{"%Y/%m/%d", "2006/01/02"},
+	{"%d-%b-%Y", "02-Jan-2006"},
+	{"%b %d, %Y", "Jan 02, 2006"},
+}
+
+var timestampFormats = []struct{ strftime, layout string }{
+	{"%Y-%m-%d %H:%M:%S", "2006-01-02 15:04:05"},
+	{"%Y-%m-%dT%H:%M:%S", "2006-01-02T15:04:05"},
+	{"%Y-%m-%d %H:%M:%S.%f", "2006-01-02 15:04:05.999999999"},
+	{"%Y-%m-%dT%H:%M:%S%z", time.RFC3339Nano},
+	{"%Y-%m-%d %H:%M", "2006-01-02 15:04"},
+	{"%m/%d/%Y %H:%M:%S", "01/02/2006 15:04:05"},
+	{"%m/%d/%Y %H:%M", "01/02/2006 15:04"},
+}
+
+// layoutMasks maps each date and timestamp layout to the mask its values
+// have, so that only values of that shape are parsed.
+var layoutMasks = func() map[string][]string {
+	m := map[string][]string{}
+	for _, f := range dateFormats {
+		m[layoutMask(f.layout)] = append(m[layoutMask(f.layout)], f.strftime)
+	}
+	return m
+}()
+
+func layoutMask(layout string) string {
+	r := strings.NewReplacer("2006", "9999", "01", "99", "02", "99", "Jan", "Aaa")
+	return r.Replace(layout)
+}
+
+// dateFormat returns the formats v parses in (ambiguous day/month values
+// parse in two), screened by the value's mask first.
+func dateFormat(v string) []string { return dateFormatMasked(v, Mask(v)) }
+
+func dateFormatMasked(v, mask string) []string {
+	cands := layoutMasks[mask]
+	if len(cands) == 0 {
+		return nil
+	}
+	var out []string
+	for _, f := range cands {
+		if _, err := time.Parse(layoutOf(f), v); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func timestampFormat(v string) string {
+	if len(v) < 14 || v[0] < '0' || v[0] > '9' || (v[2] != '/' && v[4] != '-') {
+		return ""
+	}
+	for _, f := range timestampFormats {
+		if _, err := time.Parse(f.layout, v); err == nil {
+			return f.strftime
+		}
+	}
+	return ""
+}
+
+// Semantic types plumb recognises.
+var semanticTypes = []string{"email", "url", "uuid", "phone", "ipv4", "postal_code", "country_code", "credit_card", "boolean_like"}
+
+// semantic returns the semantic types a value matches; mask is its Mask.
+func semantic(v, mask string) []string {
+	var out []string
+	switch {
+	case strings.IndexByte(v, '@') > 0 && isEmail(v):
+		out = append(out, "email")
+	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "www."):
+		out = append(out, "url")
+	case len(v) == 36 && isUUID(v):
+		out = append(out, "uuid")
+	case len(v) >= 7 && len(v) <= 15 && strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "" && isIPv4(v):
+		out = append(out, "ipv4")
+	}
+	if phoneish(mask) {
+		if isCard(v) {
+			out = append(out, "credit_card")
+		} else if isPhone(v, mask) {
+			out = append(out, "phone")
+		}
+	}
+	switch mask {
+	case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
+		out = append(out, "postal_code")
+	case "AA":
+		if countries[v] {
+			out = append(out, "country_code")
+		}
+	}
+	if len(v) <= 5 && (boolWords[strings.ToLower(v)] || v == "0" || v == "1") {
+		out = append(out, "boolean_like")
+	}
+	return out
+}
+
+// phoneish is a mask of digits and phone punctuation only, with at least
+// seven digits.
+func phoneish(mask string) bool {
+	digits := 0
+	for i := 0; i < len(mask); i++ {
+		switch mask[i] {
+		case '9':
+			digits++
+		case ' ', '(', ')', '-', '.', '+', '/':
+		default:
+			return false
+		}
+	}
+	return digits >= 7
+}
+
+func isEmail(v string) bool {
+	at := strings.IndexByte(v, '@')
+	if at <= 0 || at != strings.LastIndexByte(v, '@') || strings.ContainsAny(v, " \t,;<>") {
+		return false
+	}
+	dom := v[at+1:]
+	dot := strings.LastIndexByte(dom, '.')
+	return dot > 0 && dot < len(dom)-2
+}
+
+func isUUID(v string) bool {
+	if len(v) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := v[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isIPv4(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 255 || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+	}
+	return true
+}
+
+func isPhone(v, mask string) bool {
+	if len(layoutMasks[mask]) > 0 {
+		return false // a date
+	}
+	digits := strings.Count(mask, "9")
+	return digits >= 10 && digits <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || digits == 7 && mask == "999-9999"
+}
+
+// isCard is a 13 to 19 digit number (spaces and dashes allowed) that
+// passes the Luhn check.
+func isCard(v string) bool {
+	var ds []int
+	for _, r := range v {
+		switch {
+		case r >= '0' && r <= '9':
+			ds = append(ds, int(r-'0'))
+		case r == ' ' || r == '-':
+		default:
+			return false
+		}
+	}
+	if len(ds) < 13 || len(ds) > 19 {
+		return false
+	}
+	sum := 0
+	for i := range ds {
+		d := ds[len(ds)-1-i]
+		if i%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return sum%10 == 0
+}
+
+// hasControl reports control characters other than tab and newline.
+func hasControl(v string) bool {
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isFormattedNumber is a number written with thousands separators or a
+// currency sign: "$1,234.50", "1,234", "€ 12".
+func isFormattedNumber(v string) bool {
+	signed := strings.TrimLeft(strings.TrimSpace(v), "+-")
+	t := strings.TrimLeft(signed, "$€£¥")
+	currency := t != signed
+	t = strings.TrimLeft(strings.TrimSpace(t), "+-")
+	whole, frac, dot := strings.Cut(t, ".")
+	if dot && !isDigits(frac) {
+		return false
+	}
+	groups := strings.Split(whole, ",")
+	if len(groups) == 1 {
+		return currency && isDigits(whole)
+	}
+	if len(groups[0]) == 0 || len(groups[0]) > 3 || !isDigits(groups[0]) {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 || !isDigits(g) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// countries are the ISO 3166-1 alpha-2 codes.
+var countries = func() map[string]bool {
+	m := map[string]bool{}
+	for _, c := range strings.Fields(`AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ
+CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL
+GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR
+LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK
+PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR
+TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`) {
+		m[c] = true
+	}
+	return m
+}()

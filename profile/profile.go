@@ -1,0 +1,285 @@
+//go:build duckdb_arrow
+
+// Package profile describes a dataset column by column, on the text as
+// the source system wrote it: nulls, empties, whitespace-only values and
+// sentinels; inferred types with conformity and date formats; distinct
+// counts; numeric and temporal statistics; lengths; shape patterns; top
+// values; semantic types; findings; and, for the dataset, duplicate rows
+// and key candidates. With a baseline it also reports drift.
+//
+// Each column's distinct values are counted in DuckDB and streamed to Go
+// with their counts, so value-level work (masks, type and semantic
+// checks) runs once per distinct value, weighted by its count.
+//
+//	res, err := profile.Run(ctx, db, table, profile.Options{Top: 10})
+package profile
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/plumb-data/plumb/engine"
+)
+
+// DefaultSentinels are the values read as "no value" when Options does not
+// say otherwise.
+var DefaultSentinels = []string{"N/A", "NA", "n/a", "NULL", "null", "None", "-", "?", "#N/A"}
+
+// Options say what to profile. The zero value profiles every column of
+// every row with the default sentinels and the top 10 values.
+type Options struct {
+	// Columns restricts the profile to these columns.
+	Columns []string
+	// Top is how many top values and patterns to keep; 0 means 10.
+	Top int
+	// Sample is "N" rows or "P%" of rows, taken reproducibly; "" profiles
+	// all rows.
+	Sample string
+	// Sentinels are the values that mean "no value"; nil means
+	// DefaultSentinels.
+	Sentinels []string
+	// Baseline, when set, is a previous profile to report drift against;
+	// BaselineName names it in the report.
+	Baseline     *Result
+	BaselineName string
+	Thresholds   Thresholds
+	// Workers is how many columns are profiled at once; 0 means 2.
+	Workers int
+}
+
+var sampleRE = regexp.MustCompile(`^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$`)
+
+// ParseSample checks a sample spec: "N" rows or "P%".
+func ParseSample(s string) (string, error) {
+	m := sampleRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", fmt.Errorf("sample %q: want a row count like 100000 or a percentage like 10%%", s)
+	}
+	f, _ := strconv.ParseFloat(m[1], 64)
+	if m[2] == "%" {
+		if f <= 0 || f > 100 {
+			return "", fmt.Errorf("sample %q: a percentage must be over 0 and at most 100", s)
+		}
+		return fmt.Sprintf("%g%%", f), nil
+	}
+	if f < 1 || f != float64(int64(f)) {
+		return "", fmt.Errorf("sample %q: want a whole number of rows", s)
+	}
+	return fmt.Sprintf("%d", int64(f)), nil
+}
+
+// Run profiles a loaded table.
+func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Result, error) {
+	if opts.Top <= 0 {
+		opts.Top = 10
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 2
+	}
+	sentinels := map[string]bool{}
+	for _, s := range cmpOr(opts.Sentinels, DefaultSentinels) {
+		sentinels[s] = true
+	}
+	cols, err := pick(t.Columns, opts.Columns)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
+	}
+	rel := engine.Ident(t.Name)
+	res := &Result{Source: t.Source, ColumnCount: len(cols), RowsRejected: t.RowsRejected, KeyCandidates: [][]string{}}
+	if opts.Sample != "" {
+		spec, err := ParseSample(opts.Sample)
+		if err != nil {
+			return nil, err
+		}
+		res.Sampled = spec
+		if strings.HasSuffix(spec, "%") {
+			rel = "(SELECT * FROM " + rel + " USING SAMPLE " + spec + " (bernoulli, 42))"
+		} else {
+			rel = "(SELECT * FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42))"
+			if s, _ := strconv.ParseInt(spec, 10, 64); s >= t.RowsLoaded {
+				rel, res.Sampled = engine.Ident(t.Name), ""
+			}
+		}
+		if res.Sampled != "" {
+			view := db.TempName("plumb_profile_sample")
+			if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(view)+" AS SELECT * FROM "+rel); err != nil {
+				return nil, fmt.Errorf("sample: %w", err)
+			}
+			defer db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.Ident(view))
+			rel = engine.Ident(view)
+		}
+	}
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
+	}
+	res.Columns = make([]Column, len(cols))
+	var wg sync.WaitGroup
+	errs := make([]error, len(cols))
+	next := make(chan int)
+	for range opts.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				res.Columns[i], errs[i] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
+			}
+		}()
+	}
+	for i := range cols {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
+	}
+	if res.DuplicateRows, err = duplicateRows(ctx, db, rel, cols); err != nil {
+		return nil, fmt.Errorf("profile %s: duplicate rows: %w", t.Source, err)
+	}
+	if res.KeyCandidates, err = keyCandidates(ctx, db, rel, res); err != nil {
+		return nil, fmt.Errorf("profile %s: key candidates: %w", t.Source, err)
+	}
+	if opts.Baseline != nil {
+		res.Drift = Compare(opts.Baseline, res, opts.BaselineName, opts.Thresholds)
+	}
+	return res, nil
+}
+
+func cmpOr(a, b []string) []string {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+func pick(all []engine.Column, want []string) ([]engine.Column, error) {
+	if len(want) == 0 {
+		return all, nil
+	}
+	var out []engine.Column
+	for _, w := range want {
+		i := slices.IndexFunc(all, func(c engine.Column) bool { return strings.EqualFold(c.Name, w) })
+		if i < 0 {
+			return nil, fmt.Errorf("no column %q", w)
+		}
+		out = append(out, all[i])
+	}
+	return out, nil
+}
+
+// profileColumn streams a column's distinct values with their counts.
+func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels map[string]bool) (Column, error) {
+	a := newAcc(col.Name, col.Type, top, sentinels)
+	c := engine.Ident(col.Name)
+	rr, err := db.QueryArrow(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL")
+	if err != nil {
+		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
+	}
+	defer rr.Release()
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		vs, ns := rec.Column(0).(*array.String), rec.Column(1).(*array.Int64)
+		for j := 0; j < int(rec.NumRows()); j++ {
+			if vs.IsNull(j) {
+				a.add(nil, ns.Value(j))
+				continue
+			}
+			v := vs.Value(j)
+			a.add(&v, ns.Value(j))
+		}
+	}
+	if err := rr.Err(); err != nil {
+		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
+	}
+	return a.finish(), nil
+}
+
+// duplicateRows counts rows equal to an earlier row: candidates by a
+// hash of the whole row, then counted exactly among those.
+func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []engine.Column) (int64, error) {
+	ids := make([]string, len(cols))
+	for i, c := range cols {
+		ids[i] = engine.Ident(c.Name)
+	}
+	list := strings.Join(ids, ", ")
+	q := "WITH d AS (SELECT h FROM (SELECT hash(" + list + ") AS h FROM " + rel + ") GROUP BY h HAVING count(*) > 1) " +
+		"SELECT coalesce(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM " + rel + " WHERE hash(" + list + ") IN (SELECT h FROM d) GROUP BY " + list + ")"
+	var n int64
+	err := db.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}
+
+// keyCandidates finds columns that are unique and never null; failing
+// those, pairs among the six most unique columns.
+func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result) ([][]string, error) {
+	out := [][]string{}
+	var near []Column
+	for _, c := range res.Columns {
+		missing := c.Nulls.Count + c.Empty.Count + c.Whitespace.Count + c.Sentinels.Count
+		if res.Rows > 0 && missing == 0 && c.Distinct == res.Rows {
+			out = append(out, []string{c.Name})
+		} else if c.Uniqueness >= 0.5 && c.Rows > 0 {
+			near = append(near, c)
+		}
+	}
+	if len(out) > 0 || len(near) < 2 || res.Rows == 0 {
+		return out, nil
+	}
+	slices.SortFunc(near, func(a, b Column) int { return int(b.Distinct - a.Distinct) })
+	near = near[:min(len(near), 6)]
+	var aggs []string
+	var pairs [][]string
+	for i := range near {
+		for j := i + 1; j < len(near); j++ {
+			a, b := engine.Ident(near[i].Name), engine.Ident(near[j].Name)
+			aggs = append(aggs, "count(DISTINCT ("+a+", "+b+")) FILTER (WHERE "+a+" IS NOT NULL AND "+b+" IS NOT NULL AND trim("+a+"::VARCHAR) <> '' AND trim("+b+"::VARCHAR) <> '')")
+			pairs = append(pairs, []string{near[i].Name, near[j].Name})
+		}
+	}
+	vals := make([]int64, len(aggs))
+	ptrs := make([]any, len(aggs))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+rel).Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	for i, v := range vals {
+		if v == res.Rows {
+			out = append(out, pairs[i])
+		}
+	}
+	return out, nil
+}
+
+// ReadBaseline reads a profile written by plumb profile --format json.
+func ReadBaseline(r io.Reader) (*Result, error) {
+	var doc struct {
+		SchemaVersion int             `json:"schema_version"`
+		Kind          string          `json:"kind"`
+		Result        json.RawMessage `json:"result"`
+	}
+	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not a plumb JSON report: %w", err)
+	}
+	if doc.Kind != "profile" {
+		return nil, fmt.Errorf("a %q report, not a profile (write one with plumb profile --format json)", doc.Kind)
+	}
+	if doc.SchemaVersion != 1 {
+		return nil, fmt.Errorf("schema_version %d: this plumb reads version 1", doc.SchemaVersion)
+	}
+	var res Result
+	if err := json.Unmarshal(doc.Result, &res); err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return &res, nil
+}

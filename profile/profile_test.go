@@ -1,0 +1,190 @@
+//go:build duckdb_arrow
+
+package profile
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/plumb-data/plumb/engine"
+)
+
+func loadFixture(t *testing.T, db *engine.DB, name string) *engine.Table {
+	t.Helper()
+	src, err := engine.ParseSource(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+func openDB(t *testing.T) *engine.DB {
+	t.Helper()
+	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestInvariants checks what must hold of any profile: the parts of each
+// column add up to its rows, patterns add up to the valid values, shares
+// are shares.
+func TestInvariants(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	for _, f := range []string{"customers.csv", "customers.parquet", "zoo/duplicate_headers.csv", "zoo/leading_zeros.csv", "zoo/header_only.csv"} {
+		res, err := Run(t.Context(), db, loadFixture(t, db, f), Options{Top: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Columns {
+			if c.Rows != res.Rows {
+				t.Errorf("%s.%s: %d rows, dataset has %d", f, c.Name, c.Rows, res.Rows)
+			}
+			if sum := c.Nulls.Count + c.Empty.Count + c.Whitespace.Count + c.Sentinels.Count + c.Valid.Count; sum != c.Rows {
+				t.Errorf("%s.%s: null+empty+blank+sentinel+valid = %d, want %d", f, c.Name, sum, c.Rows)
+			}
+			var pat, top int64
+			for _, p := range c.Patterns {
+				pat += p.Count
+			}
+			for _, v := range c.Top {
+				top += v.Count
+			}
+			if pat != c.Valid.Count && len(c.Patterns) < 1000 {
+				t.Errorf("%s.%s: patterns count %d, valid values %d", f, c.Name, pat, c.Valid.Count)
+			}
+			if c.Distinct < 1000 && top != c.Rows-c.Nulls.Count {
+				t.Errorf("%s.%s: top values count %d, non-null rows %d", f, c.Name, top, c.Rows-c.Nulls.Count)
+			}
+			for _, s := range append(append(c.Conformity, c.Semantic...), c.DateFormats...) {
+				if s.Share < 0 || s.Share > 1 {
+					t.Errorf("%s.%s: share %+v", f, c.Name, s)
+				}
+			}
+			if c.Uniqueness < 0 || c.Uniqueness > 1 {
+				t.Errorf("%s.%s: uniqueness %g", f, c.Name, c.Uniqueness)
+			}
+		}
+	}
+}
+
+func TestCustomerProfile(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	res, err := Run(t.Context(), db, loadFixture(t, db, "customers.csv"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Column{}
+	for _, c := range res.Columns {
+		byName[c.Name] = c
+	}
+	checks := []struct {
+		col, typ, semantic string
+	}{
+		{"customer_id", TypeInteger, ""}, {"email", TypeText, "email"}, {"account_uuid", TypeText, "uuid"},
+		{"signup_ts", TypeTimestamp, ""}, {"birth_date", TypeDate, ""}, {"balance", TypeDecimal, ""}, {"phone", TypeText, "phone"},
+	}
+	for _, c := range checks {
+		got := byName[c.col]
+		if got.InferredType != c.typ || got.SemanticType != c.semantic {
+			t.Errorf("%s: %s/%s, want %s/%s", c.col, got.InferredType, got.SemanticType, c.typ, c.semantic)
+		}
+	}
+	if !slices.ContainsFunc(res.KeyCandidates, func(k []string) bool { return slices.Equal(k, []string{"customer_id"}) }) {
+		t.Errorf("key candidates %v lack customer_id", res.KeyCandidates)
+	}
+	has := func(col, finding string) bool {
+		return slices.ContainsFunc(byName[col].Findings, func(s Share) bool { return s.Value == finding && s.Count > 0 })
+	}
+	for _, f := range [][2]string{{"status", "case_variants"}, {"first_name", "leading_or_trailing_whitespace"}, {"birth_date", "mixed_date_formats"},
+		{"balance", "thousands_separator_or_currency"}, {"first_name", "non_ascii"}} {
+		if !has(f[0], f[1]) {
+			t.Errorf("%s lacks the finding %s: %+v", f[0], f[1], byName[f[0]].Findings)
+		}
+	}
+	// The generator's truth: sentinels in phone and birth_date.
+	if byName["phone"].Sentinels.Count == 0 || byName["birth_date"].Sentinels.Count == 0 {
+		t.Errorf("sentinels: phone %+v, birth_date %+v", byName["phone"].Sentinels, byName["birth_date"].Sentinels)
+	}
+}
+
+func TestDrift(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	tbl := loadFixture(t, db, "customers.csv")
+	base, err := Run(t.Context(), db, tbl, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := Run(t.Context(), db, tbl, Options{Baseline: base, BaselineName: "base.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(same.Drift.Changes) != 0 {
+		t.Errorf("a profile drifts from itself: %+v", same.Drift.Changes)
+	}
+	// Half the rows, phone blanked, zip renamed, balance scaled, notes gone.
+	q := `CREATE TABLE drifted AS SELECT customer_id, first_name, last_name, email, NULL::VARCHAR AS phone, birth_date, signup_ts, status,
+		CAST(TRY_CAST(balance AS DOUBLE) * 100 AS VARCHAR) AS balance, country, zip AS postcode, account_uuid FROM ` + engine.Ident(tbl.Name) + ` WHERE customer_id::INT % 2 = 0`
+	if _, err := db.ExecContext(t.Context(), q); err != nil {
+		t.Fatal(err)
+	}
+	d := *tbl
+	d.Name = "drifted"
+	d.Columns = nil
+	rows, err := db.QueryContext(t.Context(), "SELECT column_name, column_type FROM (DESCRIBE drifted)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c engine.Column
+		rows.Scan(&c.Name, &c.Type)
+		d.Columns = append(d.Columns, c)
+	}
+	rows.Close()
+	cur, err := Run(t.Context(), db, &d, Options{Baseline: base, BaselineName: "base.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, c := range cur.Drift.Changes {
+		kinds[c.Kind+":"+c.Column] = c.After
+	}
+	for _, want := range []string{"row_count:", "missing_share:phone", "renamed:zip", "removed:notes", "range:balance"} {
+		if _, ok := kinds[want]; !ok {
+			t.Errorf("drift lacks %s: %+v", want, cur.Drift.Changes)
+		}
+	}
+	if kinds["renamed:zip"] != "postcode" {
+		t.Errorf("zip renamed to %q, want postcode", kinds["renamed:zip"])
+	}
+}
+
+func TestSample(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	tbl := loadFixture(t, db, "customers.csv")
+	for _, s := range []string{"500", "10%"} {
+		res, err := Run(t.Context(), db, tbl, Options{Sample: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sampled != s || res.Rows == 0 || res.Rows >= 3000 {
+			t.Errorf("sample %s: %d rows, sampled %q", s, res.Rows, res.Sampled)
+		}
+	}
+	for _, bad := range []string{"0", "abc", "150%", "1.5"} {
+		if _, err := ParseSample(bad); err == nil {
+			t.Errorf("ParseSample(%q): no error", bad)
+		}
+	}
+}

@@ -1,0 +1,146 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/plumb-data/plumb/profile"
+)
+
+func textProfile(w *bufio.Writer, r *profile.Result) {
+	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	if r.Sampled != "" {
+		fmt.Fprintf(w, "  sampled %s of the rows\n", r.Sampled)
+	}
+	var keys []string
+	for _, k := range r.KeyCandidates {
+		keys = append(keys, strings.Join(k, "+"))
+	}
+	if len(keys) == 0 {
+		keys = []string{"none"}
+	}
+	fmt.Fprintf(w, "  key candidates: %s\n", clip(strings.Join(keys, ", "), width-18))
+	for _, c := range r.Columns {
+		fmt.Fprintf(w, "\n%s  %s", c.Name, c.InferredType)
+		if c.SemanticType != "" {
+			fmt.Fprintf(w, ", %s", c.SemanticType)
+		}
+		fmt.Fprintf(w, "  (%s distinct, %s unique)\n", num(c.Distinct), pct(c.Uniqueness))
+		fmt.Fprintf(w, "  missing    %s null, %s empty, %s blank, %s sentinel\n", cnt(c.Nulls), cnt(c.Empty), cnt(c.Whitespace), cnt(c.Sentinels))
+		var conf []string
+		for _, s := range c.Conformity {
+			if s.Count > 0 {
+				conf = append(conf, fmt.Sprintf("%s %s", s.Value, pct(s.Share)))
+			}
+		}
+		if len(conf) > 0 {
+			fmt.Fprintf(w, "  conforms   %s\n", clip(strings.Join(conf, ", "), width-13))
+		}
+		if len(c.DateFormats) > 0 {
+			var fs []string
+			for _, f := range c.DateFormats {
+				fs = append(fs, fmt.Sprintf("%s %s", f.Value, pct(f.Share)))
+			}
+			fmt.Fprintf(w, "  formats    %s\n", clip(strings.Join(fs, ", "), width-13))
+		}
+		if len(c.InvalidExamples) > 0 {
+			fmt.Fprintf(w, "  invalid    %s\n", clip(quoteAll(c.InvalidExamples), width-13))
+		}
+		if n := c.Numeric; n != nil {
+			if c.InferredType == profile.TypeInteger || c.InferredType == profile.TypeDecimal {
+				fmt.Fprintf(w, "  range      %s .. %s, mean %s, sd %s\n", n.MinValue, n.MaxValue, g(n.Mean), g(n.Stddev))
+				fmt.Fprintf(w, "  quantiles  p1 %s  p25 %s  p50 %s  p75 %s  p99 %s\n", g(n.Quantiles["p1"]), g(n.Quantiles["p25"]), g(n.Quantiles["p50"]), g(n.Quantiles["p75"]), g(n.Quantiles["p99"]))
+			} else {
+				fmt.Fprintf(w, "  range      %s .. %s, median %s\n", n.MinValue, n.MaxValue, unixDate(n.Quantiles["p50"]))
+			}
+		}
+		l := c.Length
+		over := ""
+		if l.Over255 > 0 {
+			over = fmt.Sprintf(", %s over 255", num(l.Over255))
+		}
+		fmt.Fprintf(w, "  length     %d..%d, mean %s, p50 %d, p95 %d%s\n", l.Min, l.Max, g(l.Mean), l.P50, l.P95, over)
+		fmt.Fprintf(w, "  patterns   %s\n", clip(topShares(c.Patterns, 3), width-13))
+		fmt.Fprintf(w, "  top        %s\n", clip(topShares(c.Top, 3), width-13))
+		for _, f := range c.Findings {
+			ex := ""
+			if len(f.Examples) > 0 {
+				ex = ": " + quoteAll(f.Examples)
+			}
+			fmt.Fprintf(w, "  finding    %s\n", clip(fmt.Sprintf("%s %s%s", strings.ReplaceAll(f.Value, "_", " "), num(f.Count), ex), width-13))
+		}
+	}
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(w, "\ndrift since %s: %d changes\n", d.Baseline, len(d.Changes))
+		for _, ch := range d.Changes {
+			col := ""
+			if ch.Column != "" {
+				col = ch.Column + ": "
+			}
+			fmt.Fprintf(w, "  %-16s %s\n", ch.Kind, clip(fmt.Sprintf("%s%s -> %s; %s", col, ch.Before, ch.After, ch.Detail), width-19))
+		}
+	}
+}
+
+func cnt(c profile.Count) string {
+	if c.Count == 0 {
+		return "0"
+	}
+	return num(c.Count) + " (" + pct(c.Share) + ")"
+}
+
+func g(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
+
+// unixDate shows Unix seconds as a UTC date, or date and time.
+func unixDate(sec float64) string {
+	t := time.Unix(int64(sec), 0).UTC()
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+func quoteAll(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = strconv.Quote(clip(v, 30))
+	}
+	return strings.Join(q, ", ")
+}
+
+func topShares(ss []profile.Share, k int) string {
+	var out []string
+	for i, s := range ss {
+		if i == k {
+			break
+		}
+		out = append(out, fmt.Sprintf("%s %s", strconv.Quote(clip(s.Value, 24)), pct(s.Share)))
+	}
+	return strings.Join(out, ", ")
+}
+
+func markdownProfile(w *bufio.Writer, r *profile.Result) {
+	fmt.Fprintf(w, "## profile `%s`\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	fmt.Fprintf(w, "| column | type | semantic | distinct | null | empty | sentinel | length | top pattern | findings |\n|---|---|---|---:|---:|---:|---:|---|---|---|\n")
+	for _, c := range r.Columns {
+		top := ""
+		if len(c.Patterns) > 0 {
+			top = "`" + strings.ReplaceAll(mdEscape(clip(c.Patterns[0].Value, 30)), "`", "'") + "` " + pct(c.Patterns[0].Share)
+		}
+		var fs []string
+		for _, f := range c.Findings {
+			fs = append(fs, strings.ReplaceAll(f.Value, "_", " ")+" "+num(f.Count))
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %d..%d | %s | %s |\n", mdEscape(c.Name), c.InferredType, c.SemanticType, num(c.Distinct),
+			pct(c.Nulls.Share), pct(c.Empty.Share), pct(c.Sentinels.Share), c.Length.Min, c.Length.Max, top, mdEscape(strings.Join(fs, ", ")))
+	}
+	if d := r.Drift; d != nil {
+		fmt.Fprintf(w, "\n### drift since `%s`\n\n| kind | column | before | after | detail |\n|---|---|---|---|---|\n", d.Baseline)
+		for _, ch := range d.Changes {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", ch.Kind, mdEscape(ch.Column), mdEscape(ch.Before), mdEscape(ch.After), mdEscape(ch.Detail))
+		}
+	}
+}
