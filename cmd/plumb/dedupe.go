@@ -3,10 +3,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
 	"github.com/plumb-data/plumb/dedupe"
+	"github.com/plumb-data/plumb/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -49,32 +51,14 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
 				return fmt.Errorf("--threshold %v: want a probability between 0 and 1", opts.Threshold)
 			}
-			s, err := src.source(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			defer closeDB()
 			// Values are compared as written: load CSV as text.
-			t, err := g.load(ctx, db, s, true)
-			if err != nil {
-				return err
-			}
-			res, err := dedupe.Run(ctx, db, t, opts)
-			if err != nil {
-				return err
-			}
-			if err := rep.write(g, rd, res); err != nil {
-				return err
-			}
-			if res.Links > 0 {
-				return errFindings
-			}
-			return nil
+			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+				res, err := dedupe.Run(ctx, db, t, opts)
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Links > 0, nil
+			})
 		},
 	}
 	src.add(c)

@@ -3,9 +3,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
+	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/spf13/cobra"
 )
@@ -63,32 +65,14 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				}
 				opts.BaselineName = baseline
 			}
-			s, err := src.source(args[0])
-			if err != nil {
-				return err
-			}
-			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			defer closeDB()
 			// A profile reads the data as the source system wrote it.
-			t, err := g.load(ctx, db, s, true)
-			if err != nil {
-				return err
-			}
-			res, err := profile.Run(ctx, db, t, opts)
-			if err != nil {
-				return err
-			}
-			if err := rep.write(g, rd, res); err != nil {
-				return err
-			}
-			if res.Drift != nil && len(res.Drift.Changes) > 0 {
-				return errFindings
-			}
-			return nil
+			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+				res, err := profile.Run(ctx, db, t, opts)
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Drift != nil && len(res.Drift.Changes) > 0, nil
+			})
 		},
 	}
 	src.add(c)

@@ -145,3 +145,34 @@ func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, ra
 	}
 	return t, nil
 }
+
+// runOne is the body of a command that works on one source: it loads the
+// source (as text when raw), hands the table to run, writes the result
+// run returns, and turns findings into exit code 1.
+func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw bool, rep *reportFlags, rd report.Renderer,
+	run func(ctx context.Context, db *engine.DB, t *engine.Table) (result any, findings bool, err error)) error {
+	s, err := src.source(arg)
+	if err != nil {
+		return err
+	}
+	db, closeDB, err := g.openDB(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	t, err := g.load(ctx, db, s, raw)
+	if err != nil {
+		return err
+	}
+	res, findings, err := run(ctx, db, t)
+	if err != nil {
+		return err
+	}
+	if err := rep.write(g, rd, res); err != nil {
+		return err
+	}
+	if findings {
+		return errFindings
+	}
+	return nil
+}
