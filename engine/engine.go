@@ -82,9 +82,6 @@ func (db *DB) Close() error {
 	return errors.Join(db.sql.Close(), db.conn.Close())
 }
 
-// Config returns the configuration the session was opened with.
-func (db *DB) Config() Config { return db.cfg }
-
 // ExecContext runs a statement that returns no rows.
 func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	db.log.Debug("exec", "sql", query)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -203,15 +202,18 @@ func (a *acc) add(v *string, n int64) {
 		a.types[TypeBoolean] += n
 		matched = true
 	}
-	if strings.Trim(t, "0123456789.-+eE") == "" && (isInteger(t) || isDecimal(t)) {
-		if isInteger(t) {
-			a.types[TypeInteger] += n
+	// Screened by its characters first; every integer is also a decimal,
+	// so one parse serves both.
+	if strings.Trim(t, "0123456789.-+eE") == "" {
+		if f, ok := parseDecimal(t); ok {
+			if isInteger(t) {
+				a.types[TypeInteger] += n
+			}
+			a.types[TypeDecimal] += n
+			a.nums = append(a.nums, weighted{f, n})
+			a.numExt.offer(f, t)
+			matched = true
 		}
-		a.types[TypeDecimal] += n
-		f, _ := strconv.ParseFloat(t, 64)
-		a.nums = append(a.nums, weighted{f, n})
-		a.numExt.offer(f, t)
-		matched = true
 	}
 	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
 		a.types[TypeDate] += n

@@ -118,14 +118,21 @@ func isInteger(v string) bool {
 }
 
 func isDecimal(v string) bool {
-	if v == "" || strings.ContainsAny(v, "xXnN_") { // no hex, NaN, Inf, 1_000
-		return false
+	_, ok := parseDecimal(v)
+	return ok
+}
+
+// parseDecimal parses a plain decimal number: no hex, NaN, Inf, digit
+// separators or leading zeros.
+func parseDecimal(v string) (float64, bool) {
+	if v == "" || strings.ContainsAny(v, "xXnN_") {
+		return 0, false
 	}
-	if strings.HasPrefix(strings.TrimLeft(v, "+-"), "0") && len(strings.TrimLeft(v, "+-")) > 1 && strings.TrimLeft(v, "+-")[1] != '.' {
-		return false // leading zeros
+	if d := strings.TrimLeft(v, "+-"); strings.HasPrefix(d, "0") && len(d) > 1 && d[1] != '.' {
+		return 0, false // leading zeros
 	}
-	_, err := strconv.ParseFloat(v, 64)
-	return err == nil
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil
 }
 
 // dateFormats are the date layouts plumb recognises, with the strftime
@@ -165,10 +172,8 @@ func layoutMask(layout string) string {
 	return r.Replace(layout)
 }
 
-// dateFormat returns the formats v parses in (ambiguous day/month values
-// parse in two), screened by the value's mask first.
-func dateFormat(v string) []string { return dateFormatMasked(v, Mask(v)) }
-
+// dateFormatMasked returns the formats v parses in (ambiguous day/month
+// values parse in two), screened by its mask first.
 func dateFormatMasked(v, mask string) []string {
 	cands := layoutMasks[mask]
 	if len(cands) == 0 {

@@ -58,7 +58,7 @@ func TestTypeChecks(t *testing.T) {
 		if got := isDecimal(tt.v); got != tt.decimal {
 			t.Errorf("isDecimal(%q) = %t", tt.v, got)
 		}
-		if got := dateFormat(tt.v); !slices.Equal(got, tt.dates) {
+		if got := dateFormatMasked(tt.v, Mask(tt.v)); !slices.Equal(got, tt.dates) {
 			t.Errorf("dateFormat(%q) = %q, want %q", tt.v, got, tt.dates)
 		}
 		if got := timestampFormat(tt.v); got != tt.stamp {
@@ -128,7 +128,7 @@ func FuzzInfer(f *testing.F) {
 		if isInteger(s) && !isDecimal(s) {
 			t.Errorf("%q is an integer but not a decimal", s)
 		}
-		for _, d := range dateFormat(s) {
+		for _, d := range dateFormatMasked(s, Mask(s)) {
 			if layoutOf(d) == "" {
 				t.Errorf("%q: no layout for %s", s, d)
 			}

@@ -447,14 +447,6 @@ func (r *runner) text(i int, v string) string {
 	return e
 }
 
-func keyList(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s.k%d", prefix, i)
-	}
-	return out
-}
-
 func (r *runner) keyed(ctx context.Context) error {
 	nk := len(r.keys)
 	var nullCond []string
