@@ -719,7 +719,8 @@ func (r *runner) writePairs(ctx context.Context, threshold float64) error {
 	if r.cfg.ID != "" {
 		idExpr = "CAST(" + engine.Ident(r.cfg.ID) + " AS VARCHAR)"
 	}
-	ids := "(SELECT rid, " + idExpr + " AS id FROM " + r.numbered() + ")"
+	// The record ids are numbered once and joined to both sides of a pair.
+	ids := "WITH ids AS MATERIALIZED (SELECT rid, " + idExpr + " AS id FROM " + r.numbered() + ") "
 	pt, err := r.linkPatterns(ctx, threshold)
 	if err != nil {
 		return err
@@ -728,8 +729,8 @@ func (r *runner) writePairs(ctx context.Context, threshold float64) error {
 	for i := range r.cfg.Fields {
 		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
 	}
-	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.scored) + " s JOIN " + engine.Ident(pt) + " USING (pattern) JOIN " +
-		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN " + ids + " ia ON ia.rid = s.a JOIN " + ids + " ib ON ib.rid = s.b ORDER BY s.a, s.b"
+	q := ids + "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.scored) + " s JOIN " + engine.Ident(pt) + " USING (pattern) JOIN " +
+		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN ids ia ON ia.rid = s.a JOIN ids ib ON ib.rid = s.b ORDER BY s.a, s.b"
 	rr, err := r.db.QueryArrow(ctx, q)
 	if err != nil {
 		return fmt.Errorf("linked pairs: %w", err)
