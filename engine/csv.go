@@ -41,7 +41,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		}
 	}
 	d := &Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,
-		Header: sn.header, Skip: sn.skip, Encoding: enc}
+		Header: sn.header, Skip: sn.skip, Encoding: enc, DateFormat: sn.dateFormat, TimestampFormat: sn.timestampFormat}
 	for _, c := range []struct {
 		name string
 		set  bool
@@ -80,6 +80,22 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	} else {
 		for i := range names {
 			names[i] = fmt.Sprintf("column_%d", i+1)
+		}
+	}
+	if raw {
+		// Note the types a typed read would have used, for callers
+		// that want typed views over the text.
+		typed, err := sniffCSV(ctx, conn, path, append(csvUserOptions(o, enc, false), dialect[1:6]...))
+		if err == nil && len(typed.columns) == len(names) {
+			for i, c := range typed.columns {
+				if c.Type != "VARCHAR" {
+					if f.detected == nil {
+						f.detected = map[string]string{}
+					}
+					f.detected[names[i]] = c.Type
+				}
+			}
+			d.DateFormat, d.TimestampFormat = typed.dateFormat, typed.timestampFormat
 		}
 	}
 	cols := make([]string, len(sn.columns))

@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -41,6 +43,10 @@ type DB struct {
 	log  *slog.Logger
 	seq  atomic.Int64
 	cfg  Config
+
+	mu    sync.Mutex
+	files []string        // spooled standard input, removed by Close
+	funcs map[string]bool // Go functions registered by RegisterPredicate
 }
 
 // Open starts a DuckDB session as cfg says.
@@ -77,9 +83,23 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-// Close ends the session and frees its memory.
+// Close ends the session, frees its memory and removes its spool files.
 func (db *DB) Close() error {
-	return errors.Join(db.sql.Close(), db.conn.Close())
+	err := errors.Join(db.sql.Close(), db.conn.Close())
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	for _, p := range db.files {
+		os.Remove(p)
+	}
+	db.files = nil
+	return err
+}
+
+// keep holds on to spool files until Close.
+func (db *DB) keep(paths []string) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.files = append(db.files, paths...)
 }
 
 // ExecContext runs a statement that returns no rows.

@@ -65,6 +65,7 @@ type File struct {
 	// inferred from the sniffer's sample; a raw load keeps them.
 	CastErrors int64 `json:"cast_errors,omitempty"`
 	table      string
+	path       string // where the bytes are (stdin's spool file for "-")
 }
 
 // Dialect is how a delimited text file was read.
@@ -76,6 +77,10 @@ type Dialect struct {
 	Header    bool   `json:"header"`
 	Skip      int    `json:"skip"`
 	Encoding  string `json:"encoding"`
+	// DateFormat and TimestampFormat are the strptime formats the sniffer
+	// found for dates and timestamps, when they are not ISO 8601.
+	DateFormat      string `json:"date_format,omitempty"`
+	TimestampFormat string `json:"timestamp_format,omitempty"`
 	// Detected says which of the above DuckDB's sniffer chose, rather
 	// than the user.
 	Detected []string `json:"detected,omitempty"`
@@ -85,6 +90,9 @@ type Dialect struct {
 type Column struct {
 	Name string `json:"name"`
 	Type string `json:"type"`
+	// Detected is the type DuckDB's sniffer saw in a raw CSV load, where
+	// Type is VARCHAR; empty otherwise.
+	Detected string `json:"detected_type,omitempty"`
 }
 
 // Rename records a header name that could not be used as written.
@@ -102,8 +110,8 @@ type Rename struct {
 // a *LoadError naming the file (and line, where known).
 func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, error) {
 	paths, cleanup, err := db.resolvePaths(src, opts)
-	defer cleanup()
 	if err != nil {
+		cleanup()
 		return nil, err
 	}
 	name := opts.Table
@@ -125,6 +133,7 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 		return nil, fmt.Errorf("create rejects table: %w", err)
 	}
 	t.RejectsTable = rejects
+	var detected []map[string]string
 	for i, p := range paths {
 		f, err := db.loadFile(ctx, conn, src, opts, p.path, p.display, partName(name, i, len(paths)), rejects)
 		if err != nil {
@@ -133,6 +142,9 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 		}
 		t.Files = append(t.Files, f.File)
 		t.Renamed = append(t.Renamed, f.renamed...)
+		if f.detected != nil {
+			detected = append(detected, f.detected)
+		}
 		t.RowsLoaded += f.RowsLoaded
 		t.RowsRejected += f.RowsRejected
 		if t.Format == FormatAuto {
@@ -156,6 +168,14 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 	if t.Columns, err = columns(ctx, conn, name); err != nil {
 		return nil, fmt.Errorf("load %s: %w", src.Spec, err)
 	}
+	for i, c := range t.Columns {
+		for _, f := range detected {
+			if typ := f[c.Name]; typ != "" && c.Type == "VARCHAR" {
+				t.Columns[i].Detected = typ
+				break
+			}
+		}
+	}
 	return t, nil
 }
 
@@ -178,7 +198,8 @@ func (db *DB) dropAll(ctx context.Context, conn *sql.Conn, t *Table) {
 
 type sourcePath struct{ path, display string }
 
-// resolvePaths expands globs and spools standard input to a file.
+// resolvePaths expands globs and spools standard input to a file, which
+// is kept until the session closes (line numbers are read from it).
 func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), error) {
 	var out []sourcePath
 	var spooled []string
@@ -219,7 +240,8 @@ func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), 
 			out = append(out, sourcePath{m, m})
 		}
 	}
-	return out, cleanup, nil
+	db.keep(spooled)
+	return out, func() {}, nil
 }
 
 // loadFile loads one file into table.
@@ -252,7 +274,7 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src Source, opts Loa
 	if format == FormatAuto {
 		format = FormatCSV
 	}
-	f := &loadedFile{File: File{Path: display, Format: format, Compression: pk.compression, table: table}}
+	f := &loadedFile{File: File{Path: display, Format: format, Compression: pk.compression, table: table, path: path}}
 	switch format {
 	case FormatCSV:
 		o := src.CSV
@@ -280,7 +302,8 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src Source, opts Loa
 // loadedFile is a File with what Load gathers about it on the way.
 type loadedFile struct {
 	File
-	renamed []Rename
+	renamed  []Rename
+	detected map[string]string // column → sniffed type, in a raw CSV load
 }
 
 func unwrapPathError(err error) error {
