@@ -74,3 +74,45 @@ func (soundexUDF) Executor() duckdb.ScalarFuncExecutor {
 		return smetrics.Soundex(s), nil
 	}}
 }
+
+// RegisterPredicate adds a SQL function name(VARCHAR) → BOOLEAN computed
+// by fn, for tests SQL cannot express (NULL in, NULL out). Registering a
+// name again is a no-op.
+func (db *DB) RegisterPredicate(ctx context.Context, name string, fn func(string) bool) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.funcs[name] {
+		return nil
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := duckdb.RegisterScalarUDF(conn, name, predicateUDF(fn)); err != nil {
+		return fmt.Errorf("register %s: %w", name, err)
+	}
+	if db.funcs == nil {
+		db.funcs = map[string]bool{}
+	}
+	db.funcs[name] = true
+	return nil
+}
+
+type predicateUDF func(string) bool
+
+func (predicateUDF) Config() duckdb.ScalarFuncConfig {
+	vt, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	bt, _ := duckdb.NewTypeInfo(duckdb.TYPE_BOOLEAN)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{vt}, ResultTypeInfo: bt}
+}
+
+func (f predicateUDF) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
+		s, ok := v[0].(string)
+		if !ok {
+			return nil, nil
+		}
+		return f(s), nil
+	}}
+}

@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -200,8 +201,14 @@ func timestampFormat(v string) string {
 	return ""
 }
 
-// Semantic types plumb recognises.
-var semanticTypes = []string{"email", "url", "uuid", "phone", "ipv4", "postal_code", "country_code", "credit_card", "boolean_like"}
+// SemanticTypes are the semantic types plumb recognises.
+var SemanticTypes = []string{"email", "url", "uuid", "phone", "ipv4", "postal_code", "country_code", "credit_card", "boolean_like"}
+
+// IsSemantic reports whether v is a value of semantic type typ (one of
+// SemanticTypes), as the profile judges it.
+func IsSemantic(typ, v string) bool {
+	return slices.Contains(semantic(v, Mask(v)), typ)
+}
 
 // semantic returns the semantic types a value matches; mask is its Mask.
 func semantic(v, mask string) []string {

@@ -10,6 +10,7 @@ import (
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
 )
 
 type markdownRenderer struct{}
@@ -32,6 +33,8 @@ func (markdownRenderer) Render(w io.Writer, result any) error {
 		markdownDedupe(bw, r)
 	case *profile.Result:
 		markdownProfile(bw, r)
+	case *rules.Result:
+		markdownCheck(bw, r)
 	default:
 		return fmt.Errorf("report: markdown cannot render %T", result)
 	}

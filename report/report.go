@@ -15,6 +15,7 @@ import (
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
 )
 
 // SchemaVersion is the version of the JSON documents plumb writes. It
@@ -56,6 +57,8 @@ func kind(result any) (string, error) {
 		return "dedupe", nil
 	case *profile.Result:
 		return "profile", nil
+	case *rules.Result:
+		return "check", nil
 	}
 	return "", fmt.Errorf("report: cannot render %T", result)
 }

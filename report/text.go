@@ -12,6 +12,7 @@ import (
 	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
 )
 
 type textRenderer struct{}
@@ -37,6 +38,8 @@ func (textRenderer) Render(w io.Writer, result any) error {
 		textDedupe(bw, r)
 	case *profile.Result:
 		textProfile(bw, r)
+	case *rules.Result:
+		textCheck(bw, r)
 	default:
 		_, err := kind(result)
 		if err == nil {

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/plumb-data/plumb/rules"
+)
+
+// sampleText writes a failing value for a report line.
+func sampleText(s rules.Sample, unit string, n int) string {
+	v := "NULL"
+	if !s.Null {
+		v = strconv.Quote(clip(s.Value, n))
+	}
+	at := fmt.Sprintf("%s %d", unit, s.Line)
+	if s.File != "" {
+		at = s.File + " " + at
+	}
+	return at + ": " + v
+}
+
+// checkCounts writes "12 of 3,000 rows fail (0.40%), allowed 0" or a
+// dataset check's detail.
+func checkCounts(c rules.CheckResult) string {
+	switch {
+	case c.Detail != "":
+		return c.Detail
+	case c.Rows == 0:
+		return "no rows to check"
+	case c.Failed == 0:
+		return fmt.Sprintf("all %s rows pass", num(c.Rows))
+	}
+	return fmt.Sprintf("%s of %s rows fail (%s), allowed %s", num(c.Failed), num(c.Rows), pct(c.Share), c.Threshold)
+}
+
+func textCheck(w *bufio.Writer, r *rules.Result) {
+	title := r.Source
+	if r.Dataset != "" {
+		title = r.Dataset + " (" + r.Source + ")"
+	}
+	verdict := "PASSED"
+	switch {
+	case r.Summary.Failed > 0:
+		verdict = "FAILED"
+	case r.Summary.Warned > 0:
+		verdict = "PASSED with warnings"
+	}
+	fmt.Fprintf(w, "%s: %s\n", title, verdict)
+	fmt.Fprintf(w, "  checks   %d passed, %d warned, %d failed\n", r.Summary.Passed, r.Summary.Warned, r.Summary.Failed)
+	fmt.Fprintf(w, "  rows     %s checked, %s fail a row check", num(r.Rows), num(r.FailingRows))
+	if r.RowsRejected > 0 {
+		fmt.Fprintf(w, ", %s rejected at load and not checked", num(r.RowsRejected))
+	}
+	w.WriteString("\n\n")
+	for _, c := range r.Checks {
+		mark := map[string]string{rules.StatusPass: "ok  ", rules.StatusWarn: "WARN", rules.StatusFail: "FAIL"}[c.Status]
+		fmt.Fprintf(w, "  %s  %s\n", mark, clip(c.Name, width-8))
+		fmt.Fprintf(w, "        %s\n", clip(checkCounts(c), width-8))
+		for _, s := range c.Samples {
+			fmt.Fprintf(w, "          %s\n", clip(sampleText(s, r.LineUnit, 48), width-10))
+		}
+	}
+}
+
+func markdownCheck(w *bufio.Writer, r *rules.Result) {
+	title := r.Source
+	if r.Dataset != "" {
+		title = r.Dataset + " (`" + r.Source + "`)"
+	}
+	fmt.Fprintf(w, "# Checks: %s\n\n", title)
+	fmt.Fprintf(w, "%d passed, %d warned, %d failed. %s rows checked, %s fail at least one row check",
+		r.Summary.Passed, r.Summary.Warned, r.Summary.Failed, num(r.Rows), num(r.FailingRows))
+	if r.RowsRejected > 0 {
+		fmt.Fprintf(w, "; %s rejected at load", num(r.RowsRejected))
+	}
+	w.WriteString(".\n\n| status | check | failing | share | allowed | samples |\n|---|---|---:|---:|---:|---|\n")
+	for _, c := range r.Checks {
+		failing, share := num(c.Failed), pct(c.Share)
+		samples := make([]string, len(c.Samples))
+		for i, s := range c.Samples {
+			samples[i] = mdEscape(sampleText(s, r.LineUnit, 40))
+		}
+		if c.Detail != "" {
+			failing, share = "", ""
+			samples = []string{mdEscape(c.Detail)}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", strings.ToUpper(c.Status), mdEscape(c.Name), failing, share, c.Threshold,
+			strings.Join(samples, "<br>"))
+	}
+}

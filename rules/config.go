@@ -1,0 +1,642 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/plumb-data/plumb/internal/yamlconf"
+	"github.com/plumb-data/plumb/profile"
+)
+
+// Rules is a rules file: an optional dataset label and its checks.
+type Rules struct {
+	Dataset string  `json:"dataset,omitempty"`
+	Checks  []Check `json:"checks"`
+}
+
+// Kinds of check.
+const (
+	NotNull        = "not_null"
+	Unique         = "unique"
+	AcceptedValues = "accepted_values"
+	Range          = "range"
+	Pattern        = "pattern"
+	Length         = "length"
+	Type           = "type"
+	Semantic       = "semantic"
+	RowCount       = "row_count"
+	Freshness      = "freshness"
+	References     = "references"
+	Expression     = "expression"
+	DuplicateRows  = "duplicate_rows"
+	Schema         = "schema"
+)
+
+// Kinds lists every kind of check, in the order the docs give them.
+var Kinds = []string{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
+	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
+
+// Types a type check accepts.
+var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
+
+// Check is one check of a rules file. Which fields matter depends on Kind.
+type Check struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Severity string `json:"severity"` // "error" or "warn"
+	// MaxFailures is how many failing rows the check tolerates.
+	MaxFailures Threshold `json:"max_failures"`
+	// Where is a SQL filter on the rows the check applies to.
+	Where string `json:"where,omitempty"`
+	// AllowNull: nulls pass value checks (the default).
+	AllowNull bool `json:"allow_null"`
+
+	// Columns are the checked columns: one for value checks, the key for
+	// unique, the expected columns for schema.
+	Columns    []string `json:"columns,omitempty"`
+	Values     []string `json:"values,omitempty"`
+	IgnoreCase bool     `json:"ignore_case,omitempty"`
+	// Min and Max bound a range (numbers, or dates and timestamps as
+	// text), a length, or a row count; nil is unbounded.
+	Min *Bound `json:"min,omitempty"`
+	Max *Bound `json:"max,omitempty"`
+	// Regex is a pattern check's RE2 expression.
+	Regex string `json:"regex,omitempty"`
+	// Type is a type check's type (Types) or a semantic check's type.
+	Type   string `json:"type,omitempty"`
+	Format string `json:"format,omitempty"` // strptime format of a type check
+	// MaxAge is how old a freshness check's newest value may be.
+	MaxAge time.Duration `json:"max_age,omitempty"`
+	// To and Key: a references check's other source and its key column.
+	To  string `json:"to,omitempty"`
+	Key string `json:"key,omitempty"`
+	// SQL is an expression check's condition, which rows must meet.
+	SQL        string `json:"sql,omitempty"`
+	AllowExtra bool   `json:"allow_extra,omitempty"`
+
+	// Line and Column locate the check in its rules file.
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Bound is a limit: a number, or a date or timestamp written as text.
+type Bound struct {
+	Number float64
+	Text   string // set for dates and timestamps
+}
+
+// String writes the bound as the rules file would.
+func (b Bound) String() string {
+	if b.Text != "" {
+		return b.Text
+	}
+	return strconv.FormatFloat(b.Number, 'f', -1, 64)
+}
+
+// MarshalText writes the bound as the rules file would.
+func (b Bound) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// Threshold is a tolerated number of failures: a count, or a share of the
+// rows a check applies to.
+type Threshold struct {
+	Count int64
+	Share float64 // 0 to 1; used when IsShare
+	// IsShare: the threshold is Share, not Count.
+	IsShare bool
+}
+
+// String writes the threshold as the rules file would: 10 or 5%.
+func (t Threshold) String() string {
+	if t.IsShare {
+		return strconv.FormatFloat(t.Share*100, 'f', -1, 64) + "%"
+	}
+	return strconv.FormatInt(t.Count, 10)
+}
+
+// MarshalText writes the threshold as the rules file would.
+func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// Allows reports whether failed of rows failing is within the threshold.
+func (t Threshold) Allows(failed, rows int64) bool {
+	if !t.IsShare {
+		return failed <= t.Count
+	}
+	if rows == 0 {
+		return true
+	}
+	// A little slack for shares written with a few decimals.
+	return float64(failed)/float64(rows) <= t.Share+1e-12
+}
+
+// ParseThreshold reads a count like "10" or a share like "5%".
+func ParseThreshold(s string) (Threshold, error) {
+	s = strings.TrimSpace(s)
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || f < 0 || f > 100 || math.IsNaN(f) {
+			return Threshold{}, fmt.Errorf("%q: want a share between 0%% and 100%%", s)
+		}
+		return Threshold{Share: f / 100, IsShare: true}, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return Threshold{}, fmt.Errorf("%q: want a count like 10 or a share like 5%%", s)
+	}
+	return Threshold{Count: n}, nil
+}
+
+// ParseDuration reads an age like 36h, 2d, 1d12h, 90m or 1w: Go's
+// durations with days (24h) and weeks added.
+func ParseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, errors.New("empty duration")
+	}
+	m := durationRE.FindAllStringSubmatch(s, -1)
+	if m == nil || strings.Join(flatten(m), "") != s {
+		return 0, fmt.Errorf("%q: want a duration like 36h, 2d, 1d12h or 90m", s)
+	}
+	var d time.Duration
+	for _, p := range m {
+		f, _ := strconv.ParseFloat(p[1], 64)
+		unit := map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour,
+			"m": time.Minute, "s": time.Second}[p[2]]
+		d += time.Duration(f * float64(unit))
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%q: want a positive duration", s)
+	}
+	return d, nil
+}
+
+var durationRE = regexp.MustCompile(`(\d+(?:\.\d+)?)([wdhms])`)
+
+func flatten(m [][]string) []string {
+	out := make([]string, len(m))
+	for i, p := range m {
+		out[i] = p[0]
+	}
+	return out
+}
+
+// ConfigError points at the place in a rules file that is wrong.
+type ConfigError = yamlconf.Error
+
+// Parse reads a rules file. Unknown keys, wrong types, bad thresholds and
+// bad regexes are errors that name the line and column.
+func Parse(data []byte) (*Rules, error) {
+	root, err := yamlconf.Root(data, "checks")
+	if err != nil {
+		return nil, err
+	}
+	r := &Rules{}
+	var checksNode *yaml.Node
+	err = yamlconf.Pairs(root, func(k, v *yaml.Node) error {
+		var err error
+		switch k.Value {
+		case "dataset":
+			r.Dataset, err = yamlconf.Scalar(v, "dataset")
+		case "checks":
+			checksNode = v
+			r.Checks, err = parseChecks(v)
+		default:
+			err = yamlconf.At(k, "unknown key %q (want dataset, checks)", k.Value)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if checksNode == nil || len(r.Checks) == 0 {
+		return nil, yamlconf.At(root, "no checks")
+	}
+	names := map[string]*Check{}
+	for i := range r.Checks {
+		c := &r.Checks[i]
+		if prev := names[c.Name]; prev != nil {
+			return nil, &ConfigError{Line: c.Line, Column: c.Column,
+				Err: fmt.Errorf("check name %q is taken by the check on line %d: give one a name", c.Name, prev.Line)}
+		}
+		names[c.Name] = c
+	}
+	return r, nil
+}
+
+func parseChecks(n *yaml.Node) ([]Check, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, yamlconf.At(n, "checks: want a list")
+	}
+	var out []Check
+	for _, item := range n.Content {
+		cs, err := parseCheck(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// common keys every check takes, beside or inside its arguments.
+var common = []string{"name", "severity", "max_failures", "where", "allow_null", "ignore_case"}
+
+// args holds the keys of a check's argument mapping and its siblings.
+type args struct {
+	kind string
+	node *yaml.Node            // the check's item
+	vals map[string]*yaml.Node // key → value
+	keys map[string]*yaml.Node // key → key node
+}
+
+func parseCheck(item *yaml.Node) ([]Check, error) {
+	if item.Kind != yaml.MappingNode || len(item.Content) == 0 {
+		return nil, yamlconf.At(item, "check: want a mapping like {not_null: [column]}")
+	}
+	c := Check{Severity: "error", AllowNull: true, Line: item.Line, Column: item.Column}
+	a := args{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	var body *yaml.Node
+	err := yamlconf.Pairs(item, func(k, v *yaml.Node) error {
+		if slices.Contains(Kinds, k.Value) {
+			if a.kind != "" {
+				return yamlconf.At(k, "one check per list item: %s and %s", a.kind, k.Value)
+			}
+			a.kind, body = k.Value, v
+			return nil
+		}
+		if !slices.Contains(common, k.Value) {
+			return yamlconf.At(k, "unknown key %q (want a check: %s; or %s)", k.Value,
+				strings.Join(Kinds, ", "), strings.Join(common, ", "))
+		}
+		a.vals[k.Value], a.keys[k.Value] = v, k
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.kind == "" {
+		return nil, yamlconf.At(item, "no check in this item (want one of %s)", strings.Join(Kinds, ", "))
+	}
+	c.Kind = a.kind
+	// Arguments: a mapping merges with the siblings; a list or a value
+	// stands for the check's main argument.
+	switch {
+	case body.Kind == yaml.MappingNode:
+		err = yamlconf.Pairs(body, func(k, v *yaml.Node) error {
+			if prev := a.keys[k.Value]; prev != nil {
+				return yamlconf.At(k, "%s is given twice (also on line %d)", k.Value, prev.Line)
+			}
+			a.vals[k.Value], a.keys[k.Value] = v, k
+			return nil
+		})
+	case body.Tag == "!!null":
+	default:
+		main := map[string]string{NotNull: "columns", Unique: "columns", Expression: "sql", Schema: "columns"}[a.kind]
+		if main == "" {
+			return nil, yamlconf.At(body, "%s: want a mapping like {%s}", a.kind, strings.Join(kindKeys[a.kind], ", "))
+		}
+		a.vals[main], a.keys[main] = body, body
+	}
+	if err != nil {
+		return nil, err
+	}
+	allowed := append(slices.Clone(common), kindKeys[a.kind]...)
+	for k, kn := range a.keys {
+		if !slices.Contains(allowed, k) {
+			return nil, yamlconf.At(kn, "%s takes no %q (want %s)", a.kind, k, strings.Join(allowed, ", "))
+		}
+	}
+	if err := c.common(a); err != nil {
+		return nil, err
+	}
+	if err := c.specific(a); err != nil {
+		return nil, err
+	}
+	if a.vals["name"] == nil {
+		c.Name = c.defaultName()
+	}
+	// not_null over several columns is one check per column, so that each
+	// column's failures are counted apart.
+	if c.Kind == NotNull && len(c.Columns) > 1 {
+		out := make([]Check, len(c.Columns))
+		for i, col := range c.Columns {
+			out[i] = c
+			out[i].Columns = []string{col}
+			if a.vals["name"] == nil {
+				out[i].Name = out[i].defaultName()
+			} else {
+				out[i].Name = c.Name + " (" + col + ")"
+			}
+		}
+		return out, nil
+	}
+	return []Check{c}, nil
+}
+
+// kindKeys are the argument keys of each kind.
+var kindKeys = map[string][]string{
+	NotNull:        {"columns", "column"},
+	Unique:         {"columns", "column"},
+	AcceptedValues: {"column", "values"},
+	Range:          {"column", "min", "max"},
+	Pattern:        {"column", "regex"},
+	Length:         {"column", "min", "max"},
+	Type:           {"column", "type", "format"},
+	Semantic:       {"column", "type"},
+	RowCount:       {"min", "max"},
+	Freshness:      {"column", "max_age"},
+	References:     {"column", "to", "key"},
+	Expression:     {"sql"},
+	DuplicateRows:  {},
+	Schema:         {"columns", "allow_extra"},
+}
+
+func (c *Check) common(a args) error {
+	var err error
+	for _, k := range common {
+		v := a.vals[k]
+		if v == nil {
+			continue
+		}
+		switch k {
+		case "name":
+			c.Name, err = yamlconf.Scalar(v, "name")
+		case "severity":
+			c.Severity, err = yamlconf.Scalar(v, "severity")
+			if err == nil && c.Severity != "error" && c.Severity != "warn" {
+				err = yamlconf.At(v, "severity %q: want error or warn", c.Severity)
+			}
+		case "max_failures":
+			var s string
+			if s, err = yamlconf.Scalar(v, "max_failures"); err == nil {
+				if c.MaxFailures, err = ParseThreshold(s); err != nil {
+					err = yamlconf.At(v, "max_failures %v", err)
+				}
+			}
+		case "where":
+			c.Where, err = sqlText(v, "where")
+		case "allow_null":
+			c.AllowNull, err = yamlconf.Bool(v, "allow_null")
+		case "ignore_case":
+			if c.IgnoreCase, err = yamlconf.Bool(v, "ignore_case"); err == nil && a.kind != AcceptedValues && a.kind != Pattern && c.IgnoreCase {
+				err = yamlconf.At(a.keys[k], "ignore_case applies to accepted_values and pattern checks")
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Check) specific(a args) error {
+	v := a.vals
+	need := func(key string) (*yaml.Node, error) {
+		if v[key] == nil {
+			return nil, yamlconf.At(a.node, "%s needs %s", a.kind, key)
+		}
+		return v[key], nil
+	}
+	column := func() error {
+		n, err := need("column")
+		if err != nil {
+			return err
+		}
+		col, err := yamlconf.Scalar(n, "column")
+		c.Columns = []string{col}
+		return err
+	}
+	switch a.kind {
+	case NotNull, Unique:
+		n := v["columns"]
+		if n == nil {
+			n = v["column"]
+		}
+		if n == nil {
+			return yamlconf.At(a.node, "%s needs columns", a.kind)
+		}
+		cols, err := yamlconf.StringList(n, "columns")
+		if err != nil {
+			return err
+		}
+		if len(cols) == 0 {
+			return yamlconf.At(n, "%s: no columns", a.kind)
+		}
+		c.Columns = cols
+	case AcceptedValues:
+		if err := column(); err != nil {
+			return err
+		}
+		n, err := need("values")
+		if err != nil {
+			return err
+		}
+		if n.Kind != yaml.SequenceNode {
+			return yamlconf.At(n, "values: want a list")
+		}
+		for _, e := range n.Content {
+			if e.Kind != yaml.ScalarNode {
+				return yamlconf.At(e, "values: want single values")
+			}
+			c.Values = append(c.Values, e.Value)
+		}
+		if len(c.Values) == 0 {
+			return yamlconf.At(n, "values: empty list")
+		}
+	case Range, Length, RowCount:
+		if a.kind != RowCount {
+			if err := column(); err != nil {
+				return err
+			}
+		}
+		for _, k := range []string{"min", "max"} {
+			n := v[k]
+			if n == nil {
+				continue
+			}
+			b, err := bound(n, a.kind)
+			if err != nil {
+				return err
+			}
+			if k == "min" {
+				c.Min = b
+			} else {
+				c.Max = b
+			}
+		}
+		if c.Min == nil && c.Max == nil {
+			return yamlconf.At(a.node, "%s needs min, max or both", a.kind)
+		}
+		if c.Min != nil && c.Max != nil && (c.Min.Text == "") != (c.Max.Text == "") {
+			return yamlconf.At(v["max"], "%s: min and max must both be numbers or both dates", a.kind)
+		}
+		if c.Min != nil && c.Max != nil && c.Min.Text == "" && c.Min.Number > c.Max.Number {
+			return yamlconf.At(v["max"], "%s: max %v is below min %v", a.kind, c.Max, c.Min)
+		}
+	case Pattern:
+		if err := column(); err != nil {
+			return err
+		}
+		n, err := need("regex")
+		if err != nil {
+			return err
+		}
+		if c.Regex, err = yamlconf.Scalar(n, "regex"); err != nil {
+			return err
+		}
+		if _, err := regexp.Compile(c.Regex); err != nil {
+			return yamlconf.At(n, "regex %q: %v", c.Regex, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		}
+	case Type, Semantic:
+		if err := column(); err != nil {
+			return err
+		}
+		n, err := need("type")
+		if err != nil {
+			return err
+		}
+		if c.Type, err = yamlconf.Scalar(n, "type"); err != nil {
+			return err
+		}
+		want := Types
+		if a.kind == Semantic {
+			want = profile.SemanticTypes
+		}
+		if !slices.Contains(want, c.Type) {
+			return yamlconf.At(n, "%s %q: want one of %s", a.kind, c.Type, strings.Join(want, ", "))
+		}
+		if n := v["format"]; n != nil {
+			if c.Format, err = yamlconf.Scalar(n, "format"); err != nil {
+				return err
+			}
+			if c.Type != "date" && c.Type != "timestamp" {
+				return yamlconf.At(n, "format applies to date and timestamp types")
+			}
+			if !strings.Contains(c.Format, "%") {
+				return yamlconf.At(n, "format %q: want a strptime format like %%Y-%%m-%%d", c.Format)
+			}
+		}
+	case Freshness:
+		if err := column(); err != nil {
+			return err
+		}
+		n, err := need("max_age")
+		if err != nil {
+			return err
+		}
+		s, err := yamlconf.Scalar(n, "max_age")
+		if err != nil {
+			return err
+		}
+		if c.MaxAge, err = ParseDuration(s); err != nil {
+			return yamlconf.At(n, "max_age %v", err)
+		}
+	case References:
+		if err := column(); err != nil {
+			return err
+		}
+		for _, k := range []string{"to", "key"} {
+			n, err := need(k)
+			if err != nil {
+				return err
+			}
+			s, err := yamlconf.Scalar(n, k)
+			if err != nil {
+				return err
+			}
+			if k == "to" {
+				c.To = s
+			} else {
+				c.Key = s
+			}
+		}
+	case Expression:
+		n, err := need("sql")
+		if err != nil {
+			return err
+		}
+		if c.SQL, err = sqlText(n, "sql"); err != nil {
+			return err
+		}
+	case Schema:
+		n, err := need("columns")
+		if err != nil {
+			return err
+		}
+		if c.Columns, err = yamlconf.StringList(n, "columns"); err != nil {
+			return err
+		}
+		if n := v["allow_extra"]; n != nil {
+			if c.AllowExtra, err = yamlconf.Bool(n, "allow_extra"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sqlText reads a SQL condition, refusing what could end the statement.
+func sqlText(n *yaml.Node, what string) (string, error) {
+	s, err := yamlconf.Scalar(n, what)
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", yamlconf.At(n, "%s: empty condition", what)
+	}
+	if strings.Contains(s, ";") {
+		return "", yamlconf.At(n, "%s: want one condition, not statements", what)
+	}
+	return s, nil
+}
+
+func bound(n *yaml.Node, kind string) (*Bound, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return nil, yamlconf.At(n, "%s: want a number", kind)
+	}
+	if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if kind != Range && (f < 0 || f != math.Trunc(f)) {
+			return nil, yamlconf.At(n, "%s: want a whole number, not %s", kind, n.Value)
+		}
+		return &Bound{Number: f}, nil
+	}
+	if kind == Range && isDateText(n.Value) {
+		return &Bound{Text: n.Value}, nil
+	}
+	if kind == Range {
+		return nil, yamlconf.At(n, "range %q: want a number or a date like 2024-01-31", n.Value)
+	}
+	return nil, yamlconf.At(n, "%s %q: want a number", kind, n.Value)
+}
+
+// isDateText accepts ISO dates and timestamps.
+func isDateText(s string) bool {
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Check) defaultName() string {
+	col := strings.Join(c.Columns, ", ")
+	switch c.Kind {
+	case RowCount, DuplicateRows, Schema:
+		return c.Kind
+	case Expression:
+		return "expression(" + c.SQL + ")"
+	case References:
+		return "references(" + col + " → " + c.To + "." + c.Key + ")"
+	case Type, Semantic:
+		return c.Kind + "(" + col + ": " + c.Type + ")"
+	}
+	return c.Kind + "(" + col + ")"
+}
