@@ -78,16 +78,16 @@ func markdownCheck(w *bufio.Writer, r *rules.Result) {
 	}
 	w.WriteString(".\n\n| status | check | failing | share | allowed | samples |\n|---|---|---:|---:|---:|---|\n")
 	for _, c := range r.Checks {
-		failing, share := num(c.Failed), pct(c.Share)
+		failing, share, allowed := num(c.Failed), pct(c.Share), c.Threshold
 		samples := make([]string, len(c.Samples))
 		for i, s := range c.Samples {
 			samples[i] = mdEscape(sampleText(s, r.LineUnit, 40))
 		}
 		if c.Detail != "" {
-			failing, share = "", ""
+			failing, share, allowed = "", "", ""
 			samples = []string{mdEscape(c.Detail)}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", strings.ToUpper(c.Status), mdEscape(c.Name), failing, share, c.Threshold,
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", strings.ToUpper(c.Status), mdEscape(c.Name), failing, share, allowed,
 			strings.Join(samples, "<br>"))
 	}
 }

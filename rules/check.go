@@ -278,7 +278,7 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return checkError(cc.Check, "%s", strings.TrimSpace(firstLine(err.Error())))
+			return checkError(cc.Check, "%s", ev.hint(cc, strings.TrimSpace(firstLine(err.Error()))))
 		}
 	}
 	return nil
@@ -585,6 +585,11 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			ptrs[i] = &vals[i]
 		}
 		if err := ev.db.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
+			if ctx.Err() == nil {
+				if cerr := ev.culprit(ctx); cerr != nil {
+					return cerr
+				}
+			}
 			return fmt.Errorf("check %s: %w", ev.t.Source, err)
 		}
 	}
@@ -631,6 +636,54 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 	return nil
 }
 
+// culprit runs the checks that carry SQL of their own one at a time, to
+// pin an error that only shows when rows are read (most often text that
+// does not convert to the type an expression compares it with) on its
+// check.
+func (ev *evaluation) culprit(ctx context.Context) error {
+	rel := ev.rel()
+	for _, cc := range ev.checks {
+		if cc.Where == "" && cc.Kind != Expression {
+			continue
+		}
+		expr := cc.agg
+		if cc.fails != "" {
+			expr = "count(*) FILTER (WHERE " + cc.applies + " AND " + cc.fails + ")"
+		}
+		if expr == "" {
+			expr = "count(*) FILTER (WHERE " + cc.applies + ")"
+		}
+		_, err := ev.db.ExecContext(ctx, "SELECT "+expr+" FROM "+rel+" r")
+		if err == nil {
+			continue
+		}
+		return checkError(cc.Check, "%s", ev.hint(cc, firstLine(err.Error())))
+	}
+	return nil
+}
+
+var plainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// hint adds advice to a SQL error about text columns compared with other
+// types: a column whose values are not all of one type stays text.
+func (ev *evaluation) hint(cc *compiled, msg string) string {
+	if !strings.Contains(msg, "Conversion Error") && !strings.Contains(msg, "Cannot compare values of type VARCHAR") &&
+		!strings.Contains(msg, "No function matches") {
+		return msg
+	}
+	for _, i := range ev.mentioned(cc.SQL + " " + cc.Where) {
+		c := ev.t.Columns[i]
+		if c.Type == "VARCHAR" && c.Detected == "" {
+			name := c.Name
+			if !plainIdent.MatchString(name) {
+				name = engine.Ident(name)
+			}
+			return msg + fmt.Sprintf(" (%s is text: its values are not all of one type; convert it, e.g. TRY_CAST(%s AS INTEGER))", c.Name, name)
+		}
+	}
+	return msg
+}
+
 func status(c Check, ok bool) string {
 	switch {
 	case ok:
@@ -673,7 +726,7 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 			want = append(want, fmt.Sprintf("at most %v", cc.Max))
 			ok = ok && float64(n) <= cc.Max.Number
 		}
-		r.Detail = fmt.Sprintf("%d rows; want %s", n, strings.Join(want, " and "))
+		r.Detail = fmt.Sprintf("%s rows; want %s", group(n), strings.Join(want, " and "))
 	case Freshness:
 		newest, isTime := v.(time.Time)
 		if !isTime {

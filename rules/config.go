@@ -116,7 +116,7 @@ type Threshold struct {
 // String writes the threshold as the rules file would: 10 or 5%.
 func (t Threshold) String() string {
 	if t.IsShare {
-		return strconv.FormatFloat(t.Share*100, 'f', -1, 64) + "%"
+		return strconv.FormatFloat(math.Round(t.Share*100*1e6)/1e6, 'f', -1, 64) + "%"
 	}
 	return strconv.FormatInt(t.Count, 10)
 }

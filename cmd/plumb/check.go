@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/rules"
@@ -19,6 +20,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		src       sourceFlags
 		rep       reportFlags
 		rulesPath string
+		asOf      string
 		opts      rules.Options
 	)
 	c := &cobra.Command{
@@ -60,6 +62,15 @@ rules file or source.`,
 				return fmt.Errorf("%s: %w", rulesPath, err)
 			}
 			opts.BaseDir = filepath.Dir(rulesPath)
+			if asOf != "" {
+				at, err := time.Parse(time.RFC3339, asOf)
+				if err != nil {
+					if at, err = time.Parse(time.DateOnly, asOf); err != nil {
+						return fmt.Errorf("--as-of %q: want a time like 2024-06-01T12:00:00Z or a date", asOf)
+					}
+				}
+				opts.Now = func() time.Time { return at }
+			}
 			// Values are checked as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := rules.Run(ctx, db, t, r, opts)
@@ -79,6 +90,7 @@ rules file or source.`,
 	f := c.Flags()
 	f.StringVar(&rulesPath, "rules", "", "rules file (YAML)")
 	f.StringVar(&opts.Quarantine, "quarantine", "", "write every failing row, with its line and failed checks, to this CSV or Parquet file")
+	f.StringVar(&asOf, "as-of", "", "judge freshness as of this time (RFC 3339 or a date) instead of now")
 	f.StringVar(&opts.Passing, "passing", "", "write every row that fails no check to this CSV or Parquet file")
 	return c
 }

@@ -1,0 +1,290 @@
+//go:build duckdb_arrow
+
+package rules
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/profile"
+)
+
+func openDB(t testing.TB) *engine.DB {
+	t.Helper()
+	db, err := engine.Open(context.Background(), engine.Config{Threads: 2, MemoryLimit: "1GB", TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// loadText writes content to a file in dir and loads it raw.
+func loadText(t *testing.T, db *engine.DB, dir, name, content string) *engine.Table {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := engine.ParseSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
+}
+
+// people has a header on line 1, a multi-line note in the row of id 3
+// (lines 4-5), so the rows after it sit one line lower than their number.
+const people = `id,name,age,status,email,joined,country
+1,Ann,34,active,ann@example.com,2024-01-05,US
+2,Bob,,ACTIVE,bob@example,2024-02-30,DE
+3,"Cy
+Jr",17,gone,cy@example.com,2023-12-31,XX
+4,Di,200,pending,,2024-03-01,US
+4,Ed,45,active,ed@example.com,2024-03-02,de
+6,Flo,N/A,inactive,flo@example.com,2024-03-03,FR
+`
+
+type want struct {
+	status       string
+	rows, failed int64
+	lines        []int64 // sample lines
+}
+
+func TestChecks(t *testing.T) {
+	t.Parallel()
+	now := func() time.Time { return time.Date(2024, 3, 4, 12, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name  string
+		rules string
+		want  want
+	}{
+		{"not_null fails on nulls", "- not_null: email", want{"fail", 6, 1, []int64{6}}},
+		{"not_null passes", "- not_null: name", want{"pass", 6, 0, nil}},
+		{"unique fails every row of a repeated key", "- unique: id", want{"fail", 6, 2, []int64{6, 7}}},
+		{"unique composite passes", "- unique: [id, name]", want{"pass", 6, 0, nil}},
+		{"accepted_values is case sensitive", "- accepted_values: {column: status, values: [active, inactive, pending]}", want{"fail", 6, 2, []int64{3, 4}}},
+		{"accepted_values ignoring case", "- accepted_values: {column: status, values: [active, inactive, pending]}\n  ignore_case: true", want{"fail", 6, 1, []int64{4}}},
+		{"range: out of range and not a number fail, nulls pass", "- range: {column: age, min: 18, max: 120}", want{"fail", 6, 3, []int64{4, 6, 8}}},
+		{"range with allow_null false", "- range: {column: age, min: 0}\n  allow_null: false", want{"fail", 6, 2, []int64{3, 8}}},
+		{"range tolerated by count", "- range: {column: age, min: 18, max: 120}\n  max_failures: 3", want{"pass", 6, 3, []int64{4, 6, 8}}},
+		{"range over the share", "- range: {column: age, min: 18, max: 120}\n  max_failures: 40%", want{"fail", 6, 3, []int64{4, 6, 8}}},
+		{"range within the share", "- range: {column: age, min: 18, max: 120}\n  max_failures: 50%", want{"pass", 6, 3, []int64{4, 6, 8}}},
+		{"warn severity", "- range: {column: age, min: 18, max: 120}\n  severity: warn", want{"warn", 6, 3, []int64{4, 6, 8}}},
+		{"range of dates", "- range: {column: joined, min: '2024-01-01'}", want{"fail", 6, 2, []int64{3, 4}}},
+		{"where narrows the rows", "- range: {column: age, min: 18}\n  where: \"country = 'US'\"", want{"pass", 2, 0, nil}},
+		{"pattern", `- pattern: {column: email, regex: '^[^@\s]+@[^@\s]+\.[^@\s]+$'}`, want{"fail", 6, 1, []int64{3}}},
+		{"pattern ignoring case", "- pattern: {column: country, regex: '^[A-Z]{2}$'}\n  ignore_case: true", want{"pass", 6, 0, nil}},
+		{"length", "- length: {column: name, min: 3}", want{"fail", 6, 2, []int64{6, 7}}},
+		{"type integer", "- type: {column: age, type: integer}", want{"fail", 6, 1, []int64{8}}},
+		{"type date with format", "- type: {column: joined, type: date, format: '%Y-%m-%d'}", want{"fail", 6, 1, []int64{3}}},
+		{"semantic email", "- semantic: {column: email, type: email}", want{"fail", 6, 1, []int64{3}}},
+		{"semantic country code", "- semantic: {column: country, type: country_code}", want{"fail", 6, 2, []int64{4, 7}}},
+		{"expression", "- expression: {sql: \"TRY_CAST(age AS INTEGER) >= 18 OR status = 'gone'\"}", want{"pass", 6, 0, nil}},
+		{"expression failing", "- expression: {sql: \"length(name) > 2\"}", want{"fail", 6, 2, []int64{6, 7}}},
+		{"duplicate_rows", "- duplicate_rows: {}", want{"pass", 6, 0, nil}},
+		{"row_count passes", "- row_count: {min: 6, max: 6}", want{"pass", 6, 0, nil}},
+		{"row_count with where", "- row_count: {min: 3}\n  where: \"status = 'active'\"", want{"fail", 2, 1, nil}},
+		{"freshness passes", "- freshness: {column: joined, max_age: 2d}", want{"pass", 6, 0, nil}},
+		{"freshness fails", "- freshness: {column: joined, max_age: 12h}", want{"fail", 6, 1, nil}},
+		{"schema passes", "- schema: {columns: [id, name], allow_extra: true}", want{"pass", 6, 0, nil}},
+		{"schema with extra columns", "- schema: {columns: [id, name, age, status, email, joined]}", want{"fail", 6, 1, nil}},
+		{"schema with a missing column", "- schema: {columns: [id, phone]}\n  severity: warn", want{"warn", 6, 1, nil}},
+	}
+	db := openDB(t)
+	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse([]byte("checks:\n" + indent(c.rules)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.Checks[0]
+			var lines []int64
+			for _, s := range got.Samples {
+				lines = append(lines, s.Line)
+			}
+			if got.Status != c.want.status || got.Rows != c.want.rows || got.Failed != c.want.failed || !slices.Equal(lines, c.want.lines) {
+				t.Errorf("got %s, %d of %d rows failing, sample lines %v (%s); want %s, %d of %d, lines %v",
+					got.Status, got.Failed, got.Rows, lines, got.Detail, c.want.status, c.want.failed, c.want.rows, c.want.lines)
+			}
+		})
+	}
+}
+
+func indent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func TestReferences(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	dir := t.TempDir()
+	tbl := loadText(t, db, dir, "people.csv", people)
+	loadText(t, db, dir, "countries.csv", "code,name\nUS,United States\nDE,Germany\nFR,France\n")
+	r, err := Parse([]byte("checks:\n  - references: {column: country, to: countries.csv, key: code}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(t.Context(), db, tbl, r, Options{BaseDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res.Checks[0]
+	if got.Failed != 2 || got.Samples[0].Value != "XX" || got.Samples[1].Value != "de" {
+		t.Errorf("got %d failing, samples %+v; want XX and de", got.Failed, got.Samples)
+	}
+}
+
+func TestRunErrorsPointAtTheCheck(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
+	cases := []struct{ name, rules, msg string }{
+		{"unknown column", "- not_null: phone", `no column "phone"`},
+		{"bad where", "- not_null: id\n  where: \"nosuch > 1\"", "nosuch"},
+		{"bad expression", "- expression: {sql: \"age >\"}", "syntax error"},
+		{"missing reference", "- references: {column: country, to: nowhere.csv, key: code}", "nowhere.csv"},
+		{"text that does not convert", "- expression: {sql: \"age >= 18\"}", "TRY_CAST(age AS"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := Parse([]byte("checks:\n  - not_null: name\n" + indent(c.rules)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Run(t.Context(), db, tbl, r, Options{})
+			ce, ok := err.(*ConfigError)
+			if !ok || ce.Line != 3 || !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("got %v, want an error on line 3 mentioning %q", err, c.msg)
+			}
+		})
+	}
+}
+
+// TestQuarantineAndPassingAddUp checks that every row lands in exactly one
+// of the two files, with the quarantine naming the checks and lines.
+func TestQuarantineAndPassingAddUp(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	dir := t.TempDir()
+	tbl := loadText(t, db, dir, "people.csv", people)
+	r, err := Parse([]byte(`checks:
+  - not_null: email
+  - range: {column: age, min: 18, max: 120}
+  - unique: id
+  - row_count: {min: 1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+	res, err := Run(t.Context(), db, tbl, r, Options{Quarantine: bad, Passing: good})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, p := readCSV(t, bad), readCSV(t, good)
+	if len(q)-1+len(p)-1 != int(res.Rows) || int64(len(q)-1) != res.FailingRows {
+		t.Fatalf("got %d quarantined + %d passing, want %d rows with %d failing", len(q)-1, len(p)-1, res.Rows, res.FailingRows)
+	}
+	if strings.Join(q[0][:3], ",") != "_line,_failed_checks,id" || strings.Join(p[0], ",") != strings.Join(q[0][2:], ",") {
+		t.Errorf("got headers %v and %v", q[0], p[0])
+	}
+	want := [][]string{
+		{"4", "range(age)", "3"},
+		{"6", "not_null(email); range(age); unique(id)", "4"},
+		{"7", "unique(id)", "4"},
+		{"8", "range(age)", "6"},
+	}
+	for i, w := range want {
+		if got := q[i+1][:3]; !slices.Equal(got, w) {
+			t.Errorf("quarantine row %d: got %v, want %v", i+1, got, w)
+		}
+	}
+	if p[1][0] != "1" || p[2][0] != "2" {
+		t.Errorf("got passing rows %v", p[1:])
+	}
+	if q[1][3] != "Cy\nJr" {
+		t.Errorf("got name %q, want the value as read", q[1][3])
+	}
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// TestSuggestRoundTrip: the suggested rules, read back, pass on the data
+// they came from, and they catch a change.
+func TestSuggestRoundTrip(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	for _, name := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := engine.ParseSource(filepath.Join("..", "testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := profile.Run(t.Context(), db, tbl, profile.Options{Top: 25})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := Suggest(t.Context(), db, tbl, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if err := s.WriteYAML(&b); err != nil {
+				t.Fatal(err)
+			}
+			r, err := Parse([]byte(b.String()))
+			if err != nil {
+				t.Fatalf("suggested rules do not parse: %v\n%s", err, b.String())
+			}
+			if len(r.Checks) < 5 {
+				t.Errorf("got %d checks, want a useful number\n%s", len(r.Checks), b.String())
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range res.Checks {
+				if c.Status != StatusPass {
+					t.Errorf("%s: got %s (%d of %d failing, %s) on the data it was suggested from", c.Name, c.Status, c.Failed, c.Rows, c.Detail)
+				}
+			}
+		})
+	}
+}
