@@ -412,3 +412,14 @@ TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`) {
 	}
 	return m
 }()
+
+// CountryCodes returns the ISO 3166-1 alpha-2 codes the country_code
+// semantic type accepts, sorted.
+func CountryCodes() []string {
+	out := make([]string, 0, len(countries))
+	for c := range countries {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}

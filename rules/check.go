@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
-	"github.com/plumb-data/plumb/profile"
 )
 
 // Options says how to check.
@@ -98,7 +97,10 @@ type evaluation struct {
 	refs  map[string]*engine.Table
 	li    *engine.LineIndex
 
-	checks []*compiled
+	checks  []*compiled
+	failing string // table of the rows failing some row check
+	sets    string // table of positions failing set checks; "" if none
+	nsets  int
 }
 
 // compiled is a check turned into SQL over the relation rel() builds.
@@ -108,7 +110,8 @@ type compiled struct {
 	applies string // SQL: the row is one the check applies to
 	fails   string // SQL: the row fails; "" for dataset checks
 	value   string // SQL: the text shown for a failing row
-	agg     string // SQL: a dataset check's aggregate
+	agg     string // a dataset check's aggregate: "count" of rows it applies to, or "max" of aggArg
+	aggArg  string // SQL
 	res     CheckResult
 }
 
@@ -256,25 +259,33 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 		}
 		ev.checks = append(ev.checks, cc)
 	}
-	// Bind each check's SQL alone, so that a mistake is reported at its
-	// check rather than as one failed query.
+	// Bind every check's SQL at once; when that fails, bind each alone,
+	// so that a mistake is reported at its check.
 	rel := ev.rel()
-	for _, cc := range ev.checks {
-		items := []string{cc.applies}
-		for _, e := range []string{cc.fails, cc.value} {
-			if e != "" {
-				items = append(items, e)
-			}
-		}
-		if cc.agg != "" {
-			items = []string{cc.agg}
-		}
-		q := "SELECT " + strings.Join(items, ", ") + " FROM " + rel + " r LIMIT 0"
-		rows, err := ev.db.QueryContext(ctx, q)
+	bind := func(items []string) error {
+		rows, err := ev.db.QueryContext(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+rel+" r LIMIT 0")
 		if err == nil {
 			err = rows.Close()
 		}
-		if err != nil {
+		return err
+	}
+	var all [][]string
+	for _, cc := range ev.checks {
+		items := []string{cc.applies}
+		if cc.Kind != Unique && cc.Kind != DuplicateRows {
+			for _, e := range []string{cc.fails, cc.value, cc.aggArg} {
+				if e != "" {
+					items = append(items, e)
+				}
+			}
+		}
+		all = append(all, items)
+	}
+	if bind(slices.Concat(all...)) == nil {
+		return nil
+	}
+	for i, cc := range ev.checks {
+		if err := bind(all[i]); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -352,12 +363,11 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case Type:
 		valueCheck(typeFails(v, c.Type, c.Format))
 	case Semantic:
-		name := "plumb_is_" + c.Type
-		typ := c.Type
-		if err := ev.db.RegisterPredicate(ctx, name, func(s string) bool { return profile.IsSemantic(typ, s) }); err != nil {
+		is, err := semanticSQL(ctx, ev.db, c.Type, v)
+		if err != nil {
 			return err
 		}
-		valueCheck("NOT " + name + "(" + v + ")")
+		valueCheck("NOT " + is)
 	case References:
 		ref, keyCol, err := ev.reference(ctx, c)
 		if err != nil {
@@ -377,9 +387,9 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case DuplicateRows:
 		return ev.compileDuplicateRows(ctx, cc)
 	case RowCount:
-		cc.agg = "count(*) FILTER (WHERE " + cc.applies + ")"
+		cc.agg = "count"
 	case Freshness:
-		cc.agg = "max(" + ev.timestamp(cc.cols[0]) + ") FILTER (WHERE " + cc.applies + ")"
+		cc.agg, cc.aggArg = "max", ev.timestamp(cc.cols[0])
 	case Schema:
 	default:
 		return checkError(c, "unknown kind %s", c.Kind)
@@ -455,55 +465,99 @@ func (ev *evaluation) rowText(cols []int) string {
 	return "concat_ws(', ', " + strings.Join(parts, ", ") + ")"
 }
 
-// compileUnique groups the table by the key once, keeping the keys that
-// repeat; a row fails when its key is one of them.
+// Checks over sets of rows (unique, duplicate_rows) find their failing
+// rows before the scan, by grouping; their positions go into one table of
+// (position, bits), bit k for the k-th such check, which the scan joins.
+const setBits = "plumb_bits"
+
+// compileUnique groups the table by the key, and when some keys repeat,
+// notes the positions of every row holding one.
 func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
-	name := ev.db.TempName("plumb_dupkeys")
 	keys := make([]string, len(cc.cols))
-	var notNull, match []string
+	var notNull []string
 	for k, i := range cc.cols {
 		keys[k] = raw(i)
 		notNull = append(notNull, raw(i)+" IS NOT NULL")
-		match = append(match, "d."+raw(i)+" = r."+raw(i))
 	}
-	q := "CREATE TABLE " + engine.Ident(name) + " AS SELECT " + strings.Join(keys, ", ") + " FROM " + ev.rel() +
-		" WHERE " + cc.applies + " AND " + strings.Join(notNull, " AND ") + " GROUP BY ALL HAVING count(*) > 1"
-	if _, err := ev.db.ExecContext(ctx, q); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return checkError(cc.Check, "%s", firstLine(err.Error()))
+	filter := " WHERE " + cc.applies + " AND " + strings.Join(notNull, " AND ")
+	dup := ev.db.TempName("plumb_dupkeys")
+	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + strings.Join(keys, ", ") + " FROM " + ev.rel() + " r" +
+		filter + " GROUP BY ALL HAVING count(*) > 1"
+	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
+		return "SELECT " + pos + ", " + bit + " FROM " + ev.rel() + " r" + filter +
+			" AND (" + strings.Join(keys, ", ") + ") IN (SELECT (" + strings.Join(keys, ", ") + ") FROM " + engine.Ident(dup) + ")"
+	}); err != nil {
+		return err
 	}
-	ev.drops = append(ev.drops, name)
-	cc.fails = "EXISTS (SELECT 1 FROM " + engine.Ident(name) + " d WHERE " + strings.Join(match, " AND ") + ")"
 	if len(cc.cols) > 1 {
 		cc.value = ev.rowText(cc.cols)
 	}
 	return nil
 }
 
-// compileDuplicateRows groups the table by every column once, keeping
-// each repeated row's first position; a row fails when it repeats an
-// earlier one.
+// compileDuplicateRows groups the table by a hash of each row, then
+// compares the rows whose hash repeats exactly: every row that repeats an
+// earlier one fails.
 func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) error {
-	name := ev.db.TempName("plumb_duprows")
-	var cols, match []string
+	var cols []string
 	for i := range ev.t.Columns {
 		cols = append(cols, raw(i))
-		match = append(match, "d."+raw(i)+" IS NOT DISTINCT FROM r."+raw(i))
 	}
-	q := "CREATE TABLE " + engine.Ident(name) + " AS SELECT " + strings.Join(cols, ", ") + ", min(" + pos + ") AS plumb_first FROM " +
-		ev.rel() + " WHERE " + cc.applies + " GROUP BY ALL HAVING count(*) > 1"
-	if _, err := ev.db.ExecContext(ctx, q); err != nil {
+	h := "hash(" + strings.Join(cols, ", ") + ")"
+	filter := " WHERE " + cc.applies
+	dup := ev.db.TempName("plumb_duphash")
+	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + h + " AS h FROM " + ev.rel() + " r" + filter +
+		" GROUP BY 1 HAVING count(*) > 1"
+	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
+		return "SELECT plumb_pos, " + bit + " FROM (SELECT " + pos + " AS plumb_pos, row_number() OVER (PARTITION BY " +
+			strings.Join(cols, ", ") + " ORDER BY " + pos + ") AS n FROM " + ev.rel() + " r" + filter + " AND " + h +
+			" IN (SELECT h FROM " + engine.Ident(dup) + ")) WHERE n > 1"
+	}); err != nil {
+		return err
+	}
+	cc.value = ev.rowText(nil)
+	return nil
+}
+
+// setCheck runs a set check's grouping query (into table), and when it
+// found anything, adds the failing positions that positions(bit) selects
+// to the set table.
+func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table string, positions func(bit string) string) error {
+	fail := func(err error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return checkError(cc.Check, "%s", firstLine(err.Error()))
+		return checkError(cc.Check, "%s", ev.hint(cc, firstLine(err.Error())))
 	}
-	ev.drops = append(ev.drops, name)
-	cc.fails = "EXISTS (SELECT 1 FROM " + engine.Ident(name) + " d WHERE " + strings.Join(match, " AND ") +
-		" AND d.plumb_first <> ((r." + engine.PosFile + "::BIGINT << 40) + r." + engine.PosRow + "))"
-	cc.value = ev.rowText(nil)
+	if _, err := ev.db.ExecContext(ctx, group); err != nil {
+		return fail(err)
+	}
+	ev.drops = append(ev.drops, table)
+	if ev.nsets == 63 {
+		return checkError(cc.Check, "at most 63 unique and duplicate_rows checks fit in one rules file")
+	}
+	k := ev.nsets
+	ev.nsets++
+	cc.fails = fmt.Sprintf("((coalesce(s.%s, 0) >> %d) & 1 = 1)", setBits, k)
+	var n int64
+	if err := ev.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(table)).Scan(&n); err != nil {
+		return fail(err)
+	}
+	if n == 0 {
+		cc.fails = "false"
+		return nil
+	}
+	if ev.sets == "" {
+		ev.sets = ev.db.TempName("plumb_setfails")
+		if _, err := ev.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(ev.sets)+" (plumb_pos BIGINT, "+setBits+" BIGINT)"); err != nil {
+			return fail(err)
+		}
+		ev.drops = append(ev.drops, ev.sets)
+	}
+	q := "INSERT INTO " + engine.Ident(ev.sets) + " " + positions(fmt.Sprintf("(1::BIGINT << %d)", k))
+	if _, err := ev.db.ExecContext(ctx, q); err != nil {
+		return fail(err)
+	}
 	return nil
 }
 
@@ -548,43 +602,16 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// scan evaluates every check in one pass over the table.
+// scan evaluates every row check in one pass over the table, which
+// keeps the failing rows (their positions, which checks they fail and the
+// values to show) in a table; counts, samples and the quarantine come from
+// that table. Dataset checks, and the row counts of checks with a where,
+// take one more pass over just the columns they read.
 func (ev *evaluation) scan(ctx context.Context, res *Result) error {
-	var items []string
-	type slot struct {
-		cc    *compiled
-		field string
-	}
-	var slots []slot
-	add := func(cc *compiled, field, expr string) {
-		items = append(items, expr)
-		slots = append(slots, slot{cc, field})
-	}
-	var anyFails []string
-	for _, cc := range ev.checks {
-		switch {
-		case cc.fails != "":
-			f := "(" + cc.applies + " AND " + cc.fails + ")"
-			add(cc, "rows", "count(*) FILTER (WHERE "+cc.applies+")")
-			add(cc, "failed", "count(*) FILTER (WHERE "+f+")")
-			sample := "{'f': " + engine.PosFile + ", 'r': " + engine.PosRow + ", 'v': " + cc.value + "}"
-			add(cc, "samples", fmt.Sprintf("min_by(%s, %s, %d) FILTER (WHERE %s)", sample, pos, ev.opts.Samples, f))
-			anyFails = append(anyFails, f)
-		case cc.agg != "":
-			add(cc, "agg", cc.agg)
-		}
-	}
-	if len(anyFails) > 0 {
-		add(nil, "any", "count(*) FILTER (WHERE "+strings.Join(anyFails, " OR ")+")")
-	}
-	vals := make([]any, len(items))
-	if len(items) > 0 {
-		q := "SELECT " + strings.Join(items, ",\n  ") + "\nFROM " + ev.rel() + " r"
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := ev.db.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
+	if ev.rowChecks() > 0 {
+		ev.failing = ev.db.TempName("plumb_failing")
+		q := "CREATE TABLE " + engine.Ident(ev.failing) + " AS SELECT * FROM " + ev.flags() + " WHERE plumb_any"
+		if _, err := ev.db.ExecContext(ctx, q); err != nil {
 			if ctx.Err() == nil {
 				if cerr := ev.culprit(ctx); cerr != nil {
 					return cerr
@@ -592,32 +619,47 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			}
 			return fmt.Errorf("check %s: %w", ev.t.Source, err)
 		}
+		ev.drops = append(ev.drops, ev.failing)
 	}
-	for i, s := range slots {
-		if s.cc == nil {
-			res.FailingRows = toInt(vals[i])
-			continue
+	var items []string
+	var fill []func(v any)
+	for k, cc := range ev.checks {
+		r := &cc.res
+		switch {
+		case cc.fails != "" && cc.Where == "":
+			r.Rows = ev.t.RowsLoaded
+		case cc.fails != "":
+			items = append(items, "count(*) FILTER (WHERE "+cc.applies+")")
+			fill = append(fill, func(v any) { r.Rows = toInt(v) })
+		case cc.agg == "count":
+			items = append(items, "count(*) FILTER (WHERE "+cc.applies+")")
+			fill = append(fill, func(v any) { ev.dataset(cc, v) })
+		case cc.agg == "max":
+			items = append(items, "max("+cc.aggArg+") FILTER (WHERE "+cc.applies+")")
+			fill = append(fill, func(v any) { ev.dataset(cc, v) })
 		}
-		r := &s.cc.res
-		switch s.field {
-		case "rows":
-			r.Rows = toInt(vals[i])
-		case "failed":
-			r.Failed = toInt(vals[i])
-		case "samples":
-			list, _ := vals[i].([]any)
-			for _, e := range list {
-				m, _ := e.(map[string]any)
-				sm := Sample{Line: toInt(m["r"]), file: toInt(m["f"])}
-				if v, ok := m["v"].(string); ok {
-					sm.Value = v
-				} else {
-					sm.Null = true
-				}
-				r.Samples = append(r.Samples, sm)
+		_ = k
+	}
+	if len(items) > 0 {
+		if err := ev.row(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+ev.rel()+" r", fill); err != nil {
+			return err
+		}
+	}
+	if ev.failing != "" {
+		items, fill = []string{"count(*)"}, []func(any){func(v any) { res.FailingRows = toInt(v) }}
+		for k, cc := range ev.checks {
+			if cc.fails == "" {
+				continue
 			}
-		case "agg":
-			ev.dataset(s.cc, vals[i])
+			r := &cc.res
+			f := fmt.Sprintf("plumb_f%d", k)
+			sample := fmt.Sprintf("{'f': %s, 'r': %s, 'v': plumb_v%d}", engine.PosFile, engine.PosRow, k)
+			items = append(items, "count(*) FILTER (WHERE "+f+")",
+				fmt.Sprintf("min_by(%s, plumb_pos, %d) FILTER (WHERE %s)", sample, ev.opts.Samples, f))
+			fill = append(fill, func(v any) { r.Failed = toInt(v) }, func(v any) { r.Samples = samples(v) })
+		}
+		if err := ev.row(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+engine.Ident(ev.failing), fill); err != nil {
+			return err
 		}
 	}
 	for _, cc := range ev.checks {
@@ -636,6 +678,44 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 	return nil
 }
 
+// row runs a query returning one row and hands each value to its fill.
+func (ev *evaluation) row(ctx context.Context, q string, fill []func(any)) error {
+	vals := make([]any, len(fill))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := ev.db.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
+		if ctx.Err() == nil {
+			if cerr := ev.culprit(ctx); cerr != nil {
+				return cerr
+			}
+		}
+		return fmt.Errorf("check %s: %w", ev.t.Source, err)
+	}
+	for i, f := range fill {
+		f(vals[i])
+	}
+	return nil
+}
+
+// samples reads a list of {f, r, v} structs.
+func samples(v any) []Sample {
+	list, _ := v.([]any)
+	var out []Sample
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		sm := Sample{Line: toInt(m["r"]), file: toInt(m["f"])}
+		if v, ok := m["v"].(string); ok {
+			sm.Value = v
+		} else {
+			sm.Null = true
+		}
+		out = append(out, sm)
+	}
+	return out
+}
+
 // culprit runs the checks that carry SQL of their own one at a time, to
 // pin an error that only shows when rows are read (most often text that
 // does not convert to the type an expression compares it with) on its
@@ -646,12 +726,9 @@ func (ev *evaluation) culprit(ctx context.Context) error {
 		if cc.Where == "" && cc.Kind != Expression {
 			continue
 		}
-		expr := cc.agg
-		if cc.fails != "" {
+		expr := "count(*) FILTER (WHERE " + cc.applies + ")"
+		if cc.fails != "" && cc.Kind == Expression {
 			expr = "count(*) FILTER (WHERE " + cc.applies + " AND " + cc.fails + ")"
-		}
-		if expr == "" {
-			expr = "count(*) FILTER (WHERE " + cc.applies + ")"
 		}
 		_, err := ev.db.ExecContext(ctx, "SELECT "+expr+" FROM "+rel+" r")
 		if err == nil {
@@ -682,6 +759,61 @@ func (ev *evaluation) hint(cc *compiled, msg string) string {
 		}
 	}
 	return msg
+}
+
+func (ev *evaluation) rowChecks() int {
+	n := 0
+	for _, cc := range ev.checks {
+		if cc.fails != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// flags is the relation the scan keeps the failing rows of: each row's
+// position, for each row check k whether the row fails it (plumb_fK) and
+// if so the value to show (plumb_vK), and whether it fails any
+// (plumb_any). Every predicate is computed once per row; the set checks'
+// failures come in by one join.
+func (ev *evaluation) flags() string {
+	items := []string{"r." + engine.PosFile, "r." + engine.PosRow, pos + " AS plumb_pos"}
+	var outer, fs []string
+	for k, cc := range ev.checks {
+		if cc.fails == "" {
+			continue
+		}
+		f := fmt.Sprintf("plumb_f%d", k)
+		items = append(items, "coalesce("+cc.applies+" AND "+cc.fails+", false) AS "+f)
+		for i := range ev.t.Columns {
+			if strings.Contains(cc.value, raw(i)) {
+				items = append(items, "r."+raw(i))
+			}
+		}
+		fs = append(fs, f)
+		outer = append(outer, fmt.Sprintf("CASE WHEN %s THEN %s END AS plumb_v%d", f, cc.value, k))
+	}
+	from := ev.rel() + " r"
+	if ev.sets != "" {
+		from += " LEFT JOIN (SELECT plumb_pos, bit_or(" + setBits + ") AS " + setBits + " FROM " + engine.Ident(ev.sets) +
+			" GROUP BY ALL) s ON s.plumb_pos = " + pos
+	}
+	keep := []string{engine.PosFile, engine.PosRow, "plumb_pos"}
+	keep = append(keep, fs...)
+	return "(SELECT " + strings.Join(append(keep, outer...), ", ") + ", " + strings.Join(fs, " OR ") + " AS plumb_any FROM (SELECT " +
+		strings.Join(dedupe(items), ", ") + " FROM " + from + "))"
+}
+
+func dedupe(items []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, it := range items {
+		if !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 func status(c Check, ok bool) string {
@@ -861,26 +993,25 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 	return nil
 }
 
-// write writes the quarantine and passing files.
+// write writes the quarantine and passing files: the rows in the table
+// of failing rows, and the others, in source order.
 func (ev *evaluation) write(ctx context.Context) error {
-	var names, fails []string
-	for _, cc := range ev.checks {
-		if cc.fails == "" {
-			continue
+	var names []string
+	for k, cc := range ev.checks {
+		if cc.fails != "" {
+			names = append(names, fmt.Sprintf("CASE WHEN f.plumb_f%d THEN %s END", k, engine.Literal(cc.Name)))
 		}
-		f := "(" + cc.applies + " AND " + cc.fails + ")"
-		fails = append(fails, f)
-		names = append(names, "CASE WHEN "+f+" THEN "+engine.Literal(cc.Name)+" END")
-	}
-	anyFail := "false"
-	if len(fails) > 0 {
-		anyFail = strings.Join(fails, " OR ")
 	}
 	var orig []string
 	for i, c := range ev.t.Columns {
 		orig = append(orig, "r."+raw(i)+" AS "+engine.Ident(c.Name))
 	}
 	order := " ORDER BY r." + engine.PosFile + ", r." + engine.PosRow
+	failing := "(SELECT NULL::INTEGER AS " + engine.PosFile + ", NULL::BIGINT AS " + engine.PosRow + " WHERE false)"
+	if ev.failing != "" {
+		failing = engine.Ident(ev.failing)
+	}
+	on := " ON f." + engine.PosFile + " = r." + engine.PosFile + " AND f." + engine.PosRow + " = r." + engine.PosRow
 	if ev.opts.Quarantine != "" {
 		if ev.li == nil {
 			return errors.New("quarantine: no line index")
@@ -899,14 +1030,13 @@ func (ev *evaluation) write(ctx context.Context) error {
 			checks = "concat_ws('; ', " + strings.Join(names, ", ") + ")"
 		}
 		items = append(items, checks+" AS "+engine.Ident(QuarantineChecks))
-		q := "SELECT " + strings.Join(append(items, orig...), ", ") + " FROM " + ev.rel() + " r" + join +
-			" WHERE " + anyFail + order
+		q := "SELECT " + strings.Join(append(items, orig...), ", ") + " FROM " + ev.rel() + " r JOIN " + failing + " f" + on + join + order
 		if err := ev.db.CopyQuery(ctx, q, ev.opts.Quarantine); err != nil {
 			return fmt.Errorf("write quarantine: %w", err)
 		}
 	}
 	if ev.opts.Passing != "" {
-		q := "SELECT " + strings.Join(orig, ", ") + " FROM " + ev.rel() + " r WHERE NOT (" + anyFail + ")" + order
+		q := "SELECT " + strings.Join(orig, ", ") + " FROM " + ev.rel() + " r ANTI JOIN " + failing + " f" + on + order
 		if err := ev.db.CopyQuery(ctx, q, ev.opts.Passing); err != nil {
 			return fmt.Errorf("write passing rows: %w", err)
 		}
