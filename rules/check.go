@@ -100,7 +100,7 @@ type evaluation struct {
 	checks  []*compiled
 	failing string // table of the rows failing some row check
 	sets    string // table of positions failing set checks; "" if none
-	nsets  int
+	nsets   int
 }
 
 // compiled is a check turned into SQL over the relation rel() builds.
