@@ -623,7 +623,7 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 	}
 	var items []string
 	var fill []func(v any)
-	for k, cc := range ev.checks {
+	for _, cc := range ev.checks {
 		r := &cc.res
 		switch {
 		case cc.fails != "" && cc.Where == "":
@@ -638,7 +638,6 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			items = append(items, "max("+cc.aggArg+") FILTER (WHERE "+cc.applies+")")
 			fill = append(fill, func(v any) { ev.dataset(cc, v) })
 		}
-		_ = k
 	}
 	if len(items) > 0 {
 		if err := ev.row(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+ev.rel()+" r", fill); err != nil {
@@ -801,10 +800,10 @@ func (ev *evaluation) flags() string {
 	keep := []string{engine.PosFile, engine.PosRow, "plumb_pos"}
 	keep = append(keep, fs...)
 	return "(SELECT " + strings.Join(append(keep, outer...), ", ") + ", " + strings.Join(fs, " OR ") + " AS plumb_any FROM (SELECT " +
-		strings.Join(dedupe(items), ", ") + " FROM " + from + "))"
+		strings.Join(distinct(items), ", ") + " FROM " + from + "))"
 }
 
-func dedupe(items []string) []string {
+func distinct(items []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, it := range items {

@@ -1,0 +1,46 @@
+// Package rules checks a loaded source against a declarative rules file,
+// and proposes one from a profile.
+//
+// A rules file is YAML:
+//
+//	dataset: customers
+//	checks:
+//	  - not_null: [customer_id, email]        # one check per column
+//	  - unique: [first_name, last_name, birth_date]
+//	  - accepted_values: {column: status, values: [active, inactive]}
+//	    ignore_case: true
+//	  - range: {column: balance, min: -1000, max: 1000000}
+//	    max_failures: 5%                      # or a count: 10
+//	    severity: warn                        # error (the default) or warn
+//	    where: "country = 'US'"               # SQL over the typed columns
+//	  - expression: {sql: "ship_date >= order_date"}
+//	    name: ships after ordering
+//
+// The kinds are not_null, unique, accepted_values, range, pattern,
+// length, type, semantic, row_count, freshness, references, expression,
+// duplicate_rows and schema. Values are checked as written (load the
+// source raw); nulls pass value checks unless the check says
+// allow_null: false. Parse reports unknown keys, wrong types, bad
+// thresholds and bad regexes as a *ConfigError with line and column, and
+// Run reports a check it cannot evaluate (a missing column, SQL that does
+// not bind) the same way, at the check.
+//
+//	r, err := rules.Parse(data)
+//	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true})
+//	res, err := rules.Run(ctx, db, t, r, rules.Options{Quarantine: "bad.csv", Passing: "good.parquet"})
+//	// res.Checks[i].Status, .Failed, .Share, .Samples (value and source line)
+//	// res.Failed(): an error-severity check failed
+//
+// Run computes every row predicate of every check once, in one scan that
+// keeps the failing rows; unique and duplicate_rows group the table once
+// each first. Counts, samples, the quarantine (every failing row with its
+// source line and the names of the checks it failed) and the passing rows
+// all come from that one evaluation, so quarantined + passing = rows.
+//
+// Suggest proposes checks from a profile.Result and tries each on the
+// data it came from, so the suggestion passes there:
+//
+//	p, err := profile.Run(ctx, db, t, profile.Options{Top: 25})
+//	s, err := rules.Suggest(ctx, db, t, p)
+//	err = s.WriteYAML(os.Stdout)
+package rules
