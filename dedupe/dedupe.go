@@ -49,6 +49,9 @@ type Options struct {
 	Now func() time.Time
 	// Seed drives the random pairs u is estimated from.
 	Seed uint64
+	// Progress, when set, is told what is being done as the work moves
+	// on (for a progress line); it may be called from several goroutines.
+	Progress func(stage string)
 }
 
 type runner struct {
@@ -88,10 +91,17 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 }
 
 func (r *runner) stage(name string) {
+	if next := nextStage[name]; next != "" && r.opts.Progress != nil {
+		r.opts.Progress(next)
+	}
 	now := r.opts.Now()
 	r.res.Stages = append(r.res.Stages, Stage{Name: name, Seconds: math.Round(now.Sub(r.last).Seconds()*1000) / 1000})
 	r.last = now
 }
+
+// nextStage says what comes after each stage, for the progress line.
+var nextStage = map[string]string{"normalize": "blocking: finding candidate pairs", "block": "scoring candidate pairs",
+	"score": "training the model", "train": "linking and clustering", "cluster": "writing the results"}
 
 func (r *runner) table(ctx context.Context, prefix, def string) (string, error) {
 	name := r.db.TempName(prefix)
@@ -107,12 +117,15 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.opts.Threshold > 0 {
 		threshold = r.opts.Threshold
 	}
-	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, WeakClusters: []WeakCluster{}, Stages: []Stage{}}
+	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, WeakClusters: []WeakCluster{}, TopClusters: []ClusterDetail{}, Stages: []Stage{}}
 	for _, f := range r.cfg.Fields {
 		r.res.Fields = append(r.res.Fields, f.Column)
 	}
 	if err := r.checkColumns(); err != nil {
 		return nil, err
+	}
+	if r.opts.Progress != nil {
+		r.opts.Progress("normalizing " + strings.Join(r.res.Fields, ", "))
 	}
 	if err := r.normalize(ctx); err != nil {
 		return nil, fmt.Errorf("normalize: %w", err)
@@ -549,10 +562,6 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 		}
 		return x
 	}
-	type link struct {
-		a, b int32
-		w    float64
-	}
 	var links []link // linked pairs are few; kept to judge clusters' weakest links
 	rows, err := r.db.QueryContext(ctx, "SELECT s.a, s.b, p.weight FROM "+engine.Ident(r.scored)+" s JOIN "+engine.Ident(pt)+" p USING (pattern)")
 	if err != nil {
@@ -627,6 +636,9 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 	slices.SortFunc(r.res.WeakClusters, func(x, y WeakCluster) int {
 		return int(x.Cluster - y.Cluster)
 	})
+	if err := r.topClusters(ctx, parent, size, links); err != nil {
+		return "", fmt.Errorf("top clusters: %w", err)
+	}
 	ct, err := r.table(ctx, "plumb_dedupe_clusters", "(rid BIGINT, cluster_id BIGINT, cluster_size BIGINT)")
 	if err != nil {
 		return "", err

@@ -25,8 +25,12 @@ type Result struct {
 	// WeakClusters are clusters whose weakest link is far below the
 	// cluster's average: one weak link may be chaining two entities.
 	WeakClusters []WeakCluster `json:"weak_clusters"`
-	Truth        *Accuracy     `json:"truth,omitempty"`
-	Stages       []Stage       `json:"stages"`
+	// TopClusters are the largest clusters (up to 10), each with its
+	// records and the links that hold it together, explained field by
+	// field.
+	TopClusters []ClusterDetail `json:"top_clusters"`
+	Truth       *Accuracy       `json:"truth,omitempty"`
+	Stages      []Stage         `json:"stages"`
 }
 
 // Rule is a blocking rule and the candidate pairs it yields.
@@ -85,4 +89,37 @@ type Accuracy struct {
 type Stage struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
+}
+
+// ClusterDetail is one cluster with its records and links.
+type ClusterDetail struct {
+	Cluster int64           `json:"cluster"`
+	Size    int64           `json:"size"`
+	Records []ClusterRecord `json:"records"`
+	Links   []Link          `json:"links"`
+}
+
+// ClusterRecord is a record of a cluster: its id and the compared fields
+// as written (in Result.Fields order).
+type ClusterRecord struct {
+	ID     string    `json:"id"`
+	Values []*string `json:"values"`
+}
+
+// Link is a linked pair of records and why it matched.
+type Link struct {
+	A           string      `json:"a"`
+	B           string      `json:"b"`
+	Weight      float64     `json:"weight"`
+	Probability float64     `json:"probability"`
+	Fields      []LinkField `json:"fields"`
+}
+
+// LinkField is one field's comparison in a link: the normalized values'
+// similarity, its level, and the level's weight in bits.
+type LinkField struct {
+	Column     string  `json:"column"`
+	Similarity float64 `json:"similarity"`
+	Level      string  `json:"level"`
+	Weight     float64 `json:"weight"`
 }

@@ -54,6 +54,9 @@ type Options struct {
 	Thresholds   Thresholds
 	// Workers is how many columns are profiled at once; 0 means 2.
 	Workers int
+	// Progress, when set, is told what is being done as the work moves
+	// on (for a progress line); it may be called from several goroutines.
+	Progress func(stage string)
 }
 
 var sampleRE = regexp.MustCompile(`^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$`)
@@ -130,6 +133,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				opts.progress(fmt.Sprintf("profiling column %d of %d: %s", i+1, len(cols), cols[i].Name))
 				res.Columns[i], errs[i] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
 			}
 		}()
@@ -142,6 +146,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
+	opts.progress("looking for duplicate rows and keys")
 	if res.DuplicateRows, err = duplicateRows(ctx, db, rel, cols); err != nil {
 		return nil, fmt.Errorf("profile %s: duplicate rows: %w", t.Source, err)
 	}
@@ -282,4 +287,10 @@ func ReadBaseline(r io.Reader) (*Result, error) {
 		return nil, fmt.Errorf("profile: %w", err)
 	}
 	return &res, nil
+}
+
+func (o Options) progress(stage string) {
+	if o.Progress != nil {
+		o.Progress(stage)
+	}
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// DiffsPath, when set, receives every difference in long form (CSV,
 	// or Parquet for a .parquet name).
 	DiffsPath string
+	// Progress, when set, is told what is being done as the work moves
+	// on (for a progress line); it may be called from several goroutines.
+	Progress func(stage string)
 }
 
 // Pair names a source column (or, with Expr, a DuckDB SQL expression

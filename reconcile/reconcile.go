@@ -80,6 +80,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if err := r.sides(ctx); err != nil {
 		return nil, err
 	}
+	if r.opts.Progress != nil {
+		r.opts.Progress("comparing " + r.src.Source + " with " + r.tgt.Source)
+	}
 	var err error
 	switch {
 	case len(r.opts.GroupBy) > 0:

@@ -1,5 +1,7 @@
 // Package report renders plumb's typed results for people and programs:
-// text for terminals, Markdown for tickets, JSON (stable, with a
+// text for terminals, Markdown for tickets, self-contained HTML pages
+// (inline style and script, nothing fetched) for browsers, JUnit XML of
+// check and diff results for CI systems, and JSON (stable, with a
 // schema_version) for programs.
 //
 //	r, err := report.New("json")
@@ -31,7 +33,7 @@ type Renderer interface {
 }
 
 // Formats lists the formats New accepts.
-var Formats = []string{"text", "json", "markdown"}
+var Formats = []string{"text", "json", "markdown", "html", "junit"}
 
 // New returns the renderer for a format named in Formats.
 func New(format string) (Renderer, error) {
@@ -42,6 +44,10 @@ func New(format string) (Renderer, error) {
 		return jsonRenderer{}, nil
 	case "markdown", "md":
 		return markdownRenderer{}, nil
+	case "html":
+		return htmlRenderer{}, nil
+	case "junit":
+		return junitRenderer{}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
 }

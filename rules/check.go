@@ -30,6 +30,9 @@ type Options struct {
 	Samples int
 	// Now is the clock for freshness checks; nil means time.Now.
 	Now func() time.Time
+	// Progress, when set, is told what is being done as the work moves
+	// on (for a progress line); it may be called from several goroutines.
+	Progress func(stage string)
 }
 
 // Names of the columns the quarantine file adds before the source's own.
@@ -60,9 +63,11 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	}
 	defer ev.cleanup(context.WithoutCancel(ctx))
 	res := &Result{Dataset: r.Dataset, Source: t.Source, Rows: t.RowsLoaded, RowsRejected: t.RowsRejected, LineUnit: "line"}
+	opts.progress(fmt.Sprintf("preparing %d checks", len(r.Checks)))
 	if err := ev.compile(ctx, r); err != nil {
 		return nil, err
 	}
+	opts.progress(fmt.Sprintf("evaluating %d checks over %s rows", len(r.Checks), group(t.RowsLoaded)))
 	if err := ev.scan(ctx, res); err != nil {
 		return nil, err
 	}
@@ -70,6 +75,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 		return nil, err
 	}
 	if opts.Quarantine != "" || opts.Passing != "" {
+		opts.progress("writing the quarantine and passing rows")
 		if err := ev.write(ctx); err != nil {
 			return nil, err
 		}
@@ -473,6 +479,7 @@ const setBits = "plumb_bits"
 // compileUnique groups the table by the key, and when some keys repeat,
 // notes the positions of every row holding one.
 func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
+	ev.opts.progress("grouping for " + cc.Name)
 	keys := make([]string, len(cc.cols))
 	var notNull []string
 	for k, i := range cc.cols {
@@ -499,6 +506,7 @@ func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
 // compares the rows whose hash repeats exactly: every row that repeats an
 // earlier one fails.
 func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) error {
+	ev.opts.progress("grouping for " + cc.Name)
 	var cols []string
 	for i := range ev.t.Columns {
 		cols = append(cols, raw(i))
@@ -1041,4 +1049,10 @@ func (ev *evaluation) write(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func (o Options) progress(stage string) {
+	if o.Progress != nil {
+		o.Progress(stage)
+	}
 }

@@ -62,6 +62,7 @@ rules file or source.`,
 				return fmt.Errorf("%s: %w", rulesPath, err)
 			}
 			opts.BaseDir = filepath.Dir(rulesPath)
+			opts.Progress = g.progress().Stage
 			if asOf != "" {
 				at, err := time.Parse(time.RFC3339, asOf)
 				if err != nil {

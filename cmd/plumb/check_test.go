@@ -30,6 +30,8 @@ func TestCheck(t *testing.T) {
 		{name: "text", args: []string{"check", "testdata/customers.csv", "--rules", rules, asOf}, wantCode: 1, golden: "check_customers.txt"},
 		{name: "json", args: []string{"check", "testdata/customers.csv", "--rules", rules, asOf, "--format", "json"}, wantCode: 1, golden: "check_customers.json"},
 		{name: "markdown", args: []string{"check", "testdata/customers.csv", "--rules", rules, asOf, "--format", "markdown"}, wantCode: 1, golden: "check_customers.md"},
+		{name: "html", args: []string{"check", "testdata/customers.csv", "--rules", rules, asOf, "--format", "html"}, wantCode: 1, golden: "check_customers.html"},
+		{name: "junit", args: []string{"check", "testdata/customers.csv", "--rules", rules, asOf, "--format", "junit"}, wantCode: 1, golden: "check_customers.junit.xml"},
 		{name: "fresh enough", args: []string{"check", "testdata/customers.csv", "--rules", rules, "--as-of", "2024-12-27"},
 			wantCode: 1, wantStdout: []string{"ok    freshness(signup_ts)", "31.3m old"}},
 		{name: "passing rules exit 0", args: []string{"check", "testdata/customers.parquet", "--rules", passing}, wantStdout: []string{"PASSED", "rows     3,000 checked, 0 fail"}},

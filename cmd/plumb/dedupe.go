@@ -51,6 +51,7 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
 				return fmt.Errorf("--threshold %v: want a probability between 0 and 1", opts.Threshold)
 			}
+			opts.Progress = g.progress().Stage
 			// Values are compared as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := dedupe.Run(ctx, db, t, opts)

@@ -120,7 +120,9 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 					return err
 				}
 			}
+			opts.Progress = g.progress().Stage
 			res, err := reconcile.Run(ctx, db, tables[0], tables[1], opts)
+			g.progress().Done()
 			if err != nil {
 				return err
 			}

@@ -65,6 +65,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				}
 				opts.BaselineName = baseline
 			}
+			opts.Progress = g.progress().Stage
 			// A profile reads the data as the source system wrote it.
 			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := profile.Run(ctx, db, t, opts)

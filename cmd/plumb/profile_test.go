@@ -17,6 +17,7 @@ func TestProfile(t *testing.T) {
 		{name: "text", args: []string{"profile", "testdata/customers.csv"}, golden: "profile_customers.txt"},
 		{name: "json", args: []string{"profile", "testdata/customers.csv", "--format", "json"}, golden: "profile_customers.json"},
 		{name: "markdown", args: []string{"profile", "testdata/customers.csv", "--format", "markdown"}, golden: "profile_customers.md"},
+		{name: "html", args: []string{"profile", "testdata/customers.csv", "--format", "html"}, golden: "profile_customers.html"},
 		{name: "same data as parquet", args: []string{"profile", "testdata/customers.parquet", "--baseline", baseline, "--columns", "customer_id,email,status"},
 			wantCode: 1, wantStdout: []string{"drift since", "removed"}},
 		{name: "no drift", args: []string{"profile", "testdata/customers.csv", "--baseline", baseline}, wantStdout: []string{"drift since " + baseline + ": 0 changes"}},

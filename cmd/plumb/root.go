@@ -25,6 +25,16 @@ type globals struct {
 	stdin       io.Reader
 	stdout      io.Writer
 	stderr      io.Writer
+	prog        *progress
+}
+
+// progress is the command's progress line on stderr: shown only when
+// stderr is a terminal and --quiet is not given.
+func (g *globals) progress() *progress {
+	if g.prog == nil {
+		g.prog = newProgress(g.stderr, !g.quiet && isTerminal(g.stderr))
+	}
+	return g.prog
 }
 
 // run builds the command tree and runs it with args, returning the exit
@@ -136,7 +146,9 @@ func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 // load reads a source for a command that works on its loaded rows, and
 // says on stderr how many rows were rejected and so left out.
 func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, raw bool) (*engine.Table, error) {
+	g.progress().Stage("loading " + src.Spec)
 	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: raw, Stdin: g.stdin})
+	g.progress().Done()
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +177,7 @@ func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw 
 		return err
 	}
 	res, findings, err := run(ctx, db, t)
+	g.progress().Done()
 	if err != nil {
 		return err
 	}

@@ -47,11 +47,14 @@ rules passes on the data they were drawn from, and fails when it changes.`,
 			if err != nil {
 				return err
 			}
-			p, err := profile.Run(ctx, db, t, profile.Options{Top: 25})
+			p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
 			if err != nil {
+				g.progress().Done()
 				return err
 			}
+			g.progress().Stage("trying the suggested checks")
 			sug, err := rules.Suggest(ctx, db, t, p)
+			g.progress().Done()
 			if err != nil {
 				return err
 			}

@@ -1,0 +1,313 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/plumb-data/plumb/dedupe"
+	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
+)
+
+// The page's style and script are inlined into every report, so that a
+// report is one file that opens anywhere, with nothing fetched.
+var (
+	//go:embed html/style.css
+	pageCSS string
+	//go:embed html/script.js
+	pageJS string
+	//go:embed html/page.tmpl
+	pageTmpl string
+)
+
+type htmlRenderer struct{}
+
+// page is what the layout template renders.
+type page struct {
+	Title    string
+	Subtitle string
+	Kind     string
+	Body     template.HTML
+	CSS      template.CSS
+	JS       template.JS
+	Version  int
+}
+
+var templates = template.Must(template.New("page").Funcs(template.FuncMap{
+	"num":     num,
+	"pct":     pct,
+	"share":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+	"g":       g,
+	"bar":     bar,
+	"stack":   stack,
+	"hist":    histogram,
+	"str":     str,
+	"orNull":  orNull,
+	"clip":    clip,
+	"join":    strings.Join,
+	"add":     func(a, b int) int { return a + b },
+	"under":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"diffval": diffValue,
+	"f4":      func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) },
+	"f2":      func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	"lower":   strings.ToLower,
+}).Parse(pageTmpl))
+
+func (htmlRenderer) Render(w io.Writer, result any) error {
+	var p page
+	var body bytes.Buffer
+	var err error
+	switch r := result.(type) {
+	case *profile.Result:
+		p.Title, p.Subtitle, p.Kind = "Profile of "+r.Source, fmt.Sprintf("%s rows, %d columns", num(r.Rows), r.ColumnCount), "profile"
+		err = templates.ExecuteTemplate(&body, "profile", profileView(r))
+	case *rules.Result:
+		title := r.Source
+		if r.Dataset != "" {
+			title = r.Dataset + " (" + r.Source + ")"
+		}
+		p.Title, p.Subtitle, p.Kind = "Checks: "+title, fmt.Sprintf("%d passed, %d warned, %d failed", r.Summary.Passed, r.Summary.Warned, r.Summary.Failed), "check"
+		err = templates.ExecuteTemplate(&body, "check", r)
+	case *reconcile.Result:
+		verdict := "different"
+		if r.Equal {
+			verdict = "equal"
+		}
+		p.Title, p.Subtitle, p.Kind = "Diff: "+r.Source+" vs "+r.Target, verdict+", "+r.Mode, "diff"
+		err = templates.ExecuteTemplate(&body, "diff", diffView(r))
+	case *dedupe.Result:
+		p.Title, p.Subtitle, p.Kind = "Duplicates in "+r.Source, fmt.Sprintf("%s records, %s clusters", num(r.Records), num(r.Clusters)), "dedupe"
+		err = templates.ExecuteTemplate(&body, "dedupe", dedupeView(r))
+	default:
+		if _, err := kind(result); err != nil {
+			return err
+		}
+		return fmt.Errorf("report: html cannot render %T", result)
+	}
+	if err != nil {
+		return fmt.Errorf("report: html: %w", err)
+	}
+	p.Body, p.CSS, p.JS, p.Version = template.HTML(body.String()), template.CSS(pageCSS), template.JS(pageJS), SchemaVersion
+	return templates.ExecuteTemplate(w, "page", p)
+}
+
+func orNull(p *string) string {
+	if p == nil {
+		return "NULL"
+	}
+	return *p
+}
+
+// bar is a horizontal bar for a share between 0 and 1.
+func bar(share float64, class string) template.HTML {
+	w := math.Max(0, math.Min(1, share)) * 100
+	return template.HTML(fmt.Sprintf(`<span class="bar %s" title="%s"><span style="width:%.1f%%"></span></span>`,
+		template.HTMLEscapeString(class), pct(share), w))
+}
+
+// part is a segment of a stacked bar.
+type part struct {
+	Label string
+	Share float64
+	Class string
+}
+
+// stack is a stacked bar of parts that add up to at most 1.
+func stack(parts []part) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<span class="stack">`)
+	for _, p := range parts {
+		if p.Share <= 0 {
+			continue
+		}
+		fmt.Fprintf(&b, `<span class="%s" style="width:%.2f%%" title="%s %s"></span>`,
+			template.HTMLEscapeString(p.Class), p.Share*100, template.HTMLEscapeString(p.Label), pct(p.Share))
+	}
+	b.WriteString(`</span>`)
+	return template.HTML(b.String())
+}
+
+// histogram draws bins as an inline SVG bar chart.
+func histogram(bins []profile.Bin, temporal bool) template.HTML {
+	if len(bins) == 0 {
+		return ""
+	}
+	var top int64
+	for _, b := range bins {
+		top = max(top, b.Count)
+	}
+	const w, h = 300.0, 80.0
+	bw := w / float64(len(bins))
+	var s strings.Builder
+	fmt.Fprintf(&s, `<svg class="hist" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="histogram">`, w, h+14, w, h+14)
+	for i, b := range bins {
+		bh := 0.0
+		if top > 0 {
+			bh = float64(b.Count) / float64(top) * h
+		}
+		lo, hi := g(b.Low), g(b.High)
+		if temporal {
+			lo, hi = unixDate(b.Low), unixDate(b.High)
+		}
+		fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s – %s: %s</title></rect>`,
+			float64(i)*bw+0.5, h-bh, math.Max(bw-1, 0.5), bh, template.HTMLEscapeString(lo), template.HTMLEscapeString(hi), num(b.Count))
+	}
+	first, last := g(bins[0].Low), g(bins[len(bins)-1].High)
+	if temporal {
+		first, last = unixDate(bins[0].Low), unixDate(bins[len(bins)-1].High)
+	}
+	fmt.Fprintf(&s, `<text x="0" y="%g">%s</text><text x="%g" y="%g" text-anchor="end">%s</text></svg>`,
+		h+12, template.HTMLEscapeString(first), w, h+12, template.HTMLEscapeString(last))
+	return template.HTML(s.String())
+}
+
+// diffValue shows a value with the part that differs from the other
+// side's marked: the common prefix and suffix stay plain.
+func diffValue(p, other *string) template.HTML {
+	if p == nil {
+		return `<span class="null">NULL</span>`
+	}
+	a := *p
+	if other == nil {
+		return template.HTML(`<mark>` + template.HTMLEscapeString(clip(a, 120)) + `</mark>`)
+	}
+	b := *other
+	ra, rb := []rune(a), []rune(b)
+	pre := 0
+	for pre < len(ra) && pre < len(rb) && ra[pre] == rb[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(ra)-pre && suf < len(rb)-pre && ra[len(ra)-1-suf] == rb[len(rb)-1-suf] {
+		suf++
+	}
+	mid := string(ra[pre : len(ra)-suf])
+	if strings.TrimSpace(mid) == "" && mid != "" {
+		// Differences in whitespace only: make them visible.
+		mid = strings.NewReplacer(" ", "·", "\t", "→", "\n", "↵").Replace(mid)
+	}
+	if utf8.RuneCountInString(a) > 120 {
+		return template.HTML(`<mark>` + template.HTMLEscapeString(clip(a, 120)) + `</mark>`)
+	}
+	return template.HTML(template.HTMLEscapeString(string(ra[:pre])) + `<mark>` + template.HTMLEscapeString(mid) + `</mark>` +
+		template.HTMLEscapeString(string(ra[len(ra)-suf:])))
+}
+
+// profileColumn is a column of the profile as the page shows it.
+type profileColumn struct {
+	profile.Column
+	Index       int
+	Missing     []part
+	MissingRate float64
+	Conforms    float64 // share of valid values of the inferred type
+	Temporal    bool
+	Quantiles   []profile.Share
+}
+
+func profileView(r *profile.Result) any {
+	var cols []profileColumn
+	for i, c := range r.Columns {
+		pc := profileColumn{Column: c, Index: i + 1}
+		pc.Missing = []part{
+			{"null", c.Nulls.Share, "null"}, {"empty", c.Empty.Share, "empty"},
+			{"whitespace-only", c.Whitespace.Share, "blank"}, {"sentinel", c.Sentinels.Share, "sentinel"},
+			{"valid", c.Valid.Share, "valid"},
+		}
+		pc.MissingRate = c.Nulls.Share + c.Empty.Share + c.Whitespace.Share + c.Sentinels.Share
+		pc.Conforms = 1
+		for _, s := range c.Conformity {
+			if s.Value == c.InferredType {
+				pc.Conforms = s.Share
+			}
+		}
+		pc.Temporal = c.InferredType == profile.TypeDate || c.InferredType == profile.TypeTimestamp
+		if n := c.Numeric; n != nil {
+			for _, q := range []string{"p1", "p5", "p25", "p50", "p75", "p95", "p99"} {
+				v, ok := n.Quantiles[q]
+				if !ok {
+					continue
+				}
+				s := g(v)
+				if pc.Temporal {
+					s = unixDate(v)
+				}
+				pc.Quantiles = append(pc.Quantiles, profile.Share{Value: q + " " + s})
+			}
+		}
+		cols = append(cols, pc)
+	}
+	var keys []string
+	for _, k := range r.KeyCandidates {
+		keys = append(keys, strings.Join(k, " + "))
+	}
+	return struct {
+		*profile.Result
+		Cols []profileColumn
+		Keys []string
+	}{r, cols, keys}
+}
+
+// diffColumn is a compared column as the page shows it.
+type diffColumn struct {
+	reconcile.Column
+	Keys []string
+}
+
+func diffView(r *reconcile.Result) any {
+	var keys []string
+	for _, k := range r.Keys {
+		if k.Source == k.Target {
+			keys = append(keys, k.Source)
+		} else {
+			keys = append(keys, k.Source+" = "+k.Target)
+		}
+	}
+	return struct {
+		*reconcile.Result
+		KeyNames     []string
+		MatchedShare float64
+	}{r, keys, ratio(r.Matched, max(r.SourceRows, r.TargetRows))}
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// sizeBar is a cluster size with its share of the largest count.
+type sizeBar struct {
+	dedupe.SizeCount
+	Share float64
+}
+
+func dedupeView(r *dedupe.Result) any {
+	var top int64
+	for _, s := range r.ClusterSizes {
+		top = max(top, s.Clusters)
+	}
+	var sizes []sizeBar
+	for _, s := range r.ClusterSizes {
+		// A log scale, so that a few pairs show beside many singletons.
+		share := 0.0
+		if top > 1 {
+			share = math.Log1p(float64(s.Clusters)) / math.Log1p(float64(top))
+		} else if top == 1 {
+			share = 1
+		}
+		sizes = append(sizes, sizeBar{s, share})
+	}
+	return struct {
+		*dedupe.Result
+		Sizes []sizeBar
+	}{r, sizes}
+}

@@ -1,0 +1,183 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
+)
+
+type junitRenderer struct{}
+
+// The JUnit XML that CI systems read (the common subset of Jenkins,
+// GitLab, GitHub and Azure parsers): one testsuite, a testcase per check
+// or per compared column and row category, failures with a message and
+// the samples as text. No timestamps, so the output is reproducible.
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+func (junitRenderer) Render(w io.Writer, result any) error {
+	var s junitSuites
+	switch r := result.(type) {
+	case *rules.Result:
+		s = junitCheck(r)
+	case *reconcile.Result:
+		s = junitDiff(r)
+	default:
+		k, err := kind(result)
+		if err != nil {
+			return err
+		}
+		return fmt.Errorf("report: junit renders check and diff results, not %s", k)
+	}
+	for _, su := range s.Suites {
+		s.Tests += su.Tests
+		s.Failures += su.Failures
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func (s *junitSuite) add(c junitCase) {
+	s.Cases = append(s.Cases, c)
+	s.Tests++
+	if c.Failure != nil {
+		s.Failures++
+	}
+}
+
+func junitCheck(r *rules.Result) junitSuites {
+	name := r.Source
+	class := "plumb.check"
+	if r.Dataset != "" {
+		name = r.Dataset + " (" + r.Source + ")"
+		class += "." + r.Dataset
+	}
+	su := junitSuite{Name: name}
+	for _, c := range r.Checks {
+		tc := junitCase{Classname: class, Name: c.Name}
+		var text strings.Builder
+		for _, s := range c.Samples {
+			text.WriteString(sampleText(s, r.LineUnit, 200) + "\n")
+		}
+		switch c.Status {
+		case rules.StatusFail:
+			tc.Failure = &junitFailure{Message: checkCounts(c), Type: c.Kind, Text: text.String()}
+		case rules.StatusWarn:
+			tc.SystemOut = "warning: " + checkCounts(c) + "\n" + text.String()
+		default:
+			tc.SystemOut = checkCounts(c)
+		}
+		su.add(tc)
+	}
+	return junitSuites{Name: "plumb check", Suites: []junitSuite{su}}
+}
+
+func junitDiff(r *reconcile.Result) junitSuites {
+	su := junitSuite{Name: r.Source + " vs " + r.Target}
+	class := "plumb.diff"
+	rows := func(name string, n int64, what string, samples []reconcile.Row) {
+		tc := junitCase{Classname: class + ".rows", Name: name}
+		if n > 0 {
+			var text strings.Builder
+			for _, s := range samples {
+				vals := make([]string, len(s.Values))
+				for i, v := range s.Values {
+					vals[i] = str(v)
+				}
+				text.WriteString(strings.Join(vals, ", ") + "\n")
+			}
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s rows %s", num(n), what), Type: "rows", Text: text.String()}
+		}
+		su.add(tc)
+	}
+	if r.Mode == "aggregate" {
+		tc := junitCase{Classname: class + ".groups", Name: "groups agree"}
+		var text strings.Builder
+		differ := 0
+		for _, g := range r.Groups {
+			if g.Differs {
+				differ++
+				vals := make([]string, len(g.Key))
+				for i, v := range g.Key {
+					vals[i] = str(v)
+				}
+				text.WriteString(strings.Join(vals, ", ") + "\n")
+			}
+		}
+		if !r.Equal {
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s groups differ, %s only in source, %s only in target",
+				num(r.Changed), num(r.OnlyInSource), num(r.OnlyInTarget)), Type: "groups", Text: text.String()}
+		}
+		su.add(tc)
+		return junitSuites{Name: "plumb diff", Suites: []junitSuite{su}}
+	}
+	rows("only in source", r.OnlyInSource, "only in the source", r.OnlyInSourceSamples)
+	rows("only in target", r.OnlyInTarget, "only in the target", r.OnlyInTargetSamples)
+	if r.Mode == "keyed" {
+		tc := junitCase{Classname: class + ".rows", Name: "unique keys"}
+		d := r.DuplicateKeys
+		if d.SourceKeys+d.TargetKeys > 0 {
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s keys repeat in the source, %s in the target; %s and %s rows set aside",
+				num(d.SourceKeys), num(d.TargetKeys), num(d.SourceRows), num(d.TargetRows)), Type: "keys"}
+		}
+		su.add(tc)
+		tc = junitCase{Classname: class + ".rows", Name: "no null keys"}
+		if n := r.NullKeys; n.Source+n.Target > 0 {
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s source and %s target rows have a NULL key", num(n.Source), num(n.Target)), Type: "keys"}
+		}
+		su.add(tc)
+	}
+	for _, c := range r.Columns {
+		tc := junitCase{Classname: class + ".columns", Name: c.Column}
+		if c.Mismatches > 0 {
+			var text strings.Builder
+			for _, s := range c.Samples {
+				fmt.Fprintf(&text, "%s: %s -> %s\n", strings.Join(s.Key, ", "), str(s.Source), str(s.Target))
+			}
+			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s of %s matched rows differ (%s)", num(c.Mismatches), num(r.Matched), pct(c.Share)),
+				Type: "values", Text: text.String()}
+		}
+		su.add(tc)
+	}
+	return junitSuites{Name: "plumb diff", Suites: []junitSuite{su}}
+}

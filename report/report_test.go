@@ -1,0 +1,224 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plumb-data/plumb/dedupe"
+	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/rules"
+)
+
+// fromGolden reads a result back from a JSON golden file that the CLI
+// tests keep current, so that these tests need no engine.
+func fromGolden[T any](t testing.TB, name string) *T {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "golden", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env struct {
+		Result *T `json:"result"`
+	}
+	if err := json.Unmarshal(b, &env); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return env.Result
+}
+
+// results are one result of each kind the HTML renders, with the ids of
+// the page's key sections.
+func results(t testing.TB) []struct {
+	name   string
+	result any
+	ids    []string
+} {
+	return []struct {
+		name   string
+		result any
+		ids    []string
+	}{
+		{"profile", fromGolden[profile.Result](t, "profile_customers.json"), []string{"overview", "columns", "columns-table"}},
+		{"check", fromGolden[rules.Result](t, "check_customers.json"), []string{"overview", "checks", "checks-table"}},
+		{"diff", fromGolden[reconcile.Result](t, "diff_keyed.json"), []string{"overview", "rows", "columns-table", "only"}},
+		{"dedupe", fromGolden[dedupe.Result](t, "dedupe_people.json"), []string{"overview", "sizes", "clusters", "model"}},
+	}
+}
+
+func TestFormats(t *testing.T) {
+	t.Parallel()
+	if _, err := New("yaml"); err == nil || !strings.Contains(err.Error(), "html, junit") {
+		t.Errorf("got %v, want an error listing the formats", err)
+	}
+	for _, f := range Formats {
+		if _, err := New(f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+func TestHTMLIsSelfContained(t *testing.T) {
+	t.Parallel()
+	r, _ := New("html")
+	for _, c := range results(t) {
+		var b bytes.Buffer
+		if err := r.Render(&b, c.result); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		page := b.String()
+		for _, bad := range []string{"http://", "https://", "<link", " src="} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s: the page holds %q: it must fetch nothing", c.name, bad)
+			}
+		}
+		for _, id := range c.ids {
+			if !strings.Contains(page, `id="`+id+`"`) {
+				t.Errorf("%s: no element with id %q", c.name, id)
+			}
+		}
+	}
+}
+
+// wideProfile is the customers profile widened to n columns.
+func wideProfile(t testing.TB, n int) *profile.Result {
+	p := fromGolden[profile.Result](t, "profile_customers.json")
+	base := p.Columns
+	p.Columns = nil
+	for i := range n {
+		c := base[i%len(base)]
+		c.Name = fmt.Sprintf("%s_%03d", c.Name, i)
+		p.Columns = append(p.Columns, c)
+	}
+	p.ColumnCount = n
+	return p
+}
+
+func TestHTMLWideProfileStaysSmall(t *testing.T) {
+	t.Parallel()
+	r, _ := New("html")
+	var b bytes.Buffer
+	if err := r.Render(&b, wideProfile(t, 200)); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 3<<20 {
+		t.Errorf("a 200-column profile is %d bytes, want under 3 MB", b.Len())
+	}
+	if n := strings.Count(b.String(), `<tbody class="col"`); n != 200 {
+		t.Errorf("got %d column groups, want 200", n)
+	}
+}
+
+func TestHTMLRejectsOtherResults(t *testing.T) {
+	t.Parallel()
+	r, _ := New("html")
+	if err := r.Render(&bytes.Buffer{}, 42); err == nil {
+		t.Error("got no error for an int")
+	}
+}
+
+// junitDoc is what CI parsers read of a JUnit file.
+type junitDoc struct {
+	XMLName  xml.Name `xml:"testsuites"`
+	Tests    int      `xml:"tests,attr"`
+	Failures int      `xml:"failures,attr"`
+	Suites   []struct {
+		Name     string `xml:"name,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
+		Cases    []struct {
+			Classname string `xml:"classname,attr"`
+			Name      string `xml:"name,attr"`
+			Failure   *struct {
+				Message string `xml:"message,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func parseJUnit(t *testing.T, result any) junitDoc {
+	t.Helper()
+	r, _ := New("junit")
+	var b bytes.Buffer
+	if err := r.Render(&b, result); err != nil {
+		t.Fatal(err)
+	}
+	var doc junitDoc
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("the JUnit output does not parse: %v\n%s", err, b.String())
+	}
+	if len(doc.Suites) != 1 {
+		t.Fatalf("got %d suites, want 1", len(doc.Suites))
+	}
+	s := doc.Suites[0]
+	failures := 0
+	for _, c := range s.Cases {
+		if c.Name == "" || c.Classname == "" {
+			t.Errorf("a testcase without name or classname: %+v", c)
+		}
+		if c.Failure != nil {
+			failures++
+			if c.Failure.Message == "" {
+				t.Errorf("%s: a failure without a message", c.Name)
+			}
+		}
+	}
+	if doc.Tests != len(s.Cases) || s.Tests != len(s.Cases) || doc.Failures != failures || s.Failures != failures {
+		t.Errorf("counts: tests %d/%d, failures %d/%d; the file holds %d cases, %d failing", doc.Tests, s.Tests, doc.Failures, s.Failures, len(s.Cases), failures)
+	}
+	return doc
+}
+
+func TestJUnitCheck(t *testing.T) {
+	t.Parallel()
+	res := fromGolden[rules.Result](t, "check_customers.json")
+	doc := parseJUnit(t, res)
+	s := doc.Suites[0]
+	if len(s.Cases) != len(res.Checks) || s.Failures != res.Summary.Failed {
+		t.Errorf("got %d cases with %d failures, want %d checks with %d failed", len(s.Cases), s.Failures, len(res.Checks), res.Summary.Failed)
+	}
+	for i, c := range s.Cases {
+		if c.Name != res.Checks[i].Name || (c.Failure != nil) != (res.Checks[i].Status == rules.StatusFail) {
+			t.Errorf("case %d: got %s (failure %t), want %s (%s)", i, c.Name, c.Failure != nil, res.Checks[i].Name, res.Checks[i].Status)
+		}
+		if c.Failure != nil && len(res.Checks[i].Samples) > 0 && !strings.Contains(c.Failure.Text, fmt.Sprintf("line %d", res.Checks[i].Samples[0].Line)) {
+			t.Errorf("%s: the failure text does not hold the first sample's line", c.Name)
+		}
+	}
+}
+
+func TestJUnitDiff(t *testing.T) {
+	t.Parallel()
+	res := fromGolden[reconcile.Result](t, "diff_keyed.json")
+	doc := parseJUnit(t, res)
+	want := map[string]bool{"only in source": res.OnlyInSource > 0, "only in target": res.OnlyInTarget > 0,
+		"unique keys": res.DuplicateKeys.SourceKeys+res.DuplicateKeys.TargetKeys > 0, "no null keys": res.NullKeys.Source+res.NullKeys.Target > 0}
+	for _, c := range res.Columns {
+		want[c.Column] = c.Mismatches > 0
+	}
+	s := doc.Suites[0]
+	if len(s.Cases) != len(want) {
+		t.Errorf("got %d cases, want %d", len(s.Cases), len(want))
+	}
+	for _, c := range s.Cases {
+		if fail, ok := want[c.Name]; !ok || fail != (c.Failure != nil) {
+			t.Errorf("%s: got failure %t, want %t (known %t)", c.Name, c.Failure != nil, fail, ok)
+		}
+	}
+}
+
+func TestJUnitRejectsOtherResults(t *testing.T) {
+	t.Parallel()
+	r, _ := New("junit")
+	err := r.Render(&bytes.Buffer{}, fromGolden[profile.Result](t, "profile_customers.json"))
+	if err == nil || !strings.Contains(err.Error(), "not profile") {
+		t.Errorf("got %v, want an error naming profile", err)
+	}
+}
