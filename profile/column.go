@@ -2,6 +2,7 @@ package profile
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -38,6 +39,12 @@ type acc struct {
 	findings         map[string]int64
 	examples         map[string][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
+	shapes           map[string]*shape    // mask -> what it says, for the quick path
+	shapeOrder       []*shape             // shapes in the order first seen
+	overflow         map[string]int64     // patterns of values past the shapes remembered
+	overflowCompact  map[string]int64
+	sentinelLen      int    // the longest sentinel, in bytes
+	buf, lowerBuf    []byte // scratch for masks and lower-cased values
 	topValues        []Share
 	nums, times      []weighted // parsed numbers, and Unix seconds, with counts
 	numExt, timeExt  extreme
@@ -88,10 +95,15 @@ func (e *extreme) offer(v float64, raw string) {
 }
 
 func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
-	return &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
+	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
 		lengths: map[int]int64{}, patterns: map[string]int64{}, compact: map[string]int64{}, types: map[string]int64{},
 		dates: map[string]int64{}, stamps: map[string]int64{}, semantic: map[string]int64{}, findings: map[string]int64{},
-		examples: map[string][]string{}, lower: map[string]*variants{}}
+		examples: map[string][]string{}, lower: map[string]*variants{}, shapes: map[string]*shape{},
+		overflow: map[string]int64{}, overflowCompact: map[string]int64{}}
+	for v := range sentinels {
+		a.sentinelLen = max(a.sentinelLen, len(v))
+	}
+	return a
 }
 
 func (a *acc) finding(name, example string, n int64) {
@@ -135,11 +147,132 @@ func (a *acc) add(v *string, n int64) {
 	case t == "":
 		a.ws += n
 		return
-	case a.sentinels[t]:
+	case len(t) <= a.sentinelLen && a.sentinels[t]:
 		a.sent += n
 		return
 	}
 	a.valid += n
+	// The quick path: a value without surrounding whitespace, whose shape
+	// has been seen before or can still be remembered.
+	if t != s {
+		a.addValid(s, t, n)
+		return
+	}
+	ascii, control := true, false
+	buf := a.buf[:0]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c >= '0' && c <= '9':
+			c = '9'
+		case c >= 'a' && c <= 'z':
+			c = 'a'
+		case c >= 'A' && c <= 'Z':
+			c = 'A'
+		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
+			control = true
+		}
+		buf = append(buf, c)
+	}
+	a.buf = buf
+	l := len(s)
+	if !ascii {
+		buf = append(buf[:0], Mask(s)...)
+		a.buf = buf
+		l = utf8.RuneCountInString(s)
+		control = hasControl(s)
+	}
+	sh := a.shapes[string(buf)]
+	switch {
+	case sh != nil:
+		sh.count += n
+	case len(a.shapes) < maxTracked:
+		sh = newShape(string(buf), l)
+		sh.count = n
+		a.shapes[sh.mask] = sh
+		a.shapeOrder = append(a.shapeOrder, sh)
+	default:
+		// Past the shapes remembered: worked out for this value alone,
+		// counted apart and added after the remembered ones.
+		sh = newShape(string(buf), l)
+		bump(a.overflow, sh.patKey, n)
+		bump(a.overflowCompact, sh.compact, n)
+	}
+	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
+	a.lenSum += int64(l) * n
+	a.lengths[l] += n
+	if l > 255 {
+		a.over255 += n
+	}
+	if !ascii {
+		a.finding("non_ascii", s, n)
+	}
+	if control {
+		a.finding("control_characters", s, n)
+	}
+	if sh.formatted && isFormattedNumber(t) {
+		a.finding("thousands_separator_or_currency", t, n)
+	}
+	if sh.digitsOnly && len(t) > 1 && t[0] == '0' && isDigits(t) {
+		a.finding("leading_zeros", t, n)
+	}
+	if sh.letters {
+		a.variant(t, ascii, n)
+	}
+	if sh.semantic {
+		for _, st := range semantic(t, sh.mask) {
+			a.semantic[st] += n
+		}
+	}
+	matched := false
+	if sh.boolean && isBoolean(t) {
+		a.types[TypeBoolean] += n
+		matched = true
+	}
+	if sh.numeric && strings.Trim(t, "0123456789.-+eE") == "" {
+		if f, ok := parseDecimal(t); ok {
+			if isInteger(t) {
+				a.types[TypeInteger] += n
+			}
+			a.types[TypeDecimal] += n
+			a.nums = append(a.nums, weighted{f, n})
+			a.numExt.offer(f, t)
+			matched = true
+		}
+	}
+	switch {
+	case len(sh.dates) > 0:
+		first := ""
+		var sec float64
+		for _, f := range sh.dates {
+			if at, ok := parseLayout(t, f); ok {
+				if first == "" {
+					first, sec = f, at
+				}
+				a.dates[f] += n
+			}
+		}
+		if first != "" {
+			a.types[TypeDate] += n
+			a.types[TypeTimestamp] += n
+			a.addSeconds(sec, t, n)
+			matched = true
+		} else if sh.stamp {
+			matched = a.addStamp(t, n) || matched
+		}
+	case sh.stamp:
+		matched = a.addStamp(t, n) || matched
+	}
+	if !matched {
+		a.invalid = keepSmallest(a.invalid, t, 5)
+	}
+}
+
+// addValid takes a valid value the quick path does not: one with
+// surrounding whitespace, or of a shape past the ones remembered.
+func (a *acc) addValid(s, t string, n int64) {
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
@@ -160,7 +293,8 @@ func (a *acc) add(v *string, n int64) {
 		a.finding("leading_or_trailing_whitespace", s, n)
 		tmask = Mask(t)
 	}
-	if !isASCII(s) {
+	ascii := isASCII(s)
+	if !ascii {
 		a.finding("non_ascii", s, n)
 	}
 	if hasControl(s) {
@@ -175,35 +309,16 @@ func (a *acc) add(v *string, n int64) {
 		}
 	}
 	if strings.ContainsAny(tmask, "Aa") {
-		lw := strings.ToLower(t)
-		v, ok := a.lower[lw]
-		if !ok && len(a.lower) < maxTracked {
-			v = &variants{first: strings.Clone(t)}
-			a.lower[strings.Clone(lw)] = v
-			ok = true
-		}
-		if ok {
-			v.n++
-			v.rows += n
-			switch {
-			case t < v.first:
-				v.first, v.second = strings.Clone(t), v.first
-			case t != v.first && (v.second == "" || t < v.second):
-				v.second = strings.Clone(t)
-			}
-		}
+		a.variant(t, isASCII(t), n)
 	}
 	for _, st := range semantic(t, tmask) {
 		a.semantic[st] += n
 	}
-	// Types, screened cheaply before parsing.
 	matched := false
 	if len(t) <= 5 && isBoolean(t) {
 		a.types[TypeBoolean] += n
 		matched = true
 	}
-	// Screened by its characters first; every integer is also a decimal,
-	// so one parse serves both.
 	if strings.Trim(t, "0123456789.-+eE") == "" {
 		if f, ok := parseDecimal(t); ok {
 			if isInteger(t) {
@@ -215,22 +330,133 @@ func (a *acc) add(v *string, n int64) {
 			matched = true
 		}
 	}
-	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
-		a.types[TypeDate] += n
-		a.types[TypeTimestamp] += n
+	dated := false
+	if fs := layoutMasks[tmask]; len(fs) > 0 {
+		first := ""
+		var sec float64
 		for _, f := range fs {
-			a.dates[f] += n
+			if at, ok := parseLayout(t, f); ok {
+				if first == "" {
+					first, sec = f, at
+				}
+				a.dates[f] += n
+			}
 		}
-		a.addTime(t, layoutOf(fs[0]), n)
-		matched = true
-	} else if f := timestampFormat(t); f != "" {
-		a.types[TypeTimestamp] += n
-		a.stamps[f] += n
-		a.addTime(t, layoutOf(f), n)
+		if first != "" {
+			a.types[TypeDate] += n
+			a.types[TypeTimestamp] += n
+			a.addSeconds(sec, t, n)
+			matched, dated = true, true
+		}
+	}
+	if !dated && a.addStamp(t, n) {
 		matched = true
 	}
 	if !matched {
 		a.invalid = keepSmallest(a.invalid, t, 5)
+	}
+}
+
+// shape is what a value's mask alone says about it, worked out once per
+// mask: its pattern keys, and which of the tests that need the value
+// itself can match at all.
+type shape struct {
+	mask, patKey, compact string
+	count                 int64 // valid values of this shape
+	letters, digitsOnly   bool
+	formatted             bool     // may be a number with separators or a currency sign
+	semantic              bool     // may be of a semantic type
+	boolean, numeric      bool     // may be a boolean word; has only number characters
+	dates                 []string // date formats of this shape
+	stamp                 bool     // may be a timestamp
+}
+
+func newShape(mask string, runes int) *shape {
+	sh := &shape{mask: mask, compact: collapse(mask), patKey: mask}
+	if runes > 40 {
+		sh.patKey = sh.compact
+	}
+	digits := strings.ContainsAny(mask, "9")
+	sh.letters = strings.ContainsAny(mask, "Aa")
+	sh.digitsOnly = digits && strings.Trim(mask, "9") == ""
+	sh.formatted = digits && strings.ContainsAny(mask, ",$€£¥")
+	sh.boolean = runes <= 5 && strings.Trim(mask, "Aa") == ""
+	sh.numeric = strings.Trim(mask, "9.-+aA") == ""
+	sh.dates = layoutMasks[mask]
+	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
+	switch {
+	case strings.IndexByte(mask, '@') > 0, strings.HasPrefix(mask, "aaaa://"), strings.HasPrefix(mask, "aaaaa://"), strings.HasPrefix(mask, "aaa."),
+		len(mask) == 36, strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "", phoneish(mask), mask == "AA", runes <= 5:
+		sh.semantic = true
+	default:
+		switch mask {
+		case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
+			sh.semantic = true
+		}
+	}
+	return sh
+}
+
+// addStamp counts a value that may be a timestamp.
+func (a *acc) addStamp(t string, n int64) bool {
+	f, sec, ok := stampOf(t)
+	if !ok {
+		return false
+	}
+	a.types[TypeTimestamp] += n
+	a.stamps[f] += n
+	a.addSeconds(sec, t, n)
+	return true
+}
+
+func (a *acc) addSeconds(sec float64, raw string, n int64) {
+	a.times = append(a.times, weighted{sec, n})
+	a.timeExt.offer(sec, raw)
+}
+
+// variant notes a value's lower-cased spelling, to find values that
+// differ only by case.
+func (a *acc) variant(t string, ascii bool, n int64) {
+	var lw string
+	if ascii {
+		b := a.lowerBuf[:0]
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+		a.lowerBuf = b
+		if v, ok := a.lower[string(b)]; ok {
+			v.spell(t, n)
+			return
+		}
+		lw = string(b)
+	} else {
+		lw = strings.ToLower(t)
+		if v, ok := a.lower[lw]; ok {
+			v.spell(t, n)
+			return
+		}
+	}
+	if len(a.lower) >= maxTracked {
+		return
+	}
+	v := &variants{first: strings.Clone(t)}
+	a.lower[strings.Clone(lw)] = v
+	v.spell(t, n)
+}
+
+// spell counts a spelling of the value.
+func (v *variants) spell(t string, n int64) {
+	v.n++
+	v.rows += n
+	switch {
+	case t < v.first:
+		v.first, v.second = strings.Clone(t), v.first
+	case t != v.first && (v.second == "" || t < v.second):
+		v.second = strings.Clone(t)
 	}
 }
 
@@ -283,6 +509,17 @@ func shares(m map[string]int64, total int64, k int, examples map[string][]string
 
 // finish computes the column's profile.
 func (a *acc) finish() Column {
+	for _, sh := range a.shapeOrder {
+		bump(a.patterns, sh.patKey, sh.count)
+		bump(a.compact, sh.compact, sh.count)
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.overflow)) {
+		bump(a.patterns, k, a.overflow[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.overflowCompact)) {
+		bump(a.compact, k, a.overflowCompact[k])
+	}
+	a.shapeOrder, a.shapes = nil, nil
 	c := Column{Name: a.name, LoadedType: a.loadedType, Rows: a.rows, Nulls: a.count(a.nulls), Empty: a.count(a.empty),
 		Whitespace: a.count(a.ws), Sentinels: a.count(a.sent), Valid: a.count(a.valid),
 		Distinct: a.distinct, DuplicateValues: a.dupValues, MinText: a.minText, MaxText: a.maxText,

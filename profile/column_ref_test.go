@@ -1,0 +1,249 @@
+//go:build duckdb_arrow
+
+package profile
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// addRef is the accumulator's first, plain implementation: every test run
+// on every value. add must give the same profile; TestAddMatchesReference
+// and FuzzAddMatchesReference hold it to that.
+func (a *acc) addRef(v *string, n int64) {
+	a.rows += n
+	if v == nil {
+		a.nulls += n
+		return
+	}
+	s := *v
+	a.distinct++
+	if n > 1 {
+		a.dupValues++
+	}
+	a.offerTop(s, n)
+	if !a.hasText || s < a.minText {
+		a.minText = strings.Clone(s)
+	}
+	if !a.hasText || s > a.maxText {
+		a.maxText = strings.Clone(s)
+	}
+	a.hasText = true
+	t := strings.TrimSpace(s)
+	switch {
+	case s == "":
+		a.empty += n
+		return
+	case t == "":
+		a.ws += n
+		return
+	case a.sentinels[t]:
+		a.sent += n
+		return
+	}
+	a.valid += n
+	l := utf8.RuneCountInString(s)
+	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
+	a.lenSum += int64(l) * n
+	a.lengths[l] += n
+	if l > 255 {
+		a.over255 += n
+	}
+	mask := Mask(s)
+	compact := collapse(mask)
+	if l > 40 {
+		bump(a.patterns, compact, n)
+	} else {
+		bump(a.patterns, mask, n)
+	}
+	bump(a.compact, compact, n)
+	tmask := mask
+	if t != s {
+		a.finding("leading_or_trailing_whitespace", s, n)
+		tmask = Mask(t)
+	}
+	if !isASCII(s) {
+		a.finding("non_ascii", s, n)
+	}
+	if hasControl(s) {
+		a.finding("control_characters", s, n)
+	}
+	if strings.ContainsAny(tmask, "9") {
+		if isFormattedNumber(t) {
+			a.finding("thousands_separator_or_currency", t, n)
+		}
+		if len(t) > 1 && t[0] == '0' && isDigits(t) {
+			a.finding("leading_zeros", t, n)
+		}
+	}
+	if strings.ContainsAny(tmask, "Aa") {
+		lw := strings.ToLower(t)
+		v, ok := a.lower[lw]
+		if !ok && len(a.lower) < maxTracked {
+			v = &variants{first: strings.Clone(t)}
+			a.lower[strings.Clone(lw)] = v
+			ok = true
+		}
+		if ok {
+			v.n++
+			v.rows += n
+			switch {
+			case t < v.first:
+				v.first, v.second = strings.Clone(t), v.first
+			case t != v.first && (v.second == "" || t < v.second):
+				v.second = strings.Clone(t)
+			}
+		}
+	}
+	for _, st := range semantic(t, tmask) {
+		a.semantic[st] += n
+	}
+	// Types, screened cheaply before parsing.
+	matched := false
+	if len(t) <= 5 && isBoolean(t) {
+		a.types[TypeBoolean] += n
+		matched = true
+	}
+	// Screened by its characters first; every integer is also a decimal,
+	// so one parse serves both.
+	if strings.Trim(t, "0123456789.-+eE") == "" {
+		if f, ok := parseDecimal(t); ok {
+			if isInteger(t) {
+				a.types[TypeInteger] += n
+			}
+			a.types[TypeDecimal] += n
+			a.nums = append(a.nums, weighted{f, n})
+			a.numExt.offer(f, t)
+			matched = true
+		}
+	}
+	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
+		a.types[TypeDate] += n
+		a.types[TypeTimestamp] += n
+		for _, f := range fs {
+			a.dates[f] += n
+		}
+		a.addTime(t, layoutOf(fs[0]), n)
+		matched = true
+	} else if f := timestampFormat(t); f != "" {
+		a.types[TypeTimestamp] += n
+		a.stamps[f] += n
+		a.addTime(t, layoutOf(f), n)
+		matched = true
+	}
+	if !matched {
+		a.invalid = keepSmallest(a.invalid, t, 5)
+	}
+}
+
+
+// corpus is values of every shape the profile tells apart, with the
+// columns of the fixtures.
+func corpus(t testing.TB) [][]string {
+	var cols [][]string
+	for _, p := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv", "diff/target.csv", "zoo/leading_zeros.csv", "zoo/quoted_newlines.csv"} {
+		f, err := os.Open(filepath.Join("..", "testdata", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range recs[0] {
+			var col []string
+			for _, rec := range recs[1:] {
+				if c < len(rec) {
+					col = append(col, rec[c])
+				}
+			}
+			cols = append(cols, col)
+		}
+	}
+	cols = append(cols, []string{
+		"", " ", "N/A", " N/A ", "null", "-", "true", "FALSE", "yes", "Y", "0", "1", "01", "007", "-5", "+3", "1e5", "1.5E-3", "0.5", ".5", "5.",
+		"1,234", "$1,234.50", "€ 12", "£3", "12,34", "2024-01-31", "2024-02-30", "2023-02-29", "2024-02-29", "01/31/2024", "31/01/2024", "12/11/2024",
+		"31.01.2024", "2024/01/31", "05-Mar-2024", "Mar 05, 2024", "2024-01-31 23:59:59", "2024-01-31 24:00:00", "2024-01-31 23:60:00",
+		"2024-01-31T10:00:00", "2024-01-31 10:00:00.123", "2024-01-31T10:00:00Z", "2024-01-31 10:00", "01/31/2024 10:00:00", "01/31/2024 10:00",
+		"٢٠٢٤-٠١-٣١", "१२३", "a@b.co", "A@B.CO", "http://x.org", "www.x.org", "5c5249bc-7379-4f23-b166-46bae72b00be", "192.168.0.1",
+		"4111 1111 1111 1111", "(555) 123-4567", "555-1234", "+44 20 7946 0958", "SW1A 1AA", "K1A 0B1", "90210", "90210-1234", "US", "us", "XX",
+		"Straße", "STRASSE", "straße", "Ünïcödé", "tab\there", "bell\x07", "nul\x00", "c1\u0085", "\xff\xfe", strings.Repeat("long text ", 10),
+		strings.Repeat("x", 300), "ACTIVE", "active", "Active", "  padded", "padded  ",
+	})
+	return cols
+}
+
+func profileBoth(values []string, counts []int64, nulls int64) (Column, Column) {
+	sent := map[string]bool{}
+	for _, s := range DefaultSentinels {
+		sent[s] = true
+	}
+	fast, ref := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
+	if nulls > 0 {
+		fast.add(nil, nulls)
+		ref.addRef(nil, nulls)
+	}
+	for i, v := range values {
+		v := v
+		fast.add(&v, counts[i])
+		ref.addRef(&v, counts[i])
+	}
+	return fast.finish(), ref.finish()
+}
+
+func TestAddMatchesReference(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i, col := range corpus(t) {
+		seen := map[string]bool{}
+		var values []string
+		var counts []int64
+		for _, v := range col {
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
+				counts = append(counts, 1+rng.Int64N(3))
+			}
+		}
+		fast, ref := profileBoth(values, counts, int64(i%3))
+		if !reflect.DeepEqual(fast, ref) {
+			t.Errorf("column %d: the quick accumulator differs from the reference:\nquick %s\nref   %s", i, dump(fast), dump(ref))
+		}
+	}
+}
+
+func dump(c Column) string { return fmt.Sprintf("%+v", c) }
+
+func FuzzAddMatchesReference(f *testing.F) {
+	for _, col := range corpus(f) {
+		if len(col) > 0 {
+			f.Add(strings.Join(col[:min(len(col), 20)], "\x1f"))
+		}
+	}
+	f.Fuzz(func(t *testing.T, joined string) {
+		seen := map[string]bool{}
+		var values []string
+		var counts []int64
+		for _, v := range strings.Split(joined, "\x1f") {
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
+				counts = append(counts, int64(len(v)%4+1))
+			}
+		}
+		fast, ref := profileBoth(values, counts, 1)
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("the quick accumulator differs from the reference on %q:\nquick %s\nref   %s", values, dump(fast), dump(ref))
+		}
+	})
+}
