@@ -143,7 +143,6 @@ func (a *acc) addRef(v *string, n int64) {
 	}
 }
 
-
 // corpus is values of every shape the profile tells apart, with the
 // columns of the fixtures.
 func corpus(t testing.TB) [][]string {
