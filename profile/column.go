@@ -158,32 +158,14 @@ func (a *acc) add(v *string, n int64) {
 		a.addValid(s, t, n)
 		return
 	}
-	ascii, control := true, false
-	buf := a.buf[:0]
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			ascii = false
-		case c >= '0' && c <= '9':
-			c = '9'
-		case c >= 'a' && c <= 'z':
-			c = 'a'
-		case c >= 'A' && c <= 'Z':
-			c = 'A'
-		case c < 0x20 && c != '\t' && c != '\n' || c == 0x7f:
-			control = true
-		}
-		buf = append(buf, c)
-	}
-	a.buf = buf
+	buf, ascii := appendASCIIMask(a.buf[:0], s)
 	l := len(s)
 	if !ascii {
 		buf = append(buf[:0], Mask(s)...)
-		a.buf = buf
 		l = utf8.RuneCountInString(s)
-		control = hasControl(s)
 	}
+	a.buf = buf
+	control := hasControl(s)
 	sh := a.shapes[string(buf)]
 	switch {
 	case sh != nil:
@@ -226,48 +208,7 @@ func (a *acc) add(v *string, n int64) {
 			a.semantic[st] += n
 		}
 	}
-	matched := false
-	if sh.boolean && isBoolean(t) {
-		a.types[TypeBoolean] += n
-		matched = true
-	}
-	if sh.numeric && strings.Trim(t, "0123456789.-+eE") == "" {
-		if f, ok := parseDecimal(t); ok {
-			if isInteger(t) {
-				a.types[TypeInteger] += n
-			}
-			a.types[TypeDecimal] += n
-			a.nums = append(a.nums, weighted{f, n})
-			a.numExt.offer(f, t)
-			matched = true
-		}
-	}
-	switch {
-	case len(sh.dates) > 0:
-		first := ""
-		var sec float64
-		for _, f := range sh.dates {
-			if at, ok := parseLayout(t, f); ok {
-				if first == "" {
-					first, sec = f, at
-				}
-				a.dates[f] += n
-			}
-		}
-		if first != "" {
-			a.types[TypeDate] += n
-			a.types[TypeTimestamp] += n
-			a.addSeconds(sec, t, n)
-			matched = true
-		} else if sh.stamp {
-			matched = a.addStamp(t, n) || matched
-		}
-	case sh.stamp:
-		matched = a.addStamp(t, n) || matched
-	}
-	if !matched {
-		a.invalid = keepSmallest(a.invalid, t, 5)
-	}
+	a.typed(t, sh, n)
 }
 
 // addValid takes a valid value the quick path does not: one with
@@ -314,12 +255,18 @@ func (a *acc) addValid(s, t string, n int64) {
 	for _, st := range semantic(t, tmask) {
 		a.semantic[st] += n
 	}
+	a.typed(t, newShape(tmask, utf8.RuneCountInString(t)), n)
+}
+
+// typed counts the types a valid value (trimmed) parses as, the tests
+// screened by its shape; a value of none is kept as an invalid example.
+func (a *acc) typed(t string, sh *shape, n int64) {
 	matched := false
-	if len(t) <= 5 && isBoolean(t) {
+	if sh.boolean && len(t) <= 5 && isBoolean(t) {
 		a.types[TypeBoolean] += n
 		matched = true
 	}
-	if strings.Trim(t, "0123456789.-+eE") == "" {
+	if sh.numeric && strings.Trim(t, "0123456789.-+eE") == "" {
 		if f, ok := parseDecimal(t); ok {
 			if isInteger(t) {
 				a.types[TypeInteger] += n
@@ -331,10 +278,10 @@ func (a *acc) addValid(s, t string, n int64) {
 		}
 	}
 	dated := false
-	if fs := layoutMasks[tmask]; len(fs) > 0 {
+	if len(sh.dates) > 0 {
 		first := ""
 		var sec float64
-		for _, f := range fs {
+		for _, f := range sh.dates {
 			if at, ok := parseLayout(t, f); ok {
 				if first == "" {
 					first, sec = f, at
@@ -349,7 +296,7 @@ func (a *acc) addValid(s, t string, n int64) {
 			matched, dated = true, true
 		}
 	}
-	if !dated && a.addStamp(t, n) {
+	if !dated && sh.stamp && a.addStamp(t, n) {
 		matched = true
 	}
 	if !matched {

@@ -13,27 +13,7 @@ import (
 // digits 9; every other character stays, e.g. "(555) 123-4567" becomes
 // "(999) 999-9999".
 func Mask(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		b := make([]byte, len(s))
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			switch {
-			case c >= '0' && c <= '9':
-				c = '9'
-			case c >= 'a' && c <= 'z':
-				c = 'a'
-			case c >= 'A' && c <= 'Z':
-				c = 'A'
-			}
-			b[i] = c
-		}
+	if b, ok := appendASCIIMask(make([]byte, 0, len(s)), s); ok {
 		return string(b)
 	}
 	var b strings.Builder
@@ -42,6 +22,26 @@ func Mask(s string) string {
 		b.WriteRune(maskRune(r))
 	}
 	return b.String()
+}
+
+// appendASCIIMask appends the mask of s to dst when s is ASCII, and
+// reports whether it was.
+func appendASCIIMask(dst []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return dst, false
+		case c >= '0' && c <= '9':
+			c = '9'
+		case c >= 'a' && c <= 'z':
+			c = 'a'
+		case c >= 'A' && c <= 'Z':
+			c = 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
 }
 
 func maskRune(r rune) rune {

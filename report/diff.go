@@ -20,6 +20,20 @@ func pct(share float64) string {
 	return strconv.FormatFloat(share*100, 'f', 2, 64) + "%"
 }
 
+// keyNames writes the key columns, a pair of differing names joined by
+// sep.
+func keyNames(r *reconcile.Result, sep string) []string {
+	var ks []string
+	for _, k := range r.Keys {
+		if k.Source == k.Target {
+			ks = append(ks, k.Source)
+		} else {
+			ks = append(ks, k.Source+sep+k.Target)
+		}
+	}
+	return ks
+}
+
 func textDiff(w *bufio.Writer, r *reconcile.Result) {
 	verdict := "DIFFERENT"
 	if r.Equal {
@@ -27,15 +41,7 @@ func textDiff(w *bufio.Writer, r *reconcile.Result) {
 	}
 	fmt.Fprintf(w, "%s  vs  %s: %s (%s)\n", r.Source, r.Target, verdict, r.Mode)
 	if len(r.Keys) > 0 {
-		var ks []string
-		for _, k := range r.Keys {
-			if k.Source == k.Target {
-				ks = append(ks, k.Source)
-			} else {
-				ks = append(ks, k.Source+"="+k.Target)
-			}
-		}
-		fmt.Fprintf(w, "  key                %s\n", strings.Join(ks, ", "))
+		fmt.Fprintf(w, "  key                %s\n", strings.Join(keyNames(r, "="), ", "))
 	}
 	fmt.Fprintf(w, "  rows               %s source, %s target\n", num(r.SourceRows), num(r.TargetRows))
 	if r.Mode == "aggregate" {

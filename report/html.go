@@ -255,21 +255,8 @@ func profileView(r *profile.Result) any {
 	}{r, cols, keys}
 }
 
-// diffColumn is a compared column as the page shows it.
-type diffColumn struct {
-	reconcile.Column
-	Keys []string
-}
-
 func diffView(r *reconcile.Result) any {
-	var keys []string
-	for _, k := range r.Keys {
-		if k.Source == k.Target {
-			keys = append(keys, k.Source)
-		} else {
-			keys = append(keys, k.Source+" = "+k.Target)
-		}
-	}
+	keys := keyNames(r, " = ")
 	return struct {
 		*reconcile.Result
 		KeyNames     []string

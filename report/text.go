@@ -10,6 +10,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
 	"github.com/plumb-data/plumb/rules"
@@ -106,22 +107,7 @@ func textInspect(w *bufio.Writer, r *inspect.Result) {
 }
 
 // num writes an integer with thousands separators.
-func num(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func num(n int64) string { return numfmt.Int(n) }
 
 // char shows a dialect character quoted, so that blanks and tabs are
 // visible.

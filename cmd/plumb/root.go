@@ -163,6 +163,28 @@ func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, ra
 // run returns, and turns findings into exit code 1.
 func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw bool, rep *reportFlags, rd report.Renderer,
 	run func(ctx context.Context, db *engine.DB, t *engine.Table) (result any, findings bool, err error)) error {
+	var res any
+	var findings bool
+	err := g.withSource(ctx, src, arg, raw, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
+		res, findings, err = run(ctx, db, t)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := rep.write(g, rd, res); err != nil {
+		return err
+	}
+	if findings {
+		return errFindings
+	}
+	return nil
+}
+
+// withSource opens a session, loads one source (as text when raw) and
+// hands the table to fn; the session closes when fn returns.
+func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, raw bool,
+	fn func(ctx context.Context, db *engine.DB, t *engine.Table) error) error {
 	s, err := src.source(arg)
 	if err != nil {
 		return err
@@ -176,16 +198,6 @@ func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw 
 	if err != nil {
 		return err
 	}
-	res, findings, err := run(ctx, db, t)
-	g.progress().Done()
-	if err != nil {
-		return err
-	}
-	if err := rep.write(g, rd, res); err != nil {
-		return err
-	}
-	if findings {
-		return errFindings
-	}
-	return nil
+	defer g.progress().Done()
+	return fn(ctx, db, t)
 }

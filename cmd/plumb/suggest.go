@@ -3,9 +3,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
+	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/rules"
 	"github.com/spf13/cobra"
@@ -33,28 +35,16 @@ rules passes on the data they were drawn from, and fails when it changes.`,
   plumb check testdata/customers.csv --rules checks.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := src.source(args[0])
-			if err != nil {
+			var sug *rules.Suggestion
+			err := g.withSource(cmd.Context(), &src, args[0], true, func(ctx context.Context, db *engine.DB, t *engine.Table) error {
+				p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
+				if err != nil {
+					return err
+				}
+				g.progress().Stage("trying the suggested checks")
+				sug, err = rules.Suggest(ctx, db, t, p)
 				return err
-			}
-			db, closeDB, err := g.openDB(ctx)
-			if err != nil {
-				return err
-			}
-			defer closeDB()
-			t, err := g.load(ctx, db, s, true)
-			if err != nil {
-				return err
-			}
-			p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
-			if err != nil {
-				g.progress().Done()
-				return err
-			}
-			g.progress().Stage("trying the suggested checks")
-			sug, err := rules.Suggest(ctx, db, t, p)
-			g.progress().Done()
+			})
 			if err != nil {
 				return err
 			}
