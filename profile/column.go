@@ -28,7 +28,7 @@ type acc struct {
 	hasText          bool
 	lenMin, lenMax   int
 	lenSum           int64
-	lengths          map[int]int64
+	lengths          lengthCounts
 	over255          int64
 	patterns         map[string]int64
 	compact          map[string]int64
@@ -40,11 +40,13 @@ type acc struct {
 	examples         map[string][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
 	shapes           map[string]*shape    // mask -> what it says, for the quick path
+	long             map[string]*shape    // compact shape -> what it says, for values over 40 characters
 	shapeOrder       []*shape             // shapes in the order first seen
 	overflow         map[string]int64     // patterns of values past the shapes remembered
 	overflowCompact  map[string]int64
 	sentinelLen      int    // the longest sentinel, in bytes
 	buf, lowerBuf    []byte // scratch for masks and lower-cased values
+	compactBuf       []byte
 	topValues        []Share
 	nums, times      []weighted // parsed numbers, and Unix seconds, with counts
 	numExt, timeExt  extreme
@@ -96,9 +98,9 @@ func (e *extreme) offer(v float64, raw string) {
 
 func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
 	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
-		lengths: map[int]int64{}, patterns: map[string]int64{}, compact: map[string]int64{}, types: map[string]int64{},
+		patterns: map[string]int64{}, compact: map[string]int64{}, types: map[string]int64{},
 		dates: map[string]int64{}, stamps: map[string]int64{}, semantic: map[string]int64{}, findings: map[string]int64{},
-		examples: map[string][]string{}, lower: map[string]*variants{}, shapes: map[string]*shape{},
+		examples: map[string][]string{}, lower: map[string]*variants{}, shapes: map[string]*shape{}, long: map[string]*shape{},
 		overflow: map[string]int64{}, overflowCompact: map[string]int64{}}
 	for v := range sentinels {
 		a.sentinelLen = max(a.sentinelLen, len(v))
@@ -166,25 +168,37 @@ func (a *acc) add(v *string, n int64) {
 	}
 	a.buf = buf
 	control := hasControl(s)
-	sh := a.shapes[string(buf)]
+	// Long values are remembered by their compact shape, which is also
+	// their pattern, so that free text does not fill the memory.
+	shapes, key := a.shapes, buf
+	if l > 40 {
+		shapes = a.long
+		if ascii {
+			a.compactBuf = appendCollapsed(a.compactBuf[:0], buf)
+		} else {
+			a.compactBuf = append(a.compactBuf[:0], collapse(string(buf))...)
+		}
+		key = a.compactBuf
+	}
+	sh := shapes[string(key)]
 	switch {
 	case sh != nil:
 		sh.count += n
-	case len(a.shapes) < maxTracked:
-		sh = newShape(string(buf), l)
+	case len(a.shapes)+len(a.long) < maxTracked:
+		sh = a.newShape(string(key), l)
 		sh.count = n
-		a.shapes[sh.mask] = sh
+		shapes[string(key)] = sh
 		a.shapeOrder = append(a.shapeOrder, sh)
 	default:
 		// Past the shapes remembered: worked out for this value alone,
 		// counted apart and added after the remembered ones.
-		sh = newShape(string(buf), l)
+		sh = a.newShape(string(key), l)
 		bump(a.overflow, sh.patKey, n)
 		bump(a.overflowCompact, sh.compact, n)
 	}
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
-	a.lengths[l] += n
+	a.lengths.add(l, n)
 	if l > 255 {
 		a.over255 += n
 	}
@@ -204,7 +218,11 @@ func (a *acc) add(v *string, n int64) {
 		a.variant(t, ascii, n)
 	}
 	if sh.semantic {
-		for _, st := range semantic(t, sh.mask) {
+		mask := sh.mask
+		if sh.long {
+			mask = string(buf)
+		}
+		for _, st := range semantic(t, mask) {
 			a.semantic[st] += n
 		}
 	}
@@ -217,7 +235,7 @@ func (a *acc) addValid(s, t string, n int64) {
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
-	a.lengths[l] += n
+	a.lengths.add(l, n)
 	if l > 255 {
 		a.over255 += n
 	}
@@ -256,6 +274,15 @@ func (a *acc) addValid(s, t string, n int64) {
 		a.semantic[st] += n
 	}
 	a.typed(t, newShape(tmask, utf8.RuneCountInString(t)), n)
+}
+
+// newShape works out a shape: of the full mask, or for a value over 40
+// characters of its compact mask.
+func (a *acc) newShape(key string, runes int) *shape {
+	if runes <= 40 {
+		return newShape(key, runes)
+	}
+	return newLongShape(key)
 }
 
 // typed counts the types a valid value (trimmed) parses as, the tests
@@ -316,6 +343,7 @@ type shape struct {
 	boolean, numeric      bool     // may be a boolean word; has only number characters
 	dates                 []string // date formats of this shape
 	stamp                 bool     // may be a timestamp
+	long                  bool     // the shape of values over 40 characters, by compact mask
 }
 
 func newShape(mask string, runes int) *shape {
@@ -342,6 +370,34 @@ func newShape(mask string, runes int) *shape {
 		}
 	}
 	return sh
+}
+
+// newLongShape works out what the compact mask of a value over 40
+// characters says. Runs are collapsed, so the screens are the loose ones
+// that hold for any mask with the same characters in the same order:
+// such a value is no date, timestamp, boolean, UUID, IPv4 address,
+// postal or country code, but may be a number, an email, a URL or a
+// phone-like string.
+func newLongShape(compact string) *shape {
+	sh := &shape{compact: compact, patKey: compact, long: true}
+	digits := strings.ContainsAny(compact, "9")
+	sh.letters = strings.ContainsAny(compact, "Aa")
+	sh.digitsOnly = digits && strings.Trim(compact, "9") == ""
+	sh.formatted = digits && strings.ContainsAny(compact, ",$€£¥")
+	sh.numeric = strings.Trim(compact, "9.-+aA") == ""
+	sh.semantic = strings.IndexByte(compact, '@') > 0 || strings.HasPrefix(compact, "a:/") || strings.HasPrefix(compact, "a.") ||
+		digits && strings.Trim(compact, "9 ()-.+/") == ""
+	return sh
+}
+
+// appendCollapsed appends an ASCII mask with runs collapsed.
+func appendCollapsed(dst, mask []byte) []byte {
+	for i, c := range mask {
+		if i == 0 || c != mask[i-1] {
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // addStamp counts a value that may be a timestamp.
@@ -466,7 +522,7 @@ func (a *acc) finish() Column {
 	for _, k := range slices.Sorted(maps.Keys(a.overflowCompact)) {
 		bump(a.compact, k, a.overflowCompact[k])
 	}
-	a.shapeOrder, a.shapes = nil, nil
+	a.shapeOrder, a.shapes, a.long = nil, nil, nil
 	c := Column{Name: a.name, LoadedType: a.loadedType, Rows: a.rows, Nulls: a.count(a.nulls), Empty: a.count(a.empty),
 		Whitespace: a.count(a.ws), Sentinels: a.count(a.sent), Valid: a.count(a.valid),
 		Distinct: a.distinct, DuplicateValues: a.dupValues, MinText: a.minText, MaxText: a.maxText,
@@ -537,21 +593,45 @@ func (a *acc) finish() Column {
 	return c
 }
 
-func lengthQuantile(m map[int]int64, total int64, q float64) int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
+func lengthQuantile(m lengthCounts, total int64, q float64) int {
+	keys := make([]int, 0, len(m.long))
+	for k := range m.long {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
 	target := int64(math.Ceil(q * float64(total)))
 	var run int64
+	for k, n := range m.short {
+		run += n
+		if run >= target && n > 0 {
+			return k
+		}
+	}
 	for _, k := range keys {
-		run += m[k]
+		run += m.long[k]
 		if run >= target {
 			return k
 		}
 	}
 	return 0
+}
+
+// lengthCounts counts values by length: short lengths in an array,
+// others in a map.
+type lengthCounts struct {
+	short [256]int64
+	long  map[int]int64
+}
+
+func (c *lengthCounts) add(l int, n int64) {
+	if l < len(c.short) {
+		c.short[l] += n
+		return
+	}
+	if c.long == nil {
+		c.long = map[int]int64{}
+	}
+	c.long[l] += n
 }
 
 var quantiles = []struct {
@@ -565,7 +645,7 @@ func numeric(ws []weighted, ext extreme) *Numeric {
 	if len(ws) == 0 {
 		return nil
 	}
-	slices.SortFunc(ws, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
+	sortWeighted(ws)
 	var n int64
 	var sum float64
 	for _, w := range ws {
@@ -632,4 +712,50 @@ func layoutOf(strftime string) string {
 		}
 	}
 	return time.RFC3339
+}
+
+// sortWeighted sorts by value: a radix sort on the bits of the floats,
+// which for the millions of distinct numbers of a large column is many
+// times quicker than comparing. NaN does not occur (parseDecimal refuses
+// it).
+func sortWeighted(ws []weighted) {
+	if len(ws) < 1<<12 {
+		slices.SortFunc(ws, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
+		return
+	}
+	key := func(f float64) uint64 {
+		if f == 0 {
+			f = 0 // -0 sorts with 0, as cmp.Compare has it
+		}
+		b := math.Float64bits(f)
+		if b>>63 == 1 {
+			return ^b
+		}
+		return b | 1<<63
+	}
+	tmp := make([]weighted, len(ws))
+	src, dst := ws, tmp
+	for shift := uint(0); shift < 64; shift += 8 {
+		var counts [256]int
+		for _, w := range src {
+			counts[key(w.v)>>shift&0xff]++
+		}
+		if counts[key(src[0].v)>>shift&0xff] == len(src) {
+			continue // every key has this byte: nothing to move
+		}
+		pos := 0
+		for i, c := range counts {
+			counts[i] = pos
+			pos += c
+		}
+		for _, w := range src {
+			b := key(w.v) >> shift & 0xff
+			dst[counts[b]] = w
+			counts[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &ws[0] {
+		copy(ws, src)
+	}
 }

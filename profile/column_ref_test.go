@@ -3,12 +3,15 @@
 package profile
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -52,7 +55,7 @@ func (a *acc) addRef(v *string, n int64) {
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
-	a.lengths[l] += n
+	a.lengths.add(l, n)
 	if l > 255 {
 		a.over255 += n
 	}
@@ -178,6 +181,10 @@ func corpus(t testing.TB) [][]string {
 		"4111 1111 1111 1111", "(555) 123-4567", "555-1234", "+44 20 7946 0958", "SW1A 1AA", "K1A 0B1", "90210", "90210-1234", "US", "us", "XX",
 		"Straße", "STRASSE", "straße", "Ünïcödé", "tab\there", "bell\x07", "nul\x00", "c1\u0085", "\xff\xfe", strings.Repeat("long text ", 10),
 		strings.Repeat("x", 300), "ACTIVE", "active", "Active", "  padded", "padded  ",
+		"a.very.long.first.name.and.more@example-corporation.co.uk", "https://example.com/a/very/long/path?with=query&and=more",
+		"www.example.com/a/long/path/that/goes/on/and/on", strings.Repeat("1", 45), "0" + strings.Repeat("7", 44),
+		"4111 1111 1111 1111                              ", "(555) 123-4567                                    x",
+		"$1,234,567,890,123,456,789,012,345,678,901,234.00", "1.5e10" + strings.Repeat("0", 40), "Ünïcödé " + strings.Repeat("text ", 10),
 	})
 	return cols
 }
@@ -245,4 +252,34 @@ func FuzzAddMatchesReference(f *testing.F) {
 			t.Fatalf("the quick accumulator differs from the reference on %q:\nquick %s\nref   %s", values, dump(fast), dump(ref))
 		}
 	})
+}
+
+func TestSortWeighted(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 10, 5000, 100_000} {
+		ws := make([]weighted, n)
+		for i := range ws {
+			switch i % 5 {
+			case 0:
+				ws[i] = weighted{rng.NormFloat64() * 1e6, int64(i)}
+			case 1:
+				ws[i] = weighted{float64(rng.IntN(1000) - 500), int64(i)}
+			case 2:
+				ws[i] = weighted{-rng.Float64() * 1e-9, int64(i)}
+			case 3:
+				ws[i] = weighted{math.Copysign(0, -1), int64(i)}
+			default:
+				ws[i] = weighted{rng.ExpFloat64() * 1e300, int64(i)}
+			}
+		}
+		want := slices.Clone(ws)
+		slices.SortStableFunc(want, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
+		sortWeighted(ws)
+		for i := range ws {
+			if ws[i].v != want[i].v {
+				t.Fatalf("n=%d: position %d holds %v, want %v", n, i, ws[i].v, want[i].v)
+			}
+		}
+	}
 }
