@@ -347,21 +347,50 @@ type shape struct {
 }
 
 func newShape(mask string, runes int) *shape {
-	sh := &shape{mask: mask, compact: collapse(mask), patKey: mask}
+	sh := &shape{mask: mask, patKey: mask}
+	// One pass over the mask for what the screens need.
+	var nines, letters, dots, other, numOther, nonASCII int
+	for i := 0; i < len(mask); i++ {
+		switch c := mask[i]; c {
+		case '9':
+			nines++
+		case 'A', 'a':
+			letters++
+		case '.':
+			dots++
+		case '-', '+':
+		case ' ', '(', ')', '/':
+			numOther++
+		default:
+			other++
+			if c >= utf8.RuneSelf {
+				nonASCII++
+			}
+		}
+	}
+	phoneOther := letters + other // what a phone-like mask may not hold: all but digits and " ()-.+/"
+	numOther += other             // what a number may not hold: all but digits, ".-+" and e or E
+	if nonASCII == 0 {
+		sh.compact = string(appendCollapsed(make([]byte, 0, len(mask)), []byte(mask)))
+	} else {
+		sh.compact = collapse(mask)
+	}
 	if runes > 40 {
 		sh.patKey = sh.compact
 	}
-	digits := strings.ContainsAny(mask, "9")
-	sh.letters = strings.ContainsAny(mask, "Aa")
-	sh.digitsOnly = digits && strings.Trim(mask, "9") == ""
+	digits := nines > 0
+	sh.letters = letters > 0
+	sh.digitsOnly = digits && nines == len(mask)
 	sh.formatted = digits && strings.ContainsAny(mask, ",$€£¥")
-	sh.boolean = runes <= 5 && strings.Trim(mask, "Aa") == ""
-	sh.numeric = strings.Trim(mask, "9.-+aA") == ""
-	sh.dates = layoutMasks[mask]
+	sh.boolean = runes <= 5 && letters == len(mask)
+	sh.numeric = numOther == 0
+	if len(mask) <= 12 {
+		sh.dates = layoutMasks[mask]
+	}
 	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
 	switch {
 	case strings.IndexByte(mask, '@') > 0, strings.HasPrefix(mask, "aaaa://"), strings.HasPrefix(mask, "aaaaa://"), strings.HasPrefix(mask, "aaa."),
-		len(mask) == 36, strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "", phoneish(mask), mask == "AA", runes <= 5:
+		len(mask) == 36, dots == 3 && nines+dots == len(mask), phoneOther == 0 && nines >= 7, mask == "AA", runes <= 5:
 		sh.semantic = true
 	default:
 		switch mask {

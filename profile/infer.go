@@ -315,29 +315,34 @@ func isPhone(v, mask string) bool {
 // isCard is a 13 to 19 digit number (spaces and dashes allowed) that
 // passes the Luhn check.
 func isCard(v string) bool {
-	var ds []int
-	for _, r := range v {
-		switch {
-		case r >= '0' && r <= '9':
-			ds = append(ds, int(r-'0'))
-		case r == ' ' || r == '-':
+	n := 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+			n++
+		case c == ' ' || c == '-':
 		default:
 			return false
 		}
 	}
-	if len(ds) < 13 || len(ds) > 19 {
+	if n < 13 || n > 19 {
 		return false
 	}
-	sum := 0
-	for i := range ds {
-		d := ds[len(ds)-1-i]
-		if i%2 == 1 {
+	sum, k := 0, 0 // k counts digits from the right
+	for i := len(v) - 1; i >= 0; i-- {
+		c := v[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		d := int(c - '0')
+		if k%2 == 1 {
 			d *= 2
 			if d > 9 {
 				d -= 9
 			}
 		}
 		sum += d
+		k++
 	}
 	return sum%10 == 0
 }
