@@ -719,16 +719,6 @@ func numeric(ws []weighted, ext extreme) *Numeric {
 
 func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
-func (a *acc) addTime(v, layout string, n int64) {
-	t, err := time.Parse(layout, v)
-	if err != nil {
-		return
-	}
-	sec := float64(t.Unix())
-	a.times = append(a.times, weighted{sec, n})
-	a.timeExt.offer(sec, v)
-}
-
 func layoutOf(strftime string) string {
 	for _, f := range dateFormats {
 		if f.strftime == strftime {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -144,6 +145,34 @@ func (a *acc) addRef(v *string, n int64) {
 	if !matched {
 		a.invalid = keepSmallest(a.invalid, t, 5)
 	}
+}
+
+// The reference's own helpers.
+
+func (a *acc) addTime(v, layout string, n int64) {
+	t, err := time.Parse(layout, v)
+	if err != nil {
+		return
+	}
+	sec := float64(t.Unix())
+	a.times = append(a.times, weighted{sec, n})
+	a.timeExt.offer(sec, v)
+}
+
+// dateFormatMasked returns the formats v parses in (ambiguous day/month
+// values parse in two), screened by its mask first.
+func dateFormatMasked(v, mask string) []string {
+	cands := layoutMasks[mask]
+	if len(cands) == 0 {
+		return nil
+	}
+	var out []string
+	for _, f := range cands {
+		if _, err := time.Parse(layoutOf(f), v); err == nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // corpus is values of every shape the profile tells apart, with the

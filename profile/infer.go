@@ -173,22 +173,6 @@ func layoutMask(layout string) string {
 	return r.Replace(layout)
 }
 
-// dateFormatMasked returns the formats v parses in (ambiguous day/month
-// values parse in two), screened by its mask first.
-func dateFormatMasked(v, mask string) []string {
-	cands := layoutMasks[mask]
-	if len(cands) == 0 {
-		return nil
-	}
-	var out []string
-	for _, f := range cands {
-		if _, err := time.Parse(layoutOf(f), v); err == nil {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 func timestampFormat(v string) string {
 	if len(v) < 14 || v[0] < '0' || v[0] > '9' || (v[2] != '/' && v[4] != '-') {
 		return ""

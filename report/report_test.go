@@ -110,6 +110,7 @@ func TestHTMLWideProfileStaysSmall(t *testing.T) {
 	if b.Len() > 3<<20 {
 		t.Errorf("a 200-column profile is %d bytes, want under 3 MB", b.Len())
 	}
+	t.Logf("a 200-column profile page is %d bytes", b.Len())
 	if n := strings.Count(b.String(), `<tbody class="col"`); n != 200 {
 		t.Errorf("got %d column groups, want 200", n)
 	}
