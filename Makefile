@@ -13,9 +13,9 @@ build:
 test:
 	$(GO) test $(TAGS) ./...
 
-# Times load and diff against raw DuckDB on generated extracts (the ratio is
-# the x_duckdb metric) and dedupe end to end with its F1 against the
-# generator's labels. BENCH_ROWS=500000 DEDUPE_ROWS=100000 for a quick run.
+# Times load, profile, check and diff against DuckDB doing the same on
+# generated extracts (the ratio is the x_duckdb metric) and dedupe end to
+# end with its F1 against the generator's labels. BENCH_ROWS=500000 DEDUPE_ROWS=100000 for a quick run.
 bench:
 	PLUMB_BENCH_ROWS=$(BENCH_ROWS) PLUMB_BENCH_DEDUPE_ROWS=$(DEDUPE_ROWS) $(GO) test $(TAGS) -run '^$$' -bench . -benchtime 3x -timeout 60m ./...
 
@@ -32,6 +32,8 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseMapping -fuzztime 30s ./reconcile
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./dedupe
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./dedupe
+	$(GO) test $(TAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./rules
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzAddMatchesReference -fuzztime 30s ./profile
 
 # What CI runs.
 check: lint test
