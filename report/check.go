@@ -30,6 +30,8 @@ func checkCounts(c rules.CheckResult) string {
 		return c.Detail
 	case c.Rows == 0:
 		return "no rows to check"
+	case c.Failed == 0 && c.Rows == 1:
+		return "the one row passes"
 	case c.Failed == 0:
 		return fmt.Sprintf("all %s rows pass", num(c.Rows))
 	}
