@@ -42,23 +42,24 @@ type page struct {
 }
 
 var templates = template.Must(template.New("page").Funcs(template.FuncMap{
-	"num":     num,
-	"pct":     pct,
-	"share":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-	"g":       g,
-	"bar":     bar,
-	"stack":   stack,
-	"hist":    histogram,
-	"str":     str,
-	"orNull":  orNull,
-	"clip":    clip,
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"under":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"diffval": diffValue,
-	"f4":      func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) },
-	"f2":      func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-	"lower":   strings.ToLower,
+	"num":      num,
+	"pct":      pct,
+	"share":    func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+	"g":        g,
+	"bar":      bar,
+	"stack":    stack,
+	"hist":     histogram,
+	"str":      str,
+	"orNull":   orNull,
+	"clip":     clip,
+	"join":     strings.Join,
+	"add":      func(a, b int) int { return a + b },
+	"under":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"diffval":  diffValue,
+	"f4":       func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) },
+	"f2":       func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	"lower":    strings.ToLower,
+	"checkBar": checkBar,
 }).Parse(pageTmpl))
 
 func (htmlRenderer) Render(w io.Writer, result any) error {
@@ -111,6 +112,25 @@ func bar(share float64, class string) template.HTML {
 	w := math.Max(0, math.Min(1, share)) * 100
 	return template.HTML(fmt.Sprintf(`<span class="bar %s" title="%s"><span style="width:%.1f%%"></span></span>`,
 		template.HTMLEscapeString(class), pct(share), w))
+}
+
+// checkBar is a check's failing share as a bar, with a mark where its
+// threshold allows.
+func checkBar(c rules.CheckResult) template.HTML {
+	allowed := 0.0
+	if th, err := rules.ParseThreshold(c.Threshold); err == nil {
+		allowed = th.Share
+		if !th.IsShare && c.Rows > 0 {
+			allowed = float64(th.Count) / float64(c.Rows)
+		}
+	}
+	w := math.Max(0, math.Min(1, c.Share)) * 100
+	mark := ""
+	if allowed > 0 {
+		mark = fmt.Sprintf(`<i style="left:%.1f%%" title="allowed %s"></i>`, math.Min(1, allowed)*100, template.HTMLEscapeString(c.Threshold))
+	}
+	return template.HTML(fmt.Sprintf(`<span class="bar %s" title="%s"><span style="width:%.1f%%"></span>%s</span>`,
+		template.HTMLEscapeString(c.Status), pct(c.Share), w, mark))
 }
 
 // part is a segment of a stacked bar.
