@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
@@ -64,7 +66,7 @@ differences), 2 usage or input error.`,
 	}
 	pf := root.PersistentFlags()
 	pf.IntVar(&g.threads, "threads", 0, "DuckDB worker threads (0: one per core)")
-	pf.StringVar(&g.memoryLimit, "memory-limit", "", `DuckDB memory limit, e.g. "4GB" (default: 80% of RAM)`)
+	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB": DuckDB spills past it, Go collects harder (default: 80% of RAM)`)
 	pf.StringVar(&g.tempDir, "temp-dir", "", "directory where work larger than memory spills (default: the system temp dir)")
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "log errors only, show no progress")
@@ -102,6 +104,12 @@ func (g *globals) openDB(ctx context.Context) (*engine.DB, func(), error) {
 			return nil, nil, err
 		}
 		tmp, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	if n, ok := parseBytes(g.memoryLimit); ok && os.Getenv("GOMEMLIMIT") == "" {
+		// DuckDB keeps to the limit by spilling; plumb's own Go memory
+		// (profile accumulators, dedupe pairs) gets it as a soft limit,
+		// so the collector works harder instead of growing.
+		debug.SetMemoryLimit(n)
 	}
 	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: tmp, Logger: log})
 	if err != nil {
@@ -200,4 +208,23 @@ func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, 
 	}
 	defer g.progress().Done()
 	return fn(ctx, db, t)
+}
+
+// parseBytes reads a size as DuckDB's memory_limit takes it: 1GB, 512MB,
+// 2GiB, 1.5 GB, 100KB, or plain bytes. Percentages are not sizes.
+func parseBytes(s string) (int64, bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' || r == ' ' })
+	unit := strings.TrimSpace(s[len(num):])
+	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || f <= 0 {
+		return 0, false
+	}
+	mult := map[string]float64{"": 1, "B": 1, "BYTES": 1,
+		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12,
+		"KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}[unit]
+	if mult == 0 {
+		return 0, false
+	}
+	return int64(f * mult), true
 }
