@@ -47,6 +47,8 @@ type acc struct {
 	sentinelLen      int    // the longest sentinel, in bytes
 	buf, lowerBuf    []byte // scratch for masks and lower-cased values
 	compactBuf       []byte
+	scratch          shape // the shape of a value past the ones remembered
+	maxShapes        int   // how many shapes to remember: maxTracked
 	topValues        []Share
 	nums, times      []weighted // parsed numbers, and Unix seconds, with counts
 	numExt, timeExt  extreme
@@ -105,6 +107,7 @@ func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
 	for v := range sentinels {
 		a.sentinelLen = max(a.sentinelLen, len(v))
 	}
+	a.maxShapes = maxTracked
 	return a
 }
 
@@ -184,17 +187,16 @@ func (a *acc) add(v *string, n int64) {
 	switch {
 	case sh != nil:
 		sh.count += n
-	case len(a.shapes)+len(a.long) < maxTracked:
+	case len(a.shapes)+len(a.long) < a.maxShapes:
 		sh = a.newShape(string(key), l)
 		sh.count = n
 		shapes[string(key)] = sh
 		a.shapeOrder = append(a.shapeOrder, sh)
 	default:
-		// Past the shapes remembered: worked out for this value alone,
-		// counted apart and added after the remembered ones.
-		sh = a.newShape(string(key), l)
-		bump(a.overflow, sh.patKey, n)
-		bump(a.overflowCompact, sh.compact, n)
+		// Past the shapes remembered (a column of UUIDs has a shape per
+		// value): screened for this value alone, without allocating, and
+		// its patterns counted apart, added after the remembered ones.
+		sh = a.transient(buf, key, ascii, l, n)
 	}
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
@@ -219,7 +221,7 @@ func (a *acc) add(v *string, n int64) {
 	}
 	if sh.semantic {
 		mask := sh.mask
-		if sh.long {
+		if sh.long || sh.transient {
 			mask = string(buf)
 		}
 		for _, st := range semantic(t, mask) {
@@ -285,6 +287,42 @@ func (a *acc) newShape(key string, runes int) *shape {
 	return newLongShape(key)
 }
 
+// transient screens a value past the shapes remembered and counts its
+// patterns; mask is the value's mask, key its memo key (the compact mask
+// for long values).
+func (a *acc) transient(mask, key []byte, ascii bool, runes int, n int64) *shape {
+	sh := &a.scratch
+	*sh = shape{transient: true}
+	compact := key
+	if runes <= 40 {
+		if ascii {
+			a.compactBuf = appendCollapsed(a.compactBuf[:0], mask)
+		} else {
+			a.compactBuf = append(a.compactBuf[:0], collapse(string(mask))...)
+		}
+		compact = a.compactBuf
+		screen(sh, mask, runes)
+		bumpBytes(a.overflow, mask, n)
+	} else {
+		long := newLongShape(string(key))
+		*sh = *long
+		sh.transient = true
+		bumpBytes(a.overflow, key, n)
+	}
+	bumpBytes(a.overflowCompact, compact, n)
+	return sh
+}
+
+// bumpBytes is bump with a key in a scratch buffer: it allocates only for
+// a new key.
+func bumpBytes(m map[string]int64, k []byte, n int64) {
+	if v, ok := m[string(k)]; ok {
+		m[string(k)] = v + n
+		return
+	}
+	bump(m, string(k), n)
+}
+
 // typed counts the types a valid value (trimmed) parses as, the tests
 // screened by its shape; a value of none is kept as an invalid example.
 func (a *acc) typed(t string, sh *shape, n int64) {
@@ -344,12 +382,33 @@ type shape struct {
 	dates                 []string // date formats of this shape
 	stamp                 bool     // may be a timestamp
 	long                  bool     // the shape of values over 40 characters, by compact mask
+	transient             bool     // worked out for one value; mask, patKey and compact unset
 }
 
 func newShape(mask string, runes int) *shape {
 	sh := &shape{mask: mask, patKey: mask}
-	// One pass over the mask for what the screens need.
-	var nines, letters, dots, other, numOther, nonASCII int
+	if isASCII(mask) {
+		sh.compact = string(appendCollapsed(make([]byte, 0, len(mask)), []byte(mask)))
+	} else {
+		sh.compact = collapse(mask)
+	}
+	if runes > 40 {
+		sh.patKey = sh.compact
+	}
+	screen(sh, mask, runes)
+	return sh
+}
+
+// postalMasks are the shapes of the postal codes semantic() knows.
+var postalMasks = map[string]bool{"99999": true, "99999-9999": true, "A9A 9A9": true, "A9A9A9": true, "AA9 9AA": true,
+	"AA99 9AA": true, "A9 9AA": true, "A99 9AA": true, "A9A 9AA": true, "AA9A 9AA": true, "9999": true}
+
+// screen sets what a mask (of a value of runes characters) allows, in one
+// pass over it and without allocating.
+func screen[M string | []byte](sh *shape, mask M, runes int) {
+	var nines, letters, dots, other, numOther, nonASCII, at int
+	at = -1
+	commaOrDollar := false
 	for i := 0; i < len(mask); i++ {
 		switch c := mask[i]; c {
 		case '9':
@@ -363,42 +422,43 @@ func newShape(mask string, runes int) *shape {
 			numOther++
 		default:
 			other++
-			if c >= utf8.RuneSelf {
+			switch {
+			case c >= utf8.RuneSelf:
 				nonASCII++
+			case c == ',' || c == '$':
+				commaOrDollar = true
+			case c == '@' && at < 0:
+				at = i
 			}
 		}
 	}
 	phoneOther := letters + other // what a phone-like mask may not hold: all but digits and " ()-.+/"
 	numOther += other             // what a number may not hold: all but digits, ".-+" and e or E
-	if nonASCII == 0 {
-		sh.compact = string(appendCollapsed(make([]byte, 0, len(mask)), []byte(mask)))
-	} else {
-		sh.compact = collapse(mask)
-	}
-	if runes > 40 {
-		sh.patKey = sh.compact
-	}
 	digits := nines > 0
 	sh.letters = letters > 0
 	sh.digitsOnly = digits && nines == len(mask)
-	sh.formatted = digits && strings.ContainsAny(mask, ",$€£¥")
+	sh.formatted = digits && (commaOrDollar || nonASCII > 0 && strings.ContainsAny(string(mask), "€£¥"))
 	sh.boolean = runes <= 5 && letters == len(mask)
 	sh.numeric = numOther == 0
 	if len(mask) <= 12 {
-		sh.dates = layoutMasks[mask]
+		sh.dates = layoutMasks[string(mask)]
 	}
 	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
-	switch {
-	case strings.IndexByte(mask, '@') > 0, strings.HasPrefix(mask, "aaaa://"), strings.HasPrefix(mask, "aaaaa://"), strings.HasPrefix(mask, "aaa."),
-		len(mask) == 36, dots == 3 && nines+dots == len(mask), phoneOther == 0 && nines >= 7, mask == "AA", runes <= 5:
-		sh.semantic = true
-	default:
-		switch mask {
-		case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
-			sh.semantic = true
+	sh.semantic = at > 0 || hasPrefix(mask, "aaaa://") || hasPrefix(mask, "aaaaa://") || hasPrefix(mask, "aaa.") ||
+		len(mask) == 36 || dots == 3 && nines+dots == len(mask) || phoneOther == 0 && nines >= 7 ||
+		len(mask) == 2 && mask[0] == 'A' && mask[1] == 'A' || runes <= 5 || postalMasks[string(mask)]
+}
+
+func hasPrefix[M string | []byte](s M, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i] != prefix[i] {
+			return false
 		}
 	}
-	return sh
+	return true
 }
 
 // newLongShape works out what the compact mask of a value over 40

@@ -218,12 +218,15 @@ func corpus(t testing.TB) [][]string {
 	return cols
 }
 
-func profileBoth(values []string, counts []int64, nulls int64) (Column, Column) {
+func profileBoth(values []string, counts []int64, nulls int64, maxShapes int) (Column, Column) {
 	sent := map[string]bool{}
 	for _, s := range DefaultSentinels {
 		sent[s] = true
 	}
 	fast, ref := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
+	if maxShapes > 0 {
+		fast.maxShapes = maxShapes
+	}
 	if nulls > 0 {
 		fast.add(nil, nulls)
 		ref.addRef(nil, nulls)
@@ -250,9 +253,13 @@ func TestAddMatchesReference(t *testing.T) {
 				counts = append(counts, 1+rng.Int64N(3))
 			}
 		}
-		fast, ref := profileBoth(values, counts, int64(i%3))
-		if !reflect.DeepEqual(fast, ref) {
-			t.Errorf("column %d: the quick accumulator differs from the reference:\nquick %s\nref   %s", i, dump(fast), dump(ref))
+		// Also with room for two shapes only, so that most values take
+		// the path past the shapes remembered.
+		for _, maxShapes := range []int{0, 2} {
+			fast, ref := profileBoth(values, counts, int64(i%3), maxShapes)
+			if !reflect.DeepEqual(fast, ref) {
+				t.Errorf("column %d, max shapes %d: the quick accumulator differs from the reference:\nquick %s\nref   %s", i, maxShapes, dump(fast), dump(ref))
+			}
 		}
 	}
 }
@@ -276,7 +283,7 @@ func FuzzAddMatchesReference(f *testing.F) {
 				counts = append(counts, int64(len(v)%4+1))
 			}
 		}
-		fast, ref := profileBoth(values, counts, 1)
+		fast, ref := profileBoth(values, counts, 1, len(values)%3)
 		if !reflect.DeepEqual(fast, ref) {
 			t.Fatalf("the quick accumulator differs from the reference on %q:\nquick %s\nref   %s", values, dump(fast), dump(ref))
 		}
