@@ -3,7 +3,6 @@
 package dedupe
 
 import (
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
@@ -13,25 +12,15 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
 func setup(t *testing.T) (*engine.DB, *engine.Table, *Config) {
 	t.Helper()
-	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	src, err := engine.ParseSource(filepath.Join("..", "testdata", "dedupe", "people.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("dedupe/people.csv"), true)
 	data, err := os.ReadFile(filepath.Join("..", "testdata", "dedupe", "dedupe.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -48,20 +37,6 @@ func fixedClock() func() time.Time {
 	return func() time.Time { t = t.Add(time.Second); return t }
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestGoldenClusters checks the clusters of the labelled fixture against
 // a golden file of customer_id,cluster_id,cluster_size, and that every
 // record is in exactly one cluster.
@@ -73,7 +48,7 @@ func TestGoldenClusters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := readCSV(t, out)
+	recs := enginetest.ReadCSV(t, out)
 	head := recs[0]
 	idCol, clCol, sizeCol := index(head, "customer_id"), index(head, "cluster_id"), index(head, "cluster_size")
 	if len(recs)-1 != int(res.Records) || res.Records != 400 {
@@ -165,7 +140,7 @@ func TestPairsExplainLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs := readCSV(t, csvOut)
+	recs := enginetest.ReadCSV(t, csvOut)
 	if int64(len(recs)-1) != res.Links || len(recs[0]) != 4+5*len(cfg.Fields) {
 		t.Errorf("pairs.csv: %d rows of %d columns for %d links", len(recs)-1, len(recs[0]), res.Links)
 	}

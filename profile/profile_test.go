@@ -3,44 +3,21 @@
 package profile
 
 import (
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
-
-func loadFixture(t *testing.T, db *engine.DB, name string) *engine.Table {
-	t.Helper()
-	src, err := engine.ParseSource(filepath.Join("..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tbl
-}
-
-func openDB(t *testing.T) *engine.DB {
-	t.Helper()
-	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // TestInvariants checks what must hold of any profile: the parts of each
 // column add up to its rows, patterns add up to the valid values, shares
 // are shares.
 func TestInvariants(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	for _, f := range []string{"customers.csv", "customers.parquet", "zoo/duplicate_headers.csv", "zoo/leading_zeros.csv", "zoo/header_only.csv"} {
-		res, err := Run(t.Context(), db, loadFixture(t, db, f), Options{Top: 1000})
+		res, err := Run(t.Context(), db, enginetest.Load(t, db, enginetest.Fixture(f), true), Options{Top: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,8 +55,8 @@ func TestInvariants(t *testing.T) {
 
 func TestCustomerProfile(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
-	res, err := Run(t.Context(), db, loadFixture(t, db, "customers.csv"), Options{})
+	db := enginetest.Open(t)
+	res, err := Run(t.Context(), db, enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +96,8 @@ func TestCustomerProfile(t *testing.T) {
 
 func TestDrift(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
-	tbl := loadFixture(t, db, "customers.csv")
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
 	base, err := Run(t.Context(), db, tbl, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -171,8 +148,8 @@ func TestDrift(t *testing.T) {
 
 func TestSample(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
-	tbl := loadFixture(t, db, "customers.csv")
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
 	for _, s := range []string{"500", "10%"} {
 		res, err := Run(t.Context(), db, tbl, Options{Sample: s})
 		if err != nil {

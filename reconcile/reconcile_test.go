@@ -3,7 +3,6 @@
 package reconcile
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,29 +10,12 @@ import (
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
-
-func openDB(t testing.TB) *engine.DB {
-	t.Helper()
-	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 func load(t *testing.T, db *engine.DB, path string, raw bool) *engine.Table {
 	t.Helper()
-	src, err := engine.ParseSource(filepath.Join("..", "testdata", path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tbl
+	return enginetest.Load(t, db, enginetest.Fixture(path), raw)
 }
 
 func diff(t *testing.T, db *engine.DB, a, b *engine.Table, opts Options) *Result {
@@ -74,7 +56,7 @@ func checkCounts(t *testing.T, r *Result) {
 
 func TestDiffWithItselfIsEmpty(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	for _, f := range []string{"customers.csv", "diff/source.csv", "diff/target.csv"} {
 		a := load(t, db, f, false)
 		for _, opts := range []Options{{Keys: keys("customer_id")}, {}} {
@@ -94,7 +76,7 @@ func TestDiffWithItselfIsEmpty(t *testing.T) {
 
 func TestFormatsOfTheSameDataCompareEqual(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	csvT := load(t, db, "customers.csv", false)
 	for _, f := range []string{"customers.parquet", "customers.ndjson", "customers.arrow"} {
 		other := load(t, db, f, false)
@@ -110,7 +92,7 @@ func TestFormatsOfTheSameDataCompareEqual(t *testing.T) {
 
 func TestDiffFindsWhatWasChanged(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	r := diff(t, db, src, tgt, Options{Keys: keys("id")})
 	checkCounts(t, r)
@@ -133,7 +115,7 @@ func TestDiffFindsWhatWasChanged(t *testing.T) {
 
 func TestDiffMirrors(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	for _, opts := range []Options{{Keys: keys("id")}, {}} {
 		ab, ba := diff(t, db, src, tgt, opts), diff(t, db, tgt, src, opts)
@@ -148,7 +130,7 @@ func TestDiffMirrors(t *testing.T) {
 
 func TestTolerancesAndTextOptions(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	mismatches := func(r *Result, col string) int64 {
 		for _, c := range r.Columns {
@@ -189,7 +171,7 @@ func TestTolerancesAndTextOptions(t *testing.T) {
 
 func TestMappingSpecWithTransforms(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	f, err := os.Open(filepath.Join("..", "testdata", "diff", "mapping.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -221,7 +203,7 @@ func TestMappingSpecWithTransforms(t *testing.T) {
 
 func TestKeylessMultiset(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	r := diff(t, db, src, tgt, Options{Columns: []string{"name"}, Trim: ColumnSet{All: true}})
 	// Source names: Alice Bob Carol Dan Eve Eve2 Nobody Gina Hank Ivy;
@@ -242,7 +224,7 @@ func TestKeylessMultiset(t *testing.T) {
 
 func TestAggregate(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	r := diff(t, db, src, tgt, Options{GroupBy: []string{"status"}, Sum: []string{"amount"}})
 	if r.Mode != "aggregate" || len(r.Groups) != 3 || r.Changed != 2 || r.Unchanged != 1 || r.Equal {
@@ -256,19 +238,11 @@ func TestAggregate(t *testing.T) {
 
 func TestDiffsFile(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	out := filepath.Join(t.TempDir(), "diffs.csv")
 	diff(t, db, src, tgt, Options{Keys: keys("id"), DiffsPath: out})
-	f, err := os.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := enginetest.ReadCSV(t, out)
 	var got []string
 	for _, r := range recs {
 		got = append(got, strings.Join(r[:3], "|"))
@@ -282,7 +256,7 @@ func TestDiffsFile(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	src, tgt := load(t, db, "diff/source.csv", false), load(t, db, "diff/target.csv", false)
 	for _, tt := range []struct {
 		opts Options

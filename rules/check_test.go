@@ -3,8 +3,6 @@
 package rules
 
 import (
-	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,18 +11,9 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
 	"github.com/plumb-data/plumb/profile"
 )
-
-func openDB(t testing.TB) *engine.DB {
-	t.Helper()
-	db, err := engine.Open(context.Background(), engine.Config{Threads: 2, MemoryLimit: "1GB", TempDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
 
 // loadText writes content to a file in dir and loads it raw.
 func loadText(t *testing.T, db *engine.DB, dir, name, content string) *engine.Table {
@@ -33,15 +22,7 @@ func loadText(t *testing.T, db *engine.DB, dir, name, content string) *engine.Ta
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := engine.ParseSource(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tbl
+	return enginetest.Load(t, db, path, true)
 }
 
 // people has a header on line 1, a multi-line note in the row of id 3
@@ -102,7 +83,7 @@ func TestChecks(t *testing.T) {
 		{"schema with extra columns", "- schema: {columns: [id, name, age, status, email, joined]}", want{"fail", 6, 1, nil}},
 		{"schema with a missing column", "- schema: {columns: [id, phone]}\n  severity: warn", want{"warn", 6, 1, nil}},
 	}
-	db := openDB(t)
+	db := enginetest.Open(t)
 	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,7 +118,7 @@ func indent(s string) string {
 
 func TestReferences(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	dir := t.TempDir()
 	tbl := loadText(t, db, dir, "people.csv", people)
 	loadText(t, db, dir, "countries.csv", "code,name\nUS,United States\nDE,Germany\nFR,France\n")
@@ -157,7 +138,7 @@ func TestReferences(t *testing.T) {
 
 func TestRunErrorsPointAtTheCheck(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
 	cases := []struct{ name, rules, msg string }{
 		{"unknown column", "- not_null: phone", `no column "phone"`},
@@ -185,7 +166,7 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 // of the two files, with the quarantine naming the checks and lines.
 func TestQuarantineAndPassingAddUp(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	dir := t.TempDir()
 	tbl := loadText(t, db, dir, "people.csv", people)
 	r, err := Parse([]byte(`checks:
@@ -202,7 +183,7 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, p := readCSV(t, bad), readCSV(t, good)
+	q, p := enginetest.ReadCSV(t, bad), enginetest.ReadCSV(t, good)
 	if len(q)-1+len(p)-1 != int(res.Rows) || int64(len(q)-1) != res.FailingRows {
 		t.Fatalf("got %d quarantined + %d passing, want %d rows with %d failing", len(q)-1, len(p)-1, res.Rows, res.FailingRows)
 	}
@@ -228,35 +209,14 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	}
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return recs
-}
-
 // TestSuggestRoundTrip: the suggested rules, read back, pass on the data
 // they came from, and they catch a change.
 func TestSuggestRoundTrip(t *testing.T) {
 	t.Parallel()
-	db := openDB(t)
+	db := enginetest.Open(t)
 	for _, name := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv"} {
 		t.Run(name, func(t *testing.T) {
-			src, err := engine.ParseSource(filepath.Join("..", "testdata", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true})
-			if err != nil {
-				t.Fatal(err)
-			}
+			tbl := enginetest.Load(t, db, enginetest.Fixture(name), true)
 			p, err := profile.Run(t.Context(), db, tbl, profile.Options{Top: 25})
 			if err != nil {
 				t.Fatal(err)

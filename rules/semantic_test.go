@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
 	"github.com/plumb-data/plumb/profile"
 )
 
@@ -43,7 +44,7 @@ func TestSemanticSQLMatchesProfile(t *testing.T) {
 			values = append(values, rec...)
 		}
 	}
-	db := openDB(t)
+	db := enginetest.Open(t)
 	tbl := db.TempName("plumb_values")
 	if _, err := db.ExecContext(t.Context(), "CREATE TABLE "+engine.Ident(tbl)+" (v VARCHAR)"); err != nil {
 		t.Fatal(err)

@@ -3,11 +3,12 @@
 package main
 
 import (
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
 
 func TestCheck(t *testing.T) {
@@ -61,15 +62,7 @@ func TestCheckQuarantineAndPassing(t *testing.T) {
 	if !strings.Contains(out, `"rows_loaded": 612`) || !strings.Contains(out, `"rows_loaded": 2388`) {
 		t.Errorf("want 612 quarantined and 2,388 passing rows (3,000 in all), got:\n%s", out)
 	}
-	f, err := os.Open(good)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	header, err := csv.NewReader(f).Read()
-	if err != nil {
-		t.Fatal(err)
-	}
+	header := enginetest.ReadCSV(t, good)[0]
 	if strings.Join(header, ",") != "customer_id,first_name,last_name,email,phone,birth_date,signup_ts,status,balance,country,zip,notes,account_uuid" {
 		t.Errorf("passing rows have header %v, want the source's", header)
 	}

@@ -4,13 +4,14 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -149,15 +150,7 @@ func TestInspectWritesRejectsAndReport(t *testing.T) {
 	if code != 1 || stdout != "" {
 		t.Fatalf("got exit %d, stdout %q, stderr %q; want 1 and the report in the file", code, stdout, stderr)
 	}
-	f, err := os.Open(rejects)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := enginetest.ReadCSV(t, rejects)
 	var lines []string
 	for _, r := range recs[1:] {
 		lines = append(lines, filepath.Base(r[0])+":"+r[1])
