@@ -47,6 +47,8 @@ type DB struct {
 	mu    sync.Mutex
 	files []string        // spooled standard input, removed by Close
 	funcs map[string]bool // Go functions registered by RegisterPredicate
+
+	streams sync.Map // Stream calls in flight, by id
 }
 
 // Open starts a DuckDB session as cfg says.

@@ -2,12 +2,15 @@ package profile
 
 import (
 	"cmp"
-	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/zeebo/xxh3"
 )
 
 // maxTracked bounds the distinct patterns and case variants a column
@@ -32,18 +35,20 @@ type acc struct {
 	over255          int64
 	patterns         map[string]int64
 	compact          map[string]int64
-	types            map[string]int64
-	dates            map[string]int64
-	stamps           map[string]int64
-	semantic         map[string]int64
-	findings         map[string]int64
-	examples         map[string][]string
+	types            [numTypes]int64 // by the place of the type in typeOrder
+	dates            formatCounts
+	stamps           formatCounts
+	semantic         [numSemantic]int64       // by the place of the type in SemanticTypes
+	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
+	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
+	lowerOnly        []hashCount          // values lower-casing leaves as they are
 	shapes           map[string]*shape    // mask -> what it says, for the quick path
 	long             map[string]*shape    // compact shape -> what it says, for values over 40 characters
 	shapeOrder       []*shape             // shapes in the order first seen
-	overflow         map[string]int64     // patterns of values past the shapes remembered
-	overflowCompact  map[string]int64
+	memoFilter       *keyFilter           // the keys of shapes and long, once they take no more
+	overflow         counts               // patterns of values past the shapes remembered
+	overflowCompact  counts
 	sentinelLen      int    // the longest sentinel, in bytes
 	buf, lowerBuf    []byte // scratch for masks and lower-cased values
 	compactBuf       []byte
@@ -55,6 +60,19 @@ type acc struct {
 	invalid          []string
 }
 
+// typeOrder are the types conformity is reported for, in order.
+var typeOrder = []string{TypeBoolean, TypeInteger, TypeDecimal, TypeDate, TypeTimestamp}
+
+// The types, by their place in typeOrder.
+const (
+	tBoolean = iota
+	tInteger
+	tDecimal
+	tDate
+	tTimestamp
+	numTypes
+)
+
 // variants are the spellings of one value that differ only by case.
 type variants struct {
 	n             int
@@ -65,6 +83,9 @@ type variants struct {
 // keepSmallest inserts v into the sorted list, keeping the k smallest, so
 // that examples do not depend on the order values arrive in.
 func keepSmallest(list []string, v string, k int) []string {
+	if len(list) >= k && !less(v, list[len(list)-1]) {
+		return list
+	}
 	i, found := slices.BinarySearch(list, v)
 	if found || i >= k {
 		return list
@@ -100,10 +121,9 @@ func (e *extreme) offer(v float64, raw string) {
 
 func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
 	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
-		patterns: map[string]int64{}, compact: map[string]int64{}, types: map[string]int64{},
-		dates: map[string]int64{}, stamps: map[string]int64{}, semantic: map[string]int64{}, findings: map[string]int64{},
-		examples: map[string][]string{}, lower: map[string]*variants{}, shapes: map[string]*shape{}, long: map[string]*shape{},
-		overflow: map[string]int64{}, overflowCompact: map[string]int64{}}
+		patterns: map[string]int64{}, compact: map[string]int64{},
+		lower: map[string]*variants{}, shapes: map[string]*shape{}, long: map[string]*shape{},
+		overflow: newCounts(), overflowCompact: newCounts()}
 	for v := range sentinels {
 		a.sentinelLen = max(a.sentinelLen, len(v))
 	}
@@ -111,9 +131,36 @@ func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
 	return a
 }
 
+// findingNames are the findings, by their place in acc.findings.
+var findingNames = [...]string{"non_ascii", "control_characters", "thousands_separator_or_currency", "leading_zeros",
+	"leading_or_trailing_whitespace", "mixed_date_formats", "case_variants"}
+
 func (a *acc) finding(name, example string, n int64) {
-	a.findings[name] += n
-	a.examples[name] = keepSmallest(a.examples[name], example, 3)
+	i := 0
+	for findingNames[i] != name {
+		i++
+	}
+	a.findings[i] += n
+	a.examples[i] = keepSmallest(a.examples[i], example, 3)
+}
+
+// formatCounts counts values by date or timestamp format: a few formats,
+// found faster in a list than in a map.
+type formatCounts []formatCount
+
+type formatCount struct {
+	format string
+	n      int64
+}
+
+func (c *formatCounts) add(f string, n int64) {
+	for i := range *c {
+		if (*c)[i].format == f {
+			(*c)[i].n += n
+			return
+		}
+	}
+	*c = append(*c, formatCount{f, n})
 }
 
 func bump(m map[string]int64, k string, n int64) {
@@ -121,7 +168,7 @@ func bump(m map[string]int64, k string, n int64) {
 		m[k] += n
 		return
 	}
-	m["(other)"] += n
+	m[otherKey] += n
 }
 
 // add takes one distinct value (nil for NULL) and how often it occurs.
@@ -137,10 +184,10 @@ func (a *acc) add(v *string, n int64) {
 		a.dupValues++
 	}
 	a.offerTop(s, n)
-	if !a.hasText || s < a.minText {
+	if !a.hasText || less(s, a.minText) {
 		a.minText = strings.Clone(s)
 	}
-	if !a.hasText || s > a.maxText {
+	if !a.hasText || less(a.maxText, s) {
 		a.maxText = strings.Clone(s)
 	}
 	a.hasText = true
@@ -163,14 +210,14 @@ func (a *acc) add(v *string, n int64) {
 		a.addValid(s, t, n)
 		return
 	}
-	buf, ascii := appendASCIIMask(a.buf[:0], s)
+	buf, ascii, control := maskASCII(a.buf[:0], s)
 	l := len(s)
 	if !ascii {
-		buf = append(buf[:0], Mask(s)...)
+		buf = appendMask(buf[:0], s)
 		l = utf8.RuneCountInString(s)
+		control = hasControl(s)
 	}
 	a.buf = buf
-	control := hasControl(s)
 	// Long values are remembered by their compact shape, which is also
 	// their pattern, so that free text does not fill the memory.
 	shapes, key := a.shapes, buf
@@ -183,15 +230,28 @@ func (a *acc) add(v *string, n int64) {
 		}
 		key = a.compactBuf
 	}
-	sh := shapes[string(key)]
+	var sh *shape
+	if a.memoFilter == nil || a.memoFilter.mayHave(memoHash(key, l > 40)) {
+		sh = shapes[string(key)]
+	}
 	switch {
 	case sh != nil:
 		sh.count += n
-	case len(a.shapes)+len(a.long) < a.maxShapes:
+	case a.memoFilter == nil:
 		sh = a.newShape(string(key), l)
 		sh.count = n
 		shapes[string(key)] = sh
 		a.shapeOrder = append(a.shapeOrder, sh)
+		if len(a.shapes)+len(a.long) >= a.maxShapes {
+			a.memoFilter = newKeyFilter(a.maxShapes)
+			for _, sh := range a.shapeOrder {
+				if sh.long {
+					a.memoFilter.add(memoHash([]byte(sh.compact), true))
+				} else {
+					a.memoFilter.add(memoHash([]byte(sh.mask), false))
+				}
+			}
+		}
 	default:
 		// Past the shapes remembered (a column of UUIDs has a shape per
 		// value): screened for this value alone, without allocating, and
@@ -224,11 +284,19 @@ func (a *acc) add(v *string, n int64) {
 		if sh.long || sh.transient {
 			mask = string(buf)
 		}
-		for _, st := range semantic(t, mask) {
-			a.semantic[st] += n
-		}
+		a.addSemantic(semanticBits(t, mask), n)
 	}
 	a.typed(t, sh, n)
+}
+
+// memoHash is the hash of a shape's memo key: its mask, or for a long
+// value its compact mask.
+func memoHash(key []byte, long bool) uint64 {
+	h := xxh3.Hash(key)
+	if long {
+		h = bits.RotateLeft64(h, 17) ^ 0x9e3779b97f4a7c15
+	}
+	return h
 }
 
 // addValid takes a valid value the quick path does not: one with
@@ -272,9 +340,7 @@ func (a *acc) addValid(s, t string, n int64) {
 	if strings.ContainsAny(tmask, "Aa") {
 		a.variant(t, isASCII(t), n)
 	}
-	for _, st := range semantic(t, tmask) {
-		a.semantic[st] += n
-	}
+	a.addSemantic(semanticBits(t, tmask), n)
 	a.typed(t, newShape(tmask, utf8.RuneCountInString(t)), n)
 }
 
@@ -302,25 +368,35 @@ func (a *acc) transient(mask, key []byte, ascii bool, runes int, n int64) *shape
 		}
 		compact = a.compactBuf
 		screen(sh, mask, runes)
-		bumpBytes(a.overflow, mask, n)
+		a.overflowPattern(mask, n)
 	} else {
 		long := newLongShape(string(key))
 		*sh = *long
 		sh.transient = true
-		bumpBytes(a.overflow, key, n)
+		a.overflowPattern(key, n)
 	}
-	bumpBytes(a.overflowCompact, compact, n)
+	a.overflowCompact.addBytes(compact, n)
 	return sh
 }
 
-// bumpBytes is bump with a key in a scratch buffer: it allocates only for
-// a new key.
-func bumpBytes(m map[string]int64, k []byte, n int64) {
-	if v, ok := m[string(k)]; ok {
-		m[string(k)] = v + n
+// overflowPattern counts the pattern of a value past the shapes
+// remembered. When as many shapes are remembered as patterns are kept,
+// the remembered shapes fill the patterns kept, so such a pattern can
+// only end up as other: it is counted there without a look-up.
+func (a *acc) overflowPattern(key []byte, n int64) {
+	if a.maxShapes >= maxTracked {
+		a.overflow.other += n
 		return
 	}
-	bump(m, string(k), n)
+	a.overflow.addBytes(key, n)
+}
+
+func (a *acc) addSemantic(bits uint16, n int64) {
+	for i := 0; bits != 0; bits, i = bits>>1, i+1 {
+		if bits&1 != 0 {
+			a.semantic[i] += n
+		}
+	}
 }
 
 // typed counts the types a valid value (trimmed) parses as, the tests
@@ -328,15 +404,15 @@ func bumpBytes(m map[string]int64, k []byte, n int64) {
 func (a *acc) typed(t string, sh *shape, n int64) {
 	matched := false
 	if sh.boolean && len(t) <= 5 && isBoolean(t) {
-		a.types[TypeBoolean] += n
+		a.types[tBoolean] += n
 		matched = true
 	}
 	if sh.numeric && strings.Trim(t, "0123456789.-+eE") == "" {
 		if f, ok := parseDecimal(t); ok {
 			if isInteger(t) {
-				a.types[TypeInteger] += n
+				a.types[tInteger] += n
 			}
-			a.types[TypeDecimal] += n
+			a.types[tDecimal] += n
 			a.nums = append(a.nums, weighted{f, n})
 			a.numExt.offer(f, t)
 			matched = true
@@ -351,12 +427,12 @@ func (a *acc) typed(t string, sh *shape, n int64) {
 				if first == "" {
 					first, sec = f, at
 				}
-				a.dates[f] += n
+				a.dates.add(f, n)
 			}
 		}
 		if first != "" {
-			a.types[TypeDate] += n
-			a.types[TypeTimestamp] += n
+			a.types[tDate] += n
+			a.types[tTimestamp] += n
 			a.addSeconds(sec, t, n)
 			matched, dated = true, true
 		}
@@ -399,6 +475,44 @@ func newShape(mask string, runes int) *shape {
 	return sh
 }
 
+// The classes of the bytes of a mask, for screen.
+const (
+	classOther = iota
+	classNine
+	classLetter
+	classDot
+	classSign // - and +
+	classNumOther
+	classNonASCII
+	classCommaDollar
+	classAt
+	classes
+)
+
+var maskClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == '9':
+			t[c] = classNine
+		case c == 'A' || c == 'a':
+			t[c] = classLetter
+		case c == '.':
+			t[c] = classDot
+		case c == '-' || c == '+':
+			t[c] = classSign
+		case c == ' ' || c == '(' || c == ')' || c == '/':
+			t[c] = classNumOther
+		case c >= utf8.RuneSelf:
+			t[c] = classNonASCII
+		case c == ',' || c == '$':
+			t[c] = classCommaDollar
+		case c == '@':
+			t[c] = classAt
+		}
+	}
+	return t
+}()
+
 // postalMasks are the shapes of the postal codes semantic() knows.
 var postalMasks = map[string]bool{"99999": true, "99999-9999": true, "A9A 9A9": true, "A9A9A9": true, "AA9 9AA": true,
 	"AA99 9AA": true, "A9 9AA": true, "A99 9AA": true, "A9A 9AA": true, "AA9A 9AA": true, "9999": true}
@@ -406,31 +520,18 @@ var postalMasks = map[string]bool{"99999": true, "99999-9999": true, "A9A 9A9": 
 // screen sets what a mask (of a value of runes characters) allows, in one
 // pass over it and without allocating.
 func screen[M string | []byte](sh *shape, mask M, runes int) {
-	var nines, letters, dots, other, numOther, nonASCII, at int
-	at = -1
-	commaOrDollar := false
+	var n [classes]int
 	for i := 0; i < len(mask); i++ {
-		switch c := mask[i]; c {
-		case '9':
-			nines++
-		case 'A', 'a':
-			letters++
-		case '.':
-			dots++
-		case '-', '+':
-		case ' ', '(', ')', '/':
-			numOther++
-		default:
-			other++
-			switch {
-			case c >= utf8.RuneSelf:
-				nonASCII++
-			case c == ',' || c == '$':
-				commaOrDollar = true
-			case c == '@' && at < 0:
-				at = i
-			}
-		}
+		n[maskClass[mask[i]]]++
+	}
+	nines, letters, dots := n[classNine], n[classLetter], n[classDot]
+	nonASCII := n[classNonASCII]
+	other := n[classOther] + nonASCII + n[classCommaDollar] + n[classAt]
+	numOther := n[classNumOther]
+	commaOrDollar := n[classCommaDollar] > 0
+	at := -1
+	if n[classAt] > 0 && mask[0] != '@' {
+		at = 1 // the first @ is past the start, which is all that counts
 	}
 	phoneOther := letters + other // what a phone-like mask may not hold: all but digits and " ()-.+/"
 	numOther += other             // what a number may not hold: all but digits, ".-+" and e or E
@@ -481,12 +582,22 @@ func newLongShape(compact string) *shape {
 
 // appendCollapsed appends an ASCII mask with runs collapsed.
 func appendCollapsed(dst, mask []byte) []byte {
-	for i, c := range mask {
-		if i == 0 || c != mask[i-1] {
-			dst = append(dst, c)
-		}
+	if len(mask) == 0 {
+		return dst
 	}
-	return dst
+	n := len(dst)
+	dst = slices.Grow(dst, len(mask))[:n+len(mask)]
+	j, prev := n, -1
+	for _, c := range mask {
+		dst[j] = c
+		inc := 0
+		if int(c) != prev {
+			inc = 1
+		}
+		j += inc
+		prev = int(c)
+	}
+	return dst[:j]
 }
 
 // addStamp counts a value that may be a timestamp.
@@ -495,8 +606,8 @@ func (a *acc) addStamp(t string, n int64) bool {
 	if !ok {
 		return false
 	}
-	a.types[TypeTimestamp] += n
-	a.stamps[f] += n
+	a.types[tTimestamp] += n
+	a.stamps.add(f, n)
 	a.addSeconds(sec, t, n)
 	return true
 }
@@ -507,12 +618,23 @@ func (a *acc) addSeconds(sec float64, raw string, n int64) {
 }
 
 // variant notes a value's lower-cased spelling, to find values that
-// differ only by case.
+// differ only by case. A value that lower-casing leaves as it is (most
+// values of most columns: emails, UUIDs, codes) is only remembered by a
+// hash of itself and its count; finish looks those up among the
+// lower-cased spellings of the values that do change.
 func (a *acc) variant(t string, ascii bool, n int64) {
 	var lw string
 	if ascii {
-		b := a.lowerBuf[:0]
-		for i := 0; i < len(t); i++ {
+		i := 0
+		for i < len(t) && (t[i] < 'A' || t[i] > 'Z') {
+			i++
+		}
+		if i == len(t) {
+			a.lowerOnly = append(a.lowerOnly, hashCount{xxh3.HashString(t), n})
+			return
+		}
+		b := append(a.lowerBuf[:0], t[:i]...)
+		for ; i < len(t); i++ {
 			c := t[i]
 			if c >= 'A' && c <= 'Z' {
 				c += 'a' - 'A'
@@ -526,6 +648,10 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 		}
 		lw = string(b)
 	} else {
+		if lowerAlready(t) {
+			a.lowerOnly = append(a.lowerOnly, hashCount{xxh3.HashString(t), n})
+			return
+		}
 		lw = strings.ToLower(t)
 		if v, ok := a.lower[lw]; ok {
 			v.spell(t, n)
@@ -535,15 +661,52 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 	if len(a.lower) >= maxTracked {
 		return
 	}
-	v := &variants{first: strings.Clone(t)}
-	a.lower[strings.Clone(lw)] = v
-	v.spell(t, n)
+	a.lower[strings.Clone(lw)] = &variants{n: 1, rows: n, first: strings.Clone(t)}
 }
 
-// spell counts a spelling of the value.
+// hashCount is a value known by its hash, and its count.
+type hashCount struct {
+	h uint64
+	n int64
+}
+
+// lowerAlready reports whether strings.ToLower(t) == t, without
+// allocating.
+func lowerAlready(t string) bool {
+	for _, r := range t {
+		if r == utf8.RuneError || unicode.ToLower(r) != r {
+			return false // ToLower rewrites invalid UTF-8 too
+		}
+	}
+	return true
+}
+
+// lowerSpellings adds the values that lower-casing leaves as they are to
+// the spellings of the lower-cased values that match them.
+func (a *acc) lowerSpellings() {
+	if len(a.lower) == 0 || len(a.lowerOnly) == 0 {
+		return
+	}
+	keys := make(map[uint64]string, len(a.lower))
+	for k := range a.lower {
+		keys[xxh3.HashString(k)] = k
+	}
+	for _, hc := range a.lowerOnly {
+		if k, ok := keys[hc.h]; ok {
+			a.lower[k].spell(k, hc.n)
+		}
+	}
+}
+
+// spell counts a spelling of the value. The same trimmed value can come
+// twice (" x" and "x "); that is one spelling, whose second arrival adds
+// rows only (n only needs to tell one spelling from more).
 func (v *variants) spell(t string, n int64) {
-	v.n++
 	v.rows += n
+	if t == v.first || t == v.second {
+		return
+	}
+	v.n++
 	switch {
 	case t < v.first:
 		v.first, v.second = strings.Clone(t), v.first
@@ -561,8 +724,10 @@ func (a *acc) offerTop(s string, n int64) {
 		return strings.Compare(x.Value, y.Value)
 	}
 	cand := Share{Value: s, Count: n}
-	if len(a.topValues) == a.top && better(cand, a.topValues[len(a.topValues)-1]) >= 0 {
-		return
+	if last := len(a.topValues) - 1; last+1 == a.top {
+		if l := a.topValues[last]; n < l.Count || n == l.Count && !less(s, l.Value) {
+			return
+		}
 	}
 	cand.Value = strings.Clone(s)
 	i, _ := slices.BinarySearchFunc(a.topValues, cand, better)
@@ -570,6 +735,15 @@ func (a *acc) offerTop(s string, n int64) {
 	if len(a.topValues) > a.top {
 		a.topValues = a.topValues[:a.top]
 	}
+}
+
+// less is s < t, quicker when the first bytes differ (as in most
+// comparisons of a column's values with the smallest or largest yet).
+func less(s, t string) bool {
+	if len(s) > 0 && len(t) > 0 && s[0] != t[0] {
+		return s[0] < t[0]
+	}
+	return s < t
 }
 
 func share(n, of int64) float64 {
@@ -581,20 +755,44 @@ func share(n, of int64) float64 {
 
 func (a *acc) count(n int64) Count { return Count{Count: n, Share: share(n, a.rows)} }
 
-// shares turns a map into shares of total, largest first, at most k.
+// shares turns a map into shares of total, largest first, at most k
+// (k = 0: all).
 func shares(m map[string]int64, total int64, k int, examples map[string][]string) []Share {
-	out := make([]Share, 0, len(m))
-	for v, n := range m {
-		out = append(out, Share{Value: v, Count: n, Share: share(n, total), Examples: examples[v]})
-	}
-	slices.SortFunc(out, func(x, y Share) int {
+	better := func(x, y Share) int {
 		if c := cmp.Compare(y.Count, x.Count); c != 0 {
 			return c
 		}
 		return strings.Compare(x.Value, y.Value)
-	})
-	if k > 0 && len(out) > k {
-		out = out[:k]
+	}
+	var out []Share
+	if k <= 0 || len(m) <= 4*k {
+		out = make([]Share, 0, len(m))
+		for v, n := range m {
+			out = append(out, Share{Value: v, Count: n})
+		}
+		slices.SortFunc(out, better)
+		if k > 0 && len(out) > k {
+			out = out[:k]
+		}
+	} else {
+		// The k best of many (a column's patterns): kept in order as
+		// they come, most rejected by one comparison.
+		out = make([]Share, 0, k+1)
+		for v, n := range m {
+			s := Share{Value: v, Count: n}
+			if len(out) == k && better(s, out[k-1]) >= 0 {
+				continue
+			}
+			i, _ := slices.BinarySearchFunc(out, s, better)
+			out = slices.Insert(out, i, s)
+			if len(out) > k {
+				out = out[:k]
+			}
+		}
+	}
+	for i := range out {
+		out[i].Share = share(out[i].Count, total)
+		out[i].Examples = examples[out[i].Value]
 	}
 	return out
 }
@@ -605,12 +803,8 @@ func (a *acc) finish() Column {
 		bump(a.patterns, sh.patKey, sh.count)
 		bump(a.compact, sh.compact, sh.count)
 	}
-	for _, k := range slices.Sorted(maps.Keys(a.overflow)) {
-		bump(a.patterns, k, a.overflow[k])
-	}
-	for _, k := range slices.Sorted(maps.Keys(a.overflowCompact)) {
-		bump(a.compact, k, a.overflowCompact[k])
-	}
+	a.overflow.into(a.patterns)
+	a.overflowCompact.into(a.compact)
 	a.shapeOrder, a.shapes, a.long = nil, nil, nil
 	c := Column{Name: a.name, LoadedType: a.loadedType, Rows: a.rows, Nulls: a.count(a.nulls), Empty: a.count(a.empty),
 		Whitespace: a.count(a.ws), Sentinels: a.count(a.sent), Valid: a.count(a.valid),
@@ -619,8 +813,8 @@ func (a *acc) finish() Column {
 	if nonNull := a.rows - a.nulls; nonNull > 0 {
 		c.Uniqueness = share(a.distinct, nonNull)
 	}
-	for _, t := range []string{TypeBoolean, TypeInteger, TypeDecimal, TypeDate, TypeTimestamp} {
-		c.Conformity = append(c.Conformity, Share{Value: t, Count: a.types[t], Share: share(a.types[t], a.valid)})
+	for i, t := range typeOrder {
+		c.Conformity = append(c.Conformity, Share{Value: t, Count: a.types[i], Share: share(a.types[i], a.valid)})
 	}
 	c.InferredType = TypeText
 	for _, s := range c.Conformity {
@@ -631,11 +825,11 @@ func (a *acc) finish() Column {
 	}
 	if c.InferredType == TypeDate || c.InferredType == TypeTimestamp || len(a.dates)+len(a.stamps) > 0 {
 		all := map[string]int64{}
-		for f, n := range a.dates {
-			all[f] += n
+		for _, f := range a.dates {
+			all[f.format] += f.n
 		}
-		for f, n := range a.stamps {
-			all[f] += n
+		for _, f := range a.stamps {
+			all[f.format] += f.n
 		}
 		c.DateFormats = shares(all, a.valid, 0, nil)
 		if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
@@ -669,16 +863,29 @@ func (a *acc) finish() Column {
 	for _, t := range a.topValues {
 		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
 	}
-	c.Semantic = shares(a.semantic, a.valid, 0, nil)
+	sem := map[string]int64{}
+	for i, n := range a.semantic {
+		if n > 0 {
+			sem[SemanticTypes[i]] = n
+		}
+	}
+	c.Semantic = shares(sem, a.valid, 0, nil)
 	if len(c.Semantic) > 0 && c.Semantic[0].Share >= 0.8 {
 		c.SemanticType = c.Semantic[0].Value
 	}
+	a.lowerSpellings()
 	for _, v := range a.lower {
 		if v.n > 1 {
 			a.finding("case_variants", v.first+" / "+v.second, v.rows)
 		}
 	}
-	c.Findings = shares(a.findings, a.valid, 0, a.examples)
+	findings, examples := map[string]int64{}, map[string][]string{}
+	for i, n := range a.findings {
+		if n > 0 {
+			findings[findingNames[i]], examples[findingNames[i]] = n, a.examples[i]
+		}
+	}
+	c.Findings = shares(findings, a.valid, 0, examples)
 	return c
 }
 

@@ -88,6 +88,8 @@ func (a *acc) addRef(v *string, n int64) {
 		}
 	}
 	if strings.ContainsAny(tmask, "Aa") {
+		// Values that differ only by case: spellings of one lower-cased
+		// value (the same trimmed value twice is one spelling).
 		lw := strings.ToLower(t)
 		v, ok := a.lower[lw]
 		if !ok && len(a.lower) < maxTracked {
@@ -96,7 +98,9 @@ func (a *acc) addRef(v *string, n int64) {
 			ok = true
 		}
 		if ok {
-			v.n++
+			if v.n == 0 || t != v.first && t != v.second {
+				v.n++
+			}
 			v.rows += n
 			switch {
 			case t < v.first:
@@ -107,12 +111,12 @@ func (a *acc) addRef(v *string, n int64) {
 		}
 	}
 	for _, st := range semantic(t, tmask) {
-		a.semantic[st] += n
+		a.semantic[slices.Index(SemanticTypes, st)] += n
 	}
 	// Types, screened cheaply before parsing.
 	matched := false
 	if len(t) <= 5 && isBoolean(t) {
-		a.types[TypeBoolean] += n
+		a.types[tBoolean] += n
 		matched = true
 	}
 	// Screened by its characters first; every integer is also a decimal,
@@ -120,25 +124,25 @@ func (a *acc) addRef(v *string, n int64) {
 	if strings.Trim(t, "0123456789.-+eE") == "" {
 		if f, ok := parseDecimal(t); ok {
 			if isInteger(t) {
-				a.types[TypeInteger] += n
+				a.types[tInteger] += n
 			}
-			a.types[TypeDecimal] += n
+			a.types[tDecimal] += n
 			a.nums = append(a.nums, weighted{f, n})
 			a.numExt.offer(f, t)
 			matched = true
 		}
 	}
 	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
-		a.types[TypeDate] += n
-		a.types[TypeTimestamp] += n
+		a.types[tDate] += n
+		a.types[tTimestamp] += n
 		for _, f := range fs {
-			a.dates[f] += n
+			a.dates.add(f, n)
 		}
 		a.addTime(t, layoutOf(fs[0]), n)
 		matched = true
 	} else if f := timestampFormat(t); f != "" {
-		a.types[TypeTimestamp] += n
-		a.stamps[f] += n
+		a.types[tTimestamp] += n
+		a.stamps.add(f, n)
 		a.addTime(t, layoutOf(f), n)
 		matched = true
 	}
@@ -218,25 +222,37 @@ func corpus(t testing.TB) [][]string {
 	return cols
 }
 
-func profileBoth(values []string, counts []int64, nulls int64, maxShapes int) (Column, Column) {
+// profileBoth profiles the values with the quick accumulator and the
+// reference; the quick one also split among three accumulators merged at
+// the end (as when DuckDB hands values over on several threads), which
+// must come to the same profile.
+func profileBoth(values []string, counts []int64, nulls int64, maxShapes int) (fast, ref, merged Column) {
 	sent := map[string]bool{}
 	for _, s := range DefaultSentinels {
 		sent[s] = true
 	}
-	fast, ref := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
+	f, r := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
+	shards := []*acc{newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)}
 	if maxShapes > 0 {
-		fast.maxShapes = maxShapes
+		f.maxShapes = maxShapes
+		for _, s := range shards {
+			s.maxShapes = maxShapes
+		}
 	}
 	if nulls > 0 {
-		fast.add(nil, nulls)
-		ref.addRef(nil, nulls)
+		f.add(nil, nulls)
+		r.addRef(nil, nulls)
+		shards[1].add(nil, nulls)
 	}
 	for i, v := range values {
 		v := v
-		fast.add(&v, counts[i])
-		ref.addRef(&v, counts[i])
+		f.add(&v, counts[i])
+		r.addRef(&v, counts[i])
+		shards[(i*7/3)%3].add(&v, counts[i])
 	}
-	return fast.finish(), ref.finish()
+	shards[2].merge(shards[0])
+	shards[2].merge(shards[1])
+	return f.finish(), r.finish(), shards[2].finish()
 }
 
 func TestAddMatchesReference(t *testing.T) {
@@ -256,15 +272,31 @@ func TestAddMatchesReference(t *testing.T) {
 		// Also with room for two shapes only, so that most values take
 		// the path past the shapes remembered.
 		for _, maxShapes := range []int{0, 2} {
-			fast, ref := profileBoth(values, counts, int64(i%3), maxShapes)
+			fast, ref, merged := profileBoth(values, counts, int64(i%3), maxShapes)
 			if !reflect.DeepEqual(fast, ref) {
-				t.Errorf("column %d, max shapes %d: the quick accumulator differs from the reference:\nquick %s\nref   %s", i, maxShapes, dump(fast), dump(ref))
+				t.Errorf("column %d, max shapes %d: the quick accumulator differs from the reference:%s", i, maxShapes, differ(fast, ref))
+			}
+			if !reflect.DeepEqual(merged, ref) {
+				t.Errorf("column %d, max shapes %d: merged accumulators differ from the reference:%s", i, maxShapes, differ(merged, ref))
 			}
 		}
 	}
 }
 
 func dump(c Column) string { return fmt.Sprintf("%+v", c) }
+
+// differ names the fields in which two profiles of a column differ, with
+// both values.
+func differ(got, want Column) string {
+	var b strings.Builder
+	g, w := reflect.ValueOf(got), reflect.ValueOf(want)
+	for i := range g.NumField() {
+		if !reflect.DeepEqual(g.Field(i).Interface(), w.Field(i).Interface()) {
+			fmt.Fprintf(&b, "\n%s: got %+v\n%*s want %+v", g.Type().Field(i).Name, g.Field(i).Interface(), len(g.Type().Field(i).Name), "", w.Field(i).Interface())
+		}
+	}
+	return b.String()
+}
 
 func FuzzAddMatchesReference(f *testing.F) {
 	for _, col := range corpus(f) {
@@ -283,9 +315,12 @@ func FuzzAddMatchesReference(f *testing.F) {
 				counts = append(counts, int64(len(v)%4+1))
 			}
 		}
-		fast, ref := profileBoth(values, counts, 1, len(values)%3)
+		fast, ref, merged := profileBoth(values, counts, 1, len(values)%3)
 		if !reflect.DeepEqual(fast, ref) {
-			t.Fatalf("the quick accumulator differs from the reference on %q:\nquick %s\nref   %s", values, dump(fast), dump(ref))
+			t.Fatalf("the quick accumulator differs from the reference on %q:%s", values, differ(fast, ref))
+		}
+		if !reflect.DeepEqual(merged, ref) {
+			t.Fatalf("merged accumulators differ from the reference on %q:%s", values, differ(merged, ref))
 		}
 	})
 }

@@ -13,25 +13,33 @@ import (
 // digits 9; every other character stays, e.g. "(555) 123-4567" becomes
 // "(999) 999-9999".
 func Mask(s string) string {
-	if b, ok := appendASCIIMask(make([]byte, 0, len(s)), s); ok {
-		return string(b)
+	return string(appendMask(make([]byte, 0, len(s)), s))
+}
+
+// appendMask appends the mask of s to dst.
+func appendMask(dst []byte, s string) []byte {
+	if b, ok := appendASCIIMask(dst, s); ok {
+		return b
 	}
-	var b strings.Builder
-	b.Grow(len(s))
 	for _, r := range s {
-		b.WriteRune(maskRune(r))
+		if r < utf8.RuneSelf {
+			dst = append(dst, asciiMask[r])
+			continue
+		}
+		dst = utf8.AppendRune(dst, maskRune(r))
 	}
-	return b.String()
+	return dst
 }
 
 // appendASCIIMask appends the mask of s to dst when s is ASCII, and
 // reports whether it was.
 func appendASCIIMask(dst []byte, s string) ([]byte, bool) {
+	n := len(dst)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			return dst, false
+			return dst[:n], false
 		case c >= '0' && c <= '9':
 			c = '9'
 		case c >= 'a' && c <= 'z':
@@ -42,6 +50,40 @@ func appendASCIIMask(dst []byte, s string) ([]byte, bool) {
 		dst = append(dst, c)
 	}
 	return dst, true
+}
+
+// asciiMask is the mask of each ASCII byte, notASCII for the others;
+// asciiControl marks the control characters hasControl reports.
+var asciiMask, asciiControl = func() (m, ctl [256]byte) {
+	for c := range 256 {
+		if c >= utf8.RuneSelf {
+			m[c] = notASCII
+			continue
+		}
+		m[c] = byte(maskRune(rune(c)))
+		if unicode.IsControl(rune(c)) && c != '\t' && c != '\n' && c != '\r' {
+			ctl[c] = 1
+		}
+	}
+	return m, ctl
+}()
+
+const notASCII = 0xff
+
+// maskASCII is appendASCIIMask that also reports control characters, for
+// the profile's quick path.
+func maskASCII(dst []byte, s string) (_ []byte, ascii, control bool) {
+	dst = slices.Grow(dst, len(s))
+	var ctl byte
+	for i := 0; i < len(s); i++ {
+		m := asciiMask[s[i]]
+		if m == notASCII {
+			return dst, false, false
+		}
+		ctl |= asciiControl[s[i]]
+		dst = append(dst, m)
+	}
+	return dst, true, ctl != 0
 }
 
 func maskRune(r rune) rune {
@@ -101,7 +143,20 @@ const (
 
 var boolWords = map[string]bool{"true": true, "false": true, "t": true, "f": true, "yes": true, "no": true, "y": true, "n": true}
 
-func isBoolean(v string) bool { return boolWords[strings.ToLower(v)] }
+func isBoolean(v string) bool {
+	if len(v) > 5 {
+		return false
+	}
+	var b [5]byte
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return boolWords[string(b[:len(v)])]
+}
 
 // isInteger accepts an optional sign and digits; leading zeros (as in zip
 // codes and account numbers) do not make an integer.
@@ -194,36 +249,61 @@ func IsSemantic(typ, v string) bool {
 	return slices.Contains(semantic(v, Mask(v)), typ)
 }
 
+// The semantic types, by their place in SemanticTypes.
+const (
+	semEmail = iota
+	semURL
+	semUUID
+	semPhone
+	semIPv4
+	semPostal
+	semCountry
+	semCard
+	semBoolean
+	numSemantic
+)
+
 // semantic returns the semantic types a value matches; mask is its Mask.
 func semantic(v, mask string) []string {
 	var out []string
+	for bits, i := semanticBits(v, mask), 0; bits != 0; bits, i = bits>>1, i+1 {
+		if bits&1 != 0 {
+			out = append(out, SemanticTypes[i])
+		}
+	}
+	return out
+}
+
+// semanticBits is semantic as a set: bit i stands for SemanticTypes[i].
+func semanticBits(v, mask string) uint16 {
+	var out uint16
 	switch {
 	case strings.IndexByte(v, '@') > 0 && isEmail(v):
-		out = append(out, "email")
+		out |= 1 << semEmail
 	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "www."):
-		out = append(out, "url")
+		out |= 1 << semURL
 	case len(v) == 36 && isUUID(v):
-		out = append(out, "uuid")
+		out |= 1 << semUUID
 	case len(v) >= 7 && len(v) <= 15 && strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "" && isIPv4(v):
-		out = append(out, "ipv4")
+		out |= 1 << semIPv4
 	}
 	if phoneish(mask) {
 		if isCard(v) {
-			out = append(out, "credit_card")
+			out |= 1 << semCard
 		} else if isPhone(v, mask) {
-			out = append(out, "phone")
+			out |= 1 << semPhone
 		}
 	}
 	switch mask {
 	case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
-		out = append(out, "postal_code")
+		out |= 1 << semPostal
 	case "AA":
 		if countries[v] {
-			out = append(out, "country_code")
+			out |= 1 << semCountry
 		}
 	}
-	if len(v) <= 5 && (boolWords[strings.ToLower(v)] || v == "0" || v == "1") {
-		out = append(out, "boolean_like")
+	if len(v) <= 5 && (v == "0" || v == "1" || isBoolean(v)) {
+		out |= 1 << semBoolean
 	}
 	return out
 }
@@ -255,24 +335,27 @@ func isEmail(v string) bool {
 }
 
 func isUUID(v string) bool {
-	if len(v) != 36 {
+	if len(v) != 36 || v[8] != '-' || v[13] != '-' || v[18] != '-' || v[23] != '-' {
 		return false
 	}
+	dashes := 0
 	for i := 0; i < 36; i++ {
-		c := v[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
+		if !isHex[v[i]] {
+			if v[i] != '-' {
 				return false
 			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-				return false
-			}
+			dashes++
 		}
 	}
-	return true
+	return dashes == 4
 }
+
+var isHex = func() (t [256]bool) {
+	for _, c := range "0123456789abcdefABCDEF" {
+		t[c] = true
+	}
+	return t
+}()
 
 func isIPv4(v string) bool {
 	parts := strings.Split(v, ".")

@@ -26,7 +26,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/plumb-data/plumb/engine"
 )
 
@@ -182,30 +181,53 @@ func pick(all []engine.Column, want []string) ([]engine.Column, error) {
 }
 
 // profileColumn streams a column's distinct values with their counts.
+// DuckDB hands them over on its own threads, each chunk to an accumulator
+// no other thread holds; the accumulators are merged at the end.
 func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels map[string]bool) (Column, error) {
-	a := newAcc(col.Name, col.Type, top, sentinels)
+	var mu sync.Mutex
+	var all, free []*acc
+	take := func() *acc {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(free) == 0 {
+			a := newAcc(col.Name, col.Type, top, sentinels)
+			all = append(all, a)
+			return a
+		}
+		a := free[len(free)-1]
+		free = free[:len(free)-1]
+		return a
+	}
+	give := func(a *acc) {
+		mu.Lock()
+		defer mu.Unlock()
+		free = append(free, a)
+	}
 	c := engine.Ident(col.Name)
-	rr, err := db.QueryArrow(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL")
+	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
+		a := take()
+		defer give(a)
+		for r := range ch.Len() {
+			n, _ := ch.Int64(1, r)
+			v, ok := ch.String(0, r)
+			if !ok {
+				a.add(nil, n)
+				continue
+			}
+			a.add(&v, n)
+		}
+		return nil
+	})
 	if err != nil {
 		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
 	}
-	defer rr.Release()
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		vs, ns := rec.Column(0).(*array.String), rec.Column(1).(*array.Int64)
-		for j := 0; j < int(rec.NumRows()); j++ {
-			if vs.IsNull(j) {
-				a.add(nil, ns.Value(j))
-				continue
-			}
-			v := vs.Value(j)
-			a.add(&v, ns.Value(j))
-		}
+	if len(all) == 0 {
+		return newAcc(col.Name, col.Type, top, sentinels).finish(), nil
 	}
-	if err := rr.Err(); err != nil {
-		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
+	for _, b := range all[1:] {
+		all[0].merge(b)
 	}
-	return a.finish(), nil
+	return all[0].finish(), nil
 }
 
 // duplicateRows counts rows equal to an earlier row: candidates by a

@@ -1,0 +1,127 @@
+package profile
+
+import (
+	"maps"
+	"slices"
+)
+
+// merge adds b, an accumulator of other distinct values of the same
+// column, into a: a column's values are split among accumulators when
+// DuckDB hands them over on several threads at once.
+func (a *acc) merge(b *acc) {
+	a.rows += b.rows
+	a.nulls += b.nulls
+	a.empty += b.empty
+	a.ws += b.ws
+	a.sent += b.sent
+	a.valid += b.valid
+	a.distinct += b.distinct
+	a.dupValues += b.dupValues
+	if b.hasText {
+		if !a.hasText || b.minText < a.minText {
+			a.minText = b.minText
+		}
+		if !a.hasText || b.maxText > a.maxText {
+			a.maxText = b.maxText
+		}
+		a.hasText = true
+	}
+	a.lenMin, a.lenMax = min(a.lenMin, b.lenMin), max(a.lenMax, b.lenMax)
+	a.lenSum += b.lenSum
+	for l, n := range b.lengths.short {
+		a.lengths.short[l] += n
+	}
+	for l, n := range b.lengths.long {
+		a.lengths.add(l, n)
+	}
+	a.over255 += b.over255
+	for _, m := range []struct{ to, from map[string]int64 }{
+		{a.patterns, b.patterns}, {a.compact, b.compact},
+	} {
+		for _, k := range slices.Sorted(maps.Keys(m.from)) {
+			bump(m.to, k, m.from[k])
+		}
+	}
+	for _, m := range []struct{ to, from map[string]int64 }{} {
+		for k, n := range m.from {
+			m.to[k] += n
+		}
+	}
+	for _, f := range b.dates {
+		a.dates.add(f.format, f.n)
+	}
+	for _, f := range b.stamps {
+		a.stamps.add(f.format, f.n)
+	}
+	for i, n := range b.types {
+		a.types[i] += n
+	}
+	for i, n := range b.semantic {
+		a.semantic[i] += n
+	}
+	for i, n := range b.findings {
+		a.findings[i] += n
+		for _, e := range b.examples[i] {
+			a.examples[i] = keepSmallest(a.examples[i], e, 3)
+		}
+	}
+	for k, v := range b.lower {
+		w, ok := a.lower[k]
+		if !ok {
+			if len(a.lower) < maxTracked {
+				a.lower[k] = v
+			}
+			continue
+		}
+		if w.n == 1 && v.n == 1 && w.first == v.first {
+			w.n = 1 // one spelling, trimmed from two values
+		} else {
+			w.n += v.n
+		}
+		w.rows += v.rows
+		spellings := slices.Compact(slices.Sorted(slices.Values([]string{w.first, w.second, v.first, v.second})))
+		if spellings[0] == "" {
+			spellings = spellings[1:]
+		}
+		w.first, w.second = spellings[0], ""
+		if len(spellings) > 1 {
+			w.second = spellings[1]
+		}
+	}
+	a.lowerOnly = append(a.lowerOnly, b.lowerOnly...)
+	a.overflow.merge(&b.overflow)
+	a.overflowCompact.merge(&b.overflowCompact)
+	for _, sh := range b.shapeOrder {
+		shapes, key := a.shapes, sh.mask
+		if sh.long {
+			shapes, key = a.long, sh.compact
+		}
+		switch own := shapes[key]; {
+		case own != nil:
+			own.count += sh.count
+		case len(a.shapes)+len(a.long) < a.maxShapes:
+			shapes[key] = sh
+			a.shapeOrder = append(a.shapeOrder, sh)
+		default:
+			a.overflow.add(sh.patKey, sh.count)
+			a.overflowCompact.add(sh.compact, sh.count)
+		}
+	}
+	for _, t := range b.topValues {
+		a.offerTop(t.Value, t.Count)
+	}
+	a.nums = append(a.nums, b.nums...)
+	a.times = append(a.times, b.times...)
+	a.numExt.merge(b.numExt)
+	a.timeExt.merge(b.timeExt)
+	for _, v := range b.invalid {
+		a.invalid = keepSmallest(a.invalid, v, 5)
+	}
+}
+
+func (e *extreme) merge(o extreme) {
+	if o.set {
+		e.offer(o.lo, o.loRaw)
+		e.offer(o.hi, o.hiRaw)
+	}
+}

@@ -1,0 +1,124 @@
+package profile
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/zeebo/xxh3"
+)
+
+// keyFilter is a Bloom filter over the keys of a map that takes no more:
+// a key it has never seen is, nearly always, told apart without touching
+// the map, whose look-ups miss the cache once it holds many keys. Both
+// bits of a key are in one word, so a test reads memory once.
+type keyFilter struct {
+	words []uint64
+	mask  uint64
+}
+
+func newKeyFilter(keys int) *keyFilter {
+	n := max(16, 1<<bits.Len(uint(keys/3))) // ~20 bits a key: about 1% false hits
+	return &keyFilter{words: make([]uint64, n), mask: uint64(n - 1)}
+}
+
+func (f *keyFilter) bits(h uint64) (uint64, uint64) {
+	return h & f.mask, 1<<(h>>52&63) | 1<<(h>>58)
+}
+
+func (f *keyFilter) add(h uint64) {
+	w, b := f.bits(h)
+	f.words[w] |= b
+}
+
+func (f *keyFilter) mayHave(h uint64) bool {
+	w, b := f.bits(h)
+	return f.words[w]&b == b
+}
+
+// counts counts keys, at most maxTracked of them; keys past those are
+// counted together as other. Keys are looked up by a 64-bit hash, which
+// spares comparing them (two keys of one hash, a chance of about one in
+// 10^9 at the most keys kept, would be counted as one).
+type counts struct {
+	m      map[uint64]int64
+	keys   []string // in the order first seen
+	hashes []uint64
+	other  int64
+	filter *keyFilter // once full
+}
+
+func newCounts() counts { return counts{m: map[uint64]int64{}} }
+
+// addBytes counts a key held in a scratch buffer: it allocates only for a
+// new key.
+func (c *counts) addBytes(k []byte, n int64) {
+	h := xxh3.Hash(k)
+	if c.filter != nil && !c.filter.mayHave(h) {
+		c.other += n
+		return
+	}
+	if v, ok := c.m[h]; ok {
+		c.m[h] = v + n
+		return
+	}
+	c.addNew(h, string(k), n)
+}
+
+func (c *counts) add(k string, n int64) {
+	h := xxh3.HashString(k)
+	if v, ok := c.m[h]; ok {
+		c.m[h] = v + n
+		return
+	}
+	c.addNew(h, k, n)
+}
+
+func (c *counts) addNew(h uint64, k string, n int64) {
+	if len(c.m) >= maxTracked {
+		c.other += n
+		return
+	}
+	c.m[h] = n
+	c.keys = append(c.keys, k)
+	c.hashes = append(c.hashes, h)
+	if len(c.m) == maxTracked {
+		c.filter = newKeyFilter(maxTracked)
+		for _, h := range c.hashes {
+			c.filter.add(h)
+		}
+	}
+}
+
+// into adds the counts to a map bounded as bump bounds it, keys in order
+// (so that which keys fit does not depend on the order they came in),
+// other last.
+func (c *counts) into(m map[string]int64) {
+	for _, i := range c.sorted() {
+		bump(m, c.keys[i], c.m[c.hashes[i]])
+	}
+	if c.other > 0 {
+		bump(m, otherKey, c.other)
+	}
+}
+
+// sorted returns the indexes of the keys in key order.
+func (c *counts) sorted() []int {
+	idx := make([]int, len(c.keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(c.keys[a], c.keys[b]) })
+	return idx
+}
+
+// merge adds o's counts.
+func (c *counts) merge(o *counts) {
+	for _, i := range o.sorted() {
+		c.add(o.keys[i], o.m[o.hashes[i]])
+	}
+	c.other += o.other
+}
+
+// other is the key of what is past the keys tracked.
+const otherKey = "(other)"
