@@ -34,6 +34,7 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./dedupe
 	$(GO) test $(TAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./rules
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzAddMatchesReference -fuzztime 30s ./profile
+	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseNumber -fuzztime 30s ./profile
 
 # What CI runs.
 check: lint test

@@ -42,7 +42,7 @@ type acc struct {
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
-	lowerOnly        []hashCount          // values lower-casing leaves as they are
+	lowerOnly        blocks[hashCount]    // values lower-casing leaves as they are
 	shapes           map[string]*shape    // mask -> what it says, for the quick path
 	long             map[string]*shape    // compact shape -> what it says, for values over 40 characters
 	shapeOrder       []*shape             // shapes in the order first seen
@@ -55,7 +55,7 @@ type acc struct {
 	scratch          shape // the shape of a value past the ones remembered
 	maxShapes        int   // how many shapes to remember: maxTracked
 	topValues        []Share
-	nums, times      []weighted // parsed numbers, and Unix seconds, with counts
+	nums, times      blocks[weighted] // parsed numbers, and Unix seconds, with counts
 	numExt, timeExt  extreme
 	invalid          []string
 }
@@ -407,13 +407,13 @@ func (a *acc) typed(t string, sh *shape, n int64) {
 		a.types[tBoolean] += n
 		matched = true
 	}
-	if sh.numeric && strings.Trim(t, "0123456789.-+eE") == "" {
-		if f, ok := parseDecimal(t); ok {
-			if isInteger(t) {
+	if sh.numeric {
+		if f, integer, ok := parseNumber(t); ok {
+			if integer {
 				a.types[tInteger] += n
 			}
 			a.types[tDecimal] += n
-			a.nums = append(a.nums, weighted{f, n})
+			a.nums.add(weighted{f, n})
 			a.numExt.offer(f, t)
 			matched = true
 		}
@@ -613,7 +613,7 @@ func (a *acc) addStamp(t string, n int64) bool {
 }
 
 func (a *acc) addSeconds(sec float64, raw string, n int64) {
-	a.times = append(a.times, weighted{sec, n})
+	a.times.add(weighted{sec, n})
 	a.timeExt.offer(sec, raw)
 }
 
@@ -630,7 +630,7 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 			i++
 		}
 		if i == len(t) {
-			a.lowerOnly = append(a.lowerOnly, hashCount{xxh3.HashString(t), n})
+			a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
 			return
 		}
 		b := append(a.lowerBuf[:0], t[:i]...)
@@ -649,7 +649,7 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 		lw = string(b)
 	} else {
 		if lowerAlready(t) {
-			a.lowerOnly = append(a.lowerOnly, hashCount{xxh3.HashString(t), n})
+			a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
 			return
 		}
 		lw = strings.ToLower(t)
@@ -684,14 +684,14 @@ func lowerAlready(t string) bool {
 // lowerSpellings adds the values that lower-casing leaves as they are to
 // the spellings of the lower-cased values that match them.
 func (a *acc) lowerSpellings() {
-	if len(a.lower) == 0 || len(a.lowerOnly) == 0 {
+	if len(a.lower) == 0 || a.lowerOnly.n == 0 {
 		return
 	}
 	keys := make(map[uint64]string, len(a.lower))
 	for k := range a.lower {
 		keys[xxh3.HashString(k)] = k
 	}
-	for _, hc := range a.lowerOnly {
+	for _, hc := range a.lowerOnly.all() {
 		if k, ok := keys[hc.h]; ok {
 			a.lower[k].spell(k, hc.n)
 		}
@@ -854,9 +854,9 @@ func (a *acc) finish() Column {
 			P50: lengthQuantile(a.lengths, a.valid, 0.5), P95: lengthQuantile(a.lengths, a.valid, 0.95), Over255: a.over255}
 	}
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
-		c.Numeric = numeric(a.nums, a.numExt)
+		c.Numeric = numeric(a.nums.all(), a.numExt)
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric = numeric(a.times, a.timeExt)
+		c.Numeric = numeric(a.times.all(), a.timeExt)
 	}
 	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
 	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)

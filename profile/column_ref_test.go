@@ -127,7 +127,7 @@ func (a *acc) addRef(v *string, n int64) {
 				a.types[tInteger] += n
 			}
 			a.types[tDecimal] += n
-			a.nums = append(a.nums, weighted{f, n})
+			a.nums.add(weighted{f, n})
 			a.numExt.offer(f, t)
 			matched = true
 		}
@@ -159,7 +159,7 @@ func (a *acc) addTime(v, layout string, n int64) {
 		return
 	}
 	sec := float64(t.Unix())
-	a.times = append(a.times, weighted{sec, n})
+	a.times.add(weighted{sec, n})
 	a.timeExt.offer(sec, v)
 }
 

@@ -180,6 +180,59 @@ func isDecimal(v string) bool {
 
 // parseDecimal parses a plain decimal number: no hex, NaN, Inf, digit
 // separators or leading zeros.
+// parseNumber parses a number as the profile counts it: whether it is a
+// decimal (parseDecimal), its value, and whether it is also an integer
+// (isInteger). Plain numbers of up to 15 digits, most numbers of most
+// columns, are read without strconv: an integer below 2^53 divided by an
+// exact power of ten is the correctly rounded value, as ParseFloat gives.
+func parseNumber(v string) (f float64, integer, ok bool) {
+	d, neg := v, false
+	if len(d) > 0 && (d[0] == '+' || d[0] == '-') {
+		d, neg = d[1:], d[0] == '-'
+	}
+	var u uint64
+	i, digits, frac := 0, 0, -1
+	for ; i < len(d); i++ {
+		c := d[i]
+		switch {
+		case c >= '0' && c <= '9':
+			u = u*10 + uint64(c-'0')
+			digits++
+			if frac >= 0 {
+				frac++
+			}
+			continue
+		case c == '.' && frac < 0:
+			frac = 0
+			continue
+		}
+		break
+	}
+	intDigits := digits
+	if frac > 0 {
+		intDigits -= frac
+	}
+	if i == len(d) && digits > 0 && digits <= 15 && !(intDigits > 1 && d[0] == '0') {
+		f = float64(u)
+		if frac > 0 {
+			f /= pow10[frac]
+		}
+		if neg {
+			f = -f
+		}
+		return f, frac < 0, true
+	}
+	if strings.Trim(v, "0123456789.-+eE") != "" {
+		return 0, false, false
+	}
+	if f, ok = parseDecimal(v); !ok {
+		return 0, false, false
+	}
+	return f, isInteger(v), true
+}
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
 func parseDecimal(v string) (float64, bool) {
 	if v == "" || strings.ContainsAny(v, "xXnN_") {
 		return 0, false

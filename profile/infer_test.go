@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -144,6 +145,26 @@ func FuzzInfer(f *testing.F) {
 			if sh.Share < 0 || sh.Share > 1 {
 				t.Errorf("%q: conformity %+v", s, sh)
 			}
+		}
+	})
+}
+
+// parseNumber's quick path must agree with parseDecimal and isInteger.
+func FuzzParseNumber(f *testing.F) {
+	for _, s := range []string{"0", "-0", "+5", "12345", "007", "0.5", ".5", "5.", "-.5", "00.5", ".", "-", "1e5", "1.5E-3",
+		"123456789012345", "1234567890123456", "12345678901234.5", "0.000000000000001", "9007199254740993", "1,234", "+-5", "5..5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, integer, ok := parseNumber(s)
+		var want float64
+		var wantOK, wantInt bool
+		if strings.Trim(s, "0123456789.-+eE") == "" {
+			want, wantOK = parseDecimal(s)
+			wantInt = wantOK && isInteger(s)
+		}
+		if ok != wantOK || integer != wantInt || ok && math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("parseNumber(%q) = %v, %v, %v; want %v, %v, %v", s, got, integer, ok, want, wantInt, wantOK)
 		}
 	})
 }

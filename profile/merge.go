@@ -88,7 +88,7 @@ func (a *acc) merge(b *acc) {
 			w.second = spellings[1]
 		}
 	}
-	a.lowerOnly = append(a.lowerOnly, b.lowerOnly...)
+	a.lowerOnly.merge(&b.lowerOnly)
 	a.overflow.merge(&b.overflow)
 	a.overflowCompact.merge(&b.overflowCompact)
 	for _, sh := range b.shapeOrder {
@@ -110,8 +110,8 @@ func (a *acc) merge(b *acc) {
 	for _, t := range b.topValues {
 		a.offerTop(t.Value, t.Count)
 	}
-	a.nums = append(a.nums, b.nums...)
-	a.times = append(a.times, b.times...)
+	a.nums.merge(&b.nums)
+	a.times.merge(&b.times)
 	a.numExt.merge(b.numExt)
 	a.timeExt.merge(b.timeExt)
 	for _, v := range b.invalid {

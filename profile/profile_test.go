@@ -3,6 +3,7 @@
 package profile
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -163,5 +164,50 @@ func TestSample(t *testing.T) {
 		if _, err := ParseSample(bad); err == nil {
 			t.Errorf("ParseSample(%q): no error", bad)
 		}
+	}
+}
+
+// TestApprox checks estimated distinct counts: close to the exact ones,
+// over every row even when the rest comes from a sample, and key
+// candidates and duplicate rows still exact over every row.
+func TestApprox(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
+	exact, err := Run(t.Context(), db, tbl, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sample := range []string{"", "500"} {
+		res, err := Run(t.Context(), db, tbl, Options{Approx: true, Sample: sample})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.SourceRows != exact.Rows || res.Sampled != sample {
+			t.Errorf("sample %q: source rows %d, sampled %q", sample, res.SourceRows, res.Sampled)
+		}
+		for i, c := range res.Columns {
+			want := exact.Columns[i].Distinct
+			if !c.DistinctApprox || math.Abs(float64(c.Distinct-want)) > 0.05*float64(want)+1 {
+				t.Errorf("sample %q, %s: distinct %d (approx %v), exact %d", sample, c.Name, c.Distinct, c.DistinctApprox, want)
+			}
+		}
+		if !slices.EqualFunc(res.KeyCandidates, exact.KeyCandidates, slices.Equal) || res.DuplicateRows != exact.DuplicateRows {
+			t.Errorf("sample %q: keys %v, duplicate rows %d; exact %v, %d", sample, res.KeyCandidates, res.DuplicateRows, exact.KeyCandidates, exact.DuplicateRows)
+		}
+	}
+
+	// A column unique in a sample but not over every row is no key.
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE approx_keys AS SELECT i::VARCHAR AS id, (i % 2900)::VARCHAR AS near FROM range(3000) t(i)"); err != nil {
+		t.Fatal(err)
+	}
+	keys := &engine.Table{Name: "approx_keys", Source: "approx_keys", RowsLoaded: 3000,
+		Columns: []engine.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}}}
+	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: "50"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
+		t.Errorf("keys %v, want %v", res.KeyCandidates, want)
 	}
 }

@@ -9,6 +9,10 @@ type Result struct {
 	RowsRejected int64  `json:"rows_rejected"`
 	// Sampled is set when the profile covers a sample of the rows.
 	Sampled string `json:"sampled,omitempty"`
+	// SourceRows, when set, is how many rows the source has: with
+	// estimated distinct counts, which cover every row, even when the rest
+	// covers a sample.
+	SourceRows int64 `json:"source_rows,omitempty"`
 	// DuplicateRows counts rows that repeat an earlier row exactly.
 	DuplicateRows int64 `json:"duplicate_rows"`
 	// KeyCandidates are columns, or failing those column pairs, whose

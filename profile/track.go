@@ -122,3 +122,45 @@ func (c *counts) merge(o *counts) {
 
 // other is the key of what is past the keys tracked.
 const otherKey = "(other)"
+
+// blocks is an append-only list kept in blocks, so that growing it to
+// millions of items (a column's distinct numbers) never copies what it
+// holds.
+type blocks[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+const maxBlock = 1 << 13
+
+func (b *blocks[T]) add(v T) {
+	if len(b.cur) == cap(b.cur) {
+		size := 64
+		if b.cur != nil {
+			b.full = append(b.full, b.cur)
+			size = min(2*cap(b.cur), maxBlock)
+		}
+		b.cur = make([]T, 0, size)
+	}
+	b.cur = append(b.cur, v)
+	b.n++
+}
+
+// merge takes o's items.
+func (b *blocks[T]) merge(o *blocks[T]) {
+	b.full = append(b.full, o.full...)
+	if len(o.cur) > 0 {
+		b.full = append(b.full, o.cur)
+	}
+	b.n += o.n
+}
+
+// all returns the items in one slice.
+func (b *blocks[T]) all() []T {
+	out := make([]T, 0, b.n)
+	for _, f := range b.full {
+		out = append(out, f...)
+	}
+	return append(out, b.cur...)
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,8 +13,13 @@ import (
 
 func textProfile(w *bufio.Writer, r *profile.Result) {
 	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
-	if r.Sampled != "" {
+	switch {
+	case r.Sampled != "" && r.SourceRows > 0:
+		fmt.Fprintf(w, "  sampled %s of %s rows; distinct counts estimated over every row\n", r.Sampled, num(r.SourceRows))
+	case r.Sampled != "":
 		fmt.Fprintf(w, "  sampled %s of the rows\n", r.Sampled)
+	case r.SourceRows > 0:
+		fmt.Fprintf(w, "  distinct counts estimated\n")
 	}
 	var keys []string
 	for _, k := range r.KeyCandidates {
@@ -28,7 +34,7 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 		if c.SemanticType != "" {
 			fmt.Fprintf(w, ", %s", c.SemanticType)
 		}
-		fmt.Fprintf(w, "  (%s distinct, %s unique)\n", num(c.Distinct), pct(c.Uniqueness))
+		fmt.Fprintf(w, "  (%s distinct, %s unique)\n", distinct(c), pct(c.Uniqueness))
 		fmt.Fprintf(w, "  missing    %s null, %s empty, %s blank, %s sentinel\n", cnt(c.Nulls), cnt(c.Empty), cnt(c.Whitespace), cnt(c.Sentinels))
 		var conf []string
 		for _, s := range c.Conformity {
@@ -122,8 +128,22 @@ func topShares(ss []profile.Share, k int) string {
 	return strings.Join(out, ", ")
 }
 
+// distinct is a column's distinct count, marked ~ when estimated.
+func distinct(c profile.Column) string {
+	if c.DistinctApprox {
+		return "~" + num(c.Distinct)
+	}
+	return num(c.Distinct)
+}
+
 func markdownProfile(w *bufio.Writer, r *profile.Result) {
 	fmt.Fprintf(w, "## profile `%s`\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	if r.Sampled != "" {
+		fmt.Fprintf(w, "Sampled %s of %s rows.\n\n", r.Sampled, cmp.Or(num(r.SourceRows), "the"))
+	}
+	if r.SourceRows > 0 {
+		fmt.Fprintf(w, "Distinct counts marked ~ are estimates over every row.\n\n")
+	}
 	fmt.Fprintf(w, "| column | type | semantic | distinct | null | empty | sentinel | length | top pattern | findings |\n|---|---|---|---:|---:|---:|---:|---|---|---|\n")
 	for _, c := range r.Columns {
 		top := ""
@@ -134,7 +154,7 @@ func markdownProfile(w *bufio.Writer, r *profile.Result) {
 		for _, f := range c.Findings {
 			fs = append(fs, strings.ReplaceAll(f.Value, "_", " ")+" "+num(f.Count))
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %d..%d | %s | %s |\n", mdEscape(c.Name), c.InferredType, c.SemanticType, num(c.Distinct),
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %d..%d | %s | %s |\n", mdEscape(c.Name), c.InferredType, c.SemanticType, distinct(c),
 			pct(c.Nulls.Share), pct(c.Empty.Share), pct(c.Sentinels.Share), c.Length.Min, c.Length.Max, top, mdEscape(strings.Join(fs, ", ")))
 	}
 	if d := r.Drift; d != nil {
