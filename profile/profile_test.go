@@ -3,6 +3,7 @@
 package profile
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -209,5 +210,22 @@ func TestApprox(t *testing.T) {
 	}
 	if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
 		t.Errorf("keys %v, want %v", res.KeyCandidates, want)
+	}
+}
+
+// TestHLLDistinct holds the HyperLogLog estimate to the true count across
+// sizes, from a handful of values (linear counting) to a million.
+func TestHLLDistinct(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
+		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL)", n, 2*n)
+		got, err := hllDistinct(t.Context(), db, rel, "v")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := math.Abs(float64(got-int64(n))) / float64(n); e > 0.025 {
+			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n, got, 100*e)
+		}
 	}
 }
