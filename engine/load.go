@@ -25,6 +25,11 @@ type LoadOptions struct {
 	Raw bool
 	// Stdin is what the path "-" reads; nil makes "-" an error.
 	Stdin io.Reader
+	// AnyOrder lets DuckDB store the rows in any order, which loads a
+	// large file about a quarter quicker; row positions then say nothing
+	// of where a row was in the source, so LineIndex refuses the table.
+	// For work that does not care where rows were (a profile).
+	AnyOrder bool
 }
 
 // Table is a loaded source: a DuckDB table (or, for several files, a view
@@ -32,6 +37,9 @@ type LoadOptions struct {
 type Table struct {
 	// Name is the DuckDB relation holding the rows; quote it with Ident.
 	Name string `json:"-"`
+	// AnyOrder is set when the rows were stored in any order
+	// (LoadOptions.AnyOrder).
+	AnyOrder bool `json:"-"`
 	// Source is the source spec as given.
 	Source string `json:"source"`
 	Format Format `json:"format"`
@@ -118,7 +126,7 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 	if name == "" {
 		name = db.uniqueName("plumb_src")
 	}
-	t := &Table{Name: name, Source: src.Spec, Format: src.Format}
+	t := &Table{Name: name, Source: src.Spec, Format: src.Format, AnyOrder: opts.AnyOrder}
 	if t.Source == "" {
 		t.Source = strings.Join(src.Paths, " ")
 	}
@@ -127,6 +135,12 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 		return nil, err
 	}
 	defer conn.Close()
+	if opts.AnyOrder {
+		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+			return nil, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "RESET preserve_insertion_order")
+	}
 	rejects := name + "_rejects"
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(rejects)+
 		" (file VARCHAR, line BIGINT, columns VARCHAR, reason VARCHAR, message VARCHAR, text VARCHAR)"); err != nil {

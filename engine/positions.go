@@ -21,7 +21,8 @@ const (
 
 // Positioned returns a SQL relation over t's rows with PosFile and PosRow
 // before t's own columns, so that a row can be traced back to where it was
-// read (see LineIndex).
+// read (see LineIndex). For a table loaded in any order, PosRow is only
+// where the row is stored.
 func (t *Table) Positioned() string {
 	parts := make([]string, len(t.Files))
 	for i, f := range t.Files {
@@ -64,6 +65,9 @@ func (li *LineIndex) Drop(ctx context.Context, db *DB) {
 // done. A file whose lines cannot be counted from its bytes
 // (UTF-16) gets row numbers.
 func (db *DB) LineIndex(ctx context.Context, t *Table) (*LineIndex, error) {
+	if t.AnyOrder {
+		return nil, fmt.Errorf("line index: %s was loaded in any order, so its rows have no source positions", t.Source)
+	}
 	name := db.uniqueName("plumb_lines")
 	if _, err := db.ExecContext(ctx, "CREATE TABLE "+Ident(name)+" (file INTEGER, row BIGINT, delta BIGINT)"); err != nil {
 		return nil, fmt.Errorf("line index: %w", err)

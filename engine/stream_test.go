@@ -86,3 +86,40 @@ func itoa(i int64) string {
 		}
 	}
 }
+
+// TestLoadAnyOrder: rows loaded in any order are the same rows, with the
+// same account of what was read and rejected, and have no line index.
+func TestLoadAnyOrder(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	for _, f := range []string{"ragged.csv", "bom_crlf_multiline_ragged.csv", "quoted_newlines.csv"} {
+		ordered, err := load(t, db, zoo(f), CSVOptions{}, LoadOptions{Raw: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		anyOrder, err := load(t, db, zoo(f), CSVOptions{}, LoadOptions{Raw: true, AnyOrder: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if anyOrder.RowsLoaded != ordered.RowsLoaded || anyOrder.RowsRejected != ordered.RowsRejected || !anyOrder.AnyOrder {
+			t.Errorf("%s: loaded %d, rejected %d; in order %d, %d", f, anyOrder.RowsLoaded, anyOrder.RowsRejected, ordered.RowsLoaded, ordered.RowsRejected)
+		}
+		var differ int64
+		q := "SELECT count(*) FROM ((SELECT * FROM " + Ident(ordered.Name) + " EXCEPT ALL SELECT * FROM " + Ident(anyOrder.Name) +
+			") UNION ALL (SELECT * FROM " + Ident(anyOrder.Name) + " EXCEPT ALL SELECT * FROM " + Ident(ordered.Name) + "))"
+		if err := db.QueryRowContext(t.Context(), q).Scan(&differ); err != nil {
+			t.Fatal(err)
+		}
+		if differ != 0 {
+			t.Errorf("%s: %d rows differ", f, differ)
+		}
+		if _, err := db.LineIndex(t.Context(), anyOrder); err == nil {
+			t.Errorf("%s: a line index of rows loaded in any order", f)
+		}
+	}
+	// The session's setting is back as it was.
+	var keep bool
+	if err := db.QueryRowContext(t.Context(), "SELECT current_setting('preserve_insertion_order')").Scan(&keep); err != nil || !keep {
+		t.Errorf("preserve_insertion_order = %v, %v after the load", keep, err)
+	}
+}

@@ -116,7 +116,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				}
 				// A mapping's transformations are written against the
 				// source as its system wrote it: text, for delimited files.
-				if tables[i], err = g.load(ctx, db, s, src.raw || (i == 0 && mapping != "")); err != nil {
+				if tables[i], err = g.load(ctx, db, s, engine.LoadOptions{Raw: src.raw || (i == 0 && mapping != "")}); err != nil {
 					return err
 				}
 			}

@@ -66,8 +66,11 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				opts.BaselineName = baseline
 			}
 			opts.Progress = g.progress().Stage
-			// A profile reads the data as the source system wrote it.
-			return g.runOne(cmd.Context(), &src, args[0], true, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			// A profile reads the data as the source system wrote it, and
+			// does not care where rows were, unless it samples them (a
+			// sample is reproducible only over rows in source order).
+			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample == "" && !opts.Approx}
+			return g.runOne(cmd.Context(), &src, args[0], load, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
 					return nil, false, err

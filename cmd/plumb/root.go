@@ -153,9 +153,10 @@ func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 
 // load reads a source for a command that works on its loaded rows, and
 // says on stderr how many rows were rejected and so left out.
-func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, raw bool) (*engine.Table, error) {
+func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, opts engine.LoadOptions) (*engine.Table, error) {
 	g.progress().Stage("loading " + src.Spec)
-	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: raw, Stdin: g.stdin})
+	opts.Stdin = g.stdin
+	t, err := db.Load(ctx, src, opts)
 	g.progress().Done()
 	if err != nil {
 		return nil, err
@@ -167,13 +168,13 @@ func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, ra
 }
 
 // runOne is the body of a command that works on one source: it loads the
-// source (as text when raw), hands the table to run, writes the result
-// run returns, and turns findings into exit code 1.
-func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw bool, rep *reportFlags, rd report.Renderer,
+// source as opts say, hands the table to run, writes the result run
+// returns, and turns findings into exit code 1.
+func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions, rep *reportFlags, rd report.Renderer,
 	run func(ctx context.Context, db *engine.DB, t *engine.Table) (result any, findings bool, err error)) error {
 	var res any
 	var findings bool
-	err := g.withSource(ctx, src, arg, raw, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
+	err := g.withSource(ctx, src, arg, opts, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
 		res, findings, err = run(ctx, db, t)
 		return err
 	})
@@ -189,9 +190,9 @@ func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, raw 
 	return nil
 }
 
-// withSource opens a session, loads one source (as text when raw) and
-// hands the table to fn; the session closes when fn returns.
-func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, raw bool,
+// withSource opens a session, loads one source as opts say and hands the
+// table to fn; the session closes when fn returns.
+func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions,
 	fn func(ctx context.Context, db *engine.DB, t *engine.Table) error) error {
 	s, err := src.source(arg)
 	if err != nil {
@@ -202,7 +203,7 @@ func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, 
 		return err
 	}
 	defer closeDB()
-	t, err := g.load(ctx, db, s, raw)
+	t, err := g.load(ctx, db, s, opts)
 	if err != nil {
 		return err
 	}
