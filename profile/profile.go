@@ -173,12 +173,15 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		// Duplicate rows and keys are counted over every row.
 		rel, keysRel = full, full
 	}
-	opts.progress("looking for duplicate rows and keys")
-	if res.DuplicateRows, err = duplicateRows(ctx, db, rel, cols); err != nil {
-		return nil, fmt.Errorf("profile %s: duplicate rows: %w", t.Source, err)
-	}
+	opts.progress("looking for keys and duplicate rows")
 	if res.KeyCandidates, err = keyCandidates(ctx, db, keysRel, res, cmpOr(opts.Sentinels, DefaultSentinels)); err != nil {
 		return nil, fmt.Errorf("profile %s: key candidates: %w", t.Source, err)
+	}
+	// Rows that differ in a key column are all different rows.
+	if !slices.ContainsFunc(res.KeyCandidates, func(k []string) bool { return len(k) == 1 }) {
+		if res.DuplicateRows, err = duplicateRows(ctx, db, rel, cols); err != nil {
+			return nil, fmt.Errorf("profile %s: duplicate rows: %w", t.Source, err)
+		}
 	}
 	if opts.Baseline != nil {
 		res.Drift = Compare(opts.Baseline, res, opts.BaselineName, opts.Thresholds)

@@ -229,3 +229,33 @@ func TestHLLDistinct(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicateRowsAndKeys: rows equal to an earlier row (NULLs equal),
+// single-column keys, and column pairs when no column is a key.
+func TestDuplicateRowsAndKeys(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tests := []struct {
+		name, rows string
+		dups       int64
+		keys       [][]string
+	}{
+		{"dups", "('a', '1', 'x'), ('a', '1', 'x'), ('b', '2', 'x'), ('a', '1', 'x'), ('c', NULL, 'y'), ('c', NULL, 'y')", 3, [][]string{}},
+		{"key", "('a', '1', 'x'), ('b', '1', 'x'), ('c', '2', 'x')", 0, [][]string{{"a"}}},
+		{"pair", "('a', '1', 'x'), ('a', '2', 'x'), ('b', '1', 'x'), ('b', '2', 'y')", 0, [][]string{{"a", "b"}}},
+	}
+	for _, tt := range tests {
+		name := "dupkeys_" + tt.name
+		if _, err := db.ExecContext(t.Context(), "CREATE TABLE "+name+" AS SELECT * FROM (VALUES "+tt.rows+") v(a, b, c)"); err != nil {
+			t.Fatal(err)
+		}
+		tbl := &engine.Table{Name: name, Source: name, Columns: []engine.Column{{Name: "a", Type: "VARCHAR"}, {Name: "b", Type: "VARCHAR"}, {Name: "c", Type: "VARCHAR"}}}
+		res, err := Run(t.Context(), db, tbl, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.DuplicateRows != tt.dups || !slices.EqualFunc(res.KeyCandidates, tt.keys, slices.Equal) {
+			t.Errorf("%s: %d duplicate rows, keys %v; want %d, %v", tt.name, res.DuplicateRows, res.KeyCandidates, tt.dups, tt.keys)
+		}
+	}
+}
