@@ -18,7 +18,8 @@ import (
 // what the user left open; the scan then runs with that dialect spelled
 // out, so what is reported is what was used, and store_rejects keeps
 // every row that does not parse.
-func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, o CSVOptions, raw bool, rejects string) error {
+func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, o CSVOptions, opts LoadOptions, rejects string) error {
+	raw := opts.Raw
 	enc := o.Encoding
 	if enc == "" {
 		enc = EncodingUTF8
@@ -123,7 +124,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 
 	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
-	if _, err := conn.ExecContext(ctx, q); err != nil {
+	if err := createTable(ctx, conn, q, opts.AnyOrder); err != nil {
 		return csvError(f.Path, err)
 	}
 	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
@@ -303,7 +304,9 @@ func rawHeader(ctx context.Context, conn *sql.Conn, path string, dialect []strin
 			args = append(args, a)
 		}
 	}
-	args = append(args, "header=false", "columns={"+strings.Join(cols, ", ")+"}")
+	// One thread, so that the first row read is the file's first row
+	// whatever the session's preserve_insertion_order says.
+	args = append(args, "header=false", "parallel=false", "columns={"+strings.Join(cols, ", ")+"}")
 	q := "SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ") LIMIT 1"
 	vals := make([]sql.NullString, n)
 	ptrs := make([]any, n)
@@ -387,4 +390,22 @@ func csvError(path string, err error) error {
 		le.Err = errors.New(first)
 	}
 	return le
+}
+
+// createTable runs a CREATE TABLE ... AS statement; anyOrder lets DuckDB
+// store the rows in any order (quicker), for this statement only: a
+// statement that reads "the first row" needs the order kept.
+func createTable(ctx context.Context, conn *sql.Conn, q string, anyOrder bool) error {
+	if !anyOrder {
+		_, err := conn.ExecContext(ctx, q)
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+		return err
+	}
+	_, err := conn.ExecContext(ctx, q)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "RESET preserve_insertion_order"); err == nil {
+		err = rerr
+	}
+	return err
 }

@@ -135,12 +135,6 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 		return nil, err
 	}
 	defer conn.Close()
-	if opts.AnyOrder {
-		if _, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
-			return nil, err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "RESET preserve_insertion_order")
-	}
 	rejects := name + "_rejects"
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(rejects)+
 		" (file VARCHAR, line BIGINT, columns VARCHAR, reason VARCHAR, message VARCHAR, text VARCHAR)"); err != nil {
@@ -293,7 +287,7 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src Source, opts Loa
 	case FormatCSV:
 		o := src.CSV
 		o.Delimiter = delim
-		err = db.loadCSV(ctx, conn, f, path, pk, o, opts.Raw, rejects)
+		err = db.loadCSV(ctx, conn, f, path, pk, o, opts, rejects)
 	case FormatParquet:
 		err = db.loadParquet(ctx, conn, f, path)
 	case FormatJSON, FormatNDJSON:

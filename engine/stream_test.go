@@ -4,9 +4,13 @@ package engine
 
 import (
 	"errors"
+	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/plumb-data/plumb/internal/synth"
 )
 
 func TestStream(t *testing.T) {
@@ -92,14 +96,22 @@ func itoa(i int64) string {
 func TestLoadAnyOrder(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	for _, f := range []string{"ragged.csv", "bom_crlf_multiline_ragged.csv", "quoted_newlines.csv"} {
-		ordered, err := load(t, db, zoo(f), CSVOptions{}, LoadOptions{Raw: true})
+	// A file large enough for DuckDB to read it on several threads.
+	big, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: 200_000, Seed: 3, Mess: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{zoo("ragged.csv"), zoo("bom_crlf_multiline_ragged.csv"), zoo("quoted_newlines.csv"), big} {
+		ordered, err := load(t, db, f, CSVOptions{}, LoadOptions{Raw: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		anyOrder, err := load(t, db, zoo(f), CSVOptions{}, LoadOptions{Raw: true, AnyOrder: true})
+		anyOrder, err := load(t, db, f, CSVOptions{}, LoadOptions{Raw: true, AnyOrder: true})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(anyOrder.Columns, ordered.Columns) {
+			t.Errorf("%s: columns %v, in order %v", f, anyOrder.Columns, ordered.Columns)
 		}
 		if anyOrder.RowsLoaded != ordered.RowsLoaded || anyOrder.RowsRejected != ordered.RowsRejected || !anyOrder.AnyOrder {
 			t.Errorf("%s: loaded %d, rejected %d; in order %d, %d", f, anyOrder.RowsLoaded, anyOrder.RowsRejected, ordered.RowsLoaded, ordered.RowsRejected)
