@@ -540,7 +540,7 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	sh.digitsOnly = digits && nines == len(mask)
 	sh.formatted = digits && (commaOrDollar || nonASCII > 0 && strings.ContainsAny(string(mask), "€£¥"))
 	sh.boolean = runes <= 5 && letters == len(mask)
-	sh.numeric = numOther == 0
+	sh.numeric = numOther == 0 && letters <= 1 // a number has one exponent letter at most
 	if len(mask) <= 12 {
 		sh.dates = layoutMasks[string(mask)]
 	}

@@ -222,14 +222,24 @@ func parseNumber(v string) (f float64, integer, ok bool) {
 		}
 		return f, frac < 0, true
 	}
-	if strings.Trim(v, "0123456789.-+eE") != "" {
-		return 0, false, false
+	for i := 0; i < len(v); i++ {
+		if !numberChar[v[i]] {
+			return 0, false, false
+		}
 	}
 	if f, ok = parseDecimal(v); !ok {
 		return 0, false, false
 	}
 	return f, isInteger(v), true
 }
+
+// numberChar marks the bytes a number may hold.
+var numberChar = func() (t [256]bool) {
+	for _, c := range "0123456789.-+eE" {
+		t[c] = true
+	}
+	return t
+}()
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
