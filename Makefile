@@ -5,13 +5,17 @@ TAGS    := -tags duckdb_arrow
 BENCH_ROWS ?= 5000000
 DEDUPE_ROWS ?= 1000000
 
-.PHONY: build test bench fmt lint check fuzz
+.PHONY: build test race bench fmt lint check fuzz
 
 build:
 	$(GO) build $(TAGS) -o plumb ./cmd/plumb
 
 test:
 	$(GO) test $(TAGS) ./...
+
+# The packages whose Go code runs on DuckDB's threads, under the race detector.
+race:
+	$(GO) test -race $(TAGS) ./engine ./profile
 
 # Times load, profile, check and diff against DuckDB doing the same on
 # generated extracts (the ratio is the x_duckdb metric) and dedupe end to
@@ -37,4 +41,4 @@ fuzz:
 	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseNumber -fuzztime 30s ./profile
 
 # What CI runs.
-check: lint test
+check: lint test race

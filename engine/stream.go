@@ -139,48 +139,61 @@ func (streamUDF) Config() duckdb.ScalarFuncConfig {
 }
 
 func (u streamUDF) Executor() duckdb.ScalarFuncExecutor {
-	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) (err error) {
-		in := st.GetInputChunk()
-		if in.GetSize() == 0 {
-			return nil
-		}
-		idv, err := in.GetValue(0, 0)
-		if err != nil {
-			return err
-		}
-		id, _ := idv.(int64)
-		v, ok := u.db.streams.Load(id)
-		if !ok {
-			return fmt.Errorf("plumb_stream: no stream %d", id)
-		}
-		s := v.(*stream)
-		if err := s.failed(); err != nil {
-			return err
-		}
-		c := &Chunk{in: in}
-		for i := 1; i < in.ColumnCount(); i++ {
-			var view duckdb.VectorView[string]
-			ok := false
-			if vec, err := in.GetVector(i); err == nil {
-				if view, err = duckdb.GetVectorView[string](vec); err == nil {
-					ok = true
-				}
+	return duckdb.ScalarFuncExecutor{
+		// Binding sets the context once, before DuckDB's threads run the
+		// function; without a binder, duckdb-go sets it on every chunk,
+		// from each thread at once (a data race).
+		ScalarBinder: func(ctx context.Context, _ []duckdb.ScalarUDFArg) (context.Context, error) {
+			if ctx == nil {
+				ctx = context.Background()
 			}
-			c.views = append(c.views, view)
-			c.text = append(c.text, ok)
-		}
-		defer func() {
-			// fn runs on a DuckDB thread through cgo: a panic there would
-			// take the process down without a word, so it fails the query.
-			if r := recover(); r != nil {
-				err = fmt.Errorf("panic: %v", r)
-				s.fail(err)
-			}
-		}()
-		if err := s.fn(c); err != nil {
-			s.fail(err)
-			return err
-		}
+			return ctx, nil
+		},
+		ChunkContextExecutor: u.execute,
+	}
+}
+
+func (u streamUDF) execute(_ context.Context, st *duckdb.ChunkIteratorState) (err error) {
+	in := st.GetInputChunk()
+	if in.GetSize() == 0 {
 		return nil
-	}}
+	}
+	idv, err := in.GetValue(0, 0)
+	if err != nil {
+		return err
+	}
+	id, _ := idv.(int64)
+	v, ok := u.db.streams.Load(id)
+	if !ok {
+		return fmt.Errorf("plumb_stream: no stream %d", id)
+	}
+	s := v.(*stream)
+	if err := s.failed(); err != nil {
+		return err
+	}
+	c := &Chunk{in: in}
+	for i := 1; i < in.ColumnCount(); i++ {
+		var view duckdb.VectorView[string]
+		ok := false
+		if vec, err := in.GetVector(i); err == nil {
+			if view, err = duckdb.GetVectorView[string](vec); err == nil {
+				ok = true
+			}
+		}
+		c.views = append(c.views, view)
+		c.text = append(c.text, ok)
+	}
+	defer func() {
+		// fn runs on a DuckDB thread through cgo: a panic there would
+		// take the process down without a word, so it fails the query.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+			s.fail(err)
+		}
+	}()
+	if err := s.fn(c); err != nil {
+		s.fail(err)
+		return err
+	}
+	return nil
 }

@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"os"
 	"reflect"
@@ -71,6 +72,19 @@ func TestStream(t *testing.T) {
 	// So does a panic, as an error.
 	if _, err := db.Stream(ctx, "SELECT s FROM s", func(*Chunk) error { panic("oops") }); err == nil || !strings.Contains(err.Error(), "oops") {
 		t.Errorf("panic: error = %v", err)
+	}
+	// A cancelled context stops the stream.
+	cctx, cancel := context.WithCancel(ctx)
+	calls := 0
+	_, err = db.Stream(cctx, "SELECT i FROM range(1000000) t(i)", func(*Chunk) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		cancel()
+		return nil
+	})
+	if err == nil || calls > 4 {
+		t.Errorf("cancelled: error %v after %d chunks", err, calls)
 	}
 	// A query that does not bind is an error, not a hang.
 	if _, err := db.Stream(ctx, "SELECT nope FROM s", func(*Chunk) error { return nil }); err == nil {
