@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/synth"
 )
@@ -19,15 +20,8 @@ import (
 //
 //	go test -tags duckdb_arrow -run '^$' -bench Profile -benchtime 1x ./profile
 func BenchmarkProfile(b *testing.B) {
-	rows := 5_000_000
-	if s := os.Getenv("PLUMB_BENCH_ROWS"); s != "" {
-		rows, _ = strconv.Atoi(s)
-	}
+	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
-		path, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: rows, Seed: 1, Mess: true})
-		if err != nil {
-			b.Fatal(err)
-		}
 		var plumb, duck time.Duration
 		for b.Loop() {
 			db, err := engine.Open(b.Context(), engine.Config{Threads: 2, TempDir: b.TempDir()})
@@ -60,5 +54,82 @@ func BenchmarkProfile(b *testing.B) {
 		b.ReportMetric(plumb.Seconds()/float64(b.N), "plumb_s/op")
 		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_s/op")
 		b.ReportMetric(float64(plumb)/float64(duck), "x_duckdb")
+	})
+}
+
+// benchFile is the generated messy extract a benchmark reads: as many rows
+// as the environment variable env says, or def.
+func benchFile(b *testing.B, env string, def int) (string, int) {
+	rows := def
+	if s := os.Getenv(env); s != "" {
+		rows, _ = strconv.Atoi(s)
+	}
+	path, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: rows, Seed: 1, Mess: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, rows
+}
+
+// BenchmarkAdd times the Go side of a profile alone: every column's
+// distinct values with their counts, read once from DuckDB, then added
+// to a column accumulator. It reports nanoseconds per distinct value.
+//
+//	PLUMB_BENCH_ADD_ROWS=1000000 go test -tags duckdb_arrow -run '^$' -bench Add ./profile
+func BenchmarkAdd(b *testing.B) {
+	path, rows := benchFile(b, "PLUMB_BENCH_ADD_ROWS", 200_000)
+	db, err := engine.Open(b.Context(), engine.Config{Threads: 2, TempDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	src, _ := engine.ParseSource(path)
+	t, err := db.Load(b.Context(), src, engine.LoadOptions{Raw: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	type pair struct {
+		v *string
+		n int64
+	}
+	var cols [][]pair
+	var total int
+	for _, c := range t.Columns {
+		rr, err := db.QueryArrow(b.Context(), "SELECT "+engine.Ident(c.Name)+" AS v, count(*) AS n FROM "+engine.Ident(t.Name)+" GROUP BY ALL")
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ps []pair
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			vs, ns := rec.Column(0).(*array.String), rec.Column(1).(*array.Int64)
+			for j := 0; j < int(rec.NumRows()); j++ {
+				p := pair{n: ns.Value(j)}
+				if !vs.IsNull(j) {
+					v := vs.Value(j)
+					p.v = &v
+				}
+				ps = append(ps, p)
+			}
+		}
+		rr.Release()
+		cols = append(cols, ps)
+		total += len(ps)
+	}
+	sentinels := map[string]bool{}
+	for _, s := range DefaultSentinels {
+		sentinels[s] = true
+	}
+	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+		for b.Loop() {
+			for i, ps := range cols {
+				a := newAcc(t.Columns[i].Name, "VARCHAR", 10, sentinels)
+				for _, p := range ps {
+					a.add(p.v, p.n)
+				}
+				a.finish()
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(total), "ns/value")
 	})
 }

@@ -283,12 +283,8 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []engin
 	for _, c := range cols {
 		aggs = append(aggs, "count("+engine.Ident(c.Name)+")")
 	}
-	vals := make([]int64, len(aggs))
-	ptrs := make([]any, len(aggs))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+rel).Scan(ptrs...); err != nil {
+	vals, err := aggregates[int64](ctx, db, rel, aggs)
+	if err != nil {
 		return err
 	}
 	res.SourceRows = vals[0]
@@ -391,12 +387,8 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 			// hide a key, at odds of about one in 10^6 at 5,000,000 rows.
 			aggs = append(aggs, "count(DISTINCT hash("+id+")) = count(*) AND count(*) FILTER (WHERE "+missingIf(id)+") = 0")
 		}
-		ok := make([]bool, len(aggs))
-		ptrs := make([]any, len(aggs))
-		for i := range ok {
-			ptrs[i] = &ok[i]
-		}
-		if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+rel).Scan(ptrs...); err != nil {
+		ok, err := aggregates[bool](ctx, db, rel, aggs)
+		if err != nil {
 			return nil, err
 		}
 		for i, c := range check {
@@ -421,12 +413,8 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 			pairs = append(pairs, []string{near[i].Name, near[j].Name})
 		}
 	}
-	ok := make([]bool, len(aggs))
-	ptrs := make([]any, len(aggs))
-	for i := range ok {
-		ptrs[i] = &ok[i]
-	}
-	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+rel).Scan(ptrs...); err != nil {
+	ok, err := aggregates[bool](ctx, db, rel, aggs)
+	if err != nil {
 		return nil, err
 	}
 	for i, v := range ok {
@@ -435,6 +423,17 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 		}
 	}
 	return out, nil
+}
+
+// aggregates runs one row of aggregates over rel and returns them.
+func aggregates[T any](ctx context.Context, db *engine.DB, rel string, aggs []string) ([]T, error) {
+	vals := make([]T, len(aggs))
+	ptrs := make([]any, len(aggs))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	err := db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+rel).Scan(ptrs...)
+	return vals, err
 }
 
 // ReadBaseline reads a profile written by plumb profile --format json.
