@@ -124,8 +124,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		if strings.HasSuffix(spec, "%") {
 			rel = "(SELECT * FROM " + rel + " USING SAMPLE " + spec + " (bernoulli, 42))"
 		} else {
-			// The reservoir holds row ids only, not whole rows.
-			rel = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42)))"
+			if len(t.Files) <= 1 {
+				// A table: the reservoir holds row ids, not whole rows.
+				rel = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42)))"
+			} else {
+				// A view over one table a file has no row ids.
+				rel = "(SELECT * FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42))"
+			}
 			if s, _ := strconv.ParseInt(spec, 10, 64); s >= t.RowsLoaded {
 				rel, res.Sampled = engine.Ident(t.Name), ""
 			}

@@ -161,6 +161,17 @@ func TestSample(t *testing.T) {
 			t.Errorf("sample %s: %d rows, sampled %q", s, res.Rows, res.Sampled)
 		}
 	}
+	// Several files are a view over one table a file.
+	multi := enginetest.Load(t, db, enginetest.Fixture("diff/*.csv"), true)
+	for _, s := range []string{"5", "50%"} {
+		res, err := Run(t.Context(), db, multi, Options{Sample: s})
+		if err != nil {
+			t.Fatalf("sample %s of %d files: %v", s, len(multi.Files), err)
+		}
+		if res.Sampled != s || res.Rows == 0 || res.Rows >= multi.RowsLoaded {
+			t.Errorf("sample %s of %d files: %d rows of %d, sampled %q", s, len(multi.Files), res.Rows, multi.RowsLoaded, res.Sampled)
+		}
+	}
 	for _, bad := range []string{"0", "abc", "150%", "1.5"} {
 		if _, err := ParseSample(bad); err == nil {
 			t.Errorf("ParseSample(%q): no error", bad)
