@@ -529,12 +529,9 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	other := n[classOther] + nonASCII + n[classCommaDollar] + n[classAt]
 	numOther := n[classNumOther]
 	commaOrDollar := n[classCommaDollar] > 0
-	at := -1
-	if n[classAt] > 0 && mask[0] != '@' {
-		at = 1 // the first @ is past the start, which is all that counts
-	}
-	phoneOther := letters + other // what a phone-like mask may not hold: all but digits and " ()-.+/"
-	numOther += other             // what a number may not hold: all but digits, ".-+" and e or E
+	atInside := n[classAt] > 0 && mask[0] != '@' // the first @ is past the start
+	phoneOther := letters + other                // what a phone-like mask may not hold: all but digits and " ()-.+/"
+	numOther += other                            // what a number may not hold: all but digits, ".-+" and e or E
 	digits := nines > 0
 	sh.letters = letters > 0
 	sh.digitsOnly = digits && nines == len(mask)
@@ -545,7 +542,7 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 		sh.dates = layoutMasks[string(mask)]
 	}
 	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
-	sh.semantic = at > 0 || hasPrefix(mask, "aaaa://") || hasPrefix(mask, "aaaaa://") || hasPrefix(mask, "aaa.") ||
+	sh.semantic = atInside || hasPrefix(mask, "aaaa://") || hasPrefix(mask, "aaaaa://") || hasPrefix(mask, "aaa.") ||
 		len(mask) == 36 || dots == 3 && nines+dots == len(mask) || phoneOther == 0 && nines >= 7 ||
 		len(mask) == 2 && mask[0] == 'A' && mask[1] == 'A' || runes <= 5 || postalMasks[string(mask)]
 }

@@ -4,18 +4,17 @@ package profile
 
 import (
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/plumb-data/plumb/internal/enginetest"
 )
 
 // addRef is the accumulator's first, plain implementation: every test run
@@ -184,17 +183,7 @@ func dateFormatMasked(v, mask string) []string {
 func corpus(t testing.TB) [][]string {
 	var cols [][]string
 	for _, p := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv", "diff/target.csv", "zoo/leading_zeros.csv", "zoo/quoted_newlines.csv"} {
-		f, err := os.Open(filepath.Join("..", "testdata", p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		recs, err := r.ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := enginetest.ReadRaggedCSV(t, enginetest.Fixture(p))
 		for c := range recs[0] {
 			var col []string
 			for _, rec := range recs[1:] {

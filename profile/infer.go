@@ -18,7 +18,7 @@ func Mask(s string) string {
 
 // appendMask appends the mask of s to dst.
 func appendMask(dst []byte, s string) []byte {
-	if b, ok := appendASCIIMask(dst, s); ok {
+	if b, ascii, _ := maskASCII(dst, s); ascii {
 		return b
 	}
 	for _, r := range s {
@@ -29,27 +29,6 @@ func appendMask(dst []byte, s string) []byte {
 		dst = utf8.AppendRune(dst, maskRune(r))
 	}
 	return dst
-}
-
-// appendASCIIMask appends the mask of s to dst when s is ASCII, and
-// reports whether it was.
-func appendASCIIMask(dst []byte, s string) ([]byte, bool) {
-	n := len(dst)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			return dst[:n], false
-		case c >= '0' && c <= '9':
-			c = '9'
-		case c >= 'a' && c <= 'z':
-			c = 'a'
-		case c >= 'A' && c <= 'Z':
-			c = 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst, true
 }
 
 // asciiMask is the mask of each ASCII byte, notASCII for the others;
@@ -70,15 +49,17 @@ var asciiMask, asciiControl = func() (m, ctl [256]byte) {
 
 const notASCII = 0xff
 
-// maskASCII is appendASCIIMask that also reports control characters, for
-// the profile's quick path.
+// maskASCII appends the mask of s to dst when s is ASCII, and reports
+// whether it was and whether s holds control characters; for other text
+// it leaves dst as it was.
 func maskASCII(dst []byte, s string) (_ []byte, ascii, control bool) {
+	n := len(dst)
 	dst = slices.Grow(dst, len(s))
 	var ctl byte
 	for i := 0; i < len(s); i++ {
 		m := asciiMask[s[i]]
 		if m == notASCII {
-			return dst, false, false
+			return dst[:n], false, false
 		}
 		ctl |= asciiControl[s[i]]
 		dst = append(dst, m)

@@ -42,11 +42,6 @@ func (a *acc) merge(b *acc) {
 			bump(m.to, k, m.from[k])
 		}
 	}
-	for _, m := range []struct{ to, from map[string]int64 }{} {
-		for k, n := range m.from {
-			m.to[k] += n
-		}
-	}
 	for _, f := range b.dates {
 		a.dates.add(f.format, f.n)
 	}

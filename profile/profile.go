@@ -99,8 +99,9 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if opts.Workers <= 0 {
 		opts.Workers = 2
 	}
+	sentinelList := cmpOr(opts.Sentinels, DefaultSentinels)
 	sentinels := map[string]bool{}
-	for _, s := range cmpOr(opts.Sentinels, DefaultSentinels) {
+	for _, s := range sentinelList {
 		sentinels[s] = true
 	}
 	cols, err := pick(t.Columns, opts.Columns)
@@ -124,12 +125,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		if strings.HasSuffix(spec, "%") {
 			rel = "(SELECT * FROM " + rel + " USING SAMPLE " + spec + " (bernoulli, 42))"
 		} else {
+			reservoir := " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42)"
 			if len(t.Files) <= 1 {
 				// A table: the reservoir holds row ids, not whole rows.
-				rel = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42)))"
+				rel = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + reservoir + "))"
 			} else {
 				// A view over one table a file has no row ids.
-				rel = "(SELECT * FROM " + rel + " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42))"
+				rel = "(SELECT * FROM " + rel + reservoir + ")"
 			}
 			if s, _ := strconv.ParseInt(spec, 10, 64); s >= t.RowsLoaded {
 				rel, res.Sampled = engine.Ident(t.Name), ""
@@ -169,17 +171,16 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
-	keysRel := rel
 	if opts.Approx {
 		opts.progress("estimating distinct counts")
 		if err := approxDistinct(ctx, db, full, cols, res); err != nil {
 			return nil, fmt.Errorf("profile %s: distinct counts: %w", t.Source, err)
 		}
 		// Duplicate rows and keys are counted over every row.
-		rel, keysRel = full, full
+		rel = full
 	}
 	opts.progress("looking for keys and duplicate rows")
-	if res.KeyCandidates, err = keyCandidates(ctx, db, keysRel, res, cmpOr(opts.Sentinels, DefaultSentinels)); err != nil {
+	if res.KeyCandidates, err = keyCandidates(ctx, db, rel, res, sentinelList); err != nil {
 		return nil, fmt.Errorf("profile %s: key candidates: %w", t.Source, err)
 	}
 	// Rows that differ in a key column are all different rows.
@@ -380,9 +381,9 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 		}
 	}
 	if len(check) > 0 {
-		missing := engine.List(slices.Concat(sentinels, []string{""}))
+		blank := engine.List(slices.Concat(sentinels, []string{""}))
 		missingIf := func(c string) string {
-			return c + " IS NULL OR list_contains(" + missing + ", trim(" + c + "::VARCHAR, ' \t\n\r\v\f'))"
+			return c + " IS NULL OR list_contains(" + blank + ", trim(" + c + "::VARCHAR, ' \t\n\r\v\f'))"
 		}
 		var aggs []string
 		for _, c := range check {

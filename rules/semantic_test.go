@@ -3,9 +3,6 @@
 package rules
 
 import (
-	"encoding/csv"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
@@ -29,18 +26,7 @@ func TestSemanticSQLMatchesProfile(t *testing.T) {
 		"true", "FALSE", "Yes", "n", "0", "1", "2", "yes!", "t", "truee", "",
 	}
 	for _, p := range []string{"customers.csv", "dedupe/people.csv", "diff/target.csv"} {
-		f, err := os.Open(filepath.Join("..", "testdata", p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		recs, err := r.ReadAll()
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, rec := range recs {
+		for _, rec := range enginetest.ReadRaggedCSV(t, enginetest.Fixture(p)) {
 			values = append(values, rec...)
 		}
 	}

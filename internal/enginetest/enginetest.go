@@ -49,12 +49,26 @@ func Load(t testing.TB, db *engine.DB, spec string, raw bool) *engine.Table {
 // the first.
 func ReadCSV(t testing.TB, path string) [][]string {
 	t.Helper()
+	return readCSV(t, path, 0)
+}
+
+// ReadRaggedCSV reads a whole CSV file whose records may have any number
+// of fields.
+func ReadRaggedCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	return readCSV(t, path, -1)
+}
+
+func readCSV(t testing.TB, path string, fields int) [][]string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = fields
+	recs, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
