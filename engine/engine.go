@@ -47,6 +47,9 @@ type DB struct {
 	mu    sync.Mutex
 	files []string        // spooled standard input, removed by Close
 	funcs map[string]bool // Go functions registered by RegisterPredicate
+	// oneThread counts OneThreadEach calls in flight; threads is the
+	// thread count they restore.
+	oneThread, threads int
 
 	streams sync.Map // Stream calls in flight, by id
 }

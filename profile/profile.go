@@ -15,6 +15,7 @@
 package profile
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,7 +60,9 @@ type Options struct {
 	Baseline     *Result
 	BaselineName string
 	Thresholds   Thresholds
-	// Workers is how many columns are profiled at once; 0 means 2.
+	// Workers is how many columns are profiled at once; 0 means one per
+	// DuckDB thread, each column's queries on one thread, when there are
+	// columns enough to keep the threads busy, and otherwise 2.
 	Workers int
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
@@ -95,9 +98,6 @@ func ParseSample(s string) (string, error) {
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Result, error) {
 	if opts.Top <= 0 {
 		opts.Top = 10
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = 2
 	}
 	sentinelList := cmpOr(opts.Sentinels, DefaultSentinels)
 	sentinels := map[string]bool{}
@@ -150,25 +150,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
 	res.Columns = make([]Column, len(cols))
-	var wg sync.WaitGroup
-	errs := make([]error, len(cols))
-	next := make(chan int)
-	for range opts.Workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				opts.progress(fmt.Sprintf("profiling column %d of %d: %s", i+1, len(cols), cols[i].Name))
-				res.Columns[i], errs[i] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
-			}
-		}()
-	}
-	for i := range cols {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
 	if opts.Approx {
@@ -215,6 +197,72 @@ func pick(all []engine.Column, want []string) ([]engine.Column, error) {
 		out = append(out, all[i])
 	}
 	return out, nil
+}
+
+// profileColumns profiles each column into res.Columns, several at a
+// time. With columns enough, each column's GROUP BY runs on one DuckDB
+// thread and as many run at once as DuckDB has threads: side by side they
+// cost less than one after another across all threads (see
+// engine.OneThreadEach). The costliest-looking columns go first, so that
+// a big one does not start last and run alone.
+func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, opts Options, sentinels map[string]bool) error {
+	order, err := costliestFirst(ctx, db, rel, cols)
+	if err != nil {
+		return err
+	}
+	run := func(workers int) error {
+		var wg sync.WaitGroup
+		errs := make([]error, len(cols))
+		next := make(chan int)
+		for range workers {
+			wg.Go(func() {
+				for i := range next {
+					opts.progress(fmt.Sprintf("profiling column %d of %d: %s", i+1, len(cols), cols[i].Name))
+					res.Columns[i], errs[i] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
+				}
+			})
+		}
+		for _, i := range order {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+	if opts.Workers > 0 {
+		return run(opts.Workers)
+	}
+	threads, err := db.Threads(ctx)
+	if err != nil {
+		return err
+	}
+	if threads < 2 || len(cols) < 2*threads {
+		return run(2)
+	}
+	return db.OneThreadEach(ctx, run)
+}
+
+// costliestFirst orders columns by the work their profile looks likely
+// to take, judged on the first rows: distinct values, and their length.
+func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engine.Column) ([]int, error) {
+	order := make([]int, len(cols))
+	for i := range order {
+		order[i] = i
+	}
+	if len(cols) < 2 {
+		return order, nil
+	}
+	aggs := make([]string, len(cols))
+	for i, c := range cols {
+		v := "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
+		aggs[i] = "coalesce(count(DISTINCT " + v + ") * (avg(strlen(" + v + ")) + 16), 0)::DOUBLE"
+	}
+	cost, err := aggregates[float64](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
+	if err != nil {
+		return nil, fmt.Errorf("estimate column costs: %w", err)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cost[b], cost[a]) })
+	return order, nil
 }
 
 // profileColumn streams a column's distinct values with their counts.
