@@ -42,6 +42,7 @@ type acc struct {
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
+	lowerFilter      *keyFilter           // the keys of lower, once it takes no more
 	lowerOnly        blocks[hashCount]    // values lower-casing leaves as they are
 	shapes           map[string]*shape    // mask -> what it says, for the quick path
 	long             map[string]*shape    // compact shape -> what it says, for values over 40 characters
@@ -53,6 +54,7 @@ type acc struct {
 	buf, lowerBuf    []byte // scratch for masks and lower-cased values
 	compactBuf       []byte
 	scratch          shape // the shape of a value past the ones remembered
+	longScratch      shape // the whole mask of a value kept by its compact one
 	maxShapes        int   // how many shapes to remember: maxTracked
 	topValues        []Share
 	nums, times      blocks[weighted] // parsed numbers, and Unix seconds, with counts
@@ -277,14 +279,17 @@ func (a *acc) add(v *string, n int64) {
 		a.finding("leading_zeros", t, n)
 	}
 	if sh.letters {
-		a.variant(t, ascii, n)
+		a.variant(t, ascii, sh.upper, n)
 	}
 	if sh.semantic {
-		mask := sh.mask
-		if sh.long || sh.transient {
-			mask = string(buf)
+		ssh := sh
+		if sh.long {
+			// Kept by its compact mask: the screens need the whole one.
+			ssh = &a.longScratch
+			*ssh = shape{}
+			screen(ssh, buf, l)
 		}
-		a.addSemantic(semanticBits(t, mask), n)
+		a.addSemantic(semanticOf(t, ssh), n)
 	}
 	a.typed(t, sh, n)
 }
@@ -338,7 +343,7 @@ func (a *acc) addValid(s, t string, n int64) {
 		}
 	}
 	if strings.ContainsAny(tmask, "Aa") {
-		a.variant(t, isASCII(t), n)
+		a.variant(t, isASCII(t), true, n)
 	}
 	a.addSemantic(semanticBits(t, tmask), n)
 	a.typed(t, newShape(tmask, utf8.RuneCountInString(t)), n)
@@ -455,6 +460,12 @@ type shape struct {
 	formatted             bool     // may be a number with separators or a currency sign
 	semantic              bool     // may be of a semantic type
 	boolean, numeric      bool     // may be a boolean word; has only number characters
+	upper                 bool     // has an upper-case letter (an ASCII value: A to Z)
+	at                    bool     // has an @ past the start
+	nines                 int      // digits
+	phoneish              bool     // only digits and phone punctuation, seven digits or more
+	local                 bool     // 999-9999
+	ipv4, postal, country bool     // of the mask of an IPv4 address, a postal code, a country code
 	dates                 []string // date formats of this shape
 	stamp                 bool     // may be a timestamp
 	long                  bool     // the shape of values over 40 characters, by compact mask
@@ -480,6 +491,7 @@ const (
 	classOther = iota
 	classNine
 	classLetter
+	classUpper
 	classDot
 	classSign // - and +
 	classNumOther
@@ -494,7 +506,9 @@ var maskClass = func() (t [256]uint8) {
 		switch {
 		case c == '9':
 			t[c] = classNine
-		case c == 'A' || c == 'a':
+		case c == 'A':
+			t[c] = classUpper
+		case c == 'a':
 			t[c] = classLetter
 		case c == '.':
 			t[c] = classDot
@@ -524,7 +538,7 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	for i := 0; i < len(mask); i++ {
 		n[maskClass[mask[i]]]++
 	}
-	nines, letters, dots := n[classNine], n[classLetter], n[classDot]
+	nines, letters, dots := n[classNine], n[classLetter]+n[classUpper], n[classDot]
 	nonASCII := n[classNonASCII]
 	other := n[classOther] + nonASCII + n[classCommaDollar] + n[classAt]
 	numOther := n[classNumOther]
@@ -534,6 +548,14 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	numOther += other                            // what a number may not hold: all but digits, ".-+" and e or E
 	digits := nines > 0
 	sh.letters = letters > 0
+	sh.upper = n[classUpper] > 0
+	sh.at = atInside
+	sh.nines = nines
+	sh.phoneish = phoneOther == 0 && nines >= 7
+	sh.local = len(mask) == 8 && string(mask) == "999-9999"
+	sh.ipv4 = dots == 3 && nines+dots == len(mask)
+	sh.postal = len(mask) >= 4 && len(mask) <= 10 && postalMasks[string(mask)]
+	sh.country = len(mask) == 2 && mask[0] == 'A' && mask[1] == 'A'
 	sh.digitsOnly = digits && nines == len(mask)
 	sh.formatted = digits && (commaOrDollar || nonASCII > 0 && strings.ContainsAny(string(mask), "€£¥"))
 	sh.boolean = runes <= 5 && letters == len(mask)
@@ -543,8 +565,7 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	}
 	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
 	sh.semantic = atInside || hasPrefix(mask, "aaaa://") || hasPrefix(mask, "aaaaa://") || hasPrefix(mask, "aaa.") ||
-		len(mask) == 36 || dots == 3 && nines+dots == len(mask) || phoneOther == 0 && nines >= 7 ||
-		len(mask) == 2 && mask[0] == 'A' && mask[1] == 'A' || runes <= 5 || postalMasks[string(mask)]
+		len(mask) == 36 || sh.ipv4 || sh.phoneish || sh.country || runes <= 5 || sh.postal
 }
 
 func hasPrefix[M string | []byte](s M, prefix string) bool {
@@ -569,6 +590,7 @@ func newLongShape(compact string) *shape {
 	sh := &shape{compact: compact, patKey: compact, long: true}
 	digits := strings.ContainsAny(compact, "9")
 	sh.letters = strings.ContainsAny(compact, "Aa")
+	sh.upper = strings.IndexByte(compact, 'A') >= 0
 	sh.digitsOnly = digits && strings.Trim(compact, "9") == ""
 	sh.formatted = digits && strings.ContainsAny(compact, ",$€£¥")
 	sh.numeric = strings.Trim(compact, "9.-+aA") == ""
@@ -619,8 +641,12 @@ func (a *acc) addSeconds(sec float64, raw string, n int64) {
 // values of most columns: emails, UUIDs, codes) is only remembered by a
 // hash of itself and its count; finish looks those up among the
 // lower-cased spellings of the values that do change.
-func (a *acc) variant(t string, ascii bool, n int64) {
+func (a *acc) variant(t string, ascii, upper bool, n int64) {
 	var lw string
+	if ascii && !upper {
+		a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
+		return
+	}
 	if ascii {
 		i := 0
 		for i < len(t) && (t[i] < 'A' || t[i] > 'Z') {
@@ -639,6 +665,9 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 			b = append(b, c)
 		}
 		a.lowerBuf = b
+		if a.lowerFilter != nil && !a.lowerFilter.mayHave(xxh3.Hash(b)) {
+			return
+		}
 		if v, ok := a.lower[string(b)]; ok {
 			v.spell(t, n)
 			return
@@ -650,6 +679,9 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 			return
 		}
 		lw = strings.ToLower(t)
+		if a.lowerFilter != nil && !a.lowerFilter.mayHave(xxh3.HashString(lw)) {
+			return
+		}
 		if v, ok := a.lower[lw]; ok {
 			v.spell(t, n)
 			return
@@ -659,6 +691,12 @@ func (a *acc) variant(t string, ascii bool, n int64) {
 		return
 	}
 	a.lower[strings.Clone(lw)] = &variants{n: 1, rows: n, first: strings.Clone(t)}
+	if len(a.lower) == maxTracked {
+		a.lowerFilter = newKeyFilter(maxTracked)
+		for k := range a.lower {
+			a.lowerFilter.add(xxh3.HashString(k))
+		}
+	}
 }
 
 // hashCount is a value known by its hash, and its count.

@@ -109,8 +109,10 @@ func (a *acc) addRef(v *string, n int64) {
 			}
 		}
 	}
-	for _, st := range semantic(t, tmask) {
-		a.semantic[slices.Index(SemanticTypes, st)] += n
+	for bits, i := refSemanticBits(t, tmask), 0; bits != 0; bits, i = bits>>1, i+1 {
+		if bits&1 != 0 {
+			a.semantic[i] += n
+		}
 	}
 	// Types, screened cheaply before parsing.
 	matched := false
@@ -341,5 +343,74 @@ func TestSortWeighted(t *testing.T) {
 				t.Fatalf("n=%d: position %d holds %v, want %v", n, i, ws[i].v, want[i].v)
 			}
 		}
+	}
+}
+
+// refSemanticBits is the semantic test as first written, on the whole
+// mask of each value: the reference for the screens shapes keep.
+func refSemanticBits(v, mask string) uint16 {
+	var out uint16
+	switch {
+	case strings.IndexByte(v, '@') > 0 && isEmail(v):
+		out |= 1 << semEmail
+	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "www."):
+		out |= 1 << semURL
+	case len(v) == 36 && isUUID(v):
+		out |= 1 << semUUID
+	case len(v) >= 7 && len(v) <= 15 && strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "" && isIPv4(v):
+		out |= 1 << semIPv4
+	}
+	if strings.Trim(mask, "9 ()-.+/") == "" && strings.Count(mask, "9") >= 7 {
+		digits := strings.Count(mask, "9")
+		if isCard(v) {
+			out |= 1 << semCard
+		} else if len(layoutMasks[mask]) == 0 && (digits >= 10 && digits <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || digits == 7 && mask == "999-9999") {
+			out |= 1 << semPhone
+		}
+	}
+	switch mask {
+	case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
+		out |= 1 << semPostal
+	case "AA":
+		if countries[v] {
+			out |= 1 << semCountry
+		}
+	}
+	if len(v) <= 5 && (v == "0" || v == "1" || isBoolean(v)) {
+		out |= 1 << semBoolean
+	}
+	return out
+}
+
+// TestCaseVariantsPastTracked fills the lower-cased spellings an
+// accumulator keeps, so that later values are screened by its filter; the
+// quick accumulator must still match the reference value for value.
+func TestCaseVariantsPastTracked(t *testing.T) {
+	t.Parallel()
+	var values []string
+	var counts []int64
+	for i := range maxTracked + 20_000 {
+		values = append(values, fmt.Sprintf("Word%d", i))
+		counts = append(counts, 1)
+		switch i % 5 {
+		case 0:
+			values = append(values, fmt.Sprintf("word%d", i)) // all lower case: remembered by hash
+			counts = append(counts, 2)
+		case 1:
+			values = append(values, fmt.Sprintf("WORD%d", i))
+			counts = append(counts, 3)
+		}
+	}
+	// Spellings of values remembered early, arriving once no more are.
+	for i := range 1000 {
+		values = append(values, fmt.Sprintf("WoRd%d", i))
+		counts = append(counts, 1)
+	}
+	fast, ref, _ := profileBoth(values, counts, 0, 0)
+	if !reflect.DeepEqual(fast, ref) {
+		t.Fatalf("the quick accumulator differs from the reference:%s", differ(fast, ref))
+	}
+	if f := fast.Findings; len(f) == 0 {
+		t.Fatal("no case variants found")
 	}
 }

@@ -320,52 +320,41 @@ func semantic(v, mask string) []string {
 
 // semanticBits is semantic as a set: bit i stands for SemanticTypes[i].
 func semanticBits(v, mask string) uint16 {
+	var sh shape
+	screen(&sh, mask, utf8.RuneCountInString(v))
+	return semanticOf(v, &sh)
+}
+
+// semanticOf is semanticBits for a value whose mask sh screened.
+func semanticOf(v string, sh *shape) uint16 {
 	var out uint16
 	switch {
-	case strings.IndexByte(v, '@') > 0 && isEmail(v):
+	case sh.at && isEmail(v):
 		out |= 1 << semEmail
 	case strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "www."):
 		out |= 1 << semURL
 	case len(v) == 36 && isUUID(v):
 		out |= 1 << semUUID
-	case len(v) >= 7 && len(v) <= 15 && strings.Count(mask, ".") == 3 && strings.Trim(mask, "9.") == "" && isIPv4(v):
+	case sh.ipv4 && len(v) >= 7 && len(v) <= 15 && isIPv4(v):
 		out |= 1 << semIPv4
 	}
-	if phoneish(mask) {
+	if sh.phoneish {
 		if isCard(v) {
 			out |= 1 << semCard
-		} else if isPhone(v, mask) {
+		} else if isPhone(v, sh) {
 			out |= 1 << semPhone
 		}
 	}
-	switch mask {
-	case "99999", "99999-9999", "A9A 9A9", "A9A9A9", "AA9 9AA", "AA99 9AA", "A9 9AA", "A99 9AA", "A9A 9AA", "AA9A 9AA", "9999":
+	switch {
+	case sh.postal:
 		out |= 1 << semPostal
-	case "AA":
-		if countries[v] {
-			out |= 1 << semCountry
-		}
+	case sh.country && countries[v]:
+		out |= 1 << semCountry
 	}
 	if len(v) <= 5 && (v == "0" || v == "1" || isBoolean(v)) {
 		out |= 1 << semBoolean
 	}
 	return out
-}
-
-// phoneish is a mask of digits and phone punctuation only, with at least
-// seven digits.
-func phoneish(mask string) bool {
-	digits := 0
-	for i := 0; i < len(mask); i++ {
-		switch mask[i] {
-		case '9':
-			digits++
-		case ' ', '(', ')', '-', '.', '+', '/':
-		default:
-			return false
-		}
-	}
-	return digits >= 7
 }
 
 func isEmail(v string) bool {
@@ -415,12 +404,11 @@ func isIPv4(v string) bool {
 	return true
 }
 
-func isPhone(v, mask string) bool {
-	if len(layoutMasks[mask]) > 0 {
-		return false // a date
-	}
-	digits := strings.Count(mask, "9")
-	return digits >= 10 && digits <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || digits == 7 && mask == "999-9999"
+// isPhone is a phone-like value (sh.phoneish) of 10 to 15 digits that is
+// not a plain integer, or a local number written 999-9999. (No date
+// layout is phone-like with so many digits: dates have 6 or 8.)
+func isPhone(v string, sh *shape) bool {
+	return sh.nines >= 10 && sh.nines <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || sh.local
 }
 
 // isCard is a 13 to 19 digit number (spaces and dashes allowed) that
