@@ -3,9 +3,11 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,6 +56,62 @@ func BenchmarkProfile(b *testing.B) {
 		b.ReportMetric(plumb.Seconds()/float64(b.N), "plumb_s/op")
 		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_s/op")
 		b.ReportMetric(float64(plumb)/float64(duck), "x_duckdb")
+	})
+}
+
+// BenchmarkProfileFloor times what a profile cannot do without: the raw
+// load and each column's exact GROUP BY, run as Run runs them (one DuckDB
+// thread each, as many at once as there are threads) but with nothing
+// handed to Go, beside SUMMARIZE on the same file and threads. Its
+// x_duckdb is the least BenchmarkProfile's could be with exact distinct
+// counts done this way.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench ProfileFloor -benchtime 1x ./profile
+func BenchmarkProfileFloor(b *testing.B) {
+	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
+	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+		var floor, duck time.Duration
+		for b.Loop() {
+			ctx := b.Context()
+			db, err := engine.Open(ctx, engine.Config{Threads: 2, TempDir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			if _, err := db.ExecContext(ctx, "SUMMARIZE SELECT * FROM read_csv("+engine.Literal(path)+")"); err != nil {
+				b.Fatal(err)
+			}
+			duck += time.Since(start)
+			start = time.Now()
+			src, _ := engine.ParseSource(path)
+			t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true, AnyOrder: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = db.OneThreadEach(ctx, func(threads int) error {
+				var wg sync.WaitGroup
+				errs := make([]error, len(t.Columns))
+				slots := make(chan struct{}, threads)
+				for i, c := range t.Columns {
+					slots <- struct{}{}
+					wg.Go(func() {
+						defer func() { <-slots }()
+						var n int64
+						errs[i] = db.QueryRowContext(ctx, "SELECT sum(n) FROM (SELECT CAST("+engine.Ident(c.Name)+" AS VARCHAR) AS v, count(*) AS n FROM "+engine.Ident(t.Name)+" GROUP BY ALL)").Scan(&n)
+					})
+				}
+				wg.Wait()
+				return errors.Join(errs...)
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			floor += time.Since(start)
+			db.Close()
+		}
+		b.ReportMetric(floor.Seconds()/float64(b.N), "floor_s/op")
+		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_s/op")
+		b.ReportMetric(float64(floor)/float64(duck), "x_duckdb")
 	})
 }
 
