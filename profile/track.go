@@ -39,50 +39,85 @@ func (f *keyFilter) mayHave(h uint64) bool {
 // counts counts keys, at most maxTracked of them; keys past those are
 // counted together as other. Keys are looked up by a 64-bit hash, which
 // spares comparing them (two keys of one hash, a chance of about one in
-// 10^9 at the most keys kept, would be counted as one).
+// 10^9 at the most keys kept, would be counted as one), in a table of
+// its own: hash and count side by side, so that a look-up in a table too
+// big for the cache misses it once, where a Go map misses it twice.
 type counts struct {
-	m      map[uint64]int64
-	keys   []string // in the order first seen
+	slots  []countSlot // open addressing, linear probing; h == 0 is empty
+	keys   []string    // in the order first seen
 	hashes []uint64
 	other  int64
 	filter *keyFilter // once full
 }
 
-func newCounts() counts { return counts{m: map[uint64]int64{}} }
+type countSlot struct {
+	h uint64
+	n int64
+}
+
+func newCounts() counts { return counts{slots: make([]countSlot, 16)} }
+
+// slot returns the slot of hash h: its own, or the empty one it would
+// take.
+func (c *counts) slot(h uint64) *countSlot {
+	mask := uint64(len(c.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		if s := &c.slots[i]; s.h == h || s.h == 0 {
+			return s
+		}
+	}
+}
+
+// hashKey is a key's hash, never 0 (which marks an empty slot).
+func hashKey(h uint64) uint64 {
+	if h == 0 {
+		return 0x9e3779b97f4a7c15
+	}
+	return h
+}
 
 // addBytes counts a key held in a scratch buffer: it allocates only for a
 // new key.
 func (c *counts) addBytes(k []byte, n int64) {
-	h := xxh3.Hash(k)
+	h := hashKey(xxh3.Hash(k))
 	if c.filter != nil && !c.filter.mayHave(h) {
 		c.other += n
 		return
 	}
-	if v, ok := c.m[h]; ok {
-		c.m[h] = v + n
+	if s := c.slot(h); s.h != 0 {
+		s.n += n
 		return
 	}
 	c.addNew(h, string(k), n)
 }
 
 func (c *counts) add(k string, n int64) {
-	h := xxh3.HashString(k)
-	if v, ok := c.m[h]; ok {
-		c.m[h] = v + n
+	h := hashKey(xxh3.HashString(k))
+	if s := c.slot(h); s.h != 0 {
+		s.n += n
 		return
 	}
 	c.addNew(h, k, n)
 }
 
 func (c *counts) addNew(h uint64, k string, n int64) {
-	if len(c.m) >= maxTracked {
+	if len(c.keys) >= maxTracked {
 		c.other += n
 		return
 	}
-	c.m[h] = n
+	if 2*(len(c.keys)+1) > len(c.slots) {
+		old := c.slots
+		c.slots = make([]countSlot, 2*len(old))
+		for _, s := range old {
+			if s.h != 0 {
+				*c.slot(s.h) = s
+			}
+		}
+	}
+	*c.slot(h) = countSlot{h, n}
 	c.keys = append(c.keys, k)
 	c.hashes = append(c.hashes, h)
-	if len(c.m) == maxTracked {
+	if len(c.keys) == maxTracked {
 		c.filter = newKeyFilter(maxTracked)
 		for _, h := range c.hashes {
 			c.filter.add(h)
@@ -90,12 +125,15 @@ func (c *counts) addNew(h uint64, k string, n int64) {
 	}
 }
 
+// count is the count of the i-th key.
+func (c *counts) count(i int) int64 { return c.slot(c.hashes[i]).n }
+
 // into adds the counts to a map bounded as bump bounds it, keys in order
 // (so that which keys fit does not depend on the order they came in),
 // other last.
 func (c *counts) into(m map[string]int64) {
 	for _, i := range c.sorted() {
-		bump(m, c.keys[i], c.m[c.hashes[i]])
+		bump(m, c.keys[i], c.count(i))
 	}
 	if c.other > 0 {
 		bump(m, otherKey, c.other)
@@ -115,7 +153,7 @@ func (c *counts) sorted() []int {
 // merge adds o's counts.
 func (c *counts) merge(o *counts) {
 	for _, i := range o.sorted() {
-		c.add(o.keys[i], o.m[o.hashes[i]])
+		c.add(o.keys[i], o.count(i))
 	}
 	c.other += o.other
 }
