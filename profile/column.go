@@ -44,8 +44,7 @@ type acc struct {
 	lower            map[string]*variants // lower-cased value -> its spellings
 	lowerFilter      *keyFilter           // the keys of lower, once it takes no more
 	lowerOnly        blocks[hashCount]    // values lower-casing leaves as they are
-	shapes           map[string]*shape    // mask -> what it says, for the quick path
-	long             map[string]*shape    // compact shape -> what it says, for values over 40 characters
+	shapes           shapeTable           // mask (for values over 40 characters, compact mask) -> what it says, for the quick path
 	shapeOrder       []*shape             // shapes in the order first seen
 	memoFilter       *keyFilter           // the keys of shapes and long, once they take no more
 	overflow         counts               // patterns of values past the shapes remembered
@@ -124,7 +123,7 @@ func (e *extreme) offer(v float64, raw string) {
 func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
 	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
 		patterns: map[string]int64{}, compact: map[string]int64{},
-		lower: map[string]*variants{}, shapes: map[string]*shape{}, long: map[string]*shape{},
+		lower: map[string]*variants{}, shapes: newShapeTable(),
 		overflow: newCounts(), overflowCompact: newCounts()}
 	for v := range sentinels {
 		a.sentinelLen = max(a.sentinelLen, len(v))
@@ -222,9 +221,8 @@ func (a *acc) add(v *string, n int64) {
 	a.buf = buf
 	// Long values are remembered by their compact shape, which is also
 	// their pattern, so that free text does not fill the memory.
-	shapes, key := a.shapes, buf
-	if l > 40 {
-		shapes = a.long
+	key, long := buf, l > 40
+	if long {
 		if ascii {
 			a.compactBuf = appendCollapsed(a.compactBuf[:0], buf)
 		} else {
@@ -233,8 +231,11 @@ func (a *acc) add(v *string, n int64) {
 		key = a.compactBuf
 	}
 	var sh *shape
-	if a.memoFilter == nil || a.memoFilter.mayHave(memoHash(key, l > 40)) {
-		sh = shapes[string(key)]
+	var slot *shapeSlot
+	h := memoHash(key, long)
+	if a.memoFilter == nil || a.memoFilter.mayHave(h) {
+		slot = a.shapes.slot(h, key, long)
+		sh = slot.sh
 	}
 	switch {
 	case sh != nil:
@@ -242,15 +243,13 @@ func (a *acc) add(v *string, n int64) {
 	case a.memoFilter == nil:
 		sh = a.newShape(string(key), l)
 		sh.count = n
-		shapes[string(key)] = sh
+		a.shapes.put(slot, h, sh)
 		a.shapeOrder = append(a.shapeOrder, sh)
-		if len(a.shapes)+len(a.long) >= a.maxShapes {
+		if a.shapes.n >= a.maxShapes {
 			a.memoFilter = newKeyFilter(a.maxShapes)
-			for _, sh := range a.shapeOrder {
-				if sh.long {
-					a.memoFilter.add(memoHash([]byte(sh.compact), true))
-				} else {
-					a.memoFilter.add(memoHash([]byte(sh.mask), false))
+			for _, sl := range a.shapes.slots {
+				if sl.sh != nil {
+					a.memoFilter.add(sl.h)
 				}
 			}
 		}
@@ -292,6 +291,62 @@ func (a *acc) add(v *string, n int64) {
 		a.addSemantic(semanticOf(t, ssh), n)
 	}
 	a.typed(t, sh, n)
+}
+
+// shapeTable is the memo of shapes by memo key (a mask, or for a value
+// over 40 characters a compact mask): open addressing on memoHash, the
+// hash beside the shape, so that a look-up that finds its hash compares
+// the key once.
+type shapeTable struct {
+	slots []shapeSlot // sh == nil: empty
+	n     int
+}
+
+type shapeSlot struct {
+	h  uint64
+	sh *shape
+}
+
+func newShapeTable() shapeTable { return shapeTable{slots: make([]shapeSlot, 16)} }
+
+// memoKey is the key a shape is remembered by.
+func (sh *shape) memoKey() string {
+	if sh.long {
+		return sh.compact
+	}
+	return sh.mask
+}
+
+// slot returns the slot of the shape of key (h its memoHash): its own,
+// or the empty one it would take.
+func (t *shapeTable) slot(h uint64, key []byte, long bool) *shapeSlot {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.sh == nil || s.h == h && s.sh.long == long && s.sh.memoKey() == string(key) {
+			return s
+		}
+	}
+}
+
+// put fills the empty slot that slot returned for h with sh.
+func (t *shapeTable) put(s *shapeSlot, h uint64, sh *shape) {
+	*s = shapeSlot{h, sh}
+	if t.n++; 2*t.n > len(t.slots) {
+		old := t.slots
+		t.slots = make([]shapeSlot, 2*len(old))
+		mask := uint64(len(t.slots) - 1)
+		for _, o := range old {
+			if o.sh == nil {
+				continue
+			}
+			i := o.h & mask
+			for t.slots[i].sh != nil {
+				i = (i + 1) & mask
+			}
+			t.slots[i] = o
+		}
+	}
 }
 
 // memoHash is the hash of a shape's memo key: its mask, or for a long
@@ -840,7 +895,7 @@ func (a *acc) finish() Column {
 	}
 	a.overflow.into(a.patterns)
 	a.overflowCompact.into(a.compact)
-	a.shapeOrder, a.shapes, a.long = nil, nil, nil
+	a.shapeOrder, a.shapes = nil, shapeTable{}
 	c := Column{Name: a.name, LoadedType: a.loadedType, Rows: a.rows, Nulls: a.count(a.nulls), Empty: a.count(a.empty),
 		Whitespace: a.count(a.ws), Sentinels: a.count(a.sent), Valid: a.count(a.valid),
 		Distinct: a.distinct, DuplicateValues: a.dupValues, MinText: a.minText, MaxText: a.maxText,

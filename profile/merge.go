@@ -87,15 +87,13 @@ func (a *acc) merge(b *acc) {
 	a.overflow.merge(&b.overflow)
 	a.overflowCompact.merge(&b.overflowCompact)
 	for _, sh := range b.shapeOrder {
-		shapes, key := a.shapes, sh.mask
-		if sh.long {
-			shapes, key = a.long, sh.compact
-		}
-		switch own := shapes[key]; {
-		case own != nil:
-			own.count += sh.count
-		case len(a.shapes)+len(a.long) < a.maxShapes:
-			shapes[key] = sh
+		key := sh.memoKey()
+		h := memoHash([]byte(key), sh.long)
+		switch slot := a.shapes.slot(h, []byte(key), sh.long); {
+		case slot.sh != nil:
+			slot.sh.count += sh.count
+		case a.shapes.n < a.maxShapes:
+			a.shapes.put(slot, h, sh)
 			a.shapeOrder = append(a.shapeOrder, sh)
 		default:
 			a.overflow.add(sh.patKey, sh.count)
