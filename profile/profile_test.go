@@ -5,6 +5,7 @@ package profile
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -159,6 +160,20 @@ func TestSample(t *testing.T) {
 		}
 		if res.Sampled != s || res.Rows == 0 || res.Rows >= 3000 {
 			t.Errorf("sample %s: %d rows, sampled %q", s, res.Rows, res.Sampled)
+		}
+		// Every column is profiled over the same rows, and the same
+		// sample comes back the next time.
+		for _, c := range res.Columns {
+			if c.Rows != res.Rows {
+				t.Errorf("sample %s: column %s has %d rows of the sample's %d", s, c.Name, c.Rows, res.Rows)
+			}
+		}
+		again, err := Run(t.Context(), db, tbl, Options{Sample: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(again, res) {
+			t.Errorf("sample %s: a second profile differs from the first", s)
 		}
 	}
 	// Several files are a view over one table a file.
