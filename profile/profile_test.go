@@ -246,12 +246,15 @@ func TestHLLDistinct(t *testing.T) {
 	db := enginetest.Open(t)
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
 		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL)", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, "v")
+		rows, nonNull, distinct, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e := math.Abs(float64(got-int64(n))) / float64(n); e > 0.025 {
-			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n, got, 100*e)
+		if rows != int64(2*n+1) || nonNull[0] != int64(2*n) {
+			t.Errorf("%d distinct values: %d rows, %d not null; want %d and %d", n, rows, nonNull[0], 2*n+1, 2*n)
+		}
+		if got := distinct[0]; math.Abs(float64(got-int64(n)))/float64(n) > 0.025 {
+			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n, got, 100*math.Abs(float64(got-int64(n)))/float64(n))
 		}
 	}
 }
