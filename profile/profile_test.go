@@ -224,12 +224,15 @@ func TestApprox(t *testing.T) {
 		}
 	}
 
-	// A column unique in a sample but not over every row is no key.
-	if _, err := db.ExecContext(t.Context(), "CREATE TABLE approx_keys AS SELECT i::VARCHAR AS id, (i % 2900)::VARCHAR AS near FROM range(3000) t(i)"); err != nil {
+	// A column unique in a sample but not over every row is no key; nor
+	// is one with a blank value (here a no-break space, which Go counts
+	// as space) or a sentinel the sample may miss.
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE approx_keys AS SELECT i::VARCHAR AS id, (i % 2900)::VARCHAR AS near, "+
+		"CASE i WHEN 1234 THEN '\u00a0' ELSE i::VARCHAR END AS blank, CASE i WHEN 2345 THEN 'N/A' ELSE i::VARCHAR END AS sentinel FROM range(3000) t(i)"); err != nil {
 		t.Fatal(err)
 	}
 	keys := &engine.Table{Name: "approx_keys", Source: "approx_keys", RowsLoaded: 3000,
-		Columns: []engine.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}}}
+		Columns: []engine.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}, {Name: "blank", Type: "VARCHAR"}, {Name: "sentinel", Type: "VARCHAR"}}}
 	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: "50"})
 	if err != nil {
 		t.Fatal(err)
@@ -245,16 +248,18 @@ func TestHLLDistinct(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
-		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL)", n, 2*n)
-		rows, nonNull, distinct, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}})
+		// Besides the values: a NULL, a blank and a sentinel, all missing.
+		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
+		got, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}}, map[string]bool{"N/A": true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rows != int64(2*n+1) || nonNull[0] != int64(2*n) {
-			t.Errorf("%d distinct values: %d rows, %d not null; want %d and %d", n, rows, nonNull[0], 2*n+1, 2*n)
+		if got.rows != int64(2*n+3) || got.nonNull[0] != int64(2*n+2) || got.missing[0] != 3 {
+			t.Errorf("%d distinct values: %d rows, %d not null, %d missing; want %d, %d and 3", n, got.rows, got.nonNull[0], got.missing[0], 2*n+3, 2*n+2)
 		}
-		if got := distinct[0]; math.Abs(float64(got-int64(n)))/float64(n) > 0.025 {
-			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n, got, 100*math.Abs(float64(got-int64(n)))/float64(n))
+		want := float64(n + 2)
+		if e := math.Abs(float64(got.distinct[0])-want) / want; e > 0.025 {
+			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n+2, got.distinct[0], 100*e)
 		}
 	}
 }
