@@ -277,29 +277,11 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engin
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
 func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels map[string]bool) (Column, error) {
-	var mu sync.Mutex
-	var all, free []*acc
-	take := func() *acc {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(free) == 0 {
-			a := newAcc(col.Name, col.Type, top, sentinels)
-			all = append(all, a)
-			return a
-		}
-		a := free[len(free)-1]
-		free = free[:len(free)-1]
-		return a
-	}
-	give := func(a *acc) {
-		mu.Lock()
-		defer mu.Unlock()
-		free = append(free, a)
-	}
+	accs := pool[*acc]{make: func() *acc { return newAcc(col.Name, col.Type, top, sentinels) }}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
-		a := take()
-		defer give(a)
+		a := accs.take()
+		defer accs.give(a)
 		for r := range ch.Len() {
 			n, _ := ch.Int64(1, r)
 			v, ok := ch.String(0, r)
@@ -314,13 +296,41 @@ func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Co
 	if err != nil {
 		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
 	}
-	if len(all) == 0 {
+	if len(accs.all) == 0 {
 		return newAcc(col.Name, col.Type, top, sentinels).finish(), nil
 	}
-	for _, b := range all[1:] {
-		all[0].merge(b)
+	for _, b := range accs.all[1:] {
+		accs.all[0].merge(b)
 	}
-	return all[0].finish(), nil
+	return accs.all[0].finish(), nil
+}
+
+// pool hands each chunk of a Stream a value no other chunk being handled
+// holds (DuckDB's threads each take one), making one when none is free;
+// all holds every value made, to be merged at the end.
+type pool[T any] struct {
+	make      func() T
+	mu        sync.Mutex
+	all, free []T
+}
+
+func (p *pool[T]) take() T {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) == 0 {
+		v := p.make()
+		p.all = append(p.all, v)
+		return v
+	}
+	v := p.free[len(p.free)-1]
+	p.free = p.free[:len(p.free)-1]
+	return v
+}
+
+func (p *pool[T]) give(v T) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, v)
 }
 
 // duplicateRows counts rows equal to an earlier row: candidates by a
@@ -393,27 +403,12 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.C
 	for v := range sentinels {
 		sentinelLen = max(sentinelLen, len(v))
 	}
-	var mu sync.Mutex
-	var all, free []*part
-	take := func() *part {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(free) == 0 {
-			p := &part{regs: make(hllRegisters, len(cols)), nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols))}
-			all = append(all, p)
-			return p
-		}
-		p := free[len(free)-1]
-		free = free[:len(free)-1]
-		return p
-	}
+	parts := pool[*part]{make: func() *part {
+		return &part{regs: make(hllRegisters, len(cols)), nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols))}
+	}}
 	rows, err := db.Stream(ctx, "SELECT "+strings.Join(list, ", ")+" FROM "+rel, func(ch *engine.Chunk) error {
-		p := take()
-		defer func() {
-			mu.Lock()
-			defer mu.Unlock()
-			free = append(free, p)
-		}()
+		p := parts.take()
+		defer parts.give(p)
 		for c := range cols {
 			regs := &p.regs[c]
 			for r := range ch.Len() {
@@ -439,7 +434,7 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.C
 	res := &everyRow{rows: rows, nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)), distinct: make([]int64, len(cols))}
 	for c := range cols {
 		var regs [1 << hllPrecision]uint8
-		for _, p := range all {
+		for _, p := range parts.all {
 			res.nonNull[c] += p.nonNull[c]
 			res.missing[c] += p.missing[c]
 			for i, r := range p.regs[c] {
