@@ -46,7 +46,7 @@ type acc struct {
 	lowerOnly        blocks[hashCount]    // values lower-casing leaves as they are
 	shapes           shapeTable           // mask (for values over 40 characters, compact mask) -> what it says, for the quick path
 	shapeOrder       []*shape             // shapes in the order first seen
-	memoFilter       *keyFilter           // the keys of shapes and long, once they take no more
+	memoFilter       *keyFilter           // the keys of shapes, once it takes no more
 	overflow         counts               // patterns of values past the shapes remembered
 	overflowCompact  counts
 	sentinelLen      int    // the longest sentinel, in bytes

@@ -208,11 +208,10 @@ func pick(all []engine.Column, want []string) ([]engine.Column, error) {
 }
 
 // profileColumns profiles each column into res.Columns, several at a
-// time. With columns enough, each column's GROUP BY runs on one DuckDB
-// thread and as many run at once as DuckDB has threads: side by side they
-// cost less than one after another across all threads (see
-// engine.OneThreadEach). The costliest-looking columns go first, so that
-// a big one does not start last and run alone.
+// time. With columns enough, each column's GROUP BY, and the Go work on
+// what it hands over, runs on one DuckDB thread, as many at once as
+// DuckDB has threads (engine.OneThreadEach). The costliest-looking
+// columns go first, so that a big one does not start last and run alone.
 func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, opts Options, sentinels map[string]bool) error {
 	order, err := costliestFirst(ctx, db, rel, cols)
 	if err != nil {
