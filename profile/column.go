@@ -32,7 +32,6 @@ type acc struct {
 	lenMin, lenMax   int
 	lenSum           int64
 	lengths          lengthCounts
-	over255          int64
 	patterns         map[string]int64
 	compact          map[string]int64
 	types            [numTypes]int64 // by the place of the type in typeOrder
@@ -262,9 +261,6 @@ func (a *acc) add(v *string, n int64) {
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
 	a.lengths.add(l, n)
-	if l > 255 {
-		a.over255 += n
-	}
 	if !ascii {
 		a.finding("non_ascii", s, n)
 	}
@@ -366,9 +362,6 @@ func (a *acc) addValid(s, t string, n int64) {
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
 	a.lengths.add(l, n)
-	if l > 255 {
-		a.over255 += n
-	}
 	mask := Mask(s)
 	compact := collapse(mask)
 	if l > 40 {
@@ -941,8 +934,10 @@ func (a *acc) finish() Column {
 	}
 	if a.valid > 0 {
 		c.Length = Length{Min: a.lenMin, Max: a.lenMax, Mean: math.Round(float64(a.lenSum)/float64(a.valid)*100) / 100,
-			P50: lengthQuantile(a.lengths, a.valid, 0.5), P95: lengthQuantile(a.lengths, a.valid, 0.95), Over255: a.over255}
+			P50: lengthQuantile(a.lengths, a.valid, 0.5), P95: lengthQuantile(a.lengths, a.valid, 0.95)}
 	}
+	c.Length.Over = a.lengths.over(TargetLimits)
+	c.Length.Over255 = a.lengths.over([]int{255})[0].Count
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
 		c.Numeric = numeric(a.nums.all(), a.numExt)
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
@@ -1007,6 +1002,23 @@ func lengthQuantile(m lengthCounts, total int64, q float64) int {
 type lengthCounts struct {
 	short [256]int64
 	long  map[int]int64
+}
+
+// over counts the values longer than each limit.
+func (c *lengthCounts) over(limits []int) []LimitCount {
+	out := make([]LimitCount, len(limits))
+	for i, lim := range limits {
+		out[i].Limit = lim
+		for l := lim + 1; l < len(c.short); l++ {
+			out[i].Count += c.short[l]
+		}
+		for l, n := range c.long {
+			if l > lim {
+				out[i].Count += n
+			}
+		}
+	}
+	return out
 }
 
 func (c *lengthCounts) add(l int, n int64) {

@@ -56,9 +56,6 @@ func (a *acc) addRef(v *string, n int64) {
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
 	a.lengths.add(l, n)
-	if l > 255 {
-		a.over255 += n
-	}
 	mask := Mask(s)
 	compact := collapse(mask)
 	if l > 40 {

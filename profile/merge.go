@@ -34,7 +34,6 @@ func (a *acc) merge(b *acc) {
 	for l, n := range b.lengths.long {
 		a.lengths.add(l, n)
 	}
-	a.over255 += b.over255
 	for _, m := range []struct{ to, from map[string]int64 }{
 		{a.patterns, b.patterns}, {a.compact, b.compact},
 	} {

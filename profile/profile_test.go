@@ -52,6 +52,17 @@ func TestInvariants(t *testing.T) {
 			if c.Uniqueness < 0 || c.Uniqueness > 1 {
 				t.Errorf("%s.%s: uniqueness %g", f, c.Name, c.Uniqueness)
 			}
+			// Fewer values past a longer limit, none past the longest.
+			prev := c.Valid.Count
+			for i, o := range c.Length.Over {
+				if o.Limit != TargetLimits[i] || o.Count > prev || o.Count > 0 && o.Limit >= c.Length.Max {
+					t.Errorf("%s.%s: %+v past %+v (max length %d)", f, c.Name, o, c.Length.Over, c.Length.Max)
+				}
+				if o.Limit == 255 && o.Count != c.Length.Over255 {
+					t.Errorf("%s.%s: over 255 %d, over_255 %d", f, c.Name, o.Count, c.Length.Over255)
+				}
+				prev = o.Count
+			}
 		}
 	}
 }

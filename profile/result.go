@@ -99,10 +99,25 @@ type Bin struct {
 
 // Length describes value lengths in characters.
 type Length struct {
-	Min     int     `json:"min"`
-	Max     int     `json:"max"`
-	Mean    float64 `json:"mean"`
-	P50     int     `json:"p50"`
-	P95     int     `json:"p95"`
-	Over255 int64   `json:"over_255"`
+	Min  int     `json:"min"`
+	Max  int     `json:"max"`
+	Mean float64 `json:"mean"`
+	P50  int     `json:"p50"`
+	P95  int     `json:"p95"`
+	// Over255 is Over's count past 255, kept where JSON readers of
+	// earlier profiles find it.
+	Over255 int64 `json:"over_255"`
+	// Over counts the values longer than each of TargetLimits.
+	Over []LimitCount `json:"over"`
 }
+
+// LimitCount is how many values are longer than a length limit.
+type LimitCount struct {
+	Limit int   `json:"limit"`
+	Count int64 `json:"count"`
+}
+
+// TargetLimits are the column widths, in characters, that Length.Over
+// counts values past: VARCHAR(50) and VARCHAR(100), the 255 of many a
+// schema, and the 4,000 of Oracle's VARCHAR2 and SQL Server's NVARCHAR.
+var TargetLimits = []int{50, 100, 255, 4000}

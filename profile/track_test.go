@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 )
 
@@ -62,5 +63,20 @@ func TestCounts(t *testing.T) {
 	c.into(m)
 	if m[otherKey] != other {
 		t.Fatalf("into: other = %d, want %d", m[otherKey], other)
+	}
+}
+
+// TestLengthOver counts values past each limit, lengths kept in the
+// array and in the map past it alike.
+func TestLengthOver(t *testing.T) {
+	t.Parallel()
+	var c lengthCounts
+	for l, n := range map[int]int64{0: 1, 50: 2, 51: 3, 100: 4, 101: 5, 255: 6, 256: 7, 4000: 8, 4001: 9, 70000: 10} {
+		c.add(l, n)
+	}
+	got := c.over([]int{0, 50, 100, 255, 4000, 100000})
+	want := []LimitCount{{0, 54}, {50, 52}, {100, 45}, {255, 34}, {4000, 19}, {100000, 0}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("over = %v, want %v", got, want)
 	}
 }

@@ -64,11 +64,16 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 			}
 		}
 		l := c.Length
-		over := ""
-		if l.Over255 > 0 {
-			over = fmt.Sprintf(", %s over 255", num(l.Over255))
+		fmt.Fprintf(w, "  length     %d..%d, mean %s, p50 %d, p95 %d\n", l.Min, l.Max, g(l.Mean), l.P50, l.P95)
+		var over []string
+		for _, o := range l.Over {
+			if o.Count > 0 {
+				over = append(over, fmt.Sprintf("for %d: %s", o.Limit, num(o.Count)))
+			}
 		}
-		fmt.Fprintf(w, "  length     %d..%d, mean %s, p50 %d, p95 %d%s\n", l.Min, l.Max, g(l.Mean), l.P50, l.P95, over)
+		if len(over) > 0 {
+			fmt.Fprintf(w, "  too long   %s\n", clip(strings.Join(over, ", "), width-13))
+		}
 		fmt.Fprintf(w, "  patterns   %s\n", clip(topShares(c.Patterns, 3), width-13))
 		fmt.Fprintf(w, "  top        %s\n", clip(topShares(c.Top, 3), width-13))
 		for _, f := range c.Findings {
