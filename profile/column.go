@@ -42,7 +42,7 @@ type acc struct {
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
 	lowerFilter      *keyFilter           // the keys of lower, once it takes no more
-	lowerOnly        blocks[hashCount]    // values lower-casing leaves as they are
+	lowerOnly        hashCounts           // values lower-casing leaves as they are
 	shapes           shapeTable           // mask (for values over 40 characters, compact mask) -> what it says, for the quick path
 	shapeOrder       []*shape             // shapes in the order first seen
 	memoFilter       *keyFilter           // the keys of shapes, once it takes no more
@@ -692,7 +692,7 @@ func (a *acc) addSeconds(sec float64, raw string, n int64) {
 func (a *acc) variant(t string, ascii, upper bool, n int64) {
 	var lw string
 	if ascii && !upper {
-		a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
+		a.lowerOnly.add(xxh3.HashString(t), n)
 		return
 	}
 	if ascii {
@@ -701,7 +701,7 @@ func (a *acc) variant(t string, ascii, upper bool, n int64) {
 			i++
 		}
 		if i == len(t) {
-			a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
+			a.lowerOnly.add(xxh3.HashString(t), n)
 			return
 		}
 		b := append(a.lowerBuf[:0], t[:i]...)
@@ -723,7 +723,7 @@ func (a *acc) variant(t string, ascii, upper bool, n int64) {
 		lw = string(b)
 	} else {
 		if lowerAlready(t) {
-			a.lowerOnly.add(hashCount{xxh3.HashString(t), n})
+			a.lowerOnly.add(xxh3.HashString(t), n)
 			return
 		}
 		lw = strings.ToLower(t)
@@ -747,12 +747,6 @@ func (a *acc) variant(t string, ascii, upper bool, n int64) {
 	}
 }
 
-// hashCount is a value known by its hash, and its count.
-type hashCount struct {
-	h uint64
-	n int64
-}
-
 // lowerAlready reports whether strings.ToLower(t) == t, without
 // allocating.
 func lowerAlready(t string) bool {
@@ -767,18 +761,18 @@ func lowerAlready(t string) bool {
 // lowerSpellings adds the values that lower-casing leaves as they are to
 // the spellings of the lower-cased values that match them.
 func (a *acc) lowerSpellings() {
-	if len(a.lower) == 0 || a.lowerOnly.n == 0 {
+	if len(a.lower) == 0 || a.lowerOnly.len() == 0 {
 		return
 	}
 	keys := make(map[uint64]string, len(a.lower))
 	for k := range a.lower {
 		keys[xxh3.HashString(k)] = k
 	}
-	for _, hc := range a.lowerOnly.all() {
-		if k, ok := keys[hc.h]; ok {
-			a.lower[k].spell(k, hc.n)
+	a.lowerOnly.each(func(h uint64, n int64) {
+		if k, ok := keys[h]; ok {
+			a.lower[k].spell(k, n)
 		}
-	}
+	})
 }
 
 // spell counts a spelling of the value. The same trimmed value can come

@@ -194,6 +194,53 @@ func (b *blocks[T]) merge(o *blocks[T]) {
 	b.n += o.n
 }
 
+// each calls fn with every item, in the order added.
+func (b *blocks[T]) each(fn func(T)) {
+	for _, f := range b.full {
+		for _, v := range f {
+			fn(v)
+		}
+	}
+	for _, v := range b.cur {
+		fn(v)
+	}
+}
+
+// hashCounts are values known by their hash, with their counts; a value
+// counted once (most values of a column of distinct values) is kept by
+// its hash alone, in half the memory.
+type hashCounts struct {
+	once blocks[uint64]
+	more blocks[hashCount]
+}
+
+// hashCount is a value known by its hash, and its count.
+type hashCount struct {
+	h uint64
+	n int64
+}
+
+func (c *hashCounts) add(h uint64, n int64) {
+	if n == 1 {
+		c.once.add(h)
+		return
+	}
+	c.more.add(hashCount{h, n})
+}
+
+func (c *hashCounts) merge(o *hashCounts) {
+	c.once.merge(&o.once)
+	c.more.merge(&o.more)
+}
+
+func (c *hashCounts) len() int { return c.once.n + c.more.n }
+
+// each calls fn with every hash and its count.
+func (c *hashCounts) each(fn func(h uint64, n int64)) {
+	c.once.each(func(h uint64) { fn(h, 1) })
+	c.more.each(func(hc hashCount) { fn(hc.h, hc.n) })
+}
+
 // all returns the items in one slice.
 func (b *blocks[T]) all() []T {
 	out := make([]T, 0, b.n)
