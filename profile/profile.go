@@ -386,9 +386,9 @@ type everyRow struct {
 // distinct non-null values with a HyperLogLog of a 64-bit hash of the
 // value as text (register: the hash's top bits; its value: the place of
 // the first 1 in the rest). It also counts the rows, and each column's
-// non-null and missing values. DuckDB's own approx_count_distinct was found 15-35%
-// off on a 5,000,000-row extract; this is within about 1%. Each DuckDB
-// thread fills registers of its own, merged at the end.
+// non-null and missing values. DuckDB's own approx_count_distinct was
+// found 15-35% off on a 5,000,000-row extract; this is within about 1%.
+// Each DuckDB thread fills registers of its own, merged at the end.
 func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, sentinels map[string]bool) (*everyRow, error) {
 	list := make([]string, len(cols))
 	for i, c := range cols {
