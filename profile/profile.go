@@ -64,7 +64,8 @@ type Options struct {
 	Thresholds   Thresholds
 	// Workers is how many columns are profiled at once; 0 means one per
 	// DuckDB thread, each column's queries on one thread, when there are
-	// columns enough to keep the threads busy, and otherwise 2.
+	// columns enough to keep the threads busy, and otherwise 2 (1 when
+	// DuckDB has one thread).
 	Workers int
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
@@ -243,7 +244,12 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engin
 	if err != nil {
 		return err
 	}
-	if threads < 2 || len(cols) < 2*threads {
+	switch {
+	case threads < 2:
+		// A query on one DuckDB thread runs on the goroutine that
+		// issues it: two at once would use two.
+		return run(1)
+	case len(cols) < 2*threads:
 		return run(2)
 	}
 	return db.OneThreadEach(ctx, run)

@@ -67,6 +67,42 @@ func TestInvariants(t *testing.T) {
 	}
 }
 
+// TestThreadsAndWorkers profiles the same table one column at a time, on
+// a one-thread session, and the default way (each column on one thread,
+// two at once): the profiles are the same.
+func TestThreadsAndWorkers(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
+	want, err := Run(t.Context(), db, tbl, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Threads(t.Context()); err != nil || n != 2 {
+		t.Fatalf("after the profile DuckDB runs %d threads (%v), want 2 back", n, err)
+	}
+	one, err := engine.Open(t.Context(), engine.Config{Threads: 1, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	for name, run := range map[string]func() (*Result, error){
+		"one worker": func() (*Result, error) { return Run(t.Context(), db, tbl, Options{Workers: 1}) },
+		"one thread": func() (*Result, error) {
+			return Run(t.Context(), one, enginetest.Load(t, one, enginetest.Fixture("customers.csv"), true), Options{})
+		},
+	} {
+		got, err := run()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got.Source, got.Drift = want.Source, want.Drift
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the profile differs from the default one", name)
+		}
+	}
+}
+
 func TestCustomerProfile(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
