@@ -155,10 +155,7 @@ func BenchmarkAdd(b *testing.B) {
 		cols = append(cols, ps)
 		total += len(ps)
 	}
-	sentinels := map[string]bool{}
-	for _, s := range DefaultSentinels {
-		sentinels[s] = true
-	}
+	sentinels := newSentinelSet(DefaultSentinels)
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 		for b.Loop() {
 			for i, ps := range cols {

@@ -22,7 +22,7 @@ const maxTracked = 100_000
 type acc struct {
 	name, loadedType string
 	top              int
-	sentinels        map[string]bool
+	sentinels        sentinelSet
 	rows, nulls      int64
 	empty, ws, sent  int64
 	valid, distinct  int64
@@ -48,7 +48,6 @@ type acc struct {
 	memoFilter       *keyFilter           // the keys of shapes, once it takes no more
 	overflow         counts               // patterns of values past the shapes remembered
 	overflowCompact  counts
-	sentinelLen      int    // the longest sentinel, in bytes
 	buf, lowerBuf    []byte // scratch for masks and lower-cased values
 	compactBuf       []byte
 	scratch          shape // the shape of a value past the ones remembered
@@ -119,14 +118,31 @@ func (e *extreme) offer(v float64, raw string) {
 	e.set = true
 }
 
-func newAcc(name, loadedType string, top int, sentinels map[string]bool) *acc {
+// sentinelSet is the values read as "no value", with the length of the
+// longest, which tells most values apart without a look-up.
+type sentinelSet struct {
+	values  map[string]bool
+	longest int // in bytes
+}
+
+func newSentinelSet(list []string) sentinelSet {
+	s := sentinelSet{values: map[string]bool{}}
+	for _, v := range list {
+		s.values[v] = true
+		s.longest = max(s.longest, len(v))
+	}
+	return s
+}
+
+// has reports whether t, a value trimmed of surrounding space, is a
+// sentinel.
+func (s sentinelSet) has(t string) bool { return len(t) <= s.longest && s.values[t] }
+
+func newAcc(name, loadedType string, top int, sentinels sentinelSet) *acc {
 	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
 		patterns: map[string]int64{}, compact: map[string]int64{},
 		lower: map[string]*variants{}, shapes: newShapeTable(),
 		overflow: newCounts(), overflowCompact: newCounts()}
-	for v := range sentinels {
-		a.sentinelLen = max(a.sentinelLen, len(v))
-	}
 	a.maxShapes = maxTracked
 	return a
 }
@@ -199,7 +215,7 @@ func (a *acc) add(v *string, n int64) {
 	case t == "":
 		a.ws += n
 		return
-	case len(t) <= a.sentinelLen && a.sentinels[t]:
+	case a.sentinels.has(t):
 		a.sent += n
 		return
 	}

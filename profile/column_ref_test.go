@@ -47,7 +47,7 @@ func (a *acc) addRef(v *string, n int64) {
 	case t == "":
 		a.ws += n
 		return
-	case a.sentinels[t]:
+	case a.sentinels.values[t]:
 		a.sent += n
 		return
 	}
@@ -215,10 +215,7 @@ func corpus(t testing.TB) [][]string {
 // the end (as when DuckDB hands values over on several threads), which
 // must come to the same profile.
 func profileBoth(values []string, counts []int64, nulls int64, maxShapes int) (fast, ref, merged Column) {
-	sent := map[string]bool{}
-	for _, s := range DefaultSentinels {
-		sent[s] = true
-	}
+	sent := newSentinelSet(DefaultSentinels)
 	f, r := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
 	shards := []*acc{newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)}
 	if maxShapes > 0 {

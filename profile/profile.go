@@ -102,11 +102,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if opts.Top <= 0 {
 		opts.Top = 10
 	}
-	sentinelList := cmpOr(opts.Sentinels, DefaultSentinels)
-	sentinels := map[string]bool{}
-	for _, s := range sentinelList {
-		sentinels[s] = true
-	}
+	sentinels := newSentinelSet(cmpOr(opts.Sentinels, DefaultSentinels))
 	cols, err := pick(t.Columns, opts.Columns)
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
@@ -213,7 +209,7 @@ func pick(all []engine.Column, want []string) ([]engine.Column, error) {
 // what it hands over, runs on one DuckDB thread, as many at once as
 // DuckDB has threads (engine.OneThreadEach). The costliest-looking
 // columns go first, so that a big one does not start last and run alone.
-func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, opts Options, sentinels map[string]bool) error {
+func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, opts Options, sentinels sentinelSet) error {
 	order, err := costliestFirst(ctx, db, rel, cols)
 	if err != nil {
 		return err
@@ -281,7 +277,7 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engin
 // profileColumn streams a column's distinct values with their counts.
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
-func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels map[string]bool) (Column, error) {
+func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels sentinelSet) (Column, error) {
 	accs := pool[*acc]{make: func() *acc { return newAcc(col.Name, col.Type, top, sentinels) }}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
@@ -358,7 +354,7 @@ func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []engine
 // each column's missing values (null, empty, blank or a sentinel) over
 // every row, which keyCandidates needs where the profile was of a
 // sample.
-func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, sentinels map[string]bool) ([]int64, error) {
+func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, sentinels sentinelSet) ([]int64, error) {
 	sc, err := hllDistinct(ctx, db, rel, cols, sentinels)
 	if err != nil {
 		return nil, err
@@ -395,7 +391,7 @@ type everyRow struct {
 // non-null and missing values. DuckDB's own approx_count_distinct was
 // found 15-35% off on a 5,000,000-row extract; this is within about 1%.
 // Each DuckDB thread fills registers of its own, merged at the end.
-func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, sentinels map[string]bool) (*everyRow, error) {
+func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, sentinels sentinelSet) (*everyRow, error) {
 	list := make([]string, len(cols))
 	for i, c := range cols {
 		list[i] = "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
@@ -403,10 +399,6 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.C
 	type part struct {
 		regs             hllRegisters
 		nonNull, missing []int64
-	}
-	sentinelLen := 0
-	for v := range sentinels {
-		sentinelLen = max(sentinelLen, len(v))
 	}
 	parts := pool[*part]{make: func() *part {
 		return &part{regs: make(hllRegisters, len(cols)), nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols))}
@@ -423,7 +415,7 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []engine.C
 					continue
 				}
 				p.nonNull[c]++
-				if t := strings.TrimSpace(v); t == "" || len(t) <= sentinelLen && sentinels[t] {
+				if t := strings.TrimSpace(v); t == "" || sentinels.has(t) {
 					p.missing[c]++
 				}
 				h := xxh3.HashString(v)

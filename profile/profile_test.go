@@ -297,7 +297,7 @@ func TestHLLDistinct(t *testing.T) {
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
 		// Besides the values: a NULL, a blank and a sentinel, all missing.
 		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}}, map[string]bool{"N/A": true})
+		got, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}))
 		if err != nil {
 			t.Fatal(err)
 		}
