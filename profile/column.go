@@ -947,7 +947,11 @@ func (a *acc) finish() Column {
 			P50: lengthQuantile(a.lengths, a.valid, 0.5), P95: lengthQuantile(a.lengths, a.valid, 0.95)}
 	}
 	c.Length.Over = a.lengths.over(TargetLimits)
-	c.Length.Over255 = a.lengths.over([]int{255})[0].Count
+	for _, o := range c.Length.Over {
+		if o.Limit == 255 {
+			c.Length.Over255 = o.Count
+		}
+	}
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
 		c.Numeric = numeric(a.nums.all(), a.numExt)
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
