@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -42,16 +43,12 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 				conf = append(conf, fmt.Sprintf("%s %s", s.Value, pct(s.Share)))
 			}
 		}
-		if len(conf) > 0 {
-			fmt.Fprintf(w, "  conforms   %s\n", clip(strings.Join(conf, ", "), width-13))
+		detail(w, "conforms", conf)
+		var fs []string
+		for _, f := range c.DateFormats {
+			fs = append(fs, fmt.Sprintf("%s %s", f.Value, pct(f.Share)))
 		}
-		if len(c.DateFormats) > 0 {
-			var fs []string
-			for _, f := range c.DateFormats {
-				fs = append(fs, fmt.Sprintf("%s %s", f.Value, pct(f.Share)))
-			}
-			fmt.Fprintf(w, "  formats    %s\n", clip(strings.Join(fs, ", "), width-13))
-		}
+		detail(w, "formats", fs)
 		if len(c.InvalidExamples) > 0 {
 			fmt.Fprintf(w, "  invalid    %s\n", clip(quoteAll(c.InvalidExamples), width-13))
 		}
@@ -71,9 +68,7 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 				over = append(over, fmt.Sprintf("for %d: %s", o.Limit, num(o.Count)))
 			}
 		}
-		if len(over) > 0 {
-			fmt.Fprintf(w, "  too long   %s\n", clip(strings.Join(over, ", "), width-13))
-		}
+		detail(w, "too long", over)
 		fmt.Fprintf(w, "  patterns   %s\n", clip(topShares(c.Patterns, 3), width-13))
 		fmt.Fprintf(w, "  top        %s\n", clip(topShares(c.Top, 3), width-13))
 		for _, f := range c.Findings {
@@ -167,5 +162,13 @@ func markdownProfile(w *bufio.Writer, r *profile.Result) {
 		for _, ch := range d.Changes {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", ch.Kind, mdEscape(ch.Column), mdEscape(ch.Before), mdEscape(ch.After), mdEscape(ch.Detail))
 		}
+	}
+}
+
+// detail writes a labelled line of a column's details, its parts joined,
+// when it has any.
+func detail(w io.Writer, label string, parts []string) {
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  %-11s%s\n", label, clip(strings.Join(parts, ", "), width-13))
 	}
 }
