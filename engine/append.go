@@ -49,29 +49,39 @@ func (a *Appender) Close() error {
 
 // registerFunctions adds plumb's SQL functions to a session: soundex(s),
 // the American Soundex code of s (DuckDB has none), for blocking rules.
-func registerFunctions(ctx context.Context, db *sql.DB) error {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return duckdb.RegisterScalarUDF(conn, "soundex", soundexUDF{})
+func (db *DB) registerFunctions(ctx context.Context) error {
+	return db.RegisterTextFunc(ctx, "soundex", func(s string) (string, bool) {
+		if s == "" {
+			return "", false
+		}
+		return smetrics.Soundex(s), true
+	})
 }
 
-type soundexUDF struct{}
+// RegisterTextFunc adds a SQL function name(VARCHAR) → VARCHAR computed
+// by fn (NULL in, NULL out; fn's false is NULL out). Registering a name
+// again is a no-op.
+func (db *DB) RegisterTextFunc(ctx context.Context, name string, fn func(string) (string, bool)) error {
+	return db.register(ctx, name, textUDF(fn))
+}
 
-func (soundexUDF) Config() duckdb.ScalarFuncConfig {
+type textUDF func(string) (string, bool)
+
+func (textUDF) Config() duckdb.ScalarFuncConfig {
 	vt, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
 	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{vt}, ResultTypeInfo: vt}
 }
 
-func (soundexUDF) Executor() duckdb.ScalarFuncExecutor {
+func (f textUDF) Executor() duckdb.ScalarFuncExecutor {
 	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) {
-		s, _ := v[0].(string)
-		if s == "" {
+		s, ok := v[0].(string)
+		if !ok {
 			return nil, nil
 		}
-		return smetrics.Soundex(s), nil
+		if out, ok := f(s); ok {
+			return out, nil
+		}
+		return nil, nil
 	}}
 }
 
@@ -79,6 +89,11 @@ func (soundexUDF) Executor() duckdb.ScalarFuncExecutor {
 // by fn, for tests SQL cannot express (NULL in, NULL out). Registering a
 // name again is a no-op.
 func (db *DB) RegisterPredicate(ctx context.Context, name string, fn func(string) bool) error {
+	return db.register(ctx, name, predicateUDF(fn))
+}
+
+// register adds a Go scalar function to the session once.
+func (db *DB) register(ctx context.Context, name string, udf duckdb.ScalarFunc) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.funcs[name] {
@@ -89,7 +104,7 @@ func (db *DB) RegisterPredicate(ctx context.Context, name string, fn func(string
 		return err
 	}
 	defer conn.Close()
-	if err := duckdb.RegisterScalarUDF(conn, name, predicateUDF(fn)); err != nil {
+	if err := duckdb.RegisterScalarUDF(conn, name, udf); err != nil {
 		return fmt.Errorf("register %s: %w", name, err)
 	}
 	if db.funcs == nil {

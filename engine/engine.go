@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/plumb-data/plumb/internal/outfile"
 )
 
 // Config says how to open a DuckDB session. The zero value is an
@@ -34,6 +34,9 @@ type Config struct {
 	TempDir string
 	// Logger receives debug logs of the SQL run; nil discards them.
 	Logger *slog.Logger
+	// Outputs are the side files the session will write with WriteQuery;
+	// the only files it may touch once confined (see Confine).
+	Outputs []string
 }
 
 // DB is a DuckDB session. It is safe for concurrent use.
@@ -52,6 +55,9 @@ type DB struct {
 	oneThread, threads int
 
 	streams sync.Map // Stream calls in flight, by id
+
+	outputs  map[string]string // Config.Outputs → the temporary name each is written under
+	confined bool
 }
 
 // Open starts a DuckDB session as cfg says.
@@ -64,8 +70,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg}
-	var settings []string
+	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg, outputs: map[string]string{}}
+	for _, p := range cfg.Outputs {
+		db.outputs[p] = outfile.TempName(p)
+	}
+	// No extension is ever fetched or loaded behind the user's back:
+	// everything plumb needs is built in.
+	settings := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"}
 	if cfg.Threads > 0 {
 		settings = append(settings, fmt.Sprintf("SET threads = %d", cfg.Threads))
 	}
@@ -81,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("configure duckdb: %s: %w", s, err)
 		}
 	}
-	if err := registerFunctions(ctx, db.sql); err != nil {
+	if err := db.registerFunctions(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("register functions: %w", err)
 	}
@@ -168,25 +179,6 @@ func (r *connReader) Release() {
 // uniqueName returns a fresh identifier with the given prefix.
 func (db *DB) uniqueName(prefix string) string {
 	return fmt.Sprintf("%s_%d", prefix, db.seq.Add(1))
-}
-
-// Ident quotes a name for use as a DuckDB identifier, whatever it holds.
-func Ident(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
-
-// Literal quotes a string as a DuckDB string literal.
-func Literal(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// List renders strings as a DuckDB list of string literals.
-func List(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = Literal(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // TempName returns a fresh name for a scratch table or view; the caller

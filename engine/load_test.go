@@ -360,7 +360,7 @@ func TestFormatsHoldTheSameData(t *testing.T) {
 	}
 	if *update {
 		for _, ext := range []string{"parquet", "ndjson"} {
-			q := "COPY (SELECT * FROM " + Ident(csvTbl.Name) + ") TO " + Literal(filepath.Join(dir, "customers."+ext)) + " " + copyFormat("x."+ext)
+			q := "COPY (SELECT * FROM " + Ident(csvTbl.Name) + ") TO " + Literal(filepath.Join(dir, "customers."+ext)) + " " + copyOptions(OutputFormat("x."+ext))
 			if _, err := db.ExecContext(t.Context(), q); err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 )
 
@@ -52,9 +51,8 @@ func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]Reject, error
 	return out, rows.Err()
 }
 
-// WriteRejects writes every reject of the given tables to path: Parquet
-// when the name ends in .parquet, newline-delimited JSON for .ndjson,
-// .jsonl or .json, else CSV with a header. The columns are file, line,
+// WriteRejects writes every reject of the given tables to path, in the
+// format its name asks for (see OutputFormat). The columns are file, line,
 // columns, reason, message and text; rows are in file and line order.
 func (db *DB) WriteRejects(ctx context.Context, path string, tables ...*Table) error {
 	var parts []string
@@ -67,31 +65,8 @@ func (db *DB) WriteRejects(ctx context.Context, path string, tables ...*Table) e
 		parts = append(parts, "SELECT NULL::VARCHAR AS file, NULL::BIGINT AS line, NULL::VARCHAR AS columns, "+
 			"NULL::VARCHAR AS reason, NULL::VARCHAR AS message, NULL::VARCHAR AS text WHERE false")
 	}
-	q := "COPY (" + strings.Join(parts, " UNION ALL ") + " ORDER BY file, line) TO " + Literal(path) + " " + copyFormat(path)
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("write rejects to %s: %w", path, err)
-	}
-	return nil
-}
-
-// copyFormat picks COPY options from a file name: Parquet for .parquet,
-// newline-delimited JSON for .ndjson/.jsonl/.json, CSV with a header
-// otherwise.
-func copyFormat(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".parquet", ".pq":
-		return "(FORMAT parquet)"
-	case ".ndjson", ".jsonl", ".json":
-		return "(FORMAT json)"
-	}
-	return "(FORMAT csv, HEADER true)"
-}
-
-// CopyQuery writes the result of a query to path, in the format its name
-// asks for (see WriteRejects).
-func (db *DB) CopyQuery(ctx context.Context, query, path string) error {
-	if _, err := db.ExecContext(ctx, "COPY ("+query+") TO "+Literal(path)+" "+copyFormat(path)); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := db.WriteQuery(ctx, strings.Join(parts, " UNION ALL ")+" ORDER BY file, line", path); err != nil {
+		return fmt.Errorf("write rejects: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,30 @@
+package missing
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIsMarker(t *testing.T) {
+	t.Parallel()
+	for _, s := range Sentinels {
+		for _, v := range []string{s, strings.ToUpper(s), strings.ToLower(s), " " + s + " "} {
+			if !IsMarker(v) {
+				t.Errorf("IsMarker(%q) = false, want true (a sentinel)", v)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		v    string
+		want bool
+	}{{"", true}, {"  ", true}, {"NaN", true}, {"(NULL)", true}, {"Unknown", true}, {"0", false}, {"nobody", false}, {"n/a/b", false}} {
+		if got := IsMarker(tc.v); got != tc.want {
+			t.Errorf("IsMarker(%q) = %t, want %t", tc.v, got, tc.want)
+		}
+	}
+	for m := range markers {
+		if len(m) > longestMarker {
+			t.Errorf("marker %q is longer than longestMarker %d", m, longestMarker)
+		}
+	}
+}
