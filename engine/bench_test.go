@@ -4,6 +4,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"strconv"
 	"testing"
@@ -62,7 +63,7 @@ func BenchmarkLoadCSV(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			src := Source{Spec: path, Paths: []string{path}}
+			src := source.Source{Spec: path, Paths: []string{path}}
 			var plumb, duck time.Duration
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {

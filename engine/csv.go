@@ -8,6 +8,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -18,13 +19,13 @@ import (
 // what the user left open; the scan then runs with that dialect spelled
 // out, so what is reported is what was used, and store_rejects keeps
 // every row that does not parse.
-func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, o CSVOptions, opts LoadOptions, rejects string) error {
+func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, o source.CSVOptions, opts LoadOptions, rejects string) error {
 	raw := opts.Raw
 	enc := o.Encoding
 	if enc == "" {
-		enc = EncodingUTF8
+		enc = source.EncodingUTF8
 		if pk.utf16 {
-			enc = EncodingUTF16
+			enc = source.EncodingUTF16
 		}
 	}
 	user := csvUserOptions(o, enc, raw)
@@ -41,13 +42,13 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 			sn.quote, sn.escape = rfc.quote, rfc.escape
 		}
 	}
-	d := &Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,
+	d := &source.Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,
 		Header: sn.header, Skip: sn.skip, Encoding: enc, DateFormat: sn.dateFormat, TimestampFormat: sn.timestampFormat}
 	for _, c := range []struct {
 		name string
 		set  bool
 	}{{"delimiter", o.Delimiter != ""}, {"quote", o.Quote != ""}, {"escape", o.Escape != ""},
-		{"header", o.Header != HeaderAuto}, {"skip", o.Skip != 0}, {"encoding", o.Encoding != ""}} {
+		{"header", o.Header != source.HeaderAuto}, {"skip", o.Skip != 0}, {"encoding", o.Encoding != ""}} {
 		if !c.set {
 			d.Detected = append(d.Detected, c.name)
 		}
@@ -165,7 +166,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 // DuckDB numbers records, not lines; see physicalLines.
 func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, enc, newline string) (expr, join string, cleanup func(), err error) {
 	expr, cleanup = "e.line", func() {}
-	if enc == EncodingUTF16 {
+	if enc == source.EncodingUTF16 {
 		return expr, "", cleanup, nil // positions are not file offsets there
 	}
 	rows, err := conn.QueryContext(ctx, "SELECT DISTINCT line_byte_position FROM "+Ident(errs)+" WHERE line_byte_position IS NOT NULL ORDER BY 1")
@@ -214,7 +215,7 @@ func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, enc, 
 }
 
 // csvUserOptions renders what the user fixed, for the sniffer.
-func csvUserOptions(o CSVOptions, enc string, raw bool) []string {
+func csvUserOptions(o source.CSVOptions, enc string, raw bool) []string {
 	var out []string
 	if o.Delimiter != "" {
 		out = append(out, "delim="+Literal(o.Delimiter))
@@ -226,9 +227,9 @@ func csvUserOptions(o CSVOptions, enc string, raw bool) []string {
 		out = append(out, "escape="+Literal(o.Escape))
 	}
 	switch o.Header {
-	case HeaderYes:
+	case source.HeaderYes:
 		out = append(out, "header=true")
-	case HeaderNo:
+	case source.HeaderNo:
 		out = append(out, "header=false")
 	}
 	if o.Skip > 0 {
@@ -247,7 +248,7 @@ type sniffed struct {
 	delim, quote, escape, newline string
 	skip                          int
 	header                        bool
-	columns                       []Column
+	columns                       []source.Column
 	dateFormat, timestampFormat   string
 }
 
@@ -284,7 +285,7 @@ func sniffCSV(ctx context.Context, conn *sql.Conn, path string, user []string) (
 		}
 		name, _ := m["name"].(string)
 		typ, _ := m["type"].(string)
-		s.columns = append(s.columns, Column{Name: name, Type: typ})
+		s.columns = append(s.columns, source.Column{Name: name, Type: typ})
 	}
 	if len(s.columns) == 0 {
 		return nil, errors.New("no columns found")
@@ -327,9 +328,9 @@ func rawHeader(ctx context.Context, conn *sql.Conn, path string, dialect []strin
 // reporting every change: surrounding spaces are trimmed, an empty name
 // becomes column_N (N its 1-based position), and the second and later
 // uses of a name get _2, _3, … (skipping names already taken).
-func columnNames(file string, header []string) ([]string, []Rename) {
+func columnNames(file string, header []string) ([]string, []source.Rename) {
 	names := make([]string, len(header))
-	var renamed []Rename
+	var renamed []source.Rename
 	taken := make(map[string]bool, len(header))
 	reasons := make([]string, len(header))
 	for i, h := range header {
@@ -372,7 +373,7 @@ func columnNames(file string, header []string) ([]string, []Rename) {
 	}
 	for i, r := range reasons {
 		if r != "" {
-			renamed = append(renamed, Rename{File: file, Position: i + 1, Header: header[i], Name: names[i], Reason: r})
+			renamed = append(renamed, source.Rename{File: file, Position: i + 1, Header: header[i], Name: names[i], Reason: r})
 		}
 	}
 	return names, renamed
@@ -382,7 +383,7 @@ func columnNames(file string, header []string) ([]string, []Rename) {
 // the line it names, where it names one.
 func csvError(path string, err error) error {
 	msg := err.Error()
-	le := &LoadError{Path: path, Err: err}
+	le := &source.LoadError{Path: path, Err: err}
 	if i := strings.Index(msg, "CSV Error on Line: "); i >= 0 {
 		fmt.Sscanf(msg[i+len("CSV Error on Line: "):], "%d", &le.Line)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -35,9 +36,9 @@ var (
 // peek is what the first bytes of a file say about it.
 type peek struct {
 	compression string
-	format      Format // FormatAuto when the bytes do not say
-	empty       bool   // no bytes once decompressed
-	utf16       bool   // starts with a UTF-16 byte-order mark
+	format      source.Format // source.FormatAuto when the bytes do not say
+	empty       bool          // no bytes once decompressed
+	utf16       bool          // starts with a UTF-16 byte-order mark
 }
 
 // openText opens a file and decompresses it, detecting the compression
@@ -100,53 +101,53 @@ func peekFile(path string) (peek, error) {
 }
 
 // sniffFormat guesses a format from a file's first bytes.
-func sniffFormat(b []byte) Format {
+func sniffFormat(b []byte) source.Format {
 	switch {
 	case bytes.HasPrefix(b, magicParquet):
-		return FormatParquet
+		return source.FormatParquet
 	case bytes.HasPrefix(b, magicArrow), bytes.HasPrefix(b, magicStream):
-		return FormatArrow
+		return source.FormatArrow
 	}
 	t := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
 	switch {
 	case len(t) == 0:
-		return FormatAuto
+		return source.FormatAuto
 	case t[0] == '[':
-		return FormatJSON
+		return source.FormatJSON
 	case t[0] == '{':
 		line, _, _ := bytes.Cut(t, []byte("\n"))
 		if json.Valid(line) {
-			return FormatNDJSON
+			return source.FormatNDJSON
 		}
-		return FormatJSON
+		return source.FormatJSON
 	}
-	return FormatAuto
+	return source.FormatAuto
 }
 
 // formatFromName guesses a format from a file name, looking through a
 // compression suffix; tsv and psv names also give a delimiter.
-func formatFromName(path string) (f Format, delim string) {
+func formatFromName(path string) (f source.Format, delim string) {
 	name := strings.ToLower(filepath.Base(path))
 	for _, ext := range []string{".gz", ".gzip", ".zst", ".zstd"} {
 		name = strings.TrimSuffix(name, ext)
 	}
 	switch filepath.Ext(name) {
 	case ".csv", ".txt", ".dat":
-		return FormatCSV, ""
+		return source.FormatCSV, ""
 	case ".tsv", ".tab":
-		return FormatCSV, "\t"
+		return source.FormatCSV, "\t"
 	case ".psv":
-		return FormatCSV, "|"
+		return source.FormatCSV, "|"
 	case ".parquet", ".pq":
-		return FormatParquet, ""
+		return source.FormatParquet, ""
 	case ".json":
-		return FormatJSON, ""
+		return source.FormatJSON, ""
 	case ".ndjson", ".jsonl":
-		return FormatNDJSON, ""
+		return source.FormatNDJSON, ""
 	case ".arrow", ".feather", ".ipc", ".arrows":
-		return FormatArrow, ""
+		return source.FormatArrow, ""
 	}
-	return FormatAuto, ""
+	return source.FormatAuto, ""
 }
 
 // spoolStdin copies standard input to a file in dir, named so that DuckDB

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"io"
 	"os"
 	"regexp"
@@ -42,7 +43,7 @@ var jsonLineRE = regexp.MustCompile(`line (\d+)`)
 // loads the rest, since DuckDB's own ignore_errors would turn them into
 // rows of NULLs.
 func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, rejects string) error {
-	ndjson := f.Format == FormatNDJSON || pk.format == FormatNDJSON
+	ndjson := f.Format == source.FormatNDJSON || pk.format == source.FormatNDJSON
 	format := "auto"
 	if ndjson {
 		format = "newline_delimited"
@@ -58,7 +59,7 @@ func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path 
 	}
 	good, bad, err := splitNDJSON(path, db.cfg.TempDir)
 	if err != nil {
-		return &LoadError{Path: f.Path, Err: err}
+		return &source.LoadError{Path: f.Path, Err: err}
 	}
 	defer os.Remove(good)
 	if len(bad) == 0 {
@@ -92,7 +93,7 @@ func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path 
 }
 
 func jsonError(path string, err error) error {
-	le := &LoadError{Path: path, Err: err}
+	le := &source.LoadError{Path: path, Err: err}
 	if m := jsonLineRE.FindStringSubmatch(err.Error()); m != nil {
 		le.Line, _ = strconv.ParseInt(m[1], 10, 64)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"github.com/plumb-data/plumb/source"
 	"io"
 )
 
@@ -23,7 +24,7 @@ func physicalLines(path, encoding, newline string, positions []int64) (map[int64
 	if newline == `\r` {
 		nl = '\r'
 	}
-	latin1 := encoding == EncodingLatin1
+	latin1 := encoding == source.EncodingLatin1
 	br := bufio.NewReaderSize(r, 1<<20)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)

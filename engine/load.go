@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -40,83 +41,23 @@ type Table struct {
 	// AnyOrder is set when the rows were stored in any order
 	// (LoadOptions.AnyOrder).
 	AnyOrder bool `json:"-"`
-	// Source is the source spec as given.
-	Source string `json:"source"`
-	Format Format `json:"format"`
-	// Files are the files read, in order, each with its own account.
-	Files   []File   `json:"files"`
-	Columns []Column `json:"columns"`
-	// Renamed lists header names that were changed to make every column
-	// name unique and non-empty.
-	Renamed []Rename `json:"renamed,omitempty"`
-	// RowsRead = RowsLoaded + RowsRejected.
-	RowsRead     int64 `json:"rows_read"`
-	RowsLoaded   int64 `json:"rows_loaded"`
-	RowsRejected int64 `json:"rows_rejected"`
-	// RejectsTable holds one row per rejected row (see Reject); "" when
-	// the format cannot reject rows.
+	// RejectsTable holds one row per rejected row (see source.Reject); ""
+	// when the format cannot reject rows.
 	RejectsTable string `json:"-"`
+	source.Account
+	// parts are the files' own tables, in the order of Account.Files.
+	parts []part
 }
 
-// File is the account of one file of a source.
-type File struct {
-	Path         string   `json:"path"`
-	Format       Format   `json:"format"`
-	Compression  string   `json:"compression"`
-	Dialect      *Dialect `json:"dialect,omitempty"`
-	RowsLoaded   int64    `json:"rows_loaded"`
-	RowsRejected int64    `json:"rows_rejected"`
-	// InvalidEncoding counts rows rejected for bytes that are not valid in
-	// the encoding read; many of them suggest the wrong encoding.
-	InvalidEncoding int64 `json:"invalid_encoding,omitempty"`
-	// CastErrors counts rows rejected because a value did not fit the type
-	// inferred from the sniffer's sample; a raw load keeps them.
-	CastErrors int64 `json:"cast_errors,omitempty"`
-	table      string
-	path       string // where the bytes are (stdin's spool file for "-")
-}
-
-// Dialect is how a delimited text file was read.
-type Dialect struct {
-	Delimiter string `json:"delimiter"`
-	Quote     string `json:"quote"`
-	Escape    string `json:"escape"`
-	NewLine   string `json:"newline"`
-	Header    bool   `json:"header"`
-	Skip      int    `json:"skip"`
-	Encoding  string `json:"encoding"`
-	// DateFormat and TimestampFormat are the strptime formats the sniffer
-	// found for dates and timestamps, when they are not ISO 8601.
-	DateFormat      string `json:"date_format,omitempty"`
-	TimestampFormat string `json:"timestamp_format,omitempty"`
-	// Detected says which of the above DuckDB's sniffer chose, rather
-	// than the user.
-	Detected []string `json:"detected,omitempty"`
-}
-
-// Column is a loaded column.
-type Column struct {
-	Name string `json:"name"`
-	Type string `json:"type"`
-	// Detected is the type DuckDB's sniffer saw in a raw CSV load, where
-	// Type is VARCHAR; empty otherwise.
-	Detected string `json:"detected_type,omitempty"`
-}
-
-// Rename records a header name that could not be used as written.
-type Rename struct {
-	File     string `json:"file"`
-	Position int    `json:"position"` // 1-based
-	Header   string `json:"header"`
-	Name     string `json:"name"`
-	Reason   string `json:"reason"`
-}
+// part is where one file of a table is: its DuckDB table and the bytes
+// read (standard input's spool file for "-").
+type part struct{ table, path string }
 
 // Load reads a source into a DuckDB table. Rows that cannot be parsed are
 // kept in the table's rejects, never dropped: RowsLoaded + RowsRejected =
 // RowsRead. An error means the source as a whole could not be read; it is
 // a *LoadError naming the file (and line, where known).
-func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, error) {
+func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*Table, error) {
 	paths, cleanup, err := db.resolvePaths(src, opts)
 	if err != nil {
 		cleanup()
@@ -126,7 +67,7 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 	if name == "" {
 		name = db.uniqueName("plumb_src")
 	}
-	t := &Table{Name: name, Source: src.Spec, Format: src.Format, AnyOrder: opts.AnyOrder}
+	t := &Table{Name: name, Account: source.Account{Source: src.Spec, Format: src.Format}, AnyOrder: opts.AnyOrder}
 	if t.Source == "" {
 		t.Source = strings.Join(src.Paths, " ")
 	}
@@ -149,13 +90,14 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 			return nil, err
 		}
 		t.Files = append(t.Files, f.File)
+		t.parts = append(t.parts, part{table: f.table, path: f.path})
 		t.Renamed = append(t.Renamed, f.renamed...)
 		if f.detected != nil {
 			detected = append(detected, f.detected)
 		}
 		t.RowsLoaded += f.RowsLoaded
 		t.RowsRejected += f.RowsRejected
-		if t.Format == FormatAuto {
+		if t.Format == source.FormatAuto {
 			t.Format = f.Format
 		} else if t.Format != f.Format {
 			t.Format = "mixed"
@@ -163,14 +105,14 @@ func (db *DB) Load(ctx context.Context, src Source, opts LoadOptions) (*Table, e
 	}
 	t.RowsRead = t.RowsLoaded + t.RowsRejected
 	if len(t.Files) > 1 {
-		parts := make([]string, len(t.Files))
-		for i, f := range t.Files {
-			parts[i] = "SELECT * FROM " + Ident(f.table)
+		parts := make([]string, len(t.parts))
+		for i, p := range t.parts {
+			parts[i] = "SELECT * FROM " + Ident(p.table)
 		}
 		q := "CREATE OR REPLACE VIEW " + Ident(name) + " AS " + strings.Join(parts, " UNION ALL BY NAME ")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			db.dropAll(ctx, conn, t)
-			return nil, &LoadError{Path: src.Spec, Err: fmt.Errorf("union files by column name: %w", err)}
+			return nil, &source.LoadError{Path: src.Spec, Err: fmt.Errorf("union files by column name: %w", err)}
 		}
 	}
 	if t.Columns, err = columns(ctx, conn, name); err != nil {
@@ -196,8 +138,8 @@ func partName(name string, i, n int) string {
 
 func (db *DB) dropAll(ctx context.Context, conn *sql.Conn, t *Table) {
 	conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+Ident(t.Name))
-	for _, f := range t.Files {
-		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(f.table))
+	for _, p := range t.parts {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(p.table))
 	}
 	if t.RejectsTable != "" {
 		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(t.RejectsTable))
@@ -208,7 +150,7 @@ type sourcePath struct{ path, display string }
 
 // resolvePaths expands globs and spools standard input to a file, which
 // is kept until the session closes (line numbers are read from it).
-func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), error) {
+func (db *DB) resolvePaths(src source.Source, opts LoadOptions) ([]sourcePath, func(), error) {
 	var out []sourcePath
 	var spooled []string
 	cleanup := func() {
@@ -217,16 +159,16 @@ func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), 
 		}
 	}
 	if len(src.Paths) == 0 {
-		return nil, cleanup, &LoadError{Path: src.Spec, Err: errors.New("no path given")}
+		return nil, cleanup, &source.LoadError{Path: src.Spec, Err: errors.New("no path given")}
 	}
 	for _, p := range src.Paths {
 		if p == "-" {
 			if opts.Stdin == nil {
-				return nil, cleanup, &LoadError{Path: "-", Err: errors.New("standard input is not available")}
+				return nil, cleanup, &source.LoadError{Path: "-", Err: errors.New("standard input is not available")}
 			}
 			sp, err := spoolStdin(opts.Stdin, db.cfg.TempDir)
 			if err != nil {
-				return nil, cleanup, &LoadError{Path: "-", Err: err}
+				return nil, cleanup, &source.LoadError{Path: "-", Err: err}
 			}
 			spooled = append(spooled, sp)
 			out = append(out, sourcePath{sp, "-"})
@@ -238,10 +180,10 @@ func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), 
 		}
 		matches, err := filepath.Glob(p)
 		if err != nil {
-			return nil, cleanup, &LoadError{Path: p, Err: err}
+			return nil, cleanup, &source.LoadError{Path: p, Err: err}
 		}
 		if len(matches) == 0 {
-			return nil, cleanup, &LoadError{Path: p, Err: ErrNoFiles}
+			return nil, cleanup, &source.LoadError{Path: p, Err: source.ErrNoFiles}
 		}
 		slices.Sort(matches)
 		for _, m := range matches {
@@ -253,64 +195,66 @@ func (db *DB) resolvePaths(src Source, opts LoadOptions) ([]sourcePath, func(), 
 }
 
 // loadFile loads one file into table.
-func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src Source, opts LoadOptions, path, display, table, rejects string) (*loadedFile, error) {
+func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src source.Source, opts LoadOptions, path, display, table, rejects string) (*loadedFile, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, &LoadError{Path: display, Err: unwrapPathError(err)}
+		return nil, &source.LoadError{Path: display, Err: unwrapPathError(err)}
 	}
 	if st.IsDir() {
-		return nil, &LoadError{Path: display, Err: errors.New("is a directory")}
+		return nil, &source.LoadError{Path: display, Err: errors.New("is a directory")}
 	}
 	pk, err := peekFile(path)
 	if err != nil {
-		return nil, &LoadError{Path: display, Err: err}
+		return nil, &source.LoadError{Path: display, Err: err}
 	}
 	if pk.empty {
-		return nil, &LoadError{Path: display, Err: ErrEmpty}
+		return nil, &source.LoadError{Path: display, Err: source.ErrEmpty}
 	}
 	format, delim := src.Format, src.CSV.Delimiter
-	if format == FormatAuto {
+	if format == source.FormatAuto {
 		var nameDelim string
 		format, nameDelim = formatFromName(display)
 		if delim == "" {
 			delim = nameDelim
 		}
 	}
-	if format == FormatAuto {
+	if format == source.FormatAuto {
 		format = pk.format
 	}
-	if format == FormatAuto {
-		format = FormatCSV
+	if format == source.FormatAuto {
+		format = source.FormatCSV
 	}
-	f := &loadedFile{File: File{Path: display, Format: format, Compression: pk.compression, table: table, path: path}}
+	f := &loadedFile{File: source.File{Path: display, Format: format, Compression: pk.compression}, table: table, path: path}
 	switch format {
-	case FormatCSV:
+	case source.FormatCSV:
 		o := src.CSV
 		o.Delimiter = delim
 		err = db.loadCSV(ctx, conn, f, path, pk, o, opts, rejects)
-	case FormatParquet:
+	case source.FormatParquet:
 		err = db.loadParquet(ctx, conn, f, path)
-	case FormatJSON, FormatNDJSON:
+	case source.FormatJSON, source.FormatNDJSON:
 		err = db.loadJSON(ctx, conn, f, path, pk, rejects)
-	case FormatArrow:
+	case source.FormatArrow:
 		err = db.loadArrow(ctx, conn, f, path)
 	default:
 		err = fmt.Errorf("unknown format %q", format)
 	}
 	if err != nil {
-		var le *LoadError
+		var le *source.LoadError
 		if errors.As(err, &le) {
 			return nil, err
 		}
-		return nil, &LoadError{Path: display, Err: err}
+		return nil, &source.LoadError{Path: display, Err: err}
 	}
 	return f, nil
 }
 
 // loadedFile is a File with what Load gathers about it on the way.
 type loadedFile struct {
-	File
-	renamed  []Rename
+	source.File
+	table    string // the DuckDB table it was loaded into
+	path     string // where the bytes are (stdin's spool file for "-")
+	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
 }
 
@@ -323,15 +267,15 @@ func unwrapPathError(err error) error {
 }
 
 // columns lists a relation's columns in order.
-func columns(ctx context.Context, conn *sql.Conn, rel string) ([]Column, error) {
+func columns(ctx context.Context, conn *sql.Conn, rel string) ([]source.Column, error) {
 	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+Ident(rel)+")")
 	if err != nil {
 		return nil, fmt.Errorf("describe: %w", err)
 	}
 	defer rows.Close()
-	var cols []Column
+	var cols []source.Column
 	for rows.Next() {
-		var c Column
+		var c source.Column
 		if err := rows.Scan(&c.Name, &c.Type); err != nil {
 			return nil, err
 		}

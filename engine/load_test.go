@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"flag"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -35,13 +36,13 @@ func openDB(t testing.TB) *DB {
 
 func zoo(name string) string { return filepath.Join("..", "testdata", "zoo", name) }
 
-func load(t *testing.T, db *DB, spec string, csvOpts CSVOptions, opts LoadOptions) (*Table, error) {
+func load(t *testing.T, db *DB, spec string, csvOpts source.CSVOptions, opts LoadOptions) (*Table, error) {
 	t.Helper()
-	src, err := ParseSource(spec)
+	src, err := source.Parse(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(csvOpts, CSVOptions{}) {
+	if !reflect.DeepEqual(csvOpts, source.CSVOptions{}) {
 		src.CSV = csvOpts
 	}
 	return db.Load(t.Context(), src, opts)
@@ -53,7 +54,7 @@ func TestLoadZoo(t *testing.T) {
 	tests := []struct {
 		name         string
 		file         string
-		csv          CSVOptions
+		csv          source.CSVOptions
 		raw          bool
 		wantErr      error
 		wantLoaded   int64
@@ -75,7 +76,7 @@ func TestLoadZoo(t *testing.T) {
 			check: wantValue("SELECT name FROM %s WHERE id = 3", "gamma")},
 		{name: "ragged rows", file: "ragged.csv", wantLoaded: 3, wantRejected: 3,
 			wantLines: []int64{3, 4, 6}, wantReasons: []string{"TOO MANY COLUMNS", "MISSING COLUMNS", "TOO MANY COLUMNS"}},
-		{name: "empty file", file: "empty.csv", wantErr: ErrEmpty},
+		{name: "empty file", file: "empty.csv", wantErr: source.ErrEmpty},
 		{name: "header only", file: "header_only.csv", wantLoaded: 0, wantColumns: []string{"id", "name", "amount"}},
 		{name: "duplicate and blank headers", file: "duplicate_headers.csv", wantLoaded: 2, wantRenamed: 4,
 			wantColumns: []string{"id", "name", "column_3", "Name_2", "id_2", "name_3"}},
@@ -89,9 +90,9 @@ func TestLoadZoo(t *testing.T) {
 					t.Errorf("invalid encoding rows: got %d, want 2", tbl.Files[0].InvalidEncoding)
 				}
 			}},
-		{name: "latin-1 read as latin-1", file: "latin1.csv", csv: CSVOptions{Encoding: EncodingLatin1}, wantLoaded: 3,
+		{name: "latin-1 read as latin-1", file: "latin1.csv", csv: source.CSVOptions{Encoding: source.EncodingLatin1}, wantLoaded: 3,
 			check: wantValue("SELECT city FROM %s WHERE id = 1", "München")},
-		{name: "latin-1 lines after multi-line fields", file: "latin1_multiline_ragged.csv", csv: CSVOptions{Encoding: EncodingLatin1},
+		{name: "latin-1 lines after multi-line fields", file: "latin1_multiline_ragged.csv", csv: source.CSVOptions{Encoding: source.EncodingLatin1},
 			wantLoaded: 3, wantRejected: 2, wantLines: []int64{5, 8}, wantReasons: []string{"TOO MANY COLUMNS", "MISSING COLUMNS"}},
 		{name: "bom crlf lines after multi-line fields", file: "bom_crlf_multiline_ragged.csv",
 			wantLoaded: 3, wantRejected: 2, wantLines: []int64{4, 8}, wantReasons: []string{"TOO MANY COLUMNS", "MISSING COLUMNS"}},
@@ -111,7 +112,7 @@ func TestLoadZoo(t *testing.T) {
 		{name: "utf-16 with byte-order mark", file: "utf16.csv", wantLoaded: 2,
 			check: func(t *testing.T, db *DB, tbl *Table) {
 				wantValue("SELECT name FROM %s WHERE id = 1", "Zoë")(t, db, tbl)
-				if enc := tbl.Files[0].Dialect.Encoding; enc != EncodingUTF16 {
+				if enc := tbl.Files[0].Dialect.Encoding; enc != source.EncodingUTF16 {
 					t.Errorf("encoding: got %s, want utf-16", enc)
 				}
 			}},
@@ -134,11 +135,11 @@ func TestLoadZoo(t *testing.T) {
 					t.Errorf("id: got type %s, want BIGINT", got)
 				}
 			}},
-		{name: "null strings", file: "leading_zeros.csv", raw: true, csv: CSVOptions{NullStrings: []string{"N/A", "NULL", ""}}, wantLoaded: 3,
+		{name: "null strings", file: "leading_zeros.csv", raw: true, csv: source.CSVOptions{NullStrings: []string{"N/A", "NULL", ""}}, wantLoaded: 3,
 			check: wantValue("SELECT count(*)::VARCHAR FROM %s WHERE status IS NULL", "2")},
-		{name: "forced delimiter", file: "pipe.psv", csv: CSVOptions{Delimiter: ",", Header: HeaderYes}, wantLoaded: 2,
+		{name: "forced delimiter", file: "pipe.psv", csv: source.CSVOptions{Delimiter: ",", Header: source.HeaderYes}, wantLoaded: 2,
 			wantColumns: []string{"id|name|amount"}},
-		{name: "no header", file: "crlf.csv", csv: CSVOptions{Header: HeaderNo}, raw: true, wantLoaded: 4,
+		{name: "no header", file: "crlf.csv", csv: source.CSVOptions{Header: source.HeaderNo}, raw: true, wantLoaded: 4,
 			wantColumns: []string{"column_1", "column_2"}},
 	}
 	for _, tt := range tests {
@@ -146,9 +147,9 @@ func TestLoadZoo(t *testing.T) {
 			t.Parallel()
 			tbl, err := load(t, db, zoo(tt.file), tt.csv, LoadOptions{Raw: tt.raw})
 			if tt.wantErr != nil {
-				var le *LoadError
+				var le *source.LoadError
 				if !errors.Is(err, tt.wantErr) || !errors.As(err, &le) {
-					t.Fatalf("got error %v, want a LoadError wrapping %v", err, tt.wantErr)
+					t.Fatalf("got error %v, want a source.LoadError wrapping %v", err, tt.wantErr)
 				}
 				if !strings.Contains(err.Error(), tt.file) {
 					t.Errorf("error %q does not name the file", err)
@@ -258,7 +259,7 @@ func TestColumnNames(t *testing.T) {
 func TestLoadGlobUnionsByName(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	tbl, err := load(t, db, filepath.Join("..", "testdata", "multi", "part*.csv"), CSVOptions{}, LoadOptions{})
+	tbl, err := load(t, db, filepath.Join("..", "testdata", "multi", "part*.csv"), source.CSVOptions{}, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestLoadGlobUnionsByName(t *testing.T) {
 	if n := countRows(t, db, tbl.Name); n != 4 {
 		t.Errorf("view holds %d rows, want 4", n)
 	}
-	if _, err := load(t, db, filepath.Join("..", "testdata", "multi", "nothing*.csv"), CSVOptions{}, LoadOptions{}); !errors.Is(err, ErrNoFiles) {
+	if _, err := load(t, db, filepath.Join("..", "testdata", "multi", "nothing*.csv"), source.CSVOptions{}, LoadOptions{}); !errors.Is(err, source.ErrNoFiles) {
 		t.Errorf("empty glob: got %v, want ErrNoFiles", err)
 	}
 }
@@ -299,7 +300,7 @@ func TestLoadStdin(t *testing.T) {
 		data []byte
 	}{{"plain", []byte("id,name\n1,a\n2,b\n3,c,d\n")}, {"gzip", gz.Bytes()}} {
 		t.Run(tc.name, func(t *testing.T) {
-			tbl, err := load(t, db, "-", CSVOptions{}, LoadOptions{Stdin: bytes.NewReader(tc.data)})
+			tbl, err := load(t, db, "-", source.CSVOptions{}, LoadOptions{Stdin: bytes.NewReader(tc.data)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -308,7 +309,7 @@ func TestLoadStdin(t *testing.T) {
 			}
 		})
 	}
-	if _, err := load(t, db, "-", CSVOptions{}, LoadOptions{}); err == nil {
+	if _, err := load(t, db, "-", source.CSVOptions{}, LoadOptions{}); err == nil {
 		t.Error("stdin without a reader: got no error")
 	}
 }
@@ -316,7 +317,7 @@ func TestLoadStdin(t *testing.T) {
 func TestLoadNDJSONRejects(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	tbl, err := load(t, db, zoo("bad_lines.ndjson"), CSVOptions{}, LoadOptions{})
+	tbl, err := load(t, db, zoo("bad_lines.ndjson"), source.CSVOptions{}, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,10 +339,10 @@ func TestLoadNDJSONRejects(t *testing.T) {
 func TestLoadMissingFile(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	_, err := load(t, db, zoo("no_such_file.csv"), CSVOptions{}, LoadOptions{})
-	var le *LoadError
+	_, err := load(t, db, zoo("no_such_file.csv"), source.CSVOptions{}, LoadOptions{})
+	var le *source.LoadError
 	if !errors.As(err, &le) || !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "no_such_file.csv") {
-		t.Errorf("got %v, want a LoadError naming the file", err)
+		t.Errorf("got %v, want a source.LoadError naming the file", err)
 	}
 }
 
@@ -351,7 +352,7 @@ func TestLoadMissingFile(t *testing.T) {
 func TestFormatsHoldTheSameData(t *testing.T) {
 	db := openDB(t)
 	dir := filepath.Join("..", "testdata")
-	csvTbl, err := load(t, db, filepath.Join(dir, "customers.csv"), CSVOptions{}, LoadOptions{})
+	csvTbl, err := load(t, db, filepath.Join(dir, "customers.csv"), source.CSVOptions{}, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -369,7 +370,7 @@ func TestFormatsHoldTheSameData(t *testing.T) {
 	}
 	for _, ext := range []string{"parquet", "ndjson", "arrow"} {
 		t.Run(ext, func(t *testing.T) {
-			other, err := load(t, db, filepath.Join(dir, "customers."+ext), CSVOptions{}, LoadOptions{})
+			other, err := load(t, db, filepath.Join(dir, "customers."+ext), source.CSVOptions{}, LoadOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -439,7 +440,7 @@ func TestQueryArrowStreamsBatches(t *testing.T) {
 func TestWriteRejects(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	tbl, err := load(t, db, zoo("ragged.csv"), CSVOptions{}, LoadOptions{})
+	tbl, err := load(t, db, zoo("ragged.csv"), source.CSVOptions{}, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -478,7 +479,7 @@ func TestLoadMatchesSynthTruth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tbl, err := load(t, db, path, CSVOptions{}, LoadOptions{Raw: raw})
+		tbl, err := load(t, db, path, source.CSVOptions{}, LoadOptions{Raw: raw})
 		if err != nil {
 			t.Fatal(err)
 		}

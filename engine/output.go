@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,21 +17,21 @@ import (
 // OutputFormat is the format a side file is written in, from its name:
 // Parquet for .parquet or .pq, newline-delimited JSON for .ndjson, .jsonl
 // or .json, CSV with a header otherwise.
-func OutputFormat(path string) Format {
+func OutputFormat(path string) source.Format {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".parquet", ".pq":
-		return FormatParquet
+		return source.FormatParquet
 	case ".ndjson", ".jsonl", ".json":
-		return FormatNDJSON
+		return source.FormatNDJSON
 	}
-	return FormatCSV
+	return source.FormatCSV
 }
 
-func copyOptions(f Format) string {
+func copyOptions(f source.Format) string {
 	switch f {
-	case FormatParquet:
+	case source.FormatParquet:
 		return "(FORMAT parquet)"
-	case FormatNDJSON:
+	case source.FormatNDJSON:
 		return "(FORMAT json)"
 	}
 	return "(FORMAT csv, HEADER true)"

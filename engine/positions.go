@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"io"
 	"strings"
 )
@@ -24,9 +25,9 @@ const (
 // read (see LineIndex). For a table loaded in any order, PosRow is only
 // where the row is stored.
 func (t *Table) Positioned() string {
-	parts := make([]string, len(t.Files))
-	for i, f := range t.Files {
-		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, * FROM %s", i, PosFile, PosRow, Ident(f.table))
+	parts := make([]string, len(t.parts))
+	for i, p := range t.parts {
+		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, * FROM %s", i, PosFile, PosRow, Ident(p.table))
 	}
 	if len(parts) == 1 {
 		return "(" + parts[0] + ")"
@@ -79,7 +80,7 @@ func (db *DB) LineIndex(ctx context.Context, t *Table) (*LineIndex, error) {
 	}
 	for i, f := range t.Files {
 		emit := func(row, delta int64) error { return app.Append(int32(i), row, delta) }
-		lines, err := db.fileLines(ctx, t, f, emit)
+		lines, err := db.fileLines(ctx, t, f, t.parts[i].path, emit)
 		if err == nil && !lines {
 			err = emit(0, 1)
 		}
@@ -99,10 +100,10 @@ func (db *DB) LineIndex(ctx context.Context, t *Table) (*LineIndex, error) {
 
 // fileLines emits the line index entries of one file and reports whether
 // it could; it cannot for formats without lines.
-func (db *DB) fileLines(ctx context.Context, t *Table, f File, emit func(row, delta int64) error) (bool, error) {
+func (db *DB) fileLines(ctx context.Context, t *Table, f source.File, path string, emit func(row, delta int64) error) (bool, error) {
 	var sc *recordScanner
 	switch {
-	case f.Format == FormatCSV && f.Dialect != nil && f.Dialect.Encoding != EncodingUTF16:
+	case f.Format == source.FormatCSV && f.Dialect != nil && f.Dialect.Encoding != source.EncodingUTF16:
 		d := f.Dialect
 		sc = &recordScanner{skip: d.Skip, header: d.Header, nl: '\n'}
 		if d.Quote != "" {
@@ -118,7 +119,7 @@ func (db *DB) fileLines(ctx context.Context, t *Table, f File, emit func(row, de
 			sc.nl = '\r'
 		}
 		sc.keepEmpty = len(t.Columns) == 1
-	case f.Format == FormatNDJSON:
+	case f.Format == source.FormatNDJSON:
 		sc = &recordScanner{nl: '\n', skipBlank: true}
 	default:
 		return false, nil
@@ -127,7 +128,7 @@ func (db *DB) fileLines(ctx context.Context, t *Table, f File, emit func(row, de
 	if err != nil {
 		return false, err
 	}
-	r, _, err := openText(f.path)
+	r, _, err := openText(path)
 	if err != nil {
 		return false, err
 	}

@@ -5,6 +5,7 @@ package engine
 import (
 	"encoding/csv"
 	"errors"
+	"github.com/plumb-data/plumb/source"
 	"io"
 	"os"
 	"path/filepath"
@@ -47,7 +48,7 @@ func TestLineIndex(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name, file, content string
-		csv                 CSVOptions
+		csv                 source.CSVOptions
 		want                []int64
 	}{
 		{name: "plain", file: "a.csv", content: "a,b\n1,x\n2,y\n", want: []int64{2, 3}},
@@ -56,8 +57,8 @@ func TestLineIndex(t *testing.T) {
 		{name: "quote inside a value", file: "a.csv", content: "a,b\n1,5'10\" tall\n2,y\n", want: []int64{2, 3}},
 		{name: "rejected rows", file: "a.csv", content: "a,b\n1,x\n2\n3,z,extra\n   \n4,w\n", want: []int64{2, 6}},
 		{name: "crlf", file: "a.csv", content: "a,b\r\n1,x\r\n\r\n2,\"y\r\nz\"\r\n3,w\r\n", want: []int64{2, 4, 6}},
-		{name: "no header", file: "a.csv", content: "1,x\n2,y\n", csv: CSVOptions{Header: HeaderNo}, want: []int64{1, 2}},
-		{name: "skip lines", file: "a.csv", content: "junk\nmore junk\na,b\n1,x\n2,y\n", csv: CSVOptions{Skip: 2}, want: []int64{4, 5}},
+		{name: "no header", file: "a.csv", content: "1,x\n2,y\n", csv: source.CSVOptions{Header: source.HeaderNo}, want: []int64{1, 2}},
+		{name: "skip lines", file: "a.csv", content: "junk\nmore junk\na,b\n1,x\n2,y\n", csv: source.CSVOptions{Skip: 2}, want: []int64{4, 5}},
 		{name: "one column keeps empty lines", file: "a.csv", content: "a\n1\n\n2\n", want: []int64{2, 3, 4}},
 		{name: "no final newline", file: "a.csv", content: "a,b\n1,x\n2,y", want: []int64{2, 3}},
 		{name: "ndjson", file: "a.ndjson", content: "{\"a\":1}\n\n{\"a\":2}\n{bad\n{\"a\":3}\n", want: []int64{1, 3, 5}},
@@ -84,7 +85,7 @@ func TestLineIndex(t *testing.T) {
 func TestLineIndexRowNumbersWithoutLines(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	tbl, err := load(t, db, filepath.Join("..", "testdata", "customers.parquet"), CSVOptions{}, LoadOptions{})
+	tbl, err := load(t, db, filepath.Join("..", "testdata", "customers.parquet"), source.CSVOptions{}, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +119,7 @@ func TestLineIndexMatchesEncodingCSV(t *testing.T) {
 		}
 		want = append(want, csvRecordLines(t, path)...)
 	}
-	tbl, err := load(t, db, filepath.Join(dir, "part*.csv"), CSVOptions{}, LoadOptions{Raw: true})
+	tbl, err := load(t, db, filepath.Join(dir, "part*.csv"), source.CSVOptions{}, LoadOptions{Raw: true})
 	if err != nil {
 		t.Fatal(err)
 	}

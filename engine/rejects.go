@@ -6,26 +6,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"strings"
 )
 
-// Reject is a row that could not be loaded, with where it was and why.
-type Reject struct {
-	File string `json:"file"`
-	Line int64  `json:"line"`
-	// Columns names the columns at fault, where the reader knows them.
-	Columns string `json:"columns,omitempty"`
-	// Reason is the kind of error, e.g. "TOO MANY COLUMNS",
-	// "UNQUOTED VALUE", "INVALID ENCODING", "CAST", "INVALID JSON".
-	Reason  string `json:"reason"`
-	Message string `json:"message"`
-	// Text is the original line as read.
-	Text string `json:"text"`
-}
-
 // Rejects returns up to limit of a table's rejects (all if limit <= 0),
 // in file and line order.
-func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]Reject, error) {
+func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]source.Reject, error) {
 	if t.RejectsTable == "" || t.RowsRejected == 0 {
 		return nil, nil
 	}
@@ -38,9 +25,9 @@ func (db *DB) Rejects(ctx context.Context, t *Table, limit int) ([]Reject, error
 		return nil, fmt.Errorf("read rejects of %s: %w", t.Source, err)
 	}
 	defer rows.Close()
-	var out []Reject
+	var out []source.Reject
 	for rows.Next() {
-		var r Reject
+		var r source.Reject
 		var cols, msg, text sql.NullString
 		if err := rows.Scan(&r.File, &r.Line, &cols, &r.Reason, &msg, &text); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"reflect"
 	"strings"
@@ -116,11 +117,11 @@ func TestLoadAnyOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range []string{zoo("ragged.csv"), zoo("bom_crlf_multiline_ragged.csv"), zoo("quoted_newlines.csv"), big} {
-		ordered, err := load(t, db, f, CSVOptions{}, LoadOptions{Raw: true})
+		ordered, err := load(t, db, f, source.CSVOptions{}, LoadOptions{Raw: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		anyOrder, err := load(t, db, f, CSVOptions{}, LoadOptions{Raw: true, AnyOrder: true})
+		anyOrder, err := load(t, db, f, source.CSVOptions{}, LoadOptions{Raw: true, AnyOrder: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,9 +138,9 @@ func TestWriteQueryFormatsAndNoPartialFile(t *testing.T) {
 		var n int
 		var reader string
 		switch OutputFormat(p) {
-		case FormatParquet:
+		case source.FormatParquet:
 			reader = "read_parquet"
-		case FormatNDJSON:
+		case source.FormatNDJSON:
 			reader = "read_json"
 		default:
 			reader = "read_csv"

@@ -11,6 +11,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
+	"github.com/plumb-data/plumb/source"
 )
 
 // TestInvariants checks what must hold of any profile: the parts of each
@@ -278,8 +279,8 @@ func TestApprox(t *testing.T) {
 		"CASE i WHEN 1234 THEN '\u00a0' ELSE i::VARCHAR END AS blank, CASE i WHEN 2345 THEN 'N/A' ELSE i::VARCHAR END AS sentinel FROM range(3000) t(i)"); err != nil {
 		t.Fatal(err)
 	}
-	keys := &engine.Table{Name: "approx_keys", Source: "approx_keys", RowsLoaded: 3000,
-		Columns: []engine.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}, {Name: "blank", Type: "VARCHAR"}, {Name: "sentinel", Type: "VARCHAR"}}}
+	keys := &engine.Table{Name: "approx_keys", Account: source.Account{Source: "approx_keys", RowsLoaded: 3000,
+		Columns: []source.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}, {Name: "blank", Type: "VARCHAR"}, {Name: "sentinel", Type: "VARCHAR"}}}}
 	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: "50"})
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +331,7 @@ func TestDuplicateRowsAndKeys(t *testing.T) {
 		if _, err := db.ExecContext(t.Context(), "CREATE TABLE "+name+" AS SELECT * FROM (VALUES "+tt.rows+") v(a, b, c)"); err != nil {
 			t.Fatal(err)
 		}
-		tbl := &engine.Table{Name: name, Source: name, Columns: []engine.Column{{Name: "a", Type: "VARCHAR"}, {Name: "b", Type: "VARCHAR"}, {Name: "c", Type: "VARCHAR"}}}
+		tbl := &engine.Table{Name: name, Account: source.Account{Source: name, Columns: []source.Column{{Name: "a", Type: "VARCHAR"}, {Name: "b", Type: "VARCHAR"}, {Name: "c", Type: "VARCHAR"}}}}
 		res, err := Run(t.Context(), db, tbl, Options{})
 		if err != nil {
 			t.Fatal(err)

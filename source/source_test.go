@@ -1,4 +1,4 @@
-package engine
+package source
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestParseSource(t *testing.T) {
+func TestParse(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		spec       string
@@ -29,45 +29,28 @@ func TestParseSource(t *testing.T) {
 		{spec: "data[.csv", wantErr: "bad glob"},
 	}
 	for _, tt := range tests {
-		src, err := ParseSource(tt.spec)
+		src, err := Parse(tt.spec)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("ParseSource(%q): got error %v, want one containing %q", tt.spec, err, tt.wantErr)
+				t.Errorf("Parse(%q): got error %v, want one containing %q", tt.spec, err, tt.wantErr)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("ParseSource(%q): %v", tt.spec, err)
+			t.Errorf("Parse(%q): %v", tt.spec, err)
 			continue
 		}
 		if src.Format != tt.wantFormat || src.CSV.Delimiter != tt.wantDelim || src.Paths[0] != tt.wantPath {
-			t.Errorf("ParseSource(%q): got %q %q %q, want %q %q %q", tt.spec, src.Format, src.CSV.Delimiter, src.Paths[0], tt.wantFormat, tt.wantDelim, tt.wantPath)
+			t.Errorf("Parse(%q): got %q %q %q, want %q %q %q", tt.spec, src.Format, src.CSV.Delimiter, src.Paths[0], tt.wantFormat, tt.wantDelim, tt.wantPath)
 		}
 	}
 }
 
 func TestParseSourceHidesPasswords(t *testing.T) {
 	t.Parallel()
-	_, err := ParseSource("postgres://user:hunter2@db.example.com/prod")
+	_, err := Parse("postgres://user:hunter2@db.example.com/prod")
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("got %v: the error must not show the password", err)
-	}
-}
-
-func TestRedact(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"postgres://u:secret@h:5432/db", "postgres://u:xxxxx@h:5432/db"},
-		{"mysql://root:@tcp(127.0.0.1:3306)/test", "mysql://root:xxxxx@tcp(127.0.0.1:3306)/test"},
-		{"postgres://u@h/db", "postgres://u@h/db"},
-		{"postgres://h/db?x=a@b", "postgres://h/db?x=a@b"},
-		{"data.csv", "data.csv"},
-		{"postgres://u:p@ss:w@rd@h/db", "postgres://u:xxxxx@h/db"},
-	}
-	for _, tt := range tests {
-		if got := Redact(tt.in); got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 
@@ -93,12 +76,12 @@ func TestParseChar(t *testing.T) {
 	}
 }
 
-func FuzzParseSource(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"data.csv", "-", "csv:-", "tsv:x.txt", "a/*.parquet", "postgres://u:p@h/d", "x[", ":", "json:"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
-		src, err := ParseSource(spec)
+		src, err := Parse(spec)
 		if err != nil {
 			if i := strings.Index(spec, "://"); i >= 0 {
 				if _, pass, ok := strings.Cut(strings.SplitN(spec[i+3:], "@", 2)[0], ":"); ok && len(pass) > 3 &&
@@ -109,13 +92,13 @@ func FuzzParseSource(f *testing.F) {
 			return
 		}
 		if len(src.Paths) != 1 || src.Paths[0] == "" {
-			t.Fatalf("ParseSource(%q): no path in %+v", spec, src)
+			t.Fatalf("Parse(%q): no path in %+v", spec, src)
 		}
 		if !strings.HasSuffix(spec, src.Paths[0]) {
-			t.Errorf("ParseSource(%q): path %q is not the end of the spec", spec, src.Paths[0])
+			t.Errorf("Parse(%q): path %q is not the end of the spec", spec, src.Paths[0])
 		}
 		if !utf8.ValidString(src.Paths[0]) {
-			t.Errorf("ParseSource(%q): invalid UTF-8 path", spec)
+			t.Errorf("Parse(%q): invalid UTF-8 path", spec)
 		}
 	})
 }

@@ -1,4 +1,4 @@
-package engine
+package source
 
 import (
 	"fmt"
@@ -93,10 +93,10 @@ type Source struct {
 	CSV    CSVOptions
 }
 
-// ParseSource reads a source spec: a path, a glob, or "-" for standard
+// Parse reads a source spec: a path, a glob, or "-" for standard
 // input, optionally prefixed with a format and a colon, as in "csv:-",
 // "tsv:export.txt" or "ndjson:events.log".
-func ParseSource(spec string) (Source, error) {
+func Parse(spec string) (Source, error) {
 	if strings.TrimSpace(spec) == "" {
 		return Source{}, fmt.Errorf("empty source")
 	}
@@ -178,31 +178,4 @@ func ParseEncoding(s string) (string, error) {
 		return EncodingLatin1, nil
 	}
 	return "", fmt.Errorf("unknown encoding %q (want utf-8, utf-16 or latin-1)", s)
-}
-
-// Redact hides the password of anything in s that looks like a URL with
-// credentials (user:password@host), so that a DSN can be shown in
-// messages, logs and reports.
-func Redact(s string) string {
-	i := strings.Index(s, "://")
-	if i < 0 {
-		return s
-	}
-	rest := s[i+3:]
-	at := strings.LastIndexByte(rest, '@')
-	if at < 0 {
-		return s
-	}
-	if slash := strings.IndexAny(rest, "/?#"); slash >= 0 && slash < at {
-		// '@' after the host: not credentials, unless the path holds one.
-		at = strings.LastIndexByte(rest[:slash], '@')
-		if at < 0 {
-			return s
-		}
-	}
-	user, _, hasPass := strings.Cut(rest[:at], ":")
-	if !hasPass {
-		return s
-	}
-	return s[:i+3] + user + ":xxxxx" + rest[at:]
 }
