@@ -72,7 +72,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg, outputs: map[string]string{}}
 	for _, p := range cfg.Outputs {
-		db.outputs[p] = outfile.TempName(p)
+		if p != "" && p != "-" {
+			db.outputs[p] = outfile.TempName(p)
+		}
 	}
 	// No extension is ever fetched or loaded behind the user's back:
 	// everything plumb needs is built in.

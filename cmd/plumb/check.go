@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/report"
 	"github.com/plumb-data/plumb/rules"
 	"github.com/spf13/cobra"
 )
@@ -87,7 +88,7 @@ rules file or source.`,
 		},
 	}
 	src.add(c)
-	rep.add(c)
+	rep.add(c, report.KindCheck)
 	f := c.Flags()
 	f.StringVar(&rulesPath, "rules", "", "rules file (YAML)")
 	f.StringVar(&opts.Quarantine, "quarantine", "", "write every failing row, with its line and failed checks, to this CSV or Parquet file")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
 
@@ -63,7 +64,7 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 		},
 	}
 	src.add(c)
-	rep.add(c)
+	rep.add(c, report.KindDedupe)
 	f := c.Flags()
 	f.StringVar(&configPath, "config", "", "dedupe config (YAML): fields, blocking rules, threshold")
 	f.Float64Var(&opts.Threshold, "threshold", 0, "match probability needed to link a pair (default: the config's)")

@@ -27,7 +27,7 @@ func TestDedupe(t *testing.T) {
 		{name: "json", args: []string{"dedupe", people, "--config", config, "--format", "json"}, wantCode: 1, golden: "dedupe_people.json"},
 		{name: "markdown", args: []string{"dedupe", people, "--config", config, "--format", "markdown"}, wantCode: 1, golden: "dedupe_people.md"},
 		{name: "html", args: []string{"dedupe", people, "--config", config, "--truth", "entity_id", "--format", "html"}, wantCode: 1, golden: "dedupe_people.html"},
-		{name: "junit is for check and diff", args: []string{"dedupe", people, "--config", config, "--format", "junit"}, wantCode: 2, wantStderr: []string{"junit renders check and diff results, not dedupe"}},
+		{name: "junit is for check and diff", args: []string{"dedupe", people, "--config", config, "--format", "junit"}, wantCode: 2, wantStderr: []string{"dedupe reports have no junit format (want text, json, markdown, html)"}},
 		{name: "no duplicates", args: []string{"dedupe", "testdata/diff/crm.csv", "--config", "testdata/dedupe/crm.yaml"}, wantStdout: []string{"0 duplicates"}},
 		{name: "no config", args: []string{"dedupe", people}, wantCode: 2, wantStderr: []string{"--config is required"}},
 		{name: "config error", args: []string{"dedupe", people, "--config", "testdata/dedupe/bad.yaml"}, wantCode: 2,

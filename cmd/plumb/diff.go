@@ -8,6 +8,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/reconcile"
+	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
 
@@ -136,7 +137,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 		},
 	}
 	src.add(c)
-	rep.add(c)
+	rep.add(c, report.KindDiff)
 	f := c.Flags()
 	f.StringVar(&keys, "key", "", "key columns, comma-separated; src=tgt where the names differ (default: keyless multiset diff)")
 	f.StringVar(&maps, "map", "", "pair differently named columns: src=tgt,...")

@@ -3,12 +3,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/inspect"
+	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
 
@@ -44,7 +46,7 @@ cannot be read.`,
 				return fmt.Errorf("--max-rejects: %d is negative", maxRejects)
 			}
 			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx)
+			db, closeDB, err := g.openDB(ctx, rejects)
 			if err != nil {
 				return err
 			}
@@ -55,21 +57,31 @@ cannot be read.`,
 			opts := inspect.Options{MaxRejects: maxRejects}
 			opts.Load.Raw, opts.Load.Stdin = src.raw, g.stdin
 			var tables []*engine.Table
+			// One source that cannot be read does not hide the others:
+			// each is reported, and the exit code is the worst.
+			var failed []error
 			for _, arg := range args {
 				s, err := src.source(arg)
-				if err != nil {
+				if err == nil {
+					start := time.Now()
+					var res *inspect.Result
+					var tbl *engine.Table
+					if res, tbl, err = inspect.Run(ctx, db, s, opts); err == nil {
+						log.Info("loaded", slog.String("source", res.Source), slog.Int64("rows", res.RowsLoaded),
+							slog.Int64("rejected", res.RowsRejected), slog.Duration("elapsed", time.Since(start)))
+						results = append(results, res)
+						tables = append(tables, tbl)
+						rejected = rejected || res.RowsRejected > 0
+						continue
+					}
+				}
+				if ctx.Err() != nil {
 					return err
 				}
-				start := time.Now()
-				res, tbl, err := inspect.Run(ctx, db, s, opts)
-				if err != nil {
-					return err
-				}
-				log.Info("loaded", slog.String("source", res.Source), slog.Int64("rows", res.RowsLoaded),
-					slog.Int64("rejected", res.RowsRejected), slog.Duration("elapsed", time.Since(start)))
-				results = append(results, res)
-				tables = append(tables, tbl)
-				rejected = rejected || res.RowsRejected > 0
+				failed = append(failed, err)
+			}
+			if len(results) == 0 {
+				return errors.Join(failed...)
 			}
 			if rejects != "" {
 				if err := db.WriteRejects(ctx, rejects, tables...); err != nil {
@@ -83,14 +95,17 @@ cannot be read.`,
 			if err := rep.write(g, rd, out); err != nil {
 				return err
 			}
-			if rejected {
+			if len(failed) > 0 {
+				return errors.Join(failed...)
+			}
+			if rejected && !src.allowRejects {
 				return errFindings
 			}
 			return nil
 		},
 	}
 	src.add(c)
-	rep.add(c)
+	rep.add(c, report.KindInspect)
 	c.Flags().StringVar(&rejects, "rejects", "", "write every rejected row (file, line, columns, reason, message, text) to this CSV, NDJSON or Parquet file")
 	c.Flags().IntVar(&maxRejects, "max-rejects", 10, "how many rejects to list in the report")
 	return c

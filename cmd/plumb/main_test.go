@@ -28,6 +28,11 @@ func plumb(t *testing.T, stdin string, args ...string) (string, string, int) {
 }
 
 func TestMain(m *testing.M) {
+	// Run as the plumb binary itself, for tests that signal or kill a
+	// real process (see startPlumb).
+	if os.Getenv("PLUMB_TEST_MAIN") == "1" {
+		main()
+	}
 	// Paths in commands and golden files are relative to the repository root.
 	if err := os.Chdir(filepath.Join("..", "..")); err != nil {
 		panic(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
 
@@ -80,7 +81,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 		},
 	}
 	src.add(c)
-	rep.add(c)
+	rep.add(c, report.KindProfile)
 	f := c.Flags()
 	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")
 	f.IntVar(&opts.Top, "top", 10, "how many top values and patterns to show")

@@ -3,17 +3,22 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/numfmt"
+	"github.com/plumb-data/plumb/internal/outfile"
 	"github.com/plumb-data/plumb/report"
+	"github.com/plumb-data/plumb/source"
 	"github.com/spf13/cobra"
 )
 
@@ -28,6 +33,21 @@ type globals struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	prog        *progress
+	spillDir    string // where this run's DuckDB spills
+}
+
+// explain rewrites errors whose cause DuckDB's words hide.
+func (g *globals) explain(err error) error {
+	if err == nil || g.spillDir == "" {
+		return err
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "failed to offload") || strings.Contains(msg, "No space left on device") ||
+		strings.Contains(msg, "Could not write all bytes") {
+		return fmt.Errorf("the disk holding %s is full: DuckDB spills work past --memory-limit there; free space, or give --temp-dir on a disk with room (%w)",
+			filepath.Dir(g.spillDir), err)
+	}
+	return err
 }
 
 // progress is the command's progress line on stderr: shown only when
@@ -48,7 +68,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return exitCode(root.ExecuteContext(ctx), stderr)
+	return exitCode(ctx, g.explain(root.ExecuteContext(ctx)), stderr)
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -86,24 +106,49 @@ func (g *globals) logger() (*slog.Logger, error) {
 	if g.quiet {
 		level = slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: level})), nil
+	return slog.New(slog.NewTextHandler(redactingWriter{g.stderr}, &slog.HandlerOptions{Level: level})), nil
+}
+
+// redactingWriter hides the secrets of source specs (database passwords,
+// tokens) in what is written through it: every log line, SQL included.
+type redactingWriter struct{ w io.Writer }
+
+func (r redactingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(r.w, source.Redact(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // openDB opens the DuckDB session the global flags describe. Spills go to
 // --temp-dir, or to a fresh directory under the system's temp dir that is
 // removed with the session.
-func (g *globals) openDB(ctx context.Context) (*engine.DB, func(), error) {
+func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, func(), error) {
 	log, err := g.logger()
 	if err != nil {
 		return nil, nil, err
 	}
-	tmp, cleanup := g.tempDir, func() {}
-	if tmp == "" {
-		d, err := os.MkdirTemp("", "plumb-")
-		if err != nil {
-			return nil, nil, err
+	if err := g.check(); err != nil {
+		return nil, nil, err
+	}
+	if g.tempDir != "" {
+		if err := writableDir(g.tempDir); err != nil {
+			return nil, nil, fmt.Errorf("--temp-dir: %w", err)
 		}
-		tmp, cleanup = d, func() { os.RemoveAll(d) }
+	}
+	// Spill files, spooled standard input and the like go to a directory
+	// of this run's own, removed with the session (and by a later run,
+	// should this one be killed).
+	tmp, err := outfile.MkdirTemp(g.tempDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	g.spillDir = tmp
+	for _, o := range outputs {
+		if o != "" && o != "-" {
+			outfile.RemoveStale(o)
+		}
 	}
 	if n, ok := parseBytes(g.memoryLimit); ok && os.Getenv("GOMEMLIMIT") == "" {
 		// DuckDB keeps to the limit by spilling; plumb's own Go memory
@@ -111,7 +156,7 @@ func (g *globals) openDB(ctx context.Context) (*engine.DB, func(), error) {
 		// so the collector works harder instead of growing.
 		debug.SetMemoryLimit(n)
 	}
-	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: tmp, Logger: log})
+	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: tmp, Logger: log, Outputs: outputs})
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -121,34 +166,48 @@ func (g *globals) openDB(ctx context.Context) (*engine.DB, func(), error) {
 
 // reportFlags are the flags of every command that writes a report.
 type reportFlags struct {
+	kind   report.Kind
 	format string
 	output string
 }
 
-func (r *reportFlags) add(c *cobra.Command) {
-	c.Flags().StringVar(&r.format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
+// add gives c the report flags for results of kind k: --format lists
+// only the formats k is rendered in.
+func (r *reportFlags) add(c *cobra.Command, k report.Kind) {
+	r.kind = k
+	c.Flags().StringVar(&r.format, "format", "text", "report format: "+strings.Join(report.FormatsFor(k), ", "))
 	c.Flags().StringVarP(&r.output, "output", "o", "", "write the report to this file instead of stdout")
 }
 
 // renderer checks the format before any work is done.
 func (r *reportFlags) renderer() (report.Renderer, error) {
-	return report.New(r.format)
+	rd, err := report.For(r.format, r.kind)
+	if err != nil {
+		return nil, fmt.Errorf("--format: %w", err)
+	}
+	return rd, nil
 }
 
-// write renders result to --output or stdout.
+// write renders result to --output or stdout. A file is written under a
+// temporary name and renamed when complete: a failed or interrupted run
+// leaves nothing under --output.
 func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 	if r.output == "" || r.output == "-" {
 		return rd.Render(g.stdout, result)
 	}
-	f, err := os.Create(r.output)
+	f, err := outfile.Create(r.output)
 	if err != nil {
+		return fmt.Errorf("--output: %w", err)
+	}
+	defer f.Abort()
+	w := bufio.NewWriterSize(f, 1<<16)
+	if err := rd.Render(w, result); err != nil {
 		return err
 	}
-	if err := rd.Render(f, result); err != nil {
-		f.Close()
-		return err
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("--output %s: %w", r.output, err)
 	}
-	return f.Close()
+	return f.Commit()
 }
 
 // load reads a source for a command that works on its loaded rows, and
@@ -162,9 +221,24 @@ func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, op
 		return nil, err
 	}
 	if t.RowsRejected > 0 {
-		fmt.Fprintf(g.stderr, "plumb: %s: %d rows rejected while loading and left out (see plumb inspect %s)\n", t.Source, t.RowsRejected, t.Source)
+		fmt.Fprintf(g.stderr, "plumb: %s: %s rejected while loading and left out (see plumb inspect %s)\n",
+			t.Source, numfmt.Count(t.RowsRejected, "row"), t.Source)
 	}
 	return t, nil
+}
+
+// rejectsFinding says whether rows rejected at load make the run's exit
+// code 1: they do unless --allow-rejects says they are expected.
+func rejectsFinding(src *sourceFlags, tables ...*engine.Table) bool {
+	if src.allowRejects {
+		return false
+	}
+	for _, t := range tables {
+		if t != nil && t.RowsRejected > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // runOne is the body of a command that works on one source: it loads the
@@ -176,6 +250,7 @@ func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, opts
 	var findings bool
 	err := g.withSource(ctx, src, arg, opts, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
 		res, findings, err = run(ctx, db, t)
+		findings = findings || rejectsFinding(src, t)
 		return err
 	})
 	if err != nil {

@@ -4,10 +4,16 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
+
+// maxSkip bounds --skip (DuckDB fails inside on larger counts).
+const maxSkip = 1 << 31
 
 // sourceFlags say how to read sources; every command that loads data
 // takes them.
@@ -22,10 +28,16 @@ type sourceFlags struct {
 	nulls       []string
 	encoding    string
 	raw         bool
+	// allowRejects lowers rows rejected at load from a finding (exit 1)
+	// to a warning.
+	allowRejects bool
+
+	flags *pflag.FlagSet // to tell a flag given empty from one not given
 }
 
 func (s *sourceFlags) add(c *cobra.Command) {
 	f := c.Flags()
+	s.flags = f
 	f.StringVar(&s.inputFormat, "input-format", "", "source format: csv, tsv, psv, parquet, json, ndjson, arrow (default: from the name, then the content)")
 	f.StringVar(&s.delimiter, "delimiter", "", `field delimiter: a character, an escape like \t or \x1f, or tab, comma, pipe, semicolon (default: detected)`)
 	f.StringVar(&s.quote, "quote", "", "quote character (default: detected)")
@@ -36,6 +48,7 @@ func (s *sourceFlags) add(c *cobra.Command) {
 	f.StringSliceVar(&s.nulls, "null", nil, `values read as NULL, e.g. --null 'NA,N/A' (default: the empty value)`)
 	f.StringVar(&s.encoding, "encoding", "", "text encoding: utf-8, utf-16, latin-1 (default: utf-8, or utf-16 with a byte-order mark)")
 	f.BoolVar(&s.raw, "raw", false, "keep every CSV value as text exactly as written (00123 stays 00123)")
+	f.BoolVar(&s.allowRejects, "allow-rejects", false, "rows rejected at load are expected: warn about them, but do not exit 1 for them")
 	c.MarkFlagsMutuallyExclusive("header", "no-header")
 }
 
@@ -60,6 +73,9 @@ func (s *sourceFlags) source(arg string) (engine.Source, error) {
 		dst         *string
 	}{{"--delimiter", s.delimiter, &src.CSV.Delimiter}, {"--quote", s.quote, &src.CSV.Quote}, {"--escape", s.escape, &src.CSV.Escape}} {
 		if o.value == "" {
+			if s.flags != nil && s.flags.Changed(strings.TrimPrefix(o.flag, "--")) {
+				return src, fmt.Errorf("%s: empty; give one character, e.g. %s ';' or %s tab", o.flag, o.flag, o.flag)
+			}
 			continue
 		}
 		c, err := engine.ParseChar(o.value)
@@ -78,7 +94,13 @@ func (s *sourceFlags) source(arg string) (engine.Source, error) {
 		return src, fmt.Errorf("--skip: %d is negative", s.skip)
 	}
 	src.CSV.Skip = s.skip
+	if s.skip > maxSkip {
+		return src, fmt.Errorf("--skip: %d is more lines than any file plumb reads (at most %d)", s.skip, maxSkip)
+	}
 	if s.nulls != nil {
+		if len(s.nulls) == 0 || slices.Contains(s.nulls, "") {
+			return src, fmt.Errorf("--null: an empty value is already read as NULL; name the values that stand for NULL, e.g. --null 'NA,N/A'")
+		}
 		src.CSV.NullStrings = s.nulls
 	}
 	enc, err := engine.ParseEncoding(s.encoding)

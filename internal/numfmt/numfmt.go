@@ -23,3 +23,13 @@ func Int(n int64) string {
 	}
 	return b.String()
 }
+
+// Count writes n and a noun in the right number, with thousands
+// separators: Count(1, "row") is "1 row", Count(5955, "row") "5,955
+// rows". The plural adds an s.
+func Count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Int(n) + " " + noun + "s"
+}

@@ -11,16 +11,39 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // TempName returns a fresh name beside path for its bytes while they are
 // written: hidden, in the same directory (so the rename is atomic), and
-// marked as plumb's.
+// marked as plumb's with the writing process's id, so that a later run
+// can remove what a killed one left (RemoveStale).
 func TempName(path string) string {
 	var b [6]byte
 	rand.Read(b[:])
 	dir, base := filepath.Split(path)
-	return filepath.Join(dir, "."+base+".plumb-"+hex.EncodeToString(b[:])+".tmp")
+	return filepath.Join(dir, fmt.Sprintf(".%s.plumb-%d-%s.tmp", base, os.Getpid(), hex.EncodeToString(b[:])))
+}
+
+// RemoveStale removes the temporary files that runs killed while writing
+// path left beside it (kill -9 runs no cleanup): those whose process is
+// gone.
+func RemoveStale(path string) {
+	dir, base := filepath.Split(path)
+	matches, _ := filepath.Glob(filepath.Join(dir, "."+globEscape(base)+".plumb-*.tmp"))
+	for _, m := range matches {
+		rest := strings.TrimPrefix(filepath.Base(m), "."+base+".plumb-")
+		pid, _, ok := strings.Cut(rest, "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && !alive(n) {
+			os.Remove(m)
+		}
+	}
+}
+
+func globEscape(s string) string {
+	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
+	return r.Replace(s)
 }
 
 // File is an output being written. Commit puts it in place; Abort (safe
@@ -40,6 +63,7 @@ func Create(path string) (*File, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, fmt.Errorf("%s: is a directory", path)
 	}
+	RemoveStale(path)
 	tmp := TempName(path)
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -99,4 +123,23 @@ func unwrapPath(err error) error {
 		return le.Err
 	}
 	return err
+}
+
+// MkdirTemp makes a fresh working directory for this process under dir
+// (the system's temporary directory when dir is ""), named with the
+// process id, after removing those of runs that were killed before they
+// could remove their own.
+func MkdirTemp(dir string) (string, error) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if old, err := filepath.Glob(filepath.Join(globEscape(dir), "plumb-*-work")); err == nil {
+		for _, d := range old {
+			pid, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), "plumb-"), "-")
+			if n, err := strconv.Atoi(pid); err == nil && !alive(n) {
+				os.RemoveAll(d)
+			}
+		}
+	}
+	return os.MkdirTemp(dir, fmt.Sprintf("plumb-%d-*-work", os.Getpid()))
 }
