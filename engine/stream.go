@@ -59,10 +59,9 @@ func (c *Chunk) Int64(col, row int) (int64, bool) {
 
 // stream is one Stream call in flight.
 type stream struct {
-	fn   func(*Chunk) error
-	mu   sync.Mutex
-	err  error
-	rows int64
+	fn  func(*Chunk) error
+	mu  sync.Mutex
+	err error
 }
 
 func (s *stream) fail(err error) {
