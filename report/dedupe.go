@@ -56,7 +56,7 @@ func textDedupe(w *bufio.Writer, r *dedupe.Result) {
 }
 
 func markdownDedupe(w *bufio.Writer, r *dedupe.Result) {
-	fmt.Fprintf(w, "## dedupe `%s`\n\n", r.Source)
+	fmt.Fprintf(w, "## dedupe %s\n\n", mdCode(r.Source))
 	fmt.Fprintf(w, "| | |\n|---|---:|\n| records | %s |\n| candidate pairs | %s |\n| links | %s |\n| clusters | %s |\n| duplicate share | %s |\n",
 		num(r.Records), num(r.CandidatePairs), num(r.Links), num(r.Clusters), pct(r.DuplicateShare))
 	fmt.Fprintf(w, "\n| blocking rule | pairs |\n|---|---:|\n")
@@ -72,6 +72,6 @@ func markdownDedupe(w *bufio.Writer, r *dedupe.Result) {
 		}
 	}
 	if t := r.Truth; t != nil {
-		fmt.Fprintf(w, "\nAgainst `%s`: precision %.4f, recall %.4f, F1 %.4f (B³ F1 %.4f)\n", t.Column, t.Precision, t.Recall, t.F1, t.B3F1)
+		fmt.Fprintf(w, "\nAgainst %s: precision %.4f, recall %.4f, F1 %.4f (B³ F1 %.4f)\n", mdCode(t.Column), t.Precision, t.Recall, t.F1, t.B3F1)
 	}
 }

@@ -157,7 +157,7 @@ func markdownDiff(w *bufio.Writer, r *reconcile.Result) {
 	if r.Equal {
 		verdict = "equal"
 	}
-	fmt.Fprintf(w, "## diff `%s` vs `%s`: %s\n\n", r.Source, r.Target, verdict)
+	fmt.Fprintf(w, "## diff %s vs %s: %s\n\n", mdCode(r.Source), mdCode(r.Target), verdict)
 	fmt.Fprintf(w, "| | count |\n|---|---:|\n")
 	rows := [][2]string{{"source rows", num(r.SourceRows)}, {"target rows", num(r.TargetRows)}, {"matched", num(r.Matched)},
 		{"unchanged", num(r.Unchanged)}, {"changed", num(r.Changed)}, {"only in source", num(r.OnlyInSource)}, {"only in target", num(r.OnlyInTarget)}}
@@ -195,6 +195,32 @@ func markdownDiff(w *bufio.Writer, r *reconcile.Result) {
 	}
 }
 
+// mdEscape makes data safe as Markdown text (a table cell, a line): no
+// raw HTML (ticket systems render it: a value "<script>" must show as
+// written), no cell break, no line break.
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+	return mdReplacer.Replace(s)
+}
+
+var mdReplacer = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "\n", " ", "\r", " ")
+
+// mdCode writes data as a Markdown code span, exactly as written: the
+// fence is one backtick longer than the longest run of backticks in it,
+// and a cell's pipes and line breaks are escaped as in mdEscape.
+func mdCode(s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/inspect"
@@ -42,7 +41,7 @@ func (markdownRenderer) Render(w io.Writer, result any) error {
 }
 
 func markdownInspect(w *bufio.Writer, r *inspect.Result) {
-	fmt.Fprintf(w, "## `%s` (%s)\n\n", r.Source, r.Format)
+	fmt.Fprintf(w, "## %s (%s)\n\n", mdCode(r.Source), r.Format)
 	fmt.Fprintf(w, "%s rows read = %s loaded + %s rejected\n\n", num(r.RowsRead), num(r.RowsLoaded), num(r.RowsRejected))
 	fmt.Fprintf(w, "| # | column | type |\n|---:|---|---|\n")
 	for i, c := range r.Columns {
@@ -51,7 +50,7 @@ func markdownInspect(w *bufio.Writer, r *inspect.Result) {
 	if len(r.Rejects) > 0 {
 		fmt.Fprintf(w, "\n| file | line | reason | text |\n|---|---:|---|---|\n")
 		for _, x := range r.Rejects {
-			fmt.Fprintf(w, "| %s | %d | %s | `%s` |\n", mdEscape(x.File), x.Line, x.Reason, strings.ReplaceAll(mdEscape(x.Text), "`", "'"))
+			fmt.Fprintf(w, "| %s | %d | %s | %s |\n", mdEscape(x.File), x.Line, x.Reason, mdCode(x.Text))
 		}
 	}
 }

@@ -137,7 +137,7 @@ func distinct(c profile.Column) string {
 }
 
 func markdownProfile(w *bufio.Writer, r *profile.Result) {
-	fmt.Fprintf(w, "## profile `%s`\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	fmt.Fprintf(w, "## profile %s\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", mdCode(r.Source), num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
 	if r.Sampled != "" {
 		fmt.Fprintf(w, "Sampled %s of %s rows.\n\n", r.Sampled, cmp.Or(num(r.SourceRows), "the"))
 	}
@@ -148,7 +148,7 @@ func markdownProfile(w *bufio.Writer, r *profile.Result) {
 	for _, c := range r.Columns {
 		top := ""
 		if len(c.Patterns) > 0 {
-			top = "`" + strings.ReplaceAll(mdEscape(clip(c.Patterns[0].Value, 30)), "`", "'") + "` " + pct(c.Patterns[0].Share)
+			top = mdCode(clip(c.Patterns[0].Value, 30)) + " " + pct(c.Patterns[0].Share)
 		}
 		var fs []string
 		for _, f := range c.Findings {
@@ -158,7 +158,7 @@ func markdownProfile(w *bufio.Writer, r *profile.Result) {
 			pct(c.Nulls.Share), pct(c.Empty.Share), pct(c.Sentinels.Share), c.Length.Min, c.Length.Max, top, mdEscape(strings.Join(fs, ", ")))
 	}
 	if d := r.Drift; d != nil {
-		fmt.Fprintf(w, "\n### drift since `%s`\n\n| kind | column | before | after | detail |\n|---|---|---|---|---|\n", d.Baseline)
+		fmt.Fprintf(w, "\n### drift since %s\n\n| kind | column | before | after | detail |\n|---|---|---|---|---|\n", mdCode(d.Baseline))
 		for _, ch := range d.Changes {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", ch.Kind, mdEscape(ch.Column), mdEscape(ch.Before), mdEscape(ch.After), mdEscape(ch.Detail))
 		}

@@ -223,3 +223,74 @@ func TestJUnitRejectsOtherResults(t *testing.T) {
 		t.Errorf("got %v, want an error naming profile", err)
 	}
 }
+
+// TestMarkdownEscapesData: values from the data never become Markdown
+// markup or raw HTML, which ticket systems render.
+func TestMarkdownEscapesData(t *testing.T) {
+	t.Parallel()
+	p := fromGolden[profile.Result](t, "profile_customers.json")
+	hostile := "<script>alert(1)</script> | `x` ``y``"
+	p.Source = "exports/" + hostile + ".csv"
+	p.Columns[0].Name = hostile
+	if len(p.Columns[0].Patterns) > 0 {
+		p.Columns[0].Patterns[0].Value = hostile
+	}
+	var b bytes.Buffer
+	if err := (markdownRenderer{}).Render(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, line := range strings.Split(out, "\n") {
+		// Inside a code span HTML is text; elsewhere it must be escaped.
+		if text := outsideCodeSpans(line); strings.ContainsAny(text, "<>") {
+			t.Errorf("raw HTML outside a code span: %s", line)
+		}
+	}
+	if !strings.Contains(out, "&lt;script&gt;") {
+		t.Errorf("the column name is not escaped:\n%s", out)
+	}
+	if got := mdCode("a``b`"); got != "``` a``b` ```" {
+		t.Errorf("mdCode(%q) = %q", "a``b`", got)
+	}
+}
+
+// outsideCodeSpans is a Markdown line without its code spans (a run of n
+// backticks up to the next run of exactly n).
+func outsideCodeSpans(line string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if line[i] != '`' {
+			b.WriteByte(line[i])
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(line) && line[i+n] == '`' {
+			n++
+		}
+		j := i + n
+		closed := false
+		for j < len(line) {
+			if line[j] != '`' {
+				j++
+				continue
+			}
+			m := 0
+			for j+m < len(line) && line[j+m] == '`' {
+				m++
+			}
+			if m == n {
+				closed = true
+				j += m
+				break
+			}
+			j += m
+		}
+		if !closed {
+			b.WriteString(line[i:])
+			break
+		}
+		i = j
+	}
+	return b.String()
+}
