@@ -29,16 +29,19 @@ fmt:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting (make fmt)'; exit 1; }
 	$(GO) vet $(TAGS) ./...
+	staticcheck $(TAGS) ./...
+	bash .ci/imports
 
+# Every fuzz target of every package, found with go test -list, each for
+# FUZZTIME.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseSource -fuzztime 30s ./engine
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseChar -fuzztime 30s ./engine
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseMapping -fuzztime 30s ./reconcile
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseConfig -fuzztime 30s ./dedupe
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzNormalize -fuzztime 30s ./dedupe
-	$(GO) test $(TAGS) -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 30s ./rules
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzAddMatchesReference -fuzztime 30s ./profile
-	$(GO) test $(TAGS) -run '^$$' -fuzz FuzzParseNumber -fuzztime 30s ./profile
+	@for pkg in $$($(GO) list $(TAGS) ./...); do \
+	  for target in $$($(GO) test $(TAGS) -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "--- $$pkg $$target"; \
+	    $(GO) test $(TAGS) -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
 
 # What CI runs.
 check: lint test race
