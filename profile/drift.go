@@ -1,7 +1,9 @@
 package profile
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 )
@@ -124,3 +126,26 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 }
 
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+
+// ReadBaseline reads a profile written by plumb profile --format json.
+func ReadBaseline(r io.Reader) (*Result, error) {
+	var doc struct {
+		SchemaVersion int             `json:"schema_version"`
+		Kind          string          `json:"kind"`
+		Result        json.RawMessage `json:"result"`
+	}
+	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not a plumb JSON report: %w", err)
+	}
+	if doc.Kind != "profile" {
+		return nil, fmt.Errorf("a %q report, not a profile (write one with plumb profile --format json)", doc.Kind)
+	}
+	if doc.SchemaVersion != 1 {
+		return nil, fmt.Errorf("schema_version %d: this plumb reads version 1", doc.SchemaVersion)
+	}
+	var res Result
+	if err := json.Unmarshal(doc.Result, &res); err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return &res, nil
+}

@@ -110,10 +110,3 @@ func (a *acc) merge(b *acc) {
 		a.invalid = keepSmallest(a.invalid, v, 5)
 	}
 }
-
-func (e *extreme) merge(o extreme) {
-	if o.set {
-		e.offer(o.lo, o.loRaw)
-		e.offer(o.hi, o.hiRaw)
-	}
-}

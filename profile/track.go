@@ -161,6 +161,14 @@ func (c *counts) merge(o *counts) {
 // other is the key of what is past the keys tracked.
 const otherKey = "(other)"
 
+func bump(m map[string]int64, k string, n int64) {
+	if _, ok := m[k]; ok || len(m) < maxTracked {
+		m[k] += n
+		return
+	}
+	m[otherKey] += n
+}
+
 // blocks is an append-only list kept in blocks, so that growing it to
 // millions of items (a column's distinct numbers) never copies what it
 // holds.
@@ -206,6 +214,15 @@ func (b *blocks[T]) each(fn func(T)) {
 	}
 }
 
+// all returns the items in one slice.
+func (b *blocks[T]) all() []T {
+	out := make([]T, 0, b.n)
+	for _, f := range b.full {
+		out = append(out, f...)
+	}
+	return append(out, b.cur...)
+}
+
 // hashCounts are values known by their hash, with their counts; a value
 // counted once (most values of a column of distinct values) is kept by
 // its hash alone, in half the memory.
@@ -239,13 +256,4 @@ func (c *hashCounts) len() int { return c.once.n + c.more.n }
 func (c *hashCounts) each(fn func(h uint64, n int64)) {
 	c.once.each(func(h uint64) { fn(h, 1) })
 	c.more.each(func(hc hashCount) { fn(hc.h, hc.n) })
-}
-
-// all returns the items in one slice.
-func (b *blocks[T]) all() []T {
-	out := make([]T, 0, b.n)
-	for _, f := range b.full {
-		out = append(out, f...)
-	}
-	return append(out, b.cur...)
 }
