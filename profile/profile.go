@@ -105,12 +105,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 			}
 		}
 		if res.Sampled != "" && !strings.HasSuffix(spec, "%") {
-			view := db.TempName("plumb_profile_sample")
-			if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(view)+" AS SELECT * FROM "+rel); err != nil {
+			scratch := db.NewScratch()
+			defer scratch.Drop(ctx)
+			table := scratch.Table("plumb_profile_sample")
+			if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(table)+" AS SELECT * FROM "+rel); err != nil {
 				return nil, fmt.Errorf("sample: %w", err)
 			}
-			defer db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+engine.Ident(view))
-			rel = engine.Ident(view)
+			rel = engine.Ident(table)
 		}
 	}
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {

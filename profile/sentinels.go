@@ -1,8 +1,10 @@
 package profile
 
+import "github.com/plumb-data/plumb/internal/missing"
+
 // DefaultSentinels are the values read as "no value" when Options does not
-// say otherwise.
-var DefaultSentinels = []string{"N/A", "NA", "n/a", "NULL", "null", "None", "-", "?", "#N/A"}
+// say otherwise: plumb's one list, missing.Sentinels.
+var DefaultSentinels = missing.Sentinels
 
 // sentinelSet is the values read as "no value", with the length of the
 // longest, which tells most values apart without a look-up.
