@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
@@ -32,9 +31,9 @@ type Options struct {
 	Columns []string
 	// Top is how many top values and patterns to keep; 0 means 10.
 	Top int
-	// Sample is "N" rows or "P%" of rows, taken reproducibly; "" profiles
-	// all rows.
-	Sample string
+	// Sample is the rows profiled value by value (ParseSample reads "N"
+	// or "P%"); the zero value profiles every row.
+	Sample Sample
 	// Approx estimates distinct counts (HyperLogLog, over every row)
 	// instead of counting them, and for a source of more than
 	// ApproxSampleRows rows takes the value-level statistics from a
@@ -70,50 +69,21 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
-	rel := engine.Ident(t.Name)
-	full := rel // every row, however many are profiled value by value
+	full := engine.Ident(t.Name) // every row, however many are profiled value by value
 	res := &Result{Source: t.Source, ColumnCount: len(cols), RowsRejected: t.RowsRejected, KeyCandidates: [][]string{}}
-	if opts.Approx && opts.Sample == "" && t.RowsLoaded > ApproxSampleRows {
+	sample := opts.Sample
+	if opts.Approx && sample.IsZero() && t.RowsLoaded > ApproxSampleRows {
 		// About that many rows, by a Bernoulli sample: quick, where an
 		// exact count needs a reservoir on one thread.
-		opts.Sample = strconv.FormatFloat(math.Ceil(1e4*ApproxSampleRows/float64(t.RowsLoaded))/100, 'f', -1, 64) + "%"
+		sample = Sample{Percent: math.Ceil(1e4*ApproxSampleRows/float64(t.RowsLoaded)) / 100}
 	}
-	if opts.Sample != "" {
-		spec, err := ParseSample(opts.Sample)
-		if err != nil {
-			return nil, err
-		}
-		res.Sampled = spec
-		if strings.HasSuffix(spec, "%") {
-			// Not copied: a seeded Bernoulli sample keeps the same rows in
-			// every query, whatever columns it reads and however many
-			// threads scan it (TestSample holds DuckDB to that), and
-			// each column's query reads its one column of every row
-			// quicker than a copy of the sample is made.
-			rel = "(SELECT * FROM " + rel + " USING SAMPLE " + spec + " (bernoulli, 42))"
-		} else {
-			reservoir := " USING SAMPLE reservoir(" + spec + " ROWS) REPEATABLE (42)"
-			if len(t.Files) <= 1 {
-				// A table: the reservoir holds row ids, not whole rows.
-				rel = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + reservoir + "))"
-			} else {
-				// A view over one table a file has no row ids.
-				rel = "(SELECT * FROM " + rel + reservoir + ")"
-			}
-			if s, _ := strconv.ParseInt(spec, 10, 64); s >= t.RowsLoaded {
-				rel, res.Sampled = engine.Ident(t.Name), ""
-			}
-		}
-		if res.Sampled != "" && !strings.HasSuffix(spec, "%") {
-			scratch := db.NewScratch()
-			defer scratch.Drop(ctx)
-			table := scratch.Table("plumb_profile_sample")
-			if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(table)+" AS SELECT * FROM "+rel); err != nil {
-				return nil, fmt.Errorf("sample: %w", err)
-			}
-			rel = engine.Ident(table)
-		}
+	scratch := db.NewScratch()
+	defer scratch.Drop(ctx)
+	rel, spec, err := sampled(ctx, db, scratch, t, sample)
+	if err != nil {
+		return nil, err
 	}
+	res.Sampled = spec
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
