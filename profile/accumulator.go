@@ -10,9 +10,9 @@ import (
 // keeps in memory; past it, new ones are counted as "(other)".
 const maxTracked = 100_000
 
-// acc accumulates one column's profile from its distinct values and
-// their counts.
-type acc struct {
+// accumulator accumulates one column's profile from its distinct values
+// and their counts.
+type accumulator struct {
 	name, loadedType string
 	top              int
 	sentinels        sentinelSet
@@ -52,8 +52,8 @@ type acc struct {
 	invalid          []string
 }
 
-func newAcc(name, loadedType string, top int, sentinels sentinelSet) *acc {
-	a := &acc{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
+func newAccumulator(name, loadedType string, top int, sentinels sentinelSet) *accumulator {
+	a := &accumulator{name: name, loadedType: loadedType, top: top, sentinels: sentinels, lenMin: math.MaxInt,
 		patterns: map[string]int64{}, compact: map[string]int64{},
 		lower: map[string]*variants{}, shapes: newShapeTable(),
 		overflow: newCounts(), overflowCompact: newCounts()}
@@ -61,11 +61,11 @@ func newAcc(name, loadedType string, top int, sentinels sentinelSet) *acc {
 	return a
 }
 
-// findingNames are the findings, by their place in acc.findings.
+// findingNames are the findings, by their place in accumulator.findings.
 var findingNames = [...]string{"non_ascii", "control_characters", "thousands_separator_or_currency", "leading_zeros",
 	"leading_or_trailing_whitespace", "mixed_date_formats", "case_variants"}
 
-func (a *acc) finding(name, example string, n int64) {
+func (a *accumulator) finding(name, example string, n int64) {
 	i := 0
 	for findingNames[i] != name {
 		i++
@@ -94,7 +94,7 @@ func (c *formatCounts) add(f string, n int64) {
 }
 
 // add takes one distinct value (nil for NULL) and how often it occurs.
-func (a *acc) add(v *string, n int64) {
+func (a *accumulator) add(v *string, n int64) {
 	a.rows += n
 	if v == nil {
 		a.nulls += n
@@ -208,12 +208,12 @@ func (a *acc) add(v *string, n int64) {
 		}
 		a.addSemantic(semanticOf(t, ssh), n)
 	}
-	a.typed(t, sh, n)
+	a.countTypes(t, sh, n)
 }
 
 // addValid takes a valid value the quick path does not: one with
 // surrounding whitespace, or of a shape past the ones remembered.
-func (a *acc) addValid(s, t string, n int64) {
+func (a *accumulator) addValid(s, t string, n int64) {
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
@@ -221,11 +221,11 @@ func (a *acc) addValid(s, t string, n int64) {
 	mask := Mask(s)
 	compact := collapse(mask)
 	if l > 40 {
-		bump(a.patterns, compact, n)
+		addBounded(a.patterns, compact, n)
 	} else {
-		bump(a.patterns, mask, n)
+		addBounded(a.patterns, mask, n)
 	}
-	bump(a.compact, compact, n)
+	addBounded(a.compact, compact, n)
 	tmask := mask
 	if t != s {
 		a.finding("leading_or_trailing_whitespace", s, n)
@@ -250,12 +250,12 @@ func (a *acc) addValid(s, t string, n int64) {
 		a.variant(t, isASCII(t), true, n)
 	}
 	a.addSemantic(semanticBits(t, tmask), n)
-	a.typed(t, newShape(tmask, utf8.RuneCountInString(t)), n)
+	a.countTypes(t, newShape(tmask, utf8.RuneCountInString(t)), n)
 }
 
 // newShape works out a shape: of the full mask, or for a value over 40
 // characters of its compact mask.
-func (a *acc) newShape(key string, runes int) *shape {
+func (a *accumulator) newShape(key string, runes int) *shape {
 	if runes <= 40 {
 		return newShape(key, runes)
 	}
@@ -265,7 +265,7 @@ func (a *acc) newShape(key string, runes int) *shape {
 // transient screens a value past the shapes remembered and counts its
 // patterns; mask is the value's mask, key its memo key (the compact mask
 // for long values).
-func (a *acc) transient(mask, key []byte, ascii bool, runes int, n int64) *shape {
+func (a *accumulator) transient(mask, key []byte, ascii bool, runes int, n int64) *shape {
 	sh := &a.scratch
 	*sh = shape{transient: true}
 	compact := key
@@ -292,7 +292,7 @@ func (a *acc) transient(mask, key []byte, ascii bool, runes int, n int64) *shape
 // remembered. When as many shapes are remembered as patterns are kept,
 // the remembered shapes fill the patterns kept, so such a pattern can
 // only end up as other: it is counted there without a look-up.
-func (a *acc) overflowPattern(key []byte, n int64) {
+func (a *accumulator) overflowPattern(key []byte, n int64) {
 	if a.maxShapes >= maxTracked {
 		a.overflow.other += n
 		return
@@ -300,7 +300,7 @@ func (a *acc) overflowPattern(key []byte, n int64) {
 	a.overflow.addBytes(key, n)
 }
 
-func (a *acc) addSemantic(bits uint16, n int64) {
+func (a *accumulator) addSemantic(bits uint16, n int64) {
 	for i := 0; bits != 0; bits, i = bits>>1, i+1 {
 		if bits&1 != 0 {
 			a.semantic[i] += n
@@ -308,9 +308,9 @@ func (a *acc) addSemantic(bits uint16, n int64) {
 	}
 }
 
-// typed counts the types a valid value (trimmed) parses as, the tests
+// countTypes counts the types a valid value (trimmed) parses as, the tests
 // screened by its shape; a value of none is kept as an invalid example.
-func (a *acc) typed(t string, sh *shape, n int64) {
+func (a *accumulator) countTypes(t string, sh *shape, n int64) {
 	matched := false
 	if sh.boolean && len(t) <= 5 && isBoolean(t) {
 		a.types[tBoolean] += n
@@ -355,7 +355,7 @@ func (a *acc) typed(t string, sh *shape, n int64) {
 }
 
 // addStamp counts a value that may be a timestamp.
-func (a *acc) addStamp(t string, n int64) bool {
+func (a *accumulator) addStamp(t string, n int64) bool {
 	f, sec, ok := stampOf(t)
 	if !ok {
 		return false
@@ -366,7 +366,7 @@ func (a *acc) addStamp(t string, n int64) bool {
 	return true
 }
 
-func (a *acc) addSeconds(sec float64, raw string, n int64) {
+func (a *accumulator) addSeconds(sec float64, raw string, n int64) {
 	a.times.add(weighted{sec, n})
 	a.timeExt.offer(sec, raw)
 }

@@ -3,10 +3,10 @@ package profile
 import "math"
 
 // finish computes the column's profile.
-func (a *acc) finish() Column {
+func (a *accumulator) finish() Column {
 	for _, sh := range a.shapeOrder {
-		bump(a.patterns, sh.patKey, sh.count)
-		bump(a.compact, sh.compact, sh.count)
+		addBounded(a.patterns, sh.patKey, sh.count)
+		addBounded(a.compact, sh.compact, sh.count)
 	}
 	a.overflow.into(a.patterns)
 	a.overflowCompact.into(a.compact)
@@ -65,9 +65,9 @@ func (a *acc) finish() Column {
 		}
 	}
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
-		c.Numeric = numeric(a.nums.all(), a.numExt)
+		c.Numeric = numericStats(a.nums.all(), a.numExt)
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric = numeric(a.times.all(), a.timeExt)
+		c.Numeric = numericStats(a.times.all(), a.timeExt)
 	}
 	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
 	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)

@@ -76,9 +76,9 @@ func parseLayout(v, strftime string) (float64, bool) {
 		if len(v) != 10 || v[4] != '-' || v[7] != '-' {
 			return 0, false
 		}
-		y, ok1 := digits(v[0:4])
-		m, ok2 := digits(v[5:7])
-		d, ok3 := digits(v[8:10])
+		y, ok1 := parseDigits(v[0:4])
+		m, ok2 := parseDigits(v[5:7])
+		d, ok3 := parseDigits(v[8:10])
 		if !ok1 || !ok2 || !ok3 || !validDate(y, m, d) {
 			return 0, false
 		}
@@ -96,12 +96,12 @@ func parseLayout(v, strftime string) (float64, bool) {
 // HH:MM:SS" takes a quick path.
 func stampOf(v string) (string, float64, bool) {
 	if len(v) == 19 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' && v[16] == ':' {
-		y, ok1 := digits(v[0:4])
-		mo, ok2 := digits(v[5:7])
-		d, ok3 := digits(v[8:10])
-		h, ok4 := digits(v[11:13])
-		mi, ok5 := digits(v[14:16])
-		s, ok6 := digits(v[17:19])
+		y, ok1 := parseDigits(v[0:4])
+		mo, ok2 := parseDigits(v[5:7])
+		d, ok3 := parseDigits(v[8:10])
+		h, ok4 := parseDigits(v[11:13])
+		mi, ok5 := parseDigits(v[14:16])
+		s, ok6 := parseDigits(v[17:19])
 		if ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && validDate(y, mo, d) && h < 24 && mi < 60 && s < 60 {
 			return "%Y-%m-%d %H:%M:%S", float64(time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC).Unix()), true
 		}
@@ -117,8 +117,8 @@ func stampOf(v string) (string, float64, bool) {
 	return f, float64(t.Unix()), true
 }
 
-// digits reads ASCII digits.
-func digits(s string) (int, bool) {
+// parseDigits reads a number written in ASCII digits.
+func parseDigits(s string) (int, bool) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -79,17 +79,17 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 			add("retyped", c.Name, b.InferredType, c.InferredType, "inferred type changed")
 		}
 		if diff := missingShare(c) - missingShare(b); math.Abs(diff) > th.NullShare {
-			add("missing_share", c.Name, pct(missingShare(b)), pct(missingShare(c)), fmt.Sprintf("nulls, empties and sentinels %+.1f points (threshold ±%.0f)", diff*100, th.NullShare*100))
+			add("missing_share", c.Name, percent(missingShare(b)), percent(missingShare(c)), fmt.Sprintf("nulls, empties and sentinels %+.1f points (threshold ±%.0f)", diff*100, th.NullShare*100))
 		}
 		if diff := c.Uniqueness - b.Uniqueness; math.Abs(diff) > th.DistinctRatio {
-			add("distinct_ratio", c.Name, pct(b.Uniqueness), pct(c.Uniqueness), fmt.Sprintf("uniqueness %+.1f points (threshold ±%.0f)", diff*100, th.DistinctRatio*100))
+			add("distinct_ratio", c.Name, percent(b.Uniqueness), percent(c.Uniqueness), fmt.Sprintf("uniqueness %+.1f points (threshold ±%.0f)", diff*100, th.DistinctRatio*100))
 		}
 		if len(c.Patterns) > 0 && c.Patterns[0].Share >= th.PatternShare && (len(b.Patterns) == 0 || b.Patterns[0].Value != c.Patterns[0].Value) {
 			before := ""
 			if len(b.Patterns) > 0 {
 				before = b.Patterns[0].Value
 			}
-			add("dominant_pattern", c.Name, before, c.Patterns[0].Value, fmt.Sprintf("new dominant pattern holds %s of values (threshold %.0f%%)", pct(c.Patterns[0].Share), th.PatternShare*100))
+			add("dominant_pattern", c.Name, before, c.Patterns[0].Value, fmt.Sprintf("new dominant pattern holds %s of values (threshold %.0f%%)", percent(c.Patterns[0].Share), th.PatternShare*100))
 		}
 		if b.Numeric != nil && c.Numeric != nil {
 			span := b.Numeric.Max - b.Numeric.Min
@@ -125,7 +125,8 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 	return d
 }
 
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+// percent writes a share as a percentage with one decimal.
+func percent(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
 // ReadBaseline reads a profile written by plumb profile --format json.
 func ReadBaseline(r io.Reader) (*Result, error) {

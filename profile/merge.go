@@ -8,7 +8,7 @@ import (
 // merge adds b, an accumulator of other distinct values of the same
 // column, into a: a column's values are split among accumulators when
 // DuckDB hands them over on several threads at once.
-func (a *acc) merge(b *acc) {
+func (a *accumulator) merge(b *accumulator) {
 	a.rows += b.rows
 	a.nulls += b.nulls
 	a.empty += b.empty
@@ -38,7 +38,7 @@ func (a *acc) merge(b *acc) {
 		{a.patterns, b.patterns}, {a.compact, b.compact},
 	} {
 		for _, k := range slices.Sorted(maps.Keys(m.from)) {
-			bump(m.to, k, m.from[k])
+			addBounded(m.to, k, m.from[k])
 		}
 	}
 	for _, f := range b.dates {

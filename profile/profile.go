@@ -64,8 +64,8 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if opts.Top <= 0 {
 		opts.Top = 10
 	}
-	sentinels := newSentinelSet(cmpOr(opts.Sentinels, DefaultSentinels))
-	cols, err := pick(t.Columns, opts.Columns)
+	sentinels := newSentinelSet(opts.sentinelValues())
+	cols, err := pickColumns(t.Columns, opts.Columns)
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
@@ -116,14 +116,18 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	return res, nil
 }
 
-func cmpOr(a, b []string) []string {
-	if a != nil {
-		return a
+// sentinelValues are the values read as "no value": Sentinels, or
+// DefaultSentinels when it is nil (an empty list means none).
+func (o Options) sentinelValues() []string {
+	if o.Sentinels != nil {
+		return o.Sentinels
 	}
-	return b
+	return DefaultSentinels
 }
 
-func pick(all []engine.Column, want []string) ([]engine.Column, error) {
+// pickColumns returns the columns of all that want names (in any case),
+// in want's order; no names picks all.
+func pickColumns(all []engine.Column, want []string) ([]engine.Column, error) {
 	if len(want) == 0 {
 		return all, nil
 	}

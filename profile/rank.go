@@ -25,7 +25,7 @@ func keepSmallest(list []string, v string, k int) []string {
 }
 
 // offerTop keeps the top values by count (ties by value).
-func (a *acc) offerTop(s string, n int64) {
+func (a *accumulator) offerTop(s string, n int64) {
 	better := func(x, y Share) int {
 		if c := cmp.Compare(y.Count, x.Count); c != 0 {
 			return c
@@ -62,7 +62,7 @@ func share(n, of int64) float64 {
 	return math.Round(float64(n)/float64(of)*1e6) / 1e6
 }
 
-func (a *acc) count(n int64) Count { return Count{Count: n, Share: share(n, a.rows)} }
+func (a *accumulator) count(n int64) Count { return Count{Count: n, Share: share(n, a.rows)} }
 
 // shares turns a map into shares of total, largest first, at most k
 // (k = 0: all).

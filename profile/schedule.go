@@ -87,7 +87,7 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engin
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
 func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels sentinelSet) (Column, error) {
-	accs := pool[*acc]{make: func() *acc { return newAcc(col.Name, col.Type, top, sentinels) }}
+	accs := pool[*accumulator]{make: func() *accumulator { return newAccumulator(col.Name, col.Type, top, sentinels) }}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
 		a := accs.take()
@@ -107,7 +107,7 @@ func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Co
 		return Column{}, fmt.Errorf("column %s: %w", col.Name, err)
 	}
 	if len(accs.all) == 0 {
-		return newAcc(col.Name, col.Type, top, sentinels).finish(), nil
+		return newAccumulator(col.Name, col.Type, top, sentinels).finish(), nil
 	}
 	for _, b := range accs.all[1:] {
 		accs.all[0].merge(b)

@@ -96,7 +96,7 @@ func isUUID(v string) bool {
 	}
 	dashes := 0
 	for i := 0; i < 36; i++ {
-		if !isHex[v[i]] {
+		if !hexDigit[v[i]] {
 			if v[i] != '-' {
 				return false
 			}
@@ -106,7 +106,7 @@ func isUUID(v string) bool {
 	return dashes == 4
 }
 
-var isHex = func() (t [256]bool) {
+var hexDigit = func() (t [256]bool) {
 	for _, c := range "0123456789abcdefABCDEF" {
 		t[c] = true
 	}

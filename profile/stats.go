@@ -99,9 +99,9 @@ var quantiles = []struct {
 	q    float64
 }{{"p1", 0.01}, {"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}, {"p99", 0.99}}
 
-// numeric computes statistics of weighted values: exact quantiles
+// numericStats computes statistics of weighted values: exact quantiles
 // (nearest rank) and an equal-width histogram of at most 20 bins.
-func numeric(ws []weighted, ext extreme) *Numeric {
+func numericStats(ws []weighted, ext extreme) *Numeric {
 	if len(ws) == 0 {
 		return nil
 	}

@@ -128,15 +128,15 @@ func (c *counts) addNew(h uint64, k string, n int64) {
 // count is the count of the i-th key.
 func (c *counts) count(i int) int64 { return c.slot(c.hashes[i]).n }
 
-// into adds the counts to a map bounded as bump bounds it, keys in order
+// into adds the counts to a map bounded as addBounded bounds it, keys in order
 // (so that which keys fit does not depend on the order they came in),
 // other last.
 func (c *counts) into(m map[string]int64) {
 	for _, i := range c.sorted() {
-		bump(m, c.keys[i], c.count(i))
+		addBounded(m, c.keys[i], c.count(i))
 	}
 	if c.other > 0 {
-		bump(m, otherKey, c.other)
+		addBounded(m, otherKey, c.other)
 	}
 }
 
@@ -161,7 +161,9 @@ func (c *counts) merge(o *counts) {
 // other is the key of what is past the keys tracked.
 const otherKey = "(other)"
 
-func bump(m map[string]int64, k string, n int64) {
+// addBounded adds n to key k of m, a map of at most maxTracked keys: a
+// key past those is counted under otherKey.
+func addBounded(m map[string]int64, k string, n int64) {
 	if _, ok := m[k]; ok || len(m) < maxTracked {
 		m[k] += n
 		return

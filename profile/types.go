@@ -65,8 +65,6 @@ func isDecimal(v string) bool {
 	return ok
 }
 
-// parseDecimal parses a plain decimal number: no hex, NaN, Inf, digit
-// separators or leading zeros.
 // parseNumber parses a number as the profile counts it: whether it is a
 // decimal (parseDecimal), its value, and whether it is also an integer
 // (isInteger). Plain numbers of up to 15 digits, most numbers of most
@@ -130,6 +128,8 @@ var numberChar = func() (t [256]bool) {
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
+// parseDecimal parses a plain decimal number: no hex, NaN, Inf, digit
+// separators or leading zeros.
 func parseDecimal(v string) (float64, bool) {
 	if v == "" || strings.ContainsAny(v, "xXnN_") {
 		return 0, false

@@ -37,7 +37,7 @@ func (v *variants) spell(t string, n int64) {
 // values of most columns: emails, UUIDs, codes) is only remembered by a
 // hash of itself and its count; finish looks those up among the
 // lower-cased spellings of the values that do change.
-func (a *acc) variant(t string, ascii, upper bool, n int64) {
+func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 	var lw string
 	if ascii && !upper {
 		a.lowerOnly.add(xxh3.HashString(t), n)
@@ -108,7 +108,7 @@ func lowerAlready(t string) bool {
 
 // lowerSpellings adds the values that lower-casing leaves as they are to
 // the spellings of the lower-cased values that match them.
-func (a *acc) lowerSpellings() {
+func (a *accumulator) lowerSpellings() {
 	if len(a.lower) == 0 || a.lowerOnly.len() == 0 {
 		return
 	}
