@@ -185,7 +185,7 @@ func TestDrift(t *testing.T) {
 	}
 	kinds := map[string]string{}
 	for _, c := range cur.Drift.Changes {
-		kinds[c.Kind+":"+c.Column] = c.After
+		kinds[string(c.Kind)+":"+c.Column] = c.After
 	}
 	for _, want := range []string{"row_count:", "missing_share:phone", "renamed:zip", "removed:notes", "range:balance"} {
 		if _, ok := kinds[want]; !ok {
