@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // keyCandidates finds columns that are unique and never missing (null,
@@ -76,7 +77,7 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 
 // duplicateRows counts rows equal to an earlier row: candidates by a
 // hash of the whole row, then counted exactly among those.
-func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []engine.Column) (int64, error) {
+func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []source.Column) (int64, error) {
 	ids := make([]string, len(cols))
 	for i, c := range cols {
 		ids[i] = engine.Ident(c.Name)

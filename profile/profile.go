@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // Options say what to profile. The zero value profiles every column of
@@ -127,13 +128,13 @@ func (o Options) sentinelValues() []string {
 
 // pickColumns returns the columns of all that want names (in any case),
 // in want's order; no names picks all.
-func pickColumns(all []engine.Column, want []string) ([]engine.Column, error) {
+func pickColumns(all []source.Column, want []string) ([]source.Column, error) {
 	if len(want) == 0 {
 		return all, nil
 	}
-	var out []engine.Column
+	var out []source.Column
 	for _, w := range want {
-		i := slices.IndexFunc(all, func(c engine.Column) bool { return strings.EqualFold(c.Name, w) })
+		i := slices.IndexFunc(all, func(c source.Column) bool { return strings.EqualFold(c.Name, w) })
 		if i < 0 {
 			return nil, fmt.Errorf("no column %q", w)
 		}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // profileColumns profiles each column into res.Columns, several at a
@@ -18,7 +19,7 @@ import (
 // what it hands over, runs on one DuckDB thread, as many at once as
 // DuckDB has threads (engine.OneThreadEach). The costliest-looking
 // columns go first, so that a big one does not start last and run alone.
-func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engine.Column, res *Result, opts Options, sentinels sentinelSet) error {
+func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet) error {
 	order, err := costliestFirst(ctx, db, rel, cols)
 	if err != nil {
 		return err
@@ -62,7 +63,7 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []engin
 
 // costliestFirst orders columns by the work their profile looks likely
 // to take, judged on the first rows: distinct values, and their length.
-func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engine.Column) ([]int, error) {
+func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []source.Column) ([]int, error) {
 	order := make([]int, len(cols))
 	for i := range order {
 		order[i] = i
@@ -86,7 +87,7 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []engin
 // profileColumn streams a column's distinct values with their counts.
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
-func profileColumn(ctx context.Context, db *engine.DB, rel string, col engine.Column, top int, sentinels sentinelSet) (Column, error) {
+func profileColumn(ctx context.Context, db *engine.DB, rel string, col source.Column, top int, sentinels sentinelSet) (Column, error) {
 	accs := pool[*accumulator]{make: func() *accumulator { return newAccumulator(col.Name, col.Type, top, sentinels) }}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
