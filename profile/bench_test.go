@@ -159,7 +159,7 @@ func BenchmarkAdd(b *testing.B) {
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 		for b.Loop() {
 			for i, ps := range cols {
-				a := newAcc(t.Columns[i].Name, "VARCHAR", 10, sentinels)
+				a := newAccumulator(t.Columns[i].Name, "VARCHAR", 10, sentinels)
 				for _, p := range ps {
 					a.add(p.v, p.n)
 				}

@@ -20,7 +20,7 @@ import (
 // addRef is the accumulator's first, plain implementation: every test run
 // on every value. add must give the same profile; TestAddMatchesReference
 // and FuzzAddMatchesReference hold it to that.
-func (a *acc) addRef(v *string, n int64) {
+func (a *accumulator) addRef(v *string, n int64) {
 	a.rows += n
 	if v == nil {
 		a.nulls += n
@@ -59,11 +59,11 @@ func (a *acc) addRef(v *string, n int64) {
 	mask := Mask(s)
 	compact := collapse(mask)
 	if l > 40 {
-		bump(a.patterns, compact, n)
+		addBounded(a.patterns, compact, n)
 	} else {
-		bump(a.patterns, mask, n)
+		addBounded(a.patterns, mask, n)
 	}
-	bump(a.compact, compact, n)
+	addBounded(a.compact, compact, n)
 	tmask := mask
 	if t != s {
 		a.finding("leading_or_trailing_whitespace", s, n)
@@ -151,7 +151,7 @@ func (a *acc) addRef(v *string, n int64) {
 
 // The reference's own helpers.
 
-func (a *acc) addTime(v, layout string, n int64) {
+func (a *accumulator) addTime(v, layout string, n int64) {
 	t, err := time.Parse(layout, v)
 	if err != nil {
 		return
@@ -216,8 +216,8 @@ func corpus(t testing.TB) [][]string {
 // must come to the same profile.
 func profileBoth(values []string, counts []int64, nulls int64, maxShapes int) (fast, ref, merged Column) {
 	sent := newSentinelSet(DefaultSentinels)
-	f, r := newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)
-	shards := []*acc{newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent), newAcc("c", "VARCHAR", 10, sent)}
+	f, r := newAccumulator("c", "VARCHAR", 10, sent), newAccumulator("c", "VARCHAR", 10, sent)
+	shards := []*accumulator{newAccumulator("c", "VARCHAR", 10, sent), newAccumulator("c", "VARCHAR", 10, sent), newAccumulator("c", "VARCHAR", 10, sent)}
 	if maxShapes > 0 {
 		f.maxShapes = maxShapes
 		for _, s := range shards {

@@ -1,7 +1,9 @@
 package profile
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 )
@@ -28,13 +30,31 @@ type Drift struct {
 
 // Change is one change beyond its threshold.
 type Change struct {
-	Kind   string `json:"kind"`
-	Column string `json:"column,omitempty"`
-	Before string `json:"before,omitempty"`
-	After  string `json:"after,omitempty"`
-	Detail string `json:"detail"`
+	Kind   ChangeKind `json:"kind"`
+	Column string     `json:"column,omitempty"`
+	Before string     `json:"before,omitempty"`
+	After  string     `json:"after,omitempty"`
+	Detail string     `json:"detail"`
 }
 
+// ChangeKind says what changed.
+type ChangeKind string
+
+// The kinds of Change.
+const (
+	ChangeRowCount        ChangeKind = "row_count"        // the number of rows
+	ChangeRetyped         ChangeKind = "retyped"          // a column's inferred type
+	ChangeMissingShare    ChangeKind = "missing_share"    // a column's share of nulls, empties and sentinels
+	ChangeDistinctRatio   ChangeKind = "distinct_ratio"   // a column's uniqueness
+	ChangeDominantPattern ChangeKind = "dominant_pattern" // a column's most common pattern
+	ChangeRange           ChangeKind = "range"            // a column's minimum or maximum
+	ChangeRenamed         ChangeKind = "renamed"          // a column removed and one like it added
+	ChangeRemoved         ChangeKind = "removed"
+	ChangeAdded           ChangeKind = "added"
+)
+
+// missingShare is the share of a column's values that are missing: null,
+// empty, blank or a sentinel.
 func missingShare(c Column) float64 {
 	return c.Nulls.Share + c.Empty.Share + c.Whitespace.Share + c.Sentinels.Share
 }
@@ -45,12 +65,12 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 		th = DefaultThresholds
 	}
 	d := &Drift{Baseline: baseName, Thresholds: th, Changes: []Change{}}
-	add := func(kind, col, before, after, detail string) {
+	add := func(kind ChangeKind, col, before, after, detail string) {
 		d.Changes = append(d.Changes, Change{Kind: kind, Column: col, Before: before, After: after, Detail: detail})
 	}
 	if base.Rows > 0 {
 		if rel := float64(cur.Rows-base.Rows) / float64(base.Rows); math.Abs(rel) > th.RowCount {
-			add("row_count", "", fmt.Sprint(base.Rows), fmt.Sprint(cur.Rows), fmt.Sprintf("%+.1f%% rows (threshold ±%.0f%%)", rel*100, th.RowCount*100))
+			add(ChangeRowCount, "", fmt.Sprint(base.Rows), fmt.Sprint(cur.Rows), fmt.Sprintf("%+.1f%% rows (threshold ±%.0f%%)", rel*100, th.RowCount*100))
 		}
 	}
 	old := map[string]Column{}
@@ -74,20 +94,20 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 			continue
 		}
 		if b.InferredType != c.InferredType {
-			add("retyped", c.Name, b.InferredType, c.InferredType, "inferred type changed")
+			add(ChangeRetyped, c.Name, b.InferredType, c.InferredType, "inferred type changed")
 		}
 		if diff := missingShare(c) - missingShare(b); math.Abs(diff) > th.NullShare {
-			add("missing_share", c.Name, pct(missingShare(b)), pct(missingShare(c)), fmt.Sprintf("nulls, empties and sentinels %+.1f points (threshold ±%.0f)", diff*100, th.NullShare*100))
+			add(ChangeMissingShare, c.Name, percent(missingShare(b)), percent(missingShare(c)), fmt.Sprintf("nulls, empties and sentinels %+.1f points (threshold ±%.0f)", diff*100, th.NullShare*100))
 		}
 		if diff := c.Uniqueness - b.Uniqueness; math.Abs(diff) > th.DistinctRatio {
-			add("distinct_ratio", c.Name, pct(b.Uniqueness), pct(c.Uniqueness), fmt.Sprintf("uniqueness %+.1f points (threshold ±%.0f)", diff*100, th.DistinctRatio*100))
+			add(ChangeDistinctRatio, c.Name, percent(b.Uniqueness), percent(c.Uniqueness), fmt.Sprintf("uniqueness %+.1f points (threshold ±%.0f)", diff*100, th.DistinctRatio*100))
 		}
 		if len(c.Patterns) > 0 && c.Patterns[0].Share >= th.PatternShare && (len(b.Patterns) == 0 || b.Patterns[0].Value != c.Patterns[0].Value) {
 			before := ""
 			if len(b.Patterns) > 0 {
 				before = b.Patterns[0].Value
 			}
-			add("dominant_pattern", c.Name, before, c.Patterns[0].Value, fmt.Sprintf("new dominant pattern holds %s of values (threshold %.0f%%)", pct(c.Patterns[0].Share), th.PatternShare*100))
+			add(ChangeDominantPattern, c.Name, before, c.Patterns[0].Value, fmt.Sprintf("new dominant pattern holds %s of values (threshold %.0f%%)", percent(c.Patterns[0].Share), th.PatternShare*100))
 		}
 		if b.Numeric != nil && c.Numeric != nil {
 			span := b.Numeric.Max - b.Numeric.Min
@@ -95,7 +115,7 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 				span = math.Max(math.Abs(b.Numeric.Max), 1)
 			}
 			if b.Numeric.Min-c.Numeric.Min > th.RangeShift*span || c.Numeric.Max-b.Numeric.Max > th.RangeShift*span {
-				add("range", c.Name, b.Numeric.MinValue+" .. "+b.Numeric.MaxValue, c.Numeric.MinValue+" .. "+c.Numeric.MaxValue,
+				add(ChangeRange, c.Name, b.Numeric.MinValue+" .. "+b.Numeric.MaxValue, c.Numeric.MinValue+" .. "+c.Numeric.MaxValue,
 					fmt.Sprintf("min/max moved beyond %.0f%% of the old range", th.RangeShift*100))
 			}
 		}
@@ -112,15 +132,39 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 			}
 		}
 		if renamed != "" {
-			add("renamed", r.Name, r.Name, renamed, "a removed and an added column share type, dominant pattern and uniqueness")
+			add(ChangeRenamed, r.Name, r.Name, renamed, "a removed and an added column share type, dominant pattern and uniqueness")
 		} else {
-			add("removed", r.Name, r.InferredType, "", "column removed")
+			add(ChangeRemoved, r.Name, r.InferredType, "", "column removed")
 		}
 	}
 	for _, a := range added {
-		add("added", a.Name, "", a.InferredType, "column added")
+		add(ChangeAdded, a.Name, "", a.InferredType, "column added")
 	}
 	return d
 }
 
-func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+// percent writes a share as a percentage with one decimal.
+func percent(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+
+// ReadBaseline reads a profile written by plumb profile --format json.
+func ReadBaseline(r io.Reader) (*Result, error) {
+	var doc struct {
+		SchemaVersion int             `json:"schema_version"`
+		Kind          string          `json:"kind"`
+		Result        json.RawMessage `json:"result"`
+	}
+	if err := json.NewDecoder(r).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not a plumb JSON report: %w", err)
+	}
+	if doc.Kind != "profile" {
+		return nil, fmt.Errorf("a %q report, not a profile (write one with plumb profile --format json)", doc.Kind)
+	}
+	if doc.SchemaVersion != 1 {
+		return nil, fmt.Errorf("schema_version %d: this plumb reads version 1", doc.SchemaVersion)
+	}
+	var res Result
+	if err := json.Unmarshal(doc.Result, &res); err != nil {
+		return nil, fmt.Errorf("profile: %w", err)
+	}
+	return &res, nil
+}

@@ -134,7 +134,7 @@ func FuzzInfer(f *testing.F) {
 				t.Errorf("%q: no layout for %s", s, d)
 			}
 		}
-		a := newAcc("c", "VARCHAR", 3, newSentinelSet([]string{"N/A"}))
+		a := newAccumulator("c", "VARCHAR", 3, newSentinelSet([]string{"N/A"}))
 		a.add(&s, 3)
 		a.add(nil, 2)
 		c := a.finish()

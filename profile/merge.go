@@ -8,7 +8,7 @@ import (
 // merge adds b, an accumulator of other distinct values of the same
 // column, into a: a column's values are split among accumulators when
 // DuckDB hands them over on several threads at once.
-func (a *acc) merge(b *acc) {
+func (a *accumulator) merge(b *accumulator) {
 	a.rows += b.rows
 	a.nulls += b.nulls
 	a.empty += b.empty
@@ -38,7 +38,7 @@ func (a *acc) merge(b *acc) {
 		{a.patterns, b.patterns}, {a.compact, b.compact},
 	} {
 		for _, k := range slices.Sorted(maps.Keys(m.from)) {
-			bump(m.to, k, m.from[k])
+			addBounded(m.to, k, m.from[k])
 		}
 	}
 	for _, f := range b.dates {
@@ -108,12 +108,5 @@ func (a *acc) merge(b *acc) {
 	a.timeExt.merge(b.timeExt)
 	for _, v := range b.invalid {
 		a.invalid = keepSmallest(a.invalid, v, 5)
-	}
-}
-
-func (e *extreme) merge(o extreme) {
-	if o.set {
-		e.offer(o.lo, o.loRaw)
-		e.offer(o.hi, o.hiRaw)
 	}
 }

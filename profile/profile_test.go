@@ -185,7 +185,7 @@ func TestDrift(t *testing.T) {
 	}
 	kinds := map[string]string{}
 	for _, c := range cur.Drift.Changes {
-		kinds[c.Kind+":"+c.Column] = c.After
+		kinds[string(c.Kind)+":"+c.Column] = c.After
 	}
 	for _, want := range []string{"row_count:", "missing_share:phone", "renamed:zip", "removed:notes", "range:balance"} {
 		if _, ok := kinds[want]; !ok {
@@ -202,7 +202,7 @@ func TestSample(t *testing.T) {
 	db := enginetest.Open(t)
 	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
 	for _, s := range []string{"500", "10%"} {
-		res, err := Run(t.Context(), db, tbl, Options{Sample: s})
+		res, err := Run(t.Context(), db, tbl, Options{Sample: mustParseSample(t, s)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -216,7 +216,7 @@ func TestSample(t *testing.T) {
 				t.Errorf("sample %s: column %s has %d rows of the sample's %d", s, c.Name, c.Rows, res.Rows)
 			}
 		}
-		again, err := Run(t.Context(), db, tbl, Options{Sample: s})
+		again, err := Run(t.Context(), db, tbl, Options{Sample: mustParseSample(t, s)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -227,7 +227,7 @@ func TestSample(t *testing.T) {
 	// Several files are a view over one table a file.
 	multi := enginetest.Load(t, db, enginetest.Fixture("diff/*.csv"), true)
 	for _, s := range []string{"5", "50%"} {
-		res, err := Run(t.Context(), db, multi, Options{Sample: s})
+		res, err := Run(t.Context(), db, multi, Options{Sample: mustParseSample(t, s)})
 		if err != nil {
 			t.Fatalf("sample %s of %d files: %v", s, len(multi.Files), err)
 		}
@@ -242,6 +242,47 @@ func TestSample(t *testing.T) {
 	}
 }
 
+// TestParseSample checks that a spec is read once into a Sample that
+// reports itself in the canonical spelling, which reads back the same.
+func TestParseSample(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, spec string
+		want       Sample
+		wantSpec   string
+	}{
+		{name: "rows", spec: "500", want: Sample{Rows: 500}, wantSpec: "500"},
+		{name: "whole rows written with a point", spec: "100.0", want: Sample{Rows: 100}, wantSpec: "100"},
+		{name: "percent", spec: "10%", want: Sample{Percent: 10}, wantSpec: "10%"},
+		{name: "spaced percent", spec: " 12.50 % ", want: Sample{Percent: 12.5}, wantSpec: "12.5%"},
+		{name: "every row", spec: "", want: Sample{}, wantSpec: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParseSample(tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want || got.String() != tc.wantSpec {
+				t.Errorf("got %+v (%q), want %+v (%q)", got, got.String(), tc.want, tc.wantSpec)
+			}
+			var flag Sample
+			if err := flag.Set(got.String()); err != nil || flag != got {
+				t.Errorf("Set(%q): got %+v, %v, want %+v", got.String(), flag, err, got)
+			}
+		})
+	}
+}
+
+// mustParseSample is ParseSample for a spec a test knows is good.
+func mustParseSample(t *testing.T, spec string) Sample {
+	t.Helper()
+	s, err := ParseSample(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // TestApprox checks estimated distinct counts: close to the exact ones,
 // over every row even when the rest comes from a sample, and key
 // candidates and duplicate rows still exact over every row.
@@ -254,7 +295,7 @@ func TestApprox(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, sample := range []string{"", "500"} {
-		res, err := Run(t.Context(), db, tbl, Options{Approx: true, Sample: sample})
+		res, err := Run(t.Context(), db, tbl, Options{Approx: true, Sample: mustParseSample(t, sample)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +322,7 @@ func TestApprox(t *testing.T) {
 	}
 	keys := &engine.Table{Name: "approx_keys", Account: source.Account{Source: "approx_keys", RowsLoaded: 3000,
 		Columns: []source.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}, {Name: "blank", Type: "VARCHAR"}, {Name: "sentinel", Type: "VARCHAR"}}}}
-	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: "50"})
+	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: Sample{Rows: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -128,15 +128,15 @@ func (c *counts) addNew(h uint64, k string, n int64) {
 // count is the count of the i-th key.
 func (c *counts) count(i int) int64 { return c.slot(c.hashes[i]).n }
 
-// into adds the counts to a map bounded as bump bounds it, keys in order
+// into adds the counts to a map bounded as addBounded bounds it, keys in order
 // (so that which keys fit does not depend on the order they came in),
 // other last.
 func (c *counts) into(m map[string]int64) {
 	for _, i := range c.sorted() {
-		bump(m, c.keys[i], c.count(i))
+		addBounded(m, c.keys[i], c.count(i))
 	}
 	if c.other > 0 {
-		bump(m, otherKey, c.other)
+		addBounded(m, otherKey, c.other)
 	}
 }
 
@@ -160,6 +160,16 @@ func (c *counts) merge(o *counts) {
 
 // other is the key of what is past the keys tracked.
 const otherKey = "(other)"
+
+// addBounded adds n to key k of m, a map of at most maxTracked keys: a
+// key past those is counted under otherKey.
+func addBounded(m map[string]int64, k string, n int64) {
+	if _, ok := m[k]; ok || len(m) < maxTracked {
+		m[k] += n
+		return
+	}
+	m[otherKey] += n
+}
 
 // blocks is an append-only list kept in blocks, so that growing it to
 // millions of items (a column's distinct numbers) never copies what it
@@ -206,6 +216,15 @@ func (b *blocks[T]) each(fn func(T)) {
 	}
 }
 
+// all returns the items in one slice.
+func (b *blocks[T]) all() []T {
+	out := make([]T, 0, b.n)
+	for _, f := range b.full {
+		out = append(out, f...)
+	}
+	return append(out, b.cur...)
+}
+
 // hashCounts are values known by their hash, with their counts; a value
 // counted once (most values of a column of distinct values) is kept by
 // its hash alone, in half the memory.
@@ -239,13 +258,4 @@ func (c *hashCounts) len() int { return c.once.n + c.more.n }
 func (c *hashCounts) each(fn func(h uint64, n int64)) {
 	c.once.each(func(h uint64) { fn(h, 1) })
 	c.more.each(func(hc hashCount) { fn(hc.h, hc.n) })
-}
-
-// all returns the items in one slice.
-func (b *blocks[T]) all() []T {
-	out := make([]T, 0, b.n)
-	for _, f := range b.full {
-		out = append(out, f...)
-	}
-	return append(out, b.cur...)
 }

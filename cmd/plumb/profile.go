@@ -46,11 +46,6 @@ drift and exits 1 when anything moved beyond its threshold.`,
 			if err != nil {
 				return err
 			}
-			if opts.Sample != "" {
-				if _, err := profile.ParseSample(opts.Sample); err != nil {
-					return fmt.Errorf("--sample: %w", err)
-				}
-			}
 			if noSent {
 				opts.Sentinels = []string{}
 			}
@@ -70,7 +65,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 			// A profile reads the data as the source system wrote it, and
 			// does not care where rows were, unless it samples them (a
 			// sample is reproducible only over rows in source order).
-			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample == "" && !opts.Approx}
+			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
 			return g.runOne(cmd.Context(), &src, args[0], load, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
@@ -85,7 +80,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 	f := c.Flags()
 	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")
 	f.IntVar(&opts.Top, "top", 10, "how many top values and patterns to show")
-	f.StringVar(&opts.Sample, "sample", "", "profile a reproducible sample: N rows or P%")
+	f.Var(&opts.Sample, "sample", "profile a reproducible sample: N rows or P%")
 	f.BoolVar(&opts.Approx, "approx", false, "estimate distinct counts (HyperLogLog, every row) and, over 1,000,000 rows, take the rest from a sample of that many unless --sample says otherwise")
 	f.StringSliceVar(&opts.Sentinels, "sentinels", nil, "values that mean no value (default: N/A,NA,n/a,NULL,null,None,-,?,#N/A)")
 	f.BoolVar(&noSent, "no-sentinels", false, "treat no value as a sentinel")

@@ -1,0 +1,91 @@
+//go:build duckdb_arrow
+
+package profile
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
+)
+
+// keyCandidates finds columns that are unique and never missing (null,
+// empty, blank or a sentinel); failing those, pairs among the six most
+// unique columns. With estimated distinct counts (the profile perhaps of
+// a sample), the columns that look like keys are checked exactly over
+// rel, and missing says each column's missing values over every row.
+func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, missing []int64) ([][]string, error) {
+	out := [][]string{}
+	var near, check []Column
+	for i, c := range res.Columns {
+		switch {
+		case !c.DistinctApprox && res.Rows > 0 && c.Nulls.Count+c.Empty.Count+c.Whitespace.Count+c.Sentinels.Count == 0 && c.Distinct == res.Rows:
+			out = append(out, []string{c.Name})
+		case c.DistinctApprox && res.Rows > 0 && missing[i] == 0 && c.Uniqueness >= 0.97: // 3.5 standard errors
+			check = append(check, c)
+		case c.Uniqueness >= 0.5 && c.Rows > 0:
+			near = append(near, c)
+		}
+	}
+	if len(check) > 0 {
+		var aggs []string
+		for _, c := range check {
+			// As many distinct hashes as rows proves the values distinct
+			// (and counting hashes is quicker); a collision could only
+			// hide a key, at odds of about one in 10^6 at 5,000,000 rows.
+			aggs = append(aggs, "count(DISTINCT hash("+engine.Ident(c.Name)+")) = count(*)")
+		}
+		ok, err := aggregates[bool](ctx, db, rel, aggs)
+		if err != nil {
+			return nil, err
+		}
+		for i, c := range check {
+			if ok[i] {
+				out = append(out, []string{c.Name})
+			} else {
+				near = append(near, c)
+			}
+		}
+	}
+	if len(out) > 0 || len(near) < 2 || res.Rows == 0 {
+		return out, nil
+	}
+	slices.SortFunc(near, func(a, b Column) int { return int(b.Distinct - a.Distinct) })
+	near = near[:min(len(near), 6)]
+	var aggs []string
+	var pairs [][]string
+	for i := range near {
+		for j := i + 1; j < len(near); j++ {
+			a, b := engine.Ident(near[i].Name), engine.Ident(near[j].Name)
+			aggs = append(aggs, "count(DISTINCT ("+a+", "+b+")) FILTER (WHERE "+a+" IS NOT NULL AND "+b+" IS NOT NULL AND trim("+a+"::VARCHAR) <> '' AND trim("+b+"::VARCHAR) <> '') = count(*)")
+			pairs = append(pairs, []string{near[i].Name, near[j].Name})
+		}
+	}
+	ok, err := aggregates[bool](ctx, db, rel, aggs)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range ok {
+		if v {
+			out = append(out, pairs[i])
+		}
+	}
+	return out, nil
+}
+
+// duplicateRows counts rows equal to an earlier row: candidates by a
+// hash of the whole row, then counted exactly among those.
+func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []source.Column) (int64, error) {
+	ids := make([]string, len(cols))
+	for i, c := range cols {
+		ids[i] = engine.Ident(c.Name)
+	}
+	list := strings.Join(ids, ", ")
+	q := "WITH d AS (SELECT h FROM (SELECT hash(" + list + ") AS h FROM " + rel + ") GROUP BY h HAVING count(*) > 1) " +
+		"SELECT coalesce(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM " + rel + " WHERE hash(" + list + ") IN (SELECT h FROM d) GROUP BY " + list + ")"
+	var n int64
+	err := db.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}

@@ -1,0 +1,197 @@
+package profile
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+)
+
+type weighted struct {
+	v float64
+	n int64
+}
+
+// extreme tracks the smallest and largest parsed value as written.
+type extreme struct {
+	lo, hi       float64
+	loRaw, hiRaw string
+	set          bool
+}
+
+func (e *extreme) offer(v float64, raw string) {
+	if !e.set || v < e.lo || v == e.lo && raw < e.loRaw {
+		e.lo, e.loRaw = v, strings.Clone(raw)
+	}
+	if !e.set || v > e.hi || v == e.hi && raw < e.hiRaw {
+		e.hi, e.hiRaw = v, strings.Clone(raw)
+	}
+	e.set = true
+}
+
+func (e *extreme) merge(o extreme) {
+	if o.set {
+		e.offer(o.lo, o.loRaw)
+		e.offer(o.hi, o.hiRaw)
+	}
+}
+
+// lengthCounts counts values by length: short lengths in an array,
+// others in a map.
+type lengthCounts struct {
+	short [256]int64
+	long  map[int]int64
+}
+
+func (c *lengthCounts) add(l int, n int64) {
+	if l < len(c.short) {
+		c.short[l] += n
+		return
+	}
+	if c.long == nil {
+		c.long = map[int]int64{}
+	}
+	c.long[l] += n
+}
+
+// over counts the values longer than each limit.
+func (c *lengthCounts) over(limits []int) []LimitCount {
+	out := make([]LimitCount, len(limits))
+	for i, lim := range limits {
+		out[i].Limit = lim
+		for l := lim + 1; l < len(c.short); l++ {
+			out[i].Count += c.short[l]
+		}
+		for l, n := range c.long {
+			if l > lim {
+				out[i].Count += n
+			}
+		}
+	}
+	return out
+}
+
+func lengthQuantile(m lengthCounts, total int64, q float64) int {
+	keys := make([]int, 0, len(m.long))
+	for k := range m.long {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	target := int64(math.Ceil(q * float64(total)))
+	var run int64
+	for k, n := range m.short {
+		run += n
+		if run >= target && n > 0 {
+			return k
+		}
+	}
+	for _, k := range keys {
+		run += m.long[k]
+		if run >= target {
+			return k
+		}
+	}
+	return 0
+}
+
+var quantiles = []struct {
+	name string
+	q    float64
+}{{"p1", 0.01}, {"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}, {"p99", 0.99}}
+
+// numericStats computes statistics of weighted values: exact quantiles
+// (nearest rank) and an equal-width histogram of at most 20 bins.
+func numericStats(ws []weighted, ext extreme) *Numeric {
+	if len(ws) == 0 {
+		return nil
+	}
+	sortWeighted(ws)
+	var n int64
+	var sum float64
+	for _, w := range ws {
+		n += w.n
+		sum += w.v * float64(w.n)
+	}
+	mean := sum / float64(n)
+	var sq float64
+	for _, w := range ws {
+		sq += (w.v - mean) * (w.v - mean) * float64(w.n)
+	}
+	num := &Numeric{Min: ws[0].v, Max: ws[len(ws)-1].v, Mean: round6(mean), Quantiles: map[string]float64{},
+		MinValue: ext.loRaw, MaxValue: ext.hiRaw}
+	if n > 1 {
+		num.Stddev = round6(math.Sqrt(sq / float64(n-1)))
+	}
+	i, run := 0, int64(0)
+	for _, q := range quantiles {
+		target := int64(math.Ceil(q.q * float64(n)))
+		for run+ws[i].n < target && i < len(ws)-1 {
+			run += ws[i].n
+			i++
+		}
+		num.Quantiles[q.name] = ws[i].v
+	}
+	bins := 20
+	width := (num.Max - num.Min) / float64(bins)
+	if width == 0 {
+		num.Histogram = []Bin{{Low: num.Min, High: num.Max, Count: n}}
+		return num
+	}
+	num.Histogram = make([]Bin, bins)
+	for b := range num.Histogram {
+		num.Histogram[b] = Bin{Low: round6(num.Min + float64(b)*width), High: round6(num.Min + float64(b+1)*width)}
+	}
+	for _, w := range ws {
+		b := min(int((w.v-num.Min)/width), bins-1)
+		num.Histogram[b].Count += w.n
+	}
+	return num
+}
+
+func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
+
+// sortWeighted sorts by value: a radix sort on the bits of the floats,
+// which for the millions of distinct numbers of a large column is many
+// times quicker than comparing. NaN does not occur (parseDecimal refuses
+// it).
+func sortWeighted(ws []weighted) {
+	if len(ws) < 1<<12 {
+		slices.SortFunc(ws, func(x, y weighted) int { return cmp.Compare(x.v, y.v) })
+		return
+	}
+	key := func(f float64) uint64 {
+		if f == 0 {
+			f = 0 // -0 sorts with 0, as cmp.Compare has it
+		}
+		b := math.Float64bits(f)
+		if b>>63 == 1 {
+			return ^b
+		}
+		return b | 1<<63
+	}
+	tmp := make([]weighted, len(ws))
+	src, dst := ws, tmp
+	for shift := uint(0); shift < 64; shift += 8 {
+		var counts [256]int
+		for _, w := range src {
+			counts[key(w.v)>>shift&0xff]++
+		}
+		if counts[key(src[0].v)>>shift&0xff] == len(src) {
+			continue // every key has this byte: nothing to move
+		}
+		pos := 0
+		for i, c := range counts {
+			counts[i] = pos
+			pos += c
+		}
+		for _, w := range src {
+			b := key(w.v) >> shift & 0xff
+			dst[counts[b]] = w
+			counts[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &ws[0] {
+		copy(ws, src)
+	}
+}
