@@ -1,0 +1,92 @@
+package rules
+
+import (
+	"strings"
+	"time"
+)
+
+// Rules is a rules file: an optional dataset label and its checks.
+type Rules struct {
+	Dataset string  `json:"dataset,omitempty"`
+	Checks  []Check `json:"checks"`
+}
+
+// Kinds of check.
+const (
+	NotNull        = "not_null"
+	Unique         = "unique"
+	AcceptedValues = "accepted_values"
+	Range          = "range"
+	Pattern        = "pattern"
+	Length         = "length"
+	Type           = "type"
+	Semantic       = "semantic"
+	RowCount       = "row_count"
+	Freshness      = "freshness"
+	References     = "references"
+	Expression     = "expression"
+	DuplicateRows  = "duplicate_rows"
+	Schema         = "schema"
+)
+
+// Kinds lists every kind of check, in the order the docs give them.
+var Kinds = []string{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
+	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
+
+// Types a type check accepts.
+var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
+
+// Check is one check of a rules file. Which fields matter depends on Kind.
+type Check struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Severity string `json:"severity"` // "error" or "warn"
+	// MaxFailures is how many failing rows the check tolerates.
+	MaxFailures Threshold `json:"max_failures"`
+	// Where is a SQL filter on the rows the check applies to.
+	Where string `json:"where,omitempty"`
+	// AllowNull: nulls pass value checks (the default).
+	AllowNull bool `json:"allow_null"`
+
+	// Columns are the checked columns: one for value checks, the key for
+	// unique, the expected columns for schema.
+	Columns    []string `json:"columns,omitempty"`
+	Values     []string `json:"values,omitempty"`
+	IgnoreCase bool     `json:"ignore_case,omitempty"`
+	// Min and Max bound a range (numbers, or dates and timestamps as
+	// text), a length, or a row count; nil is unbounded.
+	Min *Bound `json:"min,omitempty"`
+	Max *Bound `json:"max,omitempty"`
+	// Regex is a pattern check's RE2 expression.
+	Regex string `json:"regex,omitempty"`
+	// Type is a type check's type (Types) or a semantic check's type.
+	Type   string `json:"type,omitempty"`
+	Format string `json:"format,omitempty"` // strptime format of a type check
+	// MaxAge is how old a freshness check's newest value may be.
+	MaxAge time.Duration `json:"max_age,omitempty"`
+	// To and Key: a references check's other source and its key column.
+	To  string `json:"to,omitempty"`
+	Key string `json:"key,omitempty"`
+	// SQL is an expression check's condition, which rows must meet.
+	SQL        string `json:"sql,omitempty"`
+	AllowExtra bool   `json:"allow_extra,omitempty"`
+
+	// Line and Column locate the check in its rules file.
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+func (c *Check) defaultName() string {
+	col := strings.Join(c.Columns, ", ")
+	switch c.Kind {
+	case RowCount, DuplicateRows, Schema:
+		return c.Kind
+	case Expression:
+		return "expression(" + c.SQL + ")"
+	case References:
+		return "references(" + col + " → " + c.To + "." + c.Key + ")"
+	case Type, Semantic:
+		return c.Kind + "(" + col + ": " + c.Type + ")"
+	}
+	return c.Kind + "(" + col + ")"
+}
