@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/numfmt"
 )
 
 // Options says how to check.
@@ -60,7 +61,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	if err := ev.compile(ctx, r); err != nil {
 		return nil, err
 	}
-	opts.progress(fmt.Sprintf("evaluating %d checks over %s rows", len(r.Checks), group(t.RowsLoaded)))
+	opts.progress(fmt.Sprintf("evaluating %d checks over %s rows", len(r.Checks), numfmt.Int(t.RowsLoaded)))
 	if err := ev.scan(ctx, res); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
-	"github.com/plumb-data/plumb/profile"
 )
 
 // loadText writes content to a file in dir and loads it raw.
@@ -206,45 +205,5 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	}
 	if q[1][3] != "Cy\nJr" {
 		t.Errorf("got name %q, want the value as read", q[1][3])
-	}
-}
-
-// TestSuggestRoundTrip: the suggested rules, read back, pass on the data
-// they came from, and they catch a change.
-func TestSuggestRoundTrip(t *testing.T) {
-	t.Parallel()
-	db := enginetest.Open(t)
-	for _, name := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv"} {
-		t.Run(name, func(t *testing.T) {
-			tbl := enginetest.Load(t, db, enginetest.Fixture(name), true)
-			p, err := profile.Run(t.Context(), db, tbl, profile.Options{Top: 25})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Suggest(t.Context(), db, tbl, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b strings.Builder
-			if err := s.WriteYAML(&b); err != nil {
-				t.Fatal(err)
-			}
-			r, err := Parse([]byte(b.String()))
-			if err != nil {
-				t.Fatalf("suggested rules do not parse: %v\n%s", err, b.String())
-			}
-			if len(r.Checks) < 5 {
-				t.Errorf("got %d checks, want a useful number\n%s", len(r.Checks), b.String())
-			}
-			res, err := Run(t.Context(), db, tbl, r, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range res.Checks {
-				if c.Status != StatusPass {
-					t.Errorf("%s: got %s (%d of %d failing, %s) on the data it was suggested from", c.Name, c.Status, c.Failed, c.Rows, c.Detail)
-				}
-			}
-		})
 	}
 }

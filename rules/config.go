@@ -148,7 +148,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		return nil, err
 	}
 	if a.vals["name"] == nil {
-		c.Name = c.defaultName()
+		c.Name = c.DefaultName()
 	}
 	// not_null over several columns is one check per column, so that each
 	// column's failures are counted apart.
@@ -158,7 +158,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 			out[i] = c
 			out[i].Columns = []string{col}
 			if a.vals["name"] == nil {
-				out[i].Name = out[i].defaultName()
+				out[i].Name = out[i].DefaultName()
 			} else {
 				out[i].Name = c.Name + " (" + col + ")"
 			}

@@ -1,5 +1,4 @@
-// Package rules checks a loaded source against a declarative rules file,
-// and proposes one from a profile.
+// Package rules checks a loaded source against a declarative rules file.
 //
 // A rules file is YAML:
 //
@@ -37,10 +36,5 @@
 // source line and the names of the checks it failed) and the passing rows
 // all come from that one evaluation, so quarantined + passing = rows.
 //
-// Suggest proposes checks from a profile.Result and tries each on the
-// data it came from, so the suggestion passes there:
-//
-//	p, err := profile.Run(ctx, db, t, profile.Options{Top: 25})
-//	s, err := rules.Suggest(ctx, db, t, p)
-//	err = s.WriteYAML(os.Stdout)
+// Package suggest proposes a rules file from a profile.
 package rules

@@ -76,7 +76,9 @@ type Check struct {
 	Column int `json:"column"`
 }
 
-func (c *Check) defaultName() string {
+// DefaultName is the name a check gets when its rules file gives none:
+// its kind and what it checks, like range(age) or unique(id, name).
+func (c *Check) DefaultName() string {
 	col := strings.Join(c.Columns, ", ")
 	switch c.Kind {
 	case RowCount, DuplicateRows, Schema:

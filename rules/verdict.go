@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/plumb-data/plumb/internal/numfmt"
 )
 
 func status(c Check, ok bool) string {
@@ -36,7 +38,7 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 			want = append(want, fmt.Sprintf("at most %v", cc.Max))
 			ok = ok && float64(n) <= cc.Max.Number
 		}
-		r.Detail = fmt.Sprintf("%s rows; want %s", group(n), strings.Join(want, " and "))
+		r.Detail = fmt.Sprintf("%s rows; want %s", numfmt.Int(n), strings.Join(want, " and "))
 	case Freshness:
 		newest, isTime := v.(time.Time)
 		if !isTime {
