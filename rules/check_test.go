@@ -95,6 +95,9 @@ func TestChecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := res.Checks[0]
+			if got.MaxFailures.String() != got.Threshold {
+				t.Errorf("got max_failures %v, threshold %q; want the same", got.MaxFailures, got.Threshold)
+			}
 			var lines []int64
 			for _, s := range got.Samples {
 				lines = append(lines, s.Line)

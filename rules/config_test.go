@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +174,14 @@ func TestThreshold(t *testing.T) {
 		}
 		if th.String() != c.spec {
 			t.Errorf("got %q written back, want %q", th.String(), c.spec)
+		}
+		b, err := json.Marshal(th)
+		if err != nil || string(b) != strconv.Quote(c.spec) {
+			t.Errorf("got JSON %s, %v; want %q", b, err, c.spec)
+		}
+		var back Threshold
+		if err := json.Unmarshal(b, &back); err != nil || back != th {
+			t.Errorf("got %+v, %v read back from %s; want %+v", back, err, b, th)
 		}
 	}
 }

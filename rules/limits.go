@@ -47,6 +47,16 @@ func (t Threshold) String() string {
 // MarshalText writes the threshold as the rules file would.
 func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 
+// UnmarshalText reads a threshold as the rules file gives it: 10 or 5%.
+func (t *Threshold) UnmarshalText(text []byte) error {
+	th, err := ParseThreshold(string(text))
+	if err != nil {
+		return err
+	}
+	*t = th
+	return nil
+}
+
 // Allows reports whether failed of rows failing is within the threshold.
 func (t Threshold) Allows(failed, rows int64) bool {
 	if !t.IsShare {
