@@ -45,7 +45,7 @@ func (ev *evaluation) column(c Check, name string) (int, error) {
 func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	for _, c := range r.Checks {
 		cc := &compiled{Check: c, applies: "true"}
-		cc.res = CheckResult{Name: c.Name, Kind: c.Kind, Severity: c.Severity, Line: c.Line,
+		cc.res = CheckResult{Name: c.Name, Kind: string(c.Kind), Severity: c.Severity, Line: c.Line,
 			Threshold: c.MaxFailures.String(), MaxFailures: c.MaxFailures}
 		if c.Kind != Schema {
 			cc.res.Columns = c.Columns

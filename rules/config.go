@@ -78,7 +78,7 @@ var common = []string{"name", "severity", "max_failures", "where", "allow_null",
 
 // args holds the keys of a check's argument mapping and its siblings.
 type args struct {
-	kind string
+	kind Kind
 	node *yaml.Node            // the check's item
 	vals map[string]*yaml.Node // key → value
 	keys map[string]*yaml.Node // key → key node
@@ -88,20 +88,20 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	if item.Kind != yaml.MappingNode || len(item.Content) == 0 {
 		return nil, yamlconf.At(item, "check: want a mapping like {not_null: [column]}")
 	}
-	c := Check{Severity: "error", AllowNull: true, Line: item.Line, Column: item.Column}
+	c := Check{Severity: SeverityError, AllowNull: true, Line: item.Line, Column: item.Column}
 	a := args{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
 	var body *yaml.Node
 	err := yamlconf.Pairs(item, func(k, v *yaml.Node) error {
-		if slices.Contains(Kinds, k.Value) {
+		if slices.Contains(Kinds, Kind(k.Value)) {
 			if a.kind != "" {
 				return yamlconf.At(k, "one check per list item: %s and %s", a.kind, k.Value)
 			}
-			a.kind, body = k.Value, v
+			a.kind, body = Kind(k.Value), v
 			return nil
 		}
 		if !slices.Contains(common, k.Value) {
 			return yamlconf.At(k, "unknown key %q (want a check: %s; or %s)", k.Value,
-				strings.Join(Kinds, ", "), strings.Join(common, ", "))
+				kindList(), strings.Join(common, ", "))
 		}
 		a.vals[k.Value], a.keys[k.Value] = v, k
 		return nil
@@ -110,7 +110,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		return nil, err
 	}
 	if a.kind == "" {
-		return nil, yamlconf.At(item, "no check in this item (want one of %s)", strings.Join(Kinds, ", "))
+		return nil, yamlconf.At(item, "no check in this item (want one of %s)", kindList())
 	}
 	c.Kind = a.kind
 	// Arguments: a mapping merges with the siblings; a list or a value
@@ -126,7 +126,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		})
 	case body.Tag == "!!null":
 	default:
-		main := map[string]string{NotNull: "columns", Unique: "columns", Expression: "sql", Schema: "columns"}[a.kind]
+		main := map[Kind]string{NotNull: "columns", Unique: "columns", Expression: "sql", Schema: "columns"}[a.kind]
 		if main == "" {
 			return nil, yamlconf.At(body, "%s: want a mapping like {%s}", a.kind, strings.Join(kindKeys[a.kind], ", "))
 		}
@@ -168,8 +168,17 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	return []Check{c}, nil
 }
 
+// kindList lists the kinds for an error message.
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
 // kindKeys are the argument keys of each kind.
-var kindKeys = map[string][]string{
+var kindKeys = map[Kind][]string{
 	NotNull:        {"columns", "column"},
 	Unique:         {"columns", "column"},
 	AcceptedValues: {"column", "values"},
@@ -197,9 +206,12 @@ func (c *Check) common(a args) error {
 		case "name":
 			c.Name, err = yamlconf.Scalar(v, "name")
 		case "severity":
-			c.Severity, err = yamlconf.Scalar(v, "severity")
-			if err == nil && c.Severity != "error" && c.Severity != "warn" {
-				err = yamlconf.At(v, "severity %q: want error or warn", c.Severity)
+			var s string
+			if s, err = yamlconf.Scalar(v, "severity"); err == nil {
+				c.Severity = Severity(s)
+				if c.Severity != SeverityError && c.Severity != SeverityWarn {
+					err = yamlconf.At(v, "severity %q: want error or warn", s)
+				}
 			}
 		case "max_failures":
 			var s string
@@ -425,7 +437,7 @@ func sqlText(n *yaml.Node, what string) (string, error) {
 	return s, nil
 }
 
-func bound(n *yaml.Node, kind string) (*Bound, error) {
+func bound(n *yaml.Node, kind Kind) (*Bound, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return nil, yamlconf.At(n, "%s: want a number", kind)
 	}

@@ -43,7 +43,7 @@ func TestParseIssueExample(t *testing.T) {
 	}
 	var kinds, names []string
 	for _, c := range r.Checks {
-		kinds = append(kinds, c.Kind)
+		kinds = append(kinds, string(c.Kind))
 		names = append(names, c.Name)
 	}
 	want := "not_null not_null unique unique accepted_values range pattern length type semantic row_count freshness references expression duplicate_rows schema"

@@ -37,7 +37,7 @@ type CheckResult struct {
 	Name     string   `json:"name"`
 	Kind     string   `json:"kind"`
 	Columns  []string `json:"columns,omitempty"`
-	Severity string   `json:"severity"`
+	Severity Severity `json:"severity"`
 	Status   string   `json:"status"`
 	// Rows is the number of rows the check applied to (after its where);
 	// Failed of them failed it, a Share of Rows. Dataset checks

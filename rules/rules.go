@@ -11,36 +11,49 @@ type Rules struct {
 	Checks  []Check `json:"checks"`
 }
 
+// Kind is a kind of check: the key that introduces it in a rules file.
+type Kind string
+
 // Kinds of check.
 const (
-	NotNull        = "not_null"
-	Unique         = "unique"
-	AcceptedValues = "accepted_values"
-	Range          = "range"
-	Pattern        = "pattern"
-	Length         = "length"
-	Type           = "type"
-	Semantic       = "semantic"
-	RowCount       = "row_count"
-	Freshness      = "freshness"
-	References     = "references"
-	Expression     = "expression"
-	DuplicateRows  = "duplicate_rows"
-	Schema         = "schema"
+	NotNull        Kind = "not_null"
+	Unique         Kind = "unique"
+	AcceptedValues Kind = "accepted_values"
+	Range          Kind = "range"
+	Pattern        Kind = "pattern"
+	Length         Kind = "length"
+	Type           Kind = "type"
+	Semantic       Kind = "semantic"
+	RowCount       Kind = "row_count"
+	Freshness      Kind = "freshness"
+	References     Kind = "references"
+	Expression     Kind = "expression"
+	DuplicateRows  Kind = "duplicate_rows"
+	Schema         Kind = "schema"
 )
 
 // Kinds lists every kind of check, in the order the docs give them.
-var Kinds = []string{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
+var Kinds = []Kind{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
 	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
+
+// Severity says what a failing check means: an error fails the run, a
+// warning is only reported.
+type Severity string
+
+// Severities of a check.
+const (
+	SeverityError Severity = "error"
+	SeverityWarn  Severity = "warn"
+)
 
 // Types a type check accepts.
 var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
 
 // Check is one check of a rules file. Which fields matter depends on Kind.
 type Check struct {
-	Kind     string `json:"kind"`
-	Name     string `json:"name"`
-	Severity string `json:"severity"` // "error" or "warn"
+	Kind     Kind     `json:"kind"`
+	Name     string   `json:"name"`
+	Severity Severity `json:"severity"`
 	// MaxFailures is how many failing rows the check tolerates.
 	MaxFailures Threshold `json:"max_failures"`
 	// Where is a SQL filter on the rows the check applies to.
@@ -80,15 +93,16 @@ type Check struct {
 // its kind and what it checks, like range(age) or unique(id, name).
 func (c *Check) DefaultName() string {
 	col := strings.Join(c.Columns, ", ")
+	kind := string(c.Kind)
 	switch c.Kind {
 	case RowCount, DuplicateRows, Schema:
-		return c.Kind
+		return kind
 	case Expression:
 		return "expression(" + c.SQL + ")"
 	case References:
 		return "references(" + col + " → " + c.To + "." + c.Key + ")"
 	case Type, Semantic:
-		return c.Kind + "(" + col + ": " + c.Type + ")"
+		return kind + "(" + col + ": " + c.Type + ")"
 	}
-	return c.Kind + "(" + col + ")"
+	return kind + "(" + col + ")"
 }

@@ -14,7 +14,7 @@ func status(c Check, ok bool) string {
 	switch {
 	case ok:
 		return StatusPass
-	case c.Severity == "warn":
+	case c.Severity == SeverityWarn:
 		return StatusWarn
 	}
 	return StatusFail

@@ -45,7 +45,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result)
 	s.Rules.Dataset = datasetName(t.Source)
 	add := func(c rules.Check, why string) {
 		if c.Severity == "" {
-			c.Severity = "error"
+			c.Severity = rules.SeverityError
 		}
 		c.AllowNull = true
 		c.Name = c.DefaultName()

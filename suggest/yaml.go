@@ -42,6 +42,7 @@ func (s *Result) WriteYAML(w io.Writer) error {
 
 // checkYAML writes a check's kind and arguments on one line.
 func checkYAML(c rules.Check) string {
+	kind := string(c.Kind)
 	col := ""
 	if len(c.Columns) > 0 {
 		col = "column: " + scalar(c.Columns[0])
@@ -65,30 +66,30 @@ func checkYAML(c rules.Check) string {
 	switch c.Kind {
 	case rules.NotNull, rules.Unique:
 		if len(c.Columns) == 1 {
-			return c.Kind + ": " + scalar(c.Columns[0])
+			return kind + ": " + scalar(c.Columns[0])
 		}
-		return c.Kind + ": " + flowList(c.Columns)
+		return kind + ": " + flowList(c.Columns)
 	case rules.AcceptedValues:
-		return c.Kind + ": {" + col + ", values: " + flowList(c.Values) + "}"
+		return kind + ": {" + col + ", values: " + flowList(c.Values) + "}"
 	case rules.Range, rules.Length:
-		return c.Kind + ": {" + col + ", " + bounds() + "}"
+		return kind + ": {" + col + ", " + bounds() + "}"
 	case rules.RowCount:
-		return c.Kind + ": {" + bounds() + "}"
+		return kind + ": {" + bounds() + "}"
 	case rules.Pattern:
-		return c.Kind + ": {" + col + ", regex: " + scalar(c.Regex) + "}"
+		return kind + ": {" + col + ", regex: " + scalar(c.Regex) + "}"
 	case rules.Type:
 		if c.Format != "" {
-			return c.Kind + ": {" + col + ", type: " + c.Type + ", format: " + scalar(c.Format) + "}"
+			return kind + ": {" + col + ", type: " + c.Type + ", format: " + scalar(c.Format) + "}"
 		}
-		return c.Kind + ": {" + col + ", type: " + c.Type + "}"
+		return kind + ": {" + col + ", type: " + c.Type + "}"
 	case rules.Semantic:
-		return c.Kind + ": {" + col + ", type: " + c.Type + "}"
+		return kind + ": {" + col + ", type: " + c.Type + "}"
 	case rules.DuplicateRows:
-		return c.Kind + ": {}"
+		return kind + ": {}"
 	case rules.Schema:
-		return c.Kind + ": {columns: " + flowList(c.Columns) + ", allow_extra: " + strconv.FormatBool(c.AllowExtra) + "}"
+		return kind + ": {columns: " + flowList(c.Columns) + ", allow_extra: " + strconv.FormatBool(c.AllowExtra) + "}"
 	}
-	return c.Kind + ": {}"
+	return kind + ": {}"
 }
 
 // scalar writes a YAML scalar, quoted when YAML would read it otherwise.
