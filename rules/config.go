@@ -73,11 +73,11 @@ func parseChecks(n *yaml.Node) ([]Check, error) {
 	return out, nil
 }
 
-// common keys every check takes, beside or inside its arguments.
-var common = []string{"name", "severity", "max_failures", "where", "allow_null", "ignore_case"}
+// commonKeys are the keys every check takes, beside or inside its arguments.
+var commonKeys = []string{"name", "severity", "max_failures", "where", "allow_null", "ignore_case"}
 
-// args holds the keys of a check's argument mapping and its siblings.
-type args struct {
+// checkArgs holds the keys of a check's argument mapping and its siblings.
+type checkArgs struct {
 	kind Kind
 	node *yaml.Node            // the check's item
 	vals map[string]*yaml.Node // key → value
@@ -89,7 +89,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		return nil, yamlconf.At(item, "check: want a mapping like {not_null: [column]}")
 	}
 	c := Check{Severity: SeverityError, AllowNull: true, Line: item.Line, Column: item.Column}
-	a := args{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	a := checkArgs{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
 	var body *yaml.Node
 	err := yamlconf.Pairs(item, func(k, v *yaml.Node) error {
 		if slices.Contains(Kinds, Kind(k.Value)) {
@@ -99,9 +99,9 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 			a.kind, body = Kind(k.Value), v
 			return nil
 		}
-		if !slices.Contains(common, k.Value) {
+		if !slices.Contains(commonKeys, k.Value) {
 			return yamlconf.At(k, "unknown key %q (want a check: %s; or %s)", k.Value,
-				kindList(), strings.Join(common, ", "))
+				kindList(), strings.Join(commonKeys, ", "))
 		}
 		a.vals[k.Value], a.keys[k.Value] = v, k
 		return nil
@@ -135,16 +135,16 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	allowed := append(slices.Clone(common), kindKeys[a.kind]...)
+	allowed := append(slices.Clone(commonKeys), kindKeys[a.kind]...)
 	for k, kn := range a.keys {
 		if !slices.Contains(allowed, k) {
 			return nil, yamlconf.At(kn, "%s takes no %q (want %s)", a.kind, k, strings.Join(allowed, ", "))
 		}
 	}
-	if err := c.common(a); err != nil {
+	if err := c.commonArgs(a); err != nil {
 		return nil, err
 	}
-	if err := c.specific(a); err != nil {
+	if err := c.kindArgs(a); err != nil {
 		return nil, err
 	}
 	if a.vals["name"] == nil {
@@ -195,9 +195,10 @@ var kindKeys = map[Kind][]string{
 	Schema:         {"columns", "allow_extra"},
 }
 
-func (c *Check) common(a args) error {
+// commonArgs reads the keys every check takes.
+func (c *Check) commonArgs(a checkArgs) error {
 	var err error
-	for _, k := range common {
+	for _, k := range commonKeys {
 		v := a.vals[k]
 		if v == nil {
 			continue
@@ -236,7 +237,8 @@ func (c *Check) common(a args) error {
 	return nil
 }
 
-func (c *Check) specific(a args) error {
+// kindArgs reads the keys of the check's kind.
+func (c *Check) kindArgs(a checkArgs) error {
 	v := a.vals
 	need := func(key string) (*yaml.Node, error) {
 		if v[key] == nil {
@@ -301,7 +303,7 @@ func (c *Check) specific(a args) error {
 			if n == nil {
 				continue
 			}
-			b, err := bound(n, a.kind)
+			b, err := parseBound(n, a.kind)
 			if err != nil {
 				return err
 			}
@@ -437,7 +439,7 @@ func sqlText(n *yaml.Node, what string) (string, error) {
 	return s, nil
 }
 
-func bound(n *yaml.Node, kind Kind) (*Bound, error) {
+func parseBound(n *yaml.Node, kind Kind) (*Bound, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return nil, yamlconf.At(n, "%s: want a number", kind)
 	}

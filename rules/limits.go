@@ -94,7 +94,7 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, errors.New("empty duration")
 	}
 	m := durationRE.FindAllStringSubmatch(s, -1)
-	if m == nil || strings.Join(flatten(m), "") != s {
+	if m == nil || strings.Join(wholeMatches(m), "") != s {
 		return 0, fmt.Errorf("%q: want a duration like 36h, 2d, 1d12h or 90m", s)
 	}
 	var d time.Duration
@@ -112,7 +112,7 @@ func ParseDuration(s string) (time.Duration, error) {
 
 var durationRE = regexp.MustCompile(`(\d+(?:\.\d+)?)([wdhms])`)
 
-func flatten(m [][]string) []string {
+func wholeMatches(m [][]string) []string {
 	out := make([]string, len(m))
 	for i, p := range m {
 		out[i] = p[0]

@@ -20,7 +20,7 @@ func (ev *evaluation) write(ctx context.Context) error {
 	}
 	var orig []string
 	for i, c := range ev.t.Columns {
-		orig = append(orig, "r."+raw(i)+" AS "+engine.Ident(c.Name))
+		orig = append(orig, "r."+rawColumn(i)+" AS "+engine.Ident(c.Name))
 	}
 	order := " ORDER BY r." + engine.PosFile + ", r." + engine.PosRow
 	failing := "(SELECT NULL::INTEGER AS " + engine.PosFile + ", NULL::BIGINT AS " + engine.PosRow + " WHERE false)"

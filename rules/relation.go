@@ -8,19 +8,19 @@ import (
 	"github.com/plumb-data/plumb/engine"
 )
 
-// raw names the column holding column i as read; the relation also
+// rawColumn names the column holding column i as read; the relation also
 // carries every column under its own name, typed as the sniffer saw it,
 // for where clauses and expressions.
-func raw(i int) string { return engine.Ident(fmt.Sprintf("plumb_raw_%d", i)) }
+func rawColumn(i int) string { return engine.Ident(fmt.Sprintf("plumb_raw_%d", i)) }
 
-// pos orders rows by where they were read.
-const pos = "((" + engine.PosFile + "::BIGINT << 40) + " + engine.PosRow + ")"
+// rowOrder orders rows by where they were read.
+const rowOrder = "((" + engine.PosFile + "::BIGINT << 40) + " + engine.PosRow + ")"
 
 // rel is the relation every check reads.
 func (ev *evaluation) rel() string {
 	items := []string{engine.PosFile, engine.PosRow}
 	for i, c := range ev.t.Columns {
-		items = append(items, engine.Ident(c.Name)+" AS "+raw(i))
+		items = append(items, engine.Ident(c.Name)+" AS "+rawColumn(i))
 	}
 	for _, c := range ev.t.Columns {
 		items = append(items, ev.typed(c)+" AS "+engine.Ident(c.Name))
@@ -50,9 +50,9 @@ func (ev *evaluation) typed(c engine.Column) string {
 // text is column i as text.
 func (ev *evaluation) text(i int) string {
 	if ev.t.Columns[i].Type == "VARCHAR" {
-		return raw(i)
+		return rawColumn(i)
 	}
-	return "CAST(" + raw(i) + " AS VARCHAR)"
+	return "CAST(" + rawColumn(i) + " AS VARCHAR)"
 }
 
 func isNumericType(t string) bool {
@@ -70,7 +70,7 @@ func isNumericType(t string) bool {
 // number is column i as a DOUBLE, NULL where it is not a number.
 func (ev *evaluation) number(i int) string {
 	if isNumericType(ev.t.Columns[i].Type) {
-		return "CAST(" + raw(i) + " AS DOUBLE)"
+		return "CAST(" + rawColumn(i) + " AS DOUBLE)"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS DOUBLE)"
 }
@@ -80,9 +80,9 @@ func (ev *evaluation) timestamp(i int) string {
 	c := ev.t.Columns[i]
 	switch {
 	case c.Type == "DATE" || strings.HasPrefix(c.Type, "TIMESTAMP"):
-		return "CAST(" + raw(i) + " AS TIMESTAMP)"
+		return "CAST(" + rawColumn(i) + " AS TIMESTAMP)"
 	case c.Type == "VARCHAR" && (c.Detected == "DATE" || strings.HasPrefix(c.Detected, "TIMESTAMP")):
-		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + raw(i) + " AS TIMESTAMP))"
+		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + rawColumn(i) + " AS TIMESTAMP))"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS TIMESTAMP)"
 }

@@ -160,7 +160,7 @@ func (ev *evaluation) rowChecks() int {
 // (plumb_any). Every predicate is computed once per row; the set checks'
 // failures come in by one join.
 func (ev *evaluation) flags() string {
-	items := []string{"r." + engine.PosFile, "r." + engine.PosRow, pos + " AS plumb_pos"}
+	items := []string{"r." + engine.PosFile, "r." + engine.PosRow, rowOrder + " AS plumb_pos"}
 	var outer, fs []string
 	for k, cc := range ev.checks {
 		if cc.fails == "" {
@@ -169,8 +169,8 @@ func (ev *evaluation) flags() string {
 		f := fmt.Sprintf("plumb_f%d", k)
 		items = append(items, "coalesce("+cc.applies+" AND "+cc.fails+", false) AS "+f)
 		for i := range ev.t.Columns {
-			if strings.Contains(cc.value, raw(i)) {
-				items = append(items, "r."+raw(i))
+			if strings.Contains(cc.value, rawColumn(i)) {
+				items = append(items, "r."+rawColumn(i))
 			}
 		}
 		fs = append(fs, f)
@@ -179,7 +179,7 @@ func (ev *evaluation) flags() string {
 	from := ev.rel() + " r"
 	if ev.sets != "" {
 		from += " LEFT JOIN (SELECT plumb_pos, bit_or(" + setBits + ") AS " + setBits + " FROM " + engine.Ident(ev.sets) +
-			" GROUP BY ALL) s ON s.plumb_pos = " + pos
+			" GROUP BY ALL) s ON s.plumb_pos = " + rowOrder
 	}
 	keep := []string{engine.PosFile, engine.PosRow, "plumb_pos"}
 	keep = append(keep, fs...)

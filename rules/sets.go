@@ -20,15 +20,15 @@ func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
 	keys := make([]string, len(cc.cols))
 	var notNull []string
 	for k, i := range cc.cols {
-		keys[k] = raw(i)
-		notNull = append(notNull, raw(i)+" IS NOT NULL")
+		keys[k] = rawColumn(i)
+		notNull = append(notNull, rawColumn(i)+" IS NOT NULL")
 	}
 	filter := " WHERE " + cc.applies + " AND " + strings.Join(notNull, " AND ")
 	dup := ev.db.TempName("plumb_dupkeys")
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + strings.Join(keys, ", ") + " FROM " + ev.rel() + " r" +
 		filter + " GROUP BY ALL HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
-		return "SELECT " + pos + ", " + bit + " FROM " + ev.rel() + " r" + filter +
+		return "SELECT " + rowOrder + ", " + bit + " FROM " + ev.rel() + " r" + filter +
 			" AND (" + strings.Join(keys, ", ") + ") IN (SELECT (" + strings.Join(keys, ", ") + ") FROM " + engine.Ident(dup) + ")"
 	}); err != nil {
 		return err
@@ -46,7 +46,7 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 	ev.opts.progress("grouping for " + cc.Name)
 	var cols []string
 	for i := range ev.t.Columns {
-		cols = append(cols, raw(i))
+		cols = append(cols, rawColumn(i))
 	}
 	h := "hash(" + strings.Join(cols, ", ") + ")"
 	filter := " WHERE " + cc.applies
@@ -54,8 +54,8 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + h + " AS h FROM " + ev.rel() + " r" + filter +
 		" GROUP BY 1 HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
-		return "SELECT plumb_pos, " + bit + " FROM (SELECT " + pos + " AS plumb_pos, row_number() OVER (PARTITION BY " +
-			strings.Join(cols, ", ") + " ORDER BY " + pos + ") AS n FROM " + ev.rel() + " r" + filter + " AND " + h +
+		return "SELECT plumb_pos, " + bit + " FROM (SELECT " + rowOrder + " AS plumb_pos, row_number() OVER (PARTITION BY " +
+			strings.Join(cols, ", ") + " ORDER BY " + rowOrder + ") AS n FROM " + ev.rel() + " r" + filter + " AND " + h +
 			" IN (SELECT h FROM " + engine.Ident(dup) + ")) WHERE n > 1"
 	}); err != nil {
 		return err
