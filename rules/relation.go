@@ -38,13 +38,24 @@ func (ev *evaluation) typed(c engine.Column) string {
 	if len(ev.t.Files) > 0 && ev.t.Files[0].Dialect != nil {
 		d = *ev.t.Files[0].Dialect
 	}
-	switch {
-	case c.Detected == "DATE" && d.DateFormat != "":
-		return "CAST(try_strptime(" + id + ", " + engine.Literal(d.DateFormat) + ") AS DATE)"
-	case strings.HasPrefix(c.Detected, "TIMESTAMP") && d.TimestampFormat != "":
-		return "try_strptime(" + id + ", " + engine.Literal(d.TimestampFormat) + ")"
+	switch engine.Classify(c.Detected) {
+	case engine.ClassDate:
+		if d.DateFormat != "" {
+			return "CAST(try_strptime(" + id + ", " + engine.Literal(d.DateFormat) + ") AS DATE)"
+		}
+	case engine.ClassTimestamp:
+		if d.TimestampFormat != "" {
+			return "try_strptime(" + id + ", " + engine.Literal(d.TimestampFormat) + ")"
+		}
 	}
 	return "TRY_CAST(" + id + " AS " + c.Detected + ")"
+}
+
+// isDateOrTimestamp reports whether a DuckDB type holds dates or
+// timestamps.
+func isDateOrTimestamp(duckdbType string) bool {
+	class := engine.Classify(duckdbType)
+	return class == engine.ClassDate || class == engine.ClassTimestamp
 }
 
 // text is column i as text.
@@ -55,21 +66,9 @@ func (ev *evaluation) text(i int) string {
 	return "CAST(" + rawColumn(i) + " AS VARCHAR)"
 }
 
-func isNumericType(t string) bool {
-	switch {
-	case strings.HasPrefix(t, "DECIMAL"):
-		return true
-	}
-	switch t {
-	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE":
-		return true
-	}
-	return false
-}
-
 // number is column i as a DOUBLE, NULL where it is not a number.
 func (ev *evaluation) number(i int) string {
-	if isNumericType(ev.t.Columns[i].Type) {
+	if engine.Classify(ev.t.Columns[i].Type).IsNumeric() {
 		return "CAST(" + rawColumn(i) + " AS DOUBLE)"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS DOUBLE)"
@@ -79,9 +78,9 @@ func (ev *evaluation) number(i int) string {
 func (ev *evaluation) timestamp(i int) string {
 	c := ev.t.Columns[i]
 	switch {
-	case c.Type == "DATE" || strings.HasPrefix(c.Type, "TIMESTAMP"):
+	case isDateOrTimestamp(c.Type):
 		return "CAST(" + rawColumn(i) + " AS TIMESTAMP)"
-	case c.Type == "VARCHAR" && (c.Detected == "DATE" || strings.HasPrefix(c.Detected, "TIMESTAMP")):
+	case c.Type == "VARCHAR" && isDateOrTimestamp(c.Detected):
 		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + rawColumn(i) + " AS TIMESTAMP))"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS TIMESTAMP)"
