@@ -47,14 +47,14 @@ func (ev *evaluation) write(ctx context.Context) error {
 		}
 		items = append(items, checks+" AS "+engine.Ident(QuarantineChecks))
 		q := "SELECT " + strings.Join(append(items, orig...), ", ") + " FROM " + ev.rel() + " r JOIN " + failing + " f" + on + join + order
-		if err := ev.db.CopyQuery(ctx, q, ev.opts.Quarantine); err != nil {
-			return fmt.Errorf("write quarantine: %w", err)
+		if err := ev.db.WriteQuery(ctx, q, ev.opts.Quarantine); err != nil {
+			return fmt.Errorf("quarantine: %w", err)
 		}
 	}
 	if ev.opts.Passing != "" {
 		q := "SELECT " + strings.Join(orig, ", ") + " FROM " + ev.rel() + " r ANTI JOIN " + failing + " f" + on + order
-		if err := ev.db.CopyQuery(ctx, q, ev.opts.Passing); err != nil {
-			return fmt.Errorf("write passing rows: %w", err)
+		if err := ev.db.WriteQuery(ctx, q, ev.opts.Passing); err != nil {
+			return fmt.Errorf("passing rows: %w", err)
 		}
 	}
 	return nil
