@@ -51,11 +51,11 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}}
+	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}, scratch: db.NewScratch()}
 	for i, c := range t.Columns {
 		ev.cols[c.Name] = i
 	}
-	defer ev.cleanup(context.WithoutCancel(ctx))
+	defer ev.scratch.Drop(ctx)
 	res := &Result{Dataset: r.Dataset, Source: t.Source, Rows: t.RowsLoaded, RowsRejected: t.RowsRejected, LineUnit: "line"}
 	opts.progress(fmt.Sprintf("preparing %d checks", len(r.Checks)))
 	if err := ev.compile(ctx, r); err != nil {
@@ -89,13 +89,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 
 // evaluation is one Run's compiled checks and the tables they need.
 type evaluation struct {
-	db    *engine.DB
-	t     *engine.Table
-	opts  Options
-	cols  map[string]int // column name → index in t.Columns
-	drops []string       // tables to drop when done
-	refs  map[string]*engine.Table
-	li    *engine.LineIndex
+	db      *engine.DB
+	t       *engine.Table
+	opts    Options
+	cols    map[string]int  // column name → index in t.Columns
+	scratch *engine.Scratch // every table made for the evaluation
+	refs    map[string]*engine.Table
+	li      *engine.LineIndex
 
 	checks  []*compiled
 	failing string // table of the rows failing some row check
@@ -113,19 +113,6 @@ type compiled struct {
 	agg     string // a dataset check's aggregate: "count" of rows it applies to, or "max" of aggArg
 	aggArg  string // SQL
 	res     CheckResult
-}
-
-func (ev *evaluation) cleanup(ctx context.Context) {
-	for _, name := range ev.drops {
-		ev.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Ident(name))
-	}
-	for _, ref := range ev.refs {
-		ev.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Ident(ref.Name))
-		ev.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Ident(ref.RejectsTable))
-	}
-	if ev.li != nil {
-		ev.li.Drop(ctx, ev.db)
-	}
 }
 
 func (o Options) progress(stage string) {

@@ -210,3 +210,39 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 		t.Errorf("got name %q, want the value as read", q[1][3])
 	}
 }
+
+// TestRunLeavesNoTables: the tables a run makes (groupings, failing rows,
+// line index, references) are dropped when it ends.
+func TestRunLeavesNoTables(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	dir := t.TempDir()
+	tbl := loadText(t, db, dir, "people.csv", people)
+	if err := os.WriteFile(filepath.Join(dir, "countries.csv"), []byte("code\nUS\nDE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	relations := func() int64 {
+		var n int64
+		q := "SELECT (SELECT count(*) FROM duckdb_tables()) + (SELECT count(*) FROM duckdb_views() WHERE NOT internal)"
+		if err := db.QueryRowContext(t.Context(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := relations()
+	r, err := Parse([]byte(`checks:
+  - unique: id
+  - duplicate_rows: {}
+  - not_null: email
+  - references: {column: country, to: countries.csv, key: code}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), db, tbl, r, Options{BaseDir: dir, Quarantine: filepath.Join(dir, "bad.csv")}); err != nil {
+		t.Fatal(err)
+	}
+	if after := relations(); after != before {
+		t.Errorf("got %d tables and views after the run, want the %d before", after, before)
+	}
+}

@@ -249,6 +249,8 @@ func (ev *evaluation) reference(ctx context.Context, c Check) (*engine.Table, st
 		if err != nil {
 			return nil, "", checkError(c, "%v", err)
 		}
+		ev.scratch.Adopt(ref.Name)
+		ev.scratch.Adopt(ref.RejectsTable)
 		ev.refs[spec] = ref
 	}
 	for _, col := range ref.Columns {

@@ -24,6 +24,7 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 		return err
 	}
 	ev.li = li
+	ev.scratch.Adopt(li.Table)
 	for _, ok := range li.Lines {
 		if !ok {
 			res.LineUnit = "row"

@@ -15,7 +15,7 @@ import (
 // take one more pass over just the columns they read.
 func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 	if ev.rowChecks() > 0 {
-		ev.failing = ev.db.TempName("plumb_failing")
+		ev.failing = ev.scratch.Table("plumb_failing")
 		q := "CREATE TABLE " + engine.Ident(ev.failing) + " AS SELECT * FROM " + ev.flags() + " WHERE plumb_any"
 		if _, err := ev.db.ExecContext(ctx, q); err != nil {
 			if ctx.Err() == nil {
@@ -25,7 +25,6 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			}
 			return fmt.Errorf("check %s: %w", ev.t.Source, err)
 		}
-		ev.drops = append(ev.drops, ev.failing)
 	}
 	var items []string
 	var fill []func(v any)

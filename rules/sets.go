@@ -24,7 +24,7 @@ func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
 		notNull = append(notNull, rawColumn(i)+" IS NOT NULL")
 	}
 	filter := " WHERE " + cc.applies + " AND " + strings.Join(notNull, " AND ")
-	dup := ev.db.TempName("plumb_dupkeys")
+	dup := ev.scratch.Table("plumb_dupkeys")
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + strings.Join(keys, ", ") + " FROM " + ev.rel() + " r" +
 		filter + " GROUP BY ALL HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
@@ -50,7 +50,7 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 	}
 	h := "hash(" + strings.Join(cols, ", ") + ")"
 	filter := " WHERE " + cc.applies
-	dup := ev.db.TempName("plumb_duphash")
+	dup := ev.scratch.Table("plumb_duphash")
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + h + " AS h FROM " + ev.rel() + " r" + filter +
 		" GROUP BY 1 HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
@@ -77,7 +77,6 @@ func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table s
 	if _, err := ev.db.ExecContext(ctx, group); err != nil {
 		return fail(err)
 	}
-	ev.drops = append(ev.drops, table)
 	if ev.nsets == 63 {
 		return checkError(cc.Check, "at most 63 unique and duplicate_rows checks fit in one rules file")
 	}
@@ -93,11 +92,10 @@ func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table s
 		return nil
 	}
 	if ev.sets == "" {
-		ev.sets = ev.db.TempName("plumb_setfails")
+		ev.sets = ev.scratch.Table("plumb_setfails")
 		if _, err := ev.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(ev.sets)+" (plumb_pos BIGINT, "+setBits+" BIGINT)"); err != nil {
 			return fail(err)
 		}
-		ev.drops = append(ev.drops, ev.sets)
 	}
 	q := "INSERT INTO " + engine.Ident(ev.sets) + " " + positions(fmt.Sprintf("(1::BIGINT << %d)", k))
 	if _, err := ev.db.ExecContext(ctx, q); err != nil {
