@@ -43,7 +43,10 @@ const (
 // quarantine come from the same predicates.
 //
 // A check that cannot be evaluated (a column the table lacks, SQL that
-// does not bind) is a *ConfigError at the check's place in the rules file.
+// does not bind) is a *ConfigError at the check's place in the rules file,
+// or at its where or sql when that is what is wrong. Every where and sql
+// is read by DuckDB's parser as one expression (engine.DB.ParseExpr)
+// before any query holds it.
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Options) (*Result, error) {
 	if opts.Samples <= 0 {
 		opts.Samples = 5
@@ -106,14 +109,19 @@ type evaluation struct {
 // compiled is a check turned into SQL over the relation rel() builds.
 type compiled struct {
 	Check
-	cols    []int  // resolved columns
-	applies string // SQL: the row is one the check applies to
-	fails   string // SQL: the row fails; "" for dataset checks
-	value   string // SQL: the text shown for a failing row
-	agg     string // a dataset check's aggregate: "count" of rows it applies to, or "max" of aggArg
-	aggArg  string // SQL
+	where   *fragment // the check's where; nil when it has none
+	sql     *fragment // an expression check's sql
+	cols    []int     // resolved columns
+	applies string    // SQL: the row is one the check applies to
+	fails   string    // SQL: the row fails; "" for dataset checks
+	value   string    // SQL: the text shown for a failing row
+	agg     string    // a dataset check's aggregate: "count" of rows it applies to, or "max" of aggArg
+	aggArg  string    // SQL
 	res     CheckResult
 }
+
+// isSet reports whether the check is over sets of rows (see setBits).
+func (cc *compiled) isSet() bool { return cc.Kind == Unique || cc.Kind == DuplicateRows }
 
 func (o Options) progress(stage string) {
 	if o.Progress != nil {

@@ -142,12 +142,16 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
 	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
-	cases := []struct{ name, rules, msg string }{
-		{"unknown column", "- not_null: phone", `no column "phone"`},
-		{"bad where", "- not_null: id\n  where: \"nosuch > 1\"", "nosuch"},
-		{"bad expression", "- expression: {sql: \"age >\"}", "syntax error"},
-		{"missing reference", "- references: {column: country, to: nowhere.csv, key: code}", "nowhere.csv"},
-		{"text that does not convert", "- expression: {sql: \"age >= 18\"}", "TRY_CAST(age AS"},
+	cases := []struct {
+		name, rules string
+		line, col   int
+		msg         string
+	}{
+		{"unknown column", "- not_null: phone", 3, 5, `no column "phone"`},
+		{"bad where", "- not_null: id\n  where: \"nosuch > 1\"", 4, 12, "nosuch"},
+		{"bad expression", "- expression: {sql: \"age >\"}", 3, 23, "syntax error"},
+		{"missing reference", "- references: {column: country, to: nowhere.csv, key: code}", 3, 5, "nowhere.csv"},
+		{"text that does not convert", "- expression: {sql: \"age >= 18\"}", 3, 23, "TRY_CAST(age AS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -157,8 +161,8 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 			}
 			_, err = Run(t.Context(), db, tbl, r, Options{})
 			ce, ok := err.(*ConfigError)
-			if !ok || ce.Line != 3 || !strings.Contains(err.Error(), c.msg) {
-				t.Errorf("got %v, want an error on line 3 mentioning %q", err, c.msg)
+			if !ok || ce.Line != c.line || ce.Column != c.col || !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("got %v, want an error at line %d, column %d mentioning %q", err, c.line, c.col, c.msg)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -42,9 +41,28 @@ func (ev *evaluation) column(c Check, name string) (int, error) {
 	return 0, checkError(c, "no column %q in %s (columns: %s)", name, ev.t.Source, strings.Join(names, ", "))
 }
 
+// compile turns every check into SQL and binds it. The SQL fragments the
+// rules file gives are read first, each as one expression, before any
+// query that holds one runs.
 func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	for _, c := range r.Checks {
 		cc := &compiled{Check: c, applies: "true"}
+		var err error
+		if c.Where != "" {
+			if cc.where, err = ev.readFragment(ctx, c, "where", c.Where, c.whereAt); err != nil {
+				return err
+			}
+			cc.applies = "coalesce(" + cc.where.expr.SQL() + "::BOOLEAN, false)"
+		}
+		if c.Kind == Expression {
+			if cc.sql, err = ev.readFragment(ctx, c, "sql", c.SQL, c.sqlAt); err != nil {
+				return err
+			}
+		}
+		ev.checks = append(ev.checks, cc)
+	}
+	for _, cc := range ev.checks {
+		c := cc.Check
 		cc.res = CheckResult{Name: c.Name, Kind: string(c.Kind), Severity: c.Severity, Line: c.Line,
 			Threshold: c.MaxFailures.String(), MaxFailures: c.MaxFailures}
 		if c.Kind != Schema {
@@ -57,13 +75,9 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 				cc.cols = append(cc.cols, i)
 			}
 		}
-		if c.Where != "" {
-			cc.applies = "coalesce((" + c.Where + ")::BOOLEAN, false)"
-		}
 		if err := ev.compileCheck(ctx, cc); err != nil {
 			return err
 		}
-		ev.checks = append(ev.checks, cc)
 	}
 	// Bind every check's SQL at once; when that fails, bind each alone,
 	// so that a mistake is reported at its check.
@@ -78,7 +92,7 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	var all [][]string
 	for _, cc := range ev.checks {
 		items := []string{cc.applies}
-		if cc.Kind != Unique && cc.Kind != DuplicateRows {
+		if !cc.isSet() {
 			for _, e := range []string{cc.fails, cc.value, cc.aggArg} {
 				if e != "" {
 					items = append(items, e)
@@ -92,18 +106,10 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	}
 	for i, cc := range ev.checks {
 		if err := bind(all[i]); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return checkError(cc.Check, "%s", ev.hint(cc, strings.TrimSpace(firstLine(err.Error()))))
+			return ev.failure(ctx, cc, err, true)
 		}
 	}
 	return nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
 
 // compileCheck sets a check's predicates.
@@ -183,9 +189,9 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 		valueCheck(v + " NOT IN (SELECT CAST(" + key + " AS VARCHAR) FROM " + engine.Ident(ref.Name) + " WHERE " + key + " IS NOT NULL)")
 	case Expression:
 		if c.AllowNull {
-			cc.fails = "coalesce(NOT (" + c.SQL + ")::BOOLEAN, false)"
+			cc.fails = "coalesce(NOT " + cc.sql.expr.SQL() + "::BOOLEAN, false)"
 		} else {
-			cc.fails = "coalesce(NOT (" + c.SQL + ")::BOOLEAN, true)"
+			cc.fails = "coalesce(NOT " + cc.sql.expr.SQL() + "::BOOLEAN, true)"
 		}
 		cc.value = ev.rowText(ev.mentioned(c.SQL + " " + c.Where))
 	case Unique:
@@ -269,26 +275,4 @@ func (ev *evaluation) reference(ctx context.Context, c Check) (*engine.Table, st
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-var plainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
-
-// hint adds advice to a SQL error about text columns compared with other
-// types: a column whose values are not all of one type stays text.
-func (ev *evaluation) hint(cc *compiled, msg string) string {
-	if !strings.Contains(msg, "Conversion Error") && !strings.Contains(msg, "Cannot compare values of type VARCHAR") &&
-		!strings.Contains(msg, "No function matches") {
-		return msg
-	}
-	for _, i := range ev.mentioned(cc.SQL + " " + cc.Where) {
-		c := ev.t.Columns[i]
-		if c.Type == "VARCHAR" && c.Detected == "" {
-			name := c.Name
-			if !plainIdent.MatchString(name) {
-				name = engine.Ident(name)
-			}
-			return msg + fmt.Sprintf(" (%s is text: its values are not all of one type; convert it, e.g. TRY_CAST(%s AS INTEGER))", c.Name, name)
-		}
-	}
-	return msg
 }

@@ -222,7 +222,7 @@ func (c *Check) commonArgs(a checkArgs) error {
 				}
 			}
 		case "where":
-			c.Where, err = sqlText(v, "where")
+			c.Where, c.whereAt, err = sqlText(v, "where")
 		case "allow_null":
 			c.AllowNull, err = yamlconf.Bool(v, "allow_null")
 		case "ignore_case":
@@ -404,7 +404,7 @@ func (c *Check) kindArgs(a checkArgs) error {
 		if err != nil {
 			return err
 		}
-		if c.SQL, err = sqlText(n, "sql"); err != nil {
+		if c.SQL, c.sqlAt, err = sqlText(n, "sql"); err != nil {
 			return err
 		}
 	case Schema:
@@ -424,19 +424,17 @@ func (c *Check) kindArgs(a checkArgs) error {
 	return nil
 }
 
-// sqlText reads a SQL condition, refusing what could end the statement.
-func sqlText(n *yaml.Node, what string) (string, error) {
+// sqlText reads a SQL condition and where it is. Run checks that it is
+// one expression (with DuckDB's parser) before any query runs.
+func sqlText(n *yaml.Node, what string) (string, place, error) {
 	s, err := yamlconf.Scalar(n, what)
 	if err != nil {
-		return "", err
+		return "", place{}, err
 	}
 	if strings.TrimSpace(s) == "" {
-		return "", yamlconf.At(n, "%s: empty condition", what)
+		return "", place{}, yamlconf.At(n, "%s: empty condition", what)
 	}
-	if strings.Contains(s, ";") {
-		return "", yamlconf.At(n, "%s: want one condition, not statements", what)
-	}
-	return s, nil
+	return s, place{n.Line, n.Column}, nil
 }
 
 func parseBound(n *yaml.Node, kind Kind) (*Bound, error) {

@@ -22,7 +22,12 @@
 // allow_null: false. Parse reports unknown keys, wrong types, bad
 // thresholds and bad regexes as a *ConfigError with line and column, and
 // Run reports a check it cannot evaluate (a missing column, SQL that does
-// not bind) the same way, at the check.
+// not bind) the same way, at the check, or at its where or sql.
+//
+// A where or an expression's sql must be one SQL expression over the
+// columns: DuckDB's parser reads each one (engine.DB.ParseExpr) before any
+// query holds it, and refuses a second statement, a FROM or a subquery.
+// Errors quote the fragment and DuckDB's reason, never the SQL Run builds.
 //
 //	r, err := rules.Parse(data)
 //	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true})

@@ -87,7 +87,13 @@ type Check struct {
 	// Line and Column locate the check in its rules file.
 	Line   int `json:"line"`
 	Column int `json:"column"`
+	// whereAt and sqlAt locate the Where and SQL values in the rules
+	// file, for errors about them; zero when the check was not parsed.
+	whereAt, sqlAt place
 }
+
+// place is a line and column in a rules file.
+type place struct{ line, column int }
 
 // DefaultName is the name a check gets when its rules file gives none:
 // its kind and what it checks, like range(age) or unique(id, name).

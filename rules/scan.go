@@ -18,12 +18,7 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 		ev.failing = ev.scratch.Table("plumb_failing")
 		q := "CREATE TABLE " + engine.Ident(ev.failing) + " AS SELECT * FROM " + ev.flags() + " WHERE plumb_any"
 		if _, err := ev.db.ExecContext(ctx, q); err != nil {
-			if ctx.Err() == nil {
-				if cerr := ev.culprit(ctx); cerr != nil {
-					return cerr
-				}
-			}
-			return fmt.Errorf("check %s: %w", ev.t.Source, err)
+			return ev.queryError(ctx, err)
 		}
 	}
 	var items []string
@@ -90,12 +85,7 @@ func (ev *evaluation) row(ctx context.Context, q string, fill []func(any)) error
 		ptrs[i] = &vals[i]
 	}
 	if err := ev.db.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
-		if ctx.Err() == nil {
-			if cerr := ev.culprit(ctx); cerr != nil {
-				return cerr
-			}
-		}
-		return fmt.Errorf("check %s: %w", ev.t.Source, err)
+		return ev.queryError(ctx, err)
 	}
 	for i, f := range fill {
 		f(vals[i])
@@ -118,29 +108,6 @@ func samples(v any) []Sample {
 		out = append(out, sm)
 	}
 	return out
-}
-
-// culprit runs the checks that carry SQL of their own one at a time, to
-// pin an error that only shows when rows are read (most often text that
-// does not convert to the type an expression compares it with) on its
-// check.
-func (ev *evaluation) culprit(ctx context.Context) error {
-	rel := ev.rel()
-	for _, cc := range ev.checks {
-		if cc.Where == "" && cc.Kind != Expression {
-			continue
-		}
-		expr := "count(*) FILTER (WHERE " + cc.applies + ")"
-		if cc.fails != "" && cc.Kind == Expression {
-			expr = "count(*) FILTER (WHERE " + cc.applies + " AND " + cc.fails + ")"
-		}
-		_, err := ev.db.ExecContext(ctx, "SELECT "+expr+" FROM "+rel+" r")
-		if err == nil {
-			continue
-		}
-		return checkError(cc.Check, "%s", ev.hint(cc, firstLine(err.Error())))
-	}
-	return nil
 }
 
 func (ev *evaluation) rowChecks() int {

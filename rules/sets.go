@@ -68,12 +68,7 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 // found anything, adds the failing positions that positions(bit) selects
 // to the set table.
 func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table string, positions func(bit string) string) error {
-	fail := func(err error) error {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return checkError(cc.Check, "%s", ev.hint(cc, firstLine(err.Error())))
-	}
+	fail := func(err error) error { return ev.failure(ctx, cc, err, false) }
 	if _, err := ev.db.ExecContext(ctx, group); err != nil {
 		return fail(err)
 	}
