@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/missing"
 	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/rules"
@@ -196,15 +197,11 @@ func acceptedValues(c profile.Column, rows int64) ([]string, bool, bool) {
 	if c.Distinct == 0 || c.Distinct > 20 || int64(len(c.Top)) < c.Distinct || c.Distinct*20 > rows {
 		return nil, false, false
 	}
-	sentinel := map[string]bool{}
-	for _, s := range profile.DefaultSentinels {
-		sentinel[s] = true
-	}
 	var vals []string
 	seen := map[string]bool{}
 	ignoreCase := false
 	for _, t := range c.Top {
-		if sentinel[t.Value] || strings.TrimSpace(t.Value) == "" {
+		if slices.Contains(missing.Sentinels, t.Value) || strings.TrimSpace(t.Value) == "" {
 			continue
 		}
 		low := strings.ToLower(t.Value)
