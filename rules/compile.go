@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 func checkError(c Check, format string, args ...any) error {
@@ -247,7 +248,7 @@ func (ev *evaluation) reference(ctx context.Context, c Check) (*engine.Table, st
 	}
 	ref := ev.refs[spec]
 	if ref == nil {
-		src, err := engine.ParseSource(spec)
+		src, err := source.Parse(spec)
 		if err != nil {
 			return nil, "", checkError(c, "to %s: %v", c.To, err)
 		}

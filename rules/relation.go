@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // rawColumn names the column holding column i as read; the relation also
@@ -29,12 +30,12 @@ func (ev *evaluation) rel() string {
 }
 
 // typed is column c as the type a typed load would have given it.
-func (ev *evaluation) typed(c engine.Column) string {
+func (ev *evaluation) typed(c source.Column) string {
 	id := engine.Ident(c.Name)
 	if c.Type != "VARCHAR" || c.Detected == "" {
 		return id
 	}
-	var d engine.Dialect
+	var d source.Dialect
 	if len(ev.t.Files) > 0 && ev.t.Files[0].Dialect != nil {
 		d = *ev.t.Files[0].Dialect
 	}
