@@ -12,6 +12,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/synth"
+	"github.com/plumb-data/plumb/source"
 )
 
 // benchRules are 20 checks over the generator's columns.
@@ -99,7 +100,7 @@ func BenchmarkCheck(b *testing.B) {
 				b.Fatal(err)
 			}
 			start := time.Now()
-			src, _ := engine.ParseSource(path)
+			src, _ := source.Parse(path)
 			t, err := db.Load(b.Context(), src, engine.LoadOptions{Raw: true})
 			if err != nil {
 				b.Fatal(err)
@@ -112,7 +113,7 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			run += time.Since(start)
 			b.StopTimer()
-			csrc, _ := engine.ParseSource(countries)
+			csrc, _ := source.Parse(countries)
 			ct, err := db.Load(b.Context(), csrc, engine.LoadOptions{Raw: true})
 			if err != nil {
 				b.Fatal(err)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
-	"github.com/plumb-data/plumb/profile"
 )
 
 // loadText writes content to a file in dir and loads it raw.
@@ -96,6 +95,9 @@ func TestChecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := res.Checks[0]
+			if got.MaxFailures.String() != got.Threshold {
+				t.Errorf("got max_failures %v, threshold %q; want the same", got.MaxFailures, got.Threshold)
+			}
 			var lines []int64
 			for _, s := range got.Samples {
 				lines = append(lines, s.Line)
@@ -140,12 +142,16 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
 	tbl := loadText(t, db, t.TempDir(), "people.csv", people)
-	cases := []struct{ name, rules, msg string }{
-		{"unknown column", "- not_null: phone", `no column "phone"`},
-		{"bad where", "- not_null: id\n  where: \"nosuch > 1\"", "nosuch"},
-		{"bad expression", "- expression: {sql: \"age >\"}", "syntax error"},
-		{"missing reference", "- references: {column: country, to: nowhere.csv, key: code}", "nowhere.csv"},
-		{"text that does not convert", "- expression: {sql: \"age >= 18\"}", "TRY_CAST(age AS"},
+	cases := []struct {
+		name, rules string
+		line, col   int
+		msg         string
+	}{
+		{"unknown column", "- not_null: phone", 3, 5, `no column "phone"`},
+		{"bad where", "- not_null: id\n  where: \"nosuch > 1\"", 4, 12, "nosuch"},
+		{"bad expression", "- expression: {sql: \"age >\"}", 3, 23, "syntax error"},
+		{"missing reference", "- references: {column: country, to: nowhere.csv, key: code}", 3, 5, "nowhere.csv"},
+		{"text that does not convert", "- expression: {sql: \"age >= 18\"}", 3, 23, "TRY_CAST(age AS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -155,8 +161,8 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 			}
 			_, err = Run(t.Context(), db, tbl, r, Options{})
 			ce, ok := err.(*ConfigError)
-			if !ok || ce.Line != 3 || !strings.Contains(err.Error(), c.msg) {
-				t.Errorf("got %v, want an error on line 3 mentioning %q", err, c.msg)
+			if !ok || ce.Line != c.line || ce.Column != c.col || !strings.Contains(err.Error(), c.msg) {
+				t.Errorf("got %v, want an error at line %d, column %d mentioning %q", err, c.line, c.col, c.msg)
 			}
 		})
 	}
@@ -209,42 +215,38 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	}
 }
 
-// TestSuggestRoundTrip: the suggested rules, read back, pass on the data
-// they came from, and they catch a change.
-func TestSuggestRoundTrip(t *testing.T) {
+// TestRunLeavesNoTables: the tables a run makes (groupings, failing rows,
+// line index, references) are dropped when it ends.
+func TestRunLeavesNoTables(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
-	for _, name := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv"} {
-		t.Run(name, func(t *testing.T) {
-			tbl := enginetest.Load(t, db, enginetest.Fixture(name), true)
-			p, err := profile.Run(t.Context(), db, tbl, profile.Options{Top: 25})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := Suggest(t.Context(), db, tbl, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b strings.Builder
-			if err := s.WriteYAML(&b); err != nil {
-				t.Fatal(err)
-			}
-			r, err := Parse([]byte(b.String()))
-			if err != nil {
-				t.Fatalf("suggested rules do not parse: %v\n%s", err, b.String())
-			}
-			if len(r.Checks) < 5 {
-				t.Errorf("got %d checks, want a useful number\n%s", len(r.Checks), b.String())
-			}
-			res, err := Run(t.Context(), db, tbl, r, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range res.Checks {
-				if c.Status != StatusPass {
-					t.Errorf("%s: got %s (%d of %d failing, %s) on the data it was suggested from", c.Name, c.Status, c.Failed, c.Rows, c.Detail)
-				}
-			}
-		})
+	dir := t.TempDir()
+	tbl := loadText(t, db, dir, "people.csv", people)
+	if err := os.WriteFile(filepath.Join(dir, "countries.csv"), []byte("code\nUS\nDE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	relations := func() int64 {
+		var n int64
+		q := "SELECT (SELECT count(*) FROM duckdb_tables()) + (SELECT count(*) FROM duckdb_views() WHERE NOT internal)"
+		if err := db.QueryRowContext(t.Context(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := relations()
+	r, err := Parse([]byte(`checks:
+  - unique: id
+  - duplicate_rows: {}
+  - not_null: email
+  - references: {column: country, to: countries.csv, key: code}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), db, tbl, r, Options{BaseDir: dir, Quarantine: filepath.Join(dir, "bad.csv")}); err != nil {
+		t.Fatal(err)
+	}
+	if after := relations(); after != before {
+		t.Errorf("got %d tables and views after the run, want the %d before", after, before)
 	}
 }

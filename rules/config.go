@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -15,177 +14,6 @@ import (
 	"github.com/plumb-data/plumb/internal/yamlconf"
 	"github.com/plumb-data/plumb/profile"
 )
-
-// Rules is a rules file: an optional dataset label and its checks.
-type Rules struct {
-	Dataset string  `json:"dataset,omitempty"`
-	Checks  []Check `json:"checks"`
-}
-
-// Kinds of check.
-const (
-	NotNull        = "not_null"
-	Unique         = "unique"
-	AcceptedValues = "accepted_values"
-	Range          = "range"
-	Pattern        = "pattern"
-	Length         = "length"
-	Type           = "type"
-	Semantic       = "semantic"
-	RowCount       = "row_count"
-	Freshness      = "freshness"
-	References     = "references"
-	Expression     = "expression"
-	DuplicateRows  = "duplicate_rows"
-	Schema         = "schema"
-)
-
-// Kinds lists every kind of check, in the order the docs give them.
-var Kinds = []string{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
-	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
-
-// Types a type check accepts.
-var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
-
-// Check is one check of a rules file. Which fields matter depends on Kind.
-type Check struct {
-	Kind     string `json:"kind"`
-	Name     string `json:"name"`
-	Severity string `json:"severity"` // "error" or "warn"
-	// MaxFailures is how many failing rows the check tolerates.
-	MaxFailures Threshold `json:"max_failures"`
-	// Where is a SQL filter on the rows the check applies to.
-	Where string `json:"where,omitempty"`
-	// AllowNull: nulls pass value checks (the default).
-	AllowNull bool `json:"allow_null"`
-
-	// Columns are the checked columns: one for value checks, the key for
-	// unique, the expected columns for schema.
-	Columns    []string `json:"columns,omitempty"`
-	Values     []string `json:"values,omitempty"`
-	IgnoreCase bool     `json:"ignore_case,omitempty"`
-	// Min and Max bound a range (numbers, or dates and timestamps as
-	// text), a length, or a row count; nil is unbounded.
-	Min *Bound `json:"min,omitempty"`
-	Max *Bound `json:"max,omitempty"`
-	// Regex is a pattern check's RE2 expression.
-	Regex string `json:"regex,omitempty"`
-	// Type is a type check's type (Types) or a semantic check's type.
-	Type   string `json:"type,omitempty"`
-	Format string `json:"format,omitempty"` // strptime format of a type check
-	// MaxAge is how old a freshness check's newest value may be.
-	MaxAge time.Duration `json:"max_age,omitempty"`
-	// To and Key: a references check's other source and its key column.
-	To  string `json:"to,omitempty"`
-	Key string `json:"key,omitempty"`
-	// SQL is an expression check's condition, which rows must meet.
-	SQL        string `json:"sql,omitempty"`
-	AllowExtra bool   `json:"allow_extra,omitempty"`
-
-	// Line and Column locate the check in its rules file.
-	Line   int `json:"line"`
-	Column int `json:"column"`
-}
-
-// Bound is a limit: a number, or a date or timestamp written as text.
-type Bound struct {
-	Number float64
-	Text   string // set for dates and timestamps
-}
-
-// String writes the bound as the rules file would.
-func (b Bound) String() string {
-	if b.Text != "" {
-		return b.Text
-	}
-	return strconv.FormatFloat(b.Number, 'f', -1, 64)
-}
-
-// MarshalText writes the bound as the rules file would.
-func (b Bound) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
-
-// Threshold is a tolerated number of failures: a count, or a share of the
-// rows a check applies to.
-type Threshold struct {
-	Count int64
-	Share float64 // 0 to 1; used when IsShare
-	// IsShare: the threshold is Share, not Count.
-	IsShare bool
-}
-
-// String writes the threshold as the rules file would: 10 or 5%.
-func (t Threshold) String() string {
-	if t.IsShare {
-		return strconv.FormatFloat(math.Round(t.Share*100*1e6)/1e6, 'f', -1, 64) + "%"
-	}
-	return strconv.FormatInt(t.Count, 10)
-}
-
-// MarshalText writes the threshold as the rules file would.
-func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
-
-// Allows reports whether failed of rows failing is within the threshold.
-func (t Threshold) Allows(failed, rows int64) bool {
-	if !t.IsShare {
-		return failed <= t.Count
-	}
-	if rows == 0 {
-		return true
-	}
-	// A little slack for shares written with a few decimals.
-	return float64(failed)/float64(rows) <= t.Share+1e-12
-}
-
-// ParseThreshold reads a count like "10" or a share like "5%".
-func ParseThreshold(s string) (Threshold, error) {
-	s = strings.TrimSpace(s)
-	if p, ok := strings.CutSuffix(s, "%"); ok {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || f < 0 || f > 100 || math.IsNaN(f) {
-			return Threshold{}, fmt.Errorf("%q: want a share between 0%% and 100%%", s)
-		}
-		return Threshold{Share: f / 100, IsShare: true}, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return Threshold{}, fmt.Errorf("%q: want a count like 10 or a share like 5%%", s)
-	}
-	return Threshold{Count: n}, nil
-}
-
-// ParseDuration reads an age like 36h, 2d, 1d12h, 90m or 1w: Go's
-// durations with days (24h) and weeks added.
-func ParseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, errors.New("empty duration")
-	}
-	m := durationRE.FindAllStringSubmatch(s, -1)
-	if m == nil || strings.Join(flatten(m), "") != s {
-		return 0, fmt.Errorf("%q: want a duration like 36h, 2d, 1d12h or 90m", s)
-	}
-	var d time.Duration
-	for _, p := range m {
-		f, _ := strconv.ParseFloat(p[1], 64)
-		unit := map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour, "h": time.Hour,
-			"m": time.Minute, "s": time.Second}[p[2]]
-		d += time.Duration(f * float64(unit))
-	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q: want a positive duration", s)
-	}
-	return d, nil
-}
-
-var durationRE = regexp.MustCompile(`(\d+(?:\.\d+)?)([wdhms])`)
-
-func flatten(m [][]string) []string {
-	out := make([]string, len(m))
-	for i, p := range m {
-		out[i] = p[0]
-	}
-	return out
-}
 
 // ConfigError points at the place in a rules file that is wrong.
 type ConfigError = yamlconf.Error
@@ -245,12 +73,12 @@ func parseChecks(n *yaml.Node) ([]Check, error) {
 	return out, nil
 }
 
-// common keys every check takes, beside or inside its arguments.
-var common = []string{"name", "severity", "max_failures", "where", "allow_null", "ignore_case"}
+// commonKeys are the keys every check takes, beside or inside its arguments.
+var commonKeys = []string{"name", "severity", "max_failures", "where", "allow_null", "ignore_case"}
 
-// args holds the keys of a check's argument mapping and its siblings.
-type args struct {
-	kind string
+// checkArgs holds the keys of a check's argument mapping and its siblings.
+type checkArgs struct {
+	kind Kind
 	node *yaml.Node            // the check's item
 	vals map[string]*yaml.Node // key → value
 	keys map[string]*yaml.Node // key → key node
@@ -260,20 +88,20 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	if item.Kind != yaml.MappingNode || len(item.Content) == 0 {
 		return nil, yamlconf.At(item, "check: want a mapping like {not_null: [column]}")
 	}
-	c := Check{Severity: "error", AllowNull: true, Line: item.Line, Column: item.Column}
-	a := args{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	c := Check{Severity: SeverityError, AllowNull: true, Line: item.Line, Column: item.Column}
+	a := checkArgs{node: item, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
 	var body *yaml.Node
 	err := yamlconf.Pairs(item, func(k, v *yaml.Node) error {
-		if slices.Contains(Kinds, k.Value) {
+		if slices.Contains(Kinds, Kind(k.Value)) {
 			if a.kind != "" {
 				return yamlconf.At(k, "one check per list item: %s and %s", a.kind, k.Value)
 			}
-			a.kind, body = k.Value, v
+			a.kind, body = Kind(k.Value), v
 			return nil
 		}
-		if !slices.Contains(common, k.Value) {
+		if !slices.Contains(commonKeys, k.Value) {
 			return yamlconf.At(k, "unknown key %q (want a check: %s; or %s)", k.Value,
-				strings.Join(Kinds, ", "), strings.Join(common, ", "))
+				kindList(), strings.Join(commonKeys, ", "))
 		}
 		a.vals[k.Value], a.keys[k.Value] = v, k
 		return nil
@@ -282,7 +110,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		return nil, err
 	}
 	if a.kind == "" {
-		return nil, yamlconf.At(item, "no check in this item (want one of %s)", strings.Join(Kinds, ", "))
+		return nil, yamlconf.At(item, "no check in this item (want one of %s)", kindList())
 	}
 	c.Kind = a.kind
 	// Arguments: a mapping merges with the siblings; a list or a value
@@ -298,7 +126,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 		})
 	case body.Tag == "!!null":
 	default:
-		main := map[string]string{NotNull: "columns", Unique: "columns", Expression: "sql", Schema: "columns"}[a.kind]
+		main := map[Kind]string{NotNull: "columns", Unique: "columns", Expression: "sql", Schema: "columns"}[a.kind]
 		if main == "" {
 			return nil, yamlconf.At(body, "%s: want a mapping like {%s}", a.kind, strings.Join(kindKeys[a.kind], ", "))
 		}
@@ -307,20 +135,20 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	if err != nil {
 		return nil, err
 	}
-	allowed := append(slices.Clone(common), kindKeys[a.kind]...)
+	allowed := append(slices.Clone(commonKeys), kindKeys[a.kind]...)
 	for k, kn := range a.keys {
 		if !slices.Contains(allowed, k) {
 			return nil, yamlconf.At(kn, "%s takes no %q (want %s)", a.kind, k, strings.Join(allowed, ", "))
 		}
 	}
-	if err := c.common(a); err != nil {
+	if err := c.commonArgs(a); err != nil {
 		return nil, err
 	}
-	if err := c.specific(a); err != nil {
+	if err := c.kindArgs(a); err != nil {
 		return nil, err
 	}
 	if a.vals["name"] == nil {
-		c.Name = c.defaultName()
+		c.Name = c.DefaultName()
 	}
 	// not_null over several columns is one check per column, so that each
 	// column's failures are counted apart.
@@ -330,7 +158,7 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 			out[i] = c
 			out[i].Columns = []string{col}
 			if a.vals["name"] == nil {
-				out[i].Name = out[i].defaultName()
+				out[i].Name = out[i].DefaultName()
 			} else {
 				out[i].Name = c.Name + " (" + col + ")"
 			}
@@ -340,8 +168,17 @@ func parseCheck(item *yaml.Node) ([]Check, error) {
 	return []Check{c}, nil
 }
 
+// kindList lists the kinds for an error message.
+func kindList() string {
+	names := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}
+
 // kindKeys are the argument keys of each kind.
-var kindKeys = map[string][]string{
+var kindKeys = map[Kind][]string{
 	NotNull:        {"columns", "column"},
 	Unique:         {"columns", "column"},
 	AcceptedValues: {"column", "values"},
@@ -358,9 +195,10 @@ var kindKeys = map[string][]string{
 	Schema:         {"columns", "allow_extra"},
 }
 
-func (c *Check) common(a args) error {
+// commonArgs reads the keys every check takes.
+func (c *Check) commonArgs(a checkArgs) error {
 	var err error
-	for _, k := range common {
+	for _, k := range commonKeys {
 		v := a.vals[k]
 		if v == nil {
 			continue
@@ -369,9 +207,12 @@ func (c *Check) common(a args) error {
 		case "name":
 			c.Name, err = yamlconf.Scalar(v, "name")
 		case "severity":
-			c.Severity, err = yamlconf.Scalar(v, "severity")
-			if err == nil && c.Severity != "error" && c.Severity != "warn" {
-				err = yamlconf.At(v, "severity %q: want error or warn", c.Severity)
+			var s string
+			if s, err = yamlconf.Scalar(v, "severity"); err == nil {
+				c.Severity = Severity(s)
+				if c.Severity != SeverityError && c.Severity != SeverityWarn {
+					err = yamlconf.At(v, "severity %q: want error or warn", s)
+				}
 			}
 		case "max_failures":
 			var s string
@@ -381,7 +222,7 @@ func (c *Check) common(a args) error {
 				}
 			}
 		case "where":
-			c.Where, err = sqlText(v, "where")
+			c.Where, c.whereAt, err = sqlText(v, "where")
 		case "allow_null":
 			c.AllowNull, err = yamlconf.Bool(v, "allow_null")
 		case "ignore_case":
@@ -396,7 +237,8 @@ func (c *Check) common(a args) error {
 	return nil
 }
 
-func (c *Check) specific(a args) error {
+// kindArgs reads the keys of the check's kind.
+func (c *Check) kindArgs(a checkArgs) error {
 	v := a.vals
 	need := func(key string) (*yaml.Node, error) {
 		if v[key] == nil {
@@ -461,7 +303,7 @@ func (c *Check) specific(a args) error {
 			if n == nil {
 				continue
 			}
-			b, err := bound(n, a.kind)
+			b, err := parseBound(n, a.kind)
 			if err != nil {
 				return err
 			}
@@ -562,7 +404,7 @@ func (c *Check) specific(a args) error {
 		if err != nil {
 			return err
 		}
-		if c.SQL, err = sqlText(n, "sql"); err != nil {
+		if c.SQL, c.sqlAt, err = sqlText(n, "sql"); err != nil {
 			return err
 		}
 	case Schema:
@@ -582,22 +424,20 @@ func (c *Check) specific(a args) error {
 	return nil
 }
 
-// sqlText reads a SQL condition, refusing what could end the statement.
-func sqlText(n *yaml.Node, what string) (string, error) {
+// sqlText reads a SQL condition and where it is. Run checks that it is
+// one expression (with DuckDB's parser) before any query runs.
+func sqlText(n *yaml.Node, what string) (string, place, error) {
 	s, err := yamlconf.Scalar(n, what)
 	if err != nil {
-		return "", err
+		return "", place{}, err
 	}
 	if strings.TrimSpace(s) == "" {
-		return "", yamlconf.At(n, "%s: empty condition", what)
+		return "", place{}, yamlconf.At(n, "%s: empty condition", what)
 	}
-	if strings.Contains(s, ";") {
-		return "", yamlconf.At(n, "%s: want one condition, not statements", what)
-	}
-	return s, nil
+	return s, place{n.Line, n.Column}, nil
 }
 
-func bound(n *yaml.Node, kind string) (*Bound, error) {
+func parseBound(n *yaml.Node, kind Kind) (*Bound, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return nil, yamlconf.At(n, "%s: want a number", kind)
 	}
@@ -624,19 +464,4 @@ func isDateText(s string) bool {
 		}
 	}
 	return false
-}
-
-func (c *Check) defaultName() string {
-	col := strings.Join(c.Columns, ", ")
-	switch c.Kind {
-	case RowCount, DuplicateRows, Schema:
-		return c.Kind
-	case Expression:
-		return "expression(" + c.SQL + ")"
-	case References:
-		return "references(" + col + " → " + c.To + "." + c.Key + ")"
-	case Type, Semantic:
-		return c.Kind + "(" + col + ": " + c.Type + ")"
-	}
-	return c.Kind + "(" + col + ")"
 }

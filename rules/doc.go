@@ -1,5 +1,4 @@
-// Package rules checks a loaded source against a declarative rules file,
-// and proposes one from a profile.
+// Package rules checks a loaded source against a declarative rules file.
 //
 // A rules file is YAML:
 //
@@ -23,7 +22,12 @@
 // allow_null: false. Parse reports unknown keys, wrong types, bad
 // thresholds and bad regexes as a *ConfigError with line and column, and
 // Run reports a check it cannot evaluate (a missing column, SQL that does
-// not bind) the same way, at the check.
+// not bind) the same way, at the check, or at its where or sql.
+//
+// A where or an expression's sql must be one SQL expression over the
+// columns: DuckDB's parser reads each one (engine.DB.ParseExpr) before any
+// query holds it, and refuses a second statement, a FROM or a subquery.
+// Errors quote the fragment and DuckDB's reason, never the SQL Run builds.
 //
 //	r, err := rules.Parse(data)
 //	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true})
@@ -37,10 +41,5 @@
 // source line and the names of the checks it failed) and the passing rows
 // all come from that one evaluation, so quarantined + passing = rows.
 //
-// Suggest proposes checks from a profile.Result and tries each on the
-// data it came from, so the suggestion passes there:
-//
-//	p, err := profile.Run(ctx, db, t, profile.Options{Top: 25})
-//	s, err := rules.Suggest(ctx, db, t, p)
-//	err = s.WriteYAML(os.Stdout)
+// Package suggest proposes a rules file from a profile.
 package rules

@@ -37,7 +37,7 @@ type CheckResult struct {
 	Name     string   `json:"name"`
 	Kind     string   `json:"kind"`
 	Columns  []string `json:"columns,omitempty"`
-	Severity string   `json:"severity"`
+	Severity Severity `json:"severity"`
 	Status   string   `json:"status"`
 	// Rows is the number of rows the check applied to (after its where);
 	// Failed of them failed it, a Share of Rows. Dataset checks
@@ -49,6 +49,9 @@ type CheckResult struct {
 	// Threshold is the tolerated number of failures as the rules file
 	// gives it (0, 10, 5%).
 	Threshold string `json:"threshold"`
+	// MaxFailures is Threshold as a value, set by Run; it is not in the
+	// JSON, where Threshold carries the same text.
+	MaxFailures Threshold `json:"-"`
 	// Detail says what a dataset check saw.
 	Detail  string   `json:"detail,omitempty"`
 	Samples []Sample `json:"samples,omitempty"`

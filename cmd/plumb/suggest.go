@@ -9,7 +9,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
-	"github.com/plumb-data/plumb/rules"
+	"github.com/plumb-data/plumb/suggest"
 	"github.com/spf13/cobra"
 )
 
@@ -35,14 +35,14 @@ rules passes on the data they were drawn from, and fails when it changes.`,
   plumb check testdata/customers.csv --rules checks.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var sug *rules.Suggestion
+			var sug *suggest.Result
 			err := g.withSource(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, func(ctx context.Context, db *engine.DB, t *engine.Table) error {
 				p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
 				if err != nil {
 					return err
 				}
 				g.progress().Stage("trying the suggested checks")
-				sug, err = rules.Suggest(ctx, db, t, p)
+				sug, err = suggest.Run(ctx, db, t, p)
 				return err
 			})
 			if err != nil {

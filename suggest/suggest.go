@@ -1,30 +1,28 @@
-package rules
+package suggest
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/missing"
 	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/rules"
 )
 
-// Suggestion is a rules file proposed from a profile, with the evidence
+// Result is a rules file proposed from a profile, with the evidence
 // for each check.
-type Suggestion struct {
+type Result struct {
 	Source string
 	Rows   int64
-	Rules  Rules
+	Rules  rules.Rules
 	// Evidence[i] says why Rules.Checks[i] was proposed.
 	Evidence []string
 	// Left lists the checks considered and left out, with why.
@@ -35,7 +33,7 @@ type Suggestion struct {
 // have today; a check failing more says too little to propose.
 const maxTolerated = 0.05
 
-// Suggest proposes checks for a table from its profile: not_null where
+// Run proposes checks for a table from its profile: not_null where
 // there are no nulls, unique for key candidates, accepted_values for
 // low-cardinality columns, range from min and max, type, semantic type,
 // pattern from a dominant shape, length, row count, duplicate rows and
@@ -43,15 +41,15 @@ const maxTolerated = 0.05
 // one that some rows fail gets a max_failures just above today's share
 // (when at most 5%) or is left out, so the suggested rules pass on the
 // data they were drawn from.
-func Suggest(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result) (*Suggestion, error) {
-	s := &Suggestion{Source: t.Source, Rows: p.Rows}
+func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result) (*Result, error) {
+	s := &Result{Source: t.Source, Rows: p.Rows}
 	s.Rules.Dataset = datasetName(t.Source)
-	add := func(c Check, why string) {
+	add := func(c rules.Check, why string) {
 		if c.Severity == "" {
-			c.Severity = "error"
+			c.Severity = rules.SeverityError
 		}
 		c.AllowNull = true
-		c.Name = c.defaultName()
+		c.Name = c.DefaultName()
 		s.Rules.Checks = append(s.Rules.Checks, c)
 		s.Evidence = append(s.Evidence, why)
 	}
@@ -62,13 +60,13 @@ func Suggest(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Res
 		}
 	}
 	if len(notNull) > 0 {
-		add(Check{Kind: NotNull, Columns: notNull}, fmt.Sprintf("no nulls in %s rows", group(p.Rows)))
+		add(rules.Check{Kind: rules.NotNull, Columns: notNull}, fmt.Sprintf("no nulls in %s rows", numfmt.Int(p.Rows)))
 	}
 	for i, key := range p.KeyCandidates {
 		if len(key) > 1 && i > 0 {
 			break
 		}
-		add(Check{Kind: Unique, Columns: key}, "unique and never null: a key candidate")
+		add(rules.Check{Kind: rules.Unique, Columns: key}, "unique and never null: a key candidate")
 	}
 	for _, c := range p.Columns {
 		if c.Valid.Count == 0 {
@@ -80,20 +78,20 @@ func Suggest(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Res
 			if ignoreCase {
 				why += ", in several cases"
 			}
-			add(Check{Kind: AcceptedValues, Columns: col, Values: vals, IgnoreCase: ignoreCase}, why)
+			add(rules.Check{Kind: rules.AcceptedValues, Columns: col, Values: vals, IgnoreCase: ignoreCase}, why)
 		}
 		switch c.InferredType {
 		case profile.TypeInteger, profile.TypeDecimal:
 			if n := c.Numeric; n != nil {
 				lo, hi := math.Floor(n.Min), math.Ceil(n.Max)
-				add(Check{Kind: Range, Columns: col, Min: &Bound{Number: lo}, Max: &Bound{Number: hi}},
+				add(rules.Check{Kind: rules.Range, Columns: col, Min: &rules.Bound{Number: lo}, Max: &rules.Bound{Number: hi}},
 					fmt.Sprintf("%s values from %s to %s", c.InferredType, n.MinValue, n.MaxValue))
 			}
-			add(Check{Kind: Type, Columns: col, Type: c.InferredType}, conformity(c))
+			add(rules.Check{Kind: rules.Type, Columns: col, Type: c.InferredType}, conformity(c))
 		case profile.TypeBoolean:
-			add(Check{Kind: Type, Columns: col, Type: c.InferredType}, conformity(c))
+			add(rules.Check{Kind: rules.Type, Columns: col, Type: c.InferredType}, conformity(c))
 		case profile.TypeDate, profile.TypeTimestamp:
-			chk := Check{Kind: Type, Columns: col, Type: c.InferredType}
+			chk := rules.Check{Kind: rules.Type, Columns: col, Type: c.InferredType}
 			why := conformity(c)
 			if len(c.DateFormats) > 0 {
 				chk.Format = c.DateFormats[0].Value
@@ -104,67 +102,67 @@ func Suggest(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Res
 			if c.SemanticType != "" {
 				for _, sh := range c.Semantic {
 					if sh.Value == c.SemanticType {
-						add(Check{Kind: Semantic, Columns: col, Type: c.SemanticType},
+						add(rules.Check{Kind: rules.Semantic, Columns: col, Type: c.SemanticType},
 							fmt.Sprintf("%.1f%% of values look like %s", sh.Share*100, strings.ReplaceAll(c.SemanticType, "_", " ")))
 					}
 				}
 			} else if len(c.Patterns) > 0 && c.Patterns[0].Share >= 0.9 {
 				if re, ok := maskRegex(c.Patterns[0].Value); ok {
-					add(Check{Kind: Pattern, Columns: col, Regex: re},
+					add(rules.Check{Kind: rules.Pattern, Columns: col, Regex: re},
 						fmt.Sprintf("%.1f%% of values have the shape %s", c.Patterns[0].Share*100, c.Patterns[0].Value))
 				}
 			}
-			add(Check{Kind: Length, Columns: col, Min: &Bound{Number: float64(c.Length.Min)}, Max: &Bound{Number: float64(c.Length.Max)}},
+			add(rules.Check{Kind: rules.Length, Columns: col, Min: &rules.Bound{Number: float64(c.Length.Min)}, Max: &rules.Bound{Number: float64(c.Length.Max)}},
 				fmt.Sprintf("%d to %d characters, %d typical", c.Length.Min, c.Length.Max, c.Length.P50))
 		}
 	}
-	add(Check{Kind: RowCount, Min: &Bound{Number: 1}}, fmt.Sprintf("%s rows today", group(p.Rows)))
+	add(rules.Check{Kind: rules.RowCount, Min: &rules.Bound{Number: 1}}, fmt.Sprintf("%s rows today", numfmt.Int(p.Rows)))
 	if p.DuplicateRows == 0 && p.Sampled == "" {
-		add(Check{Kind: DuplicateRows}, "no row repeats another")
+		add(rules.Check{Kind: rules.DuplicateRows}, "no row repeats another")
 	}
 	var cols []string
 	for _, c := range t.Columns {
 		cols = append(cols, c.Name)
 	}
-	add(Check{Kind: Schema, Columns: cols, AllowExtra: true}, fmt.Sprintf("the %d columns read today; new ones are allowed", len(cols)))
+	add(rules.Check{Kind: rules.Schema, Columns: cols, AllowExtra: true}, fmt.Sprintf("the %d columns read today; new ones are allowed", len(cols)))
 	return s, s.verify(ctx, db, t)
 }
 
 // verify runs the suggested checks on the table and keeps those that
 // pass, or fail on few enough rows to tolerate.
-func (s *Suggestion) verify(ctx context.Context, db *engine.DB, t *engine.Table) error {
+func (s *Result) verify(ctx context.Context, db *engine.DB, t *engine.Table) error {
 	// Run the checks as a rules file would give them: not_null over
 	// several columns is one check per column there.
 	var data bytes.Buffer
 	if err := s.WriteYAML(&data); err != nil {
 		return err
 	}
-	parsed, err := Parse(data.Bytes())
+	parsed, err := rules.Parse(data.Bytes())
 	if err != nil {
 		return fmt.Errorf("suggest: read back the suggested rules: %w", err)
 	}
-	res, err := Run(ctx, db, t, parsed, Options{})
+	res, err := rules.Run(ctx, db, t, parsed, rules.Options{})
 	if err != nil {
 		return fmt.Errorf("suggest: try the checks: %w", err)
 	}
-	var keep []Check
+	var keep []rules.Check
 	var why []string
-	results := map[string]CheckResult{}
+	results := map[string]rules.CheckResult{}
 	for _, r := range res.Checks {
 		results[r.Name] = r
 	}
 	for i, c := range s.Rules.Checks {
 		r := results[c.Name]
-		if c.Kind == NotNull {
+		if c.Kind == rules.NotNull {
 			// The profile counts nulls exactly as the check does.
-			r = CheckResult{Status: StatusPass}
+			r = rules.CheckResult{Status: rules.StatusPass}
 		}
 		switch {
-		case r.Status == StatusPass:
+		case r.Status == rules.StatusPass:
 		case r.Rows > 0 && r.Detail == "" && r.Share <= maxTolerated:
 			share := math.Ceil(r.Share*1000) / 1000 // to 0.1%, rounded up
-			c.MaxFailures = Threshold{Share: share, IsShare: true}
-			s.Evidence[i] += fmt.Sprintf("; %s rows (%.2f%%) fail today", group(r.Failed), r.Share*100)
+			c.MaxFailures = rules.Threshold{Share: share, IsShare: true}
+			s.Evidence[i] += fmt.Sprintf("; %s rows (%.2f%%) fail today", numfmt.Int(r.Failed), r.Share*100)
 		default:
 			s.Left = append(s.Left, fmt.Sprintf("%s: %s", c.Name, strings.TrimPrefix(r.Detail+failText(r), "; ")))
 			continue
@@ -176,11 +174,11 @@ func (s *Suggestion) verify(ctx context.Context, db *engine.DB, t *engine.Table)
 	return nil
 }
 
-func failText(r CheckResult) string {
+func failText(r rules.CheckResult) string {
 	if r.Detail != "" {
 		return ""
 	}
-	return fmt.Sprintf("%s of %s rows (%.1f%%) fail today", group(r.Failed), group(r.Rows), r.Share*100)
+	return fmt.Sprintf("%s of %s rows (%.1f%%) fail today", numfmt.Int(r.Failed), numfmt.Int(r.Rows), r.Share*100)
 }
 
 func conformity(c profile.Column) string {
@@ -199,15 +197,11 @@ func acceptedValues(c profile.Column, rows int64) ([]string, bool, bool) {
 	if c.Distinct == 0 || c.Distinct > 20 || int64(len(c.Top)) < c.Distinct || c.Distinct*20 > rows {
 		return nil, false, false
 	}
-	sentinel := map[string]bool{}
-	for _, s := range profile.DefaultSentinels {
-		sentinel[s] = true
-	}
 	var vals []string
 	seen := map[string]bool{}
 	ignoreCase := false
 	for _, t := range c.Top {
-		if sentinel[t.Value] || strings.TrimSpace(t.Value) == "" {
+		if slices.Contains(missing.Sentinels, t.Value) || strings.TrimSpace(t.Value) == "" {
 			continue
 		}
 		low := strings.ToLower(t.Value)
@@ -283,106 +277,4 @@ func datasetName(source string) string {
 		base = strings.TrimSuffix(base, ext)
 	}
 	return base
-}
-
-// group writes n with thousands separators.
-func group(n int64) string { return numfmt.Int(n) }
-
-// WriteYAML writes the suggestion as a rules file, each check under a
-// comment giving its evidence.
-func (s *Suggestion) WriteYAML(w io.Writer) error {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "# Rules suggested by plumb from the profile of %s (%s rows).\n", s.Source, group(s.Rows))
-	b.WriteString("# Each check was tried on that data and passes on it; review before relying on them.\n")
-	fmt.Fprintf(&b, "dataset: %s\nchecks:\n", scalar(s.Rules.Dataset))
-	for i, c := range s.Rules.Checks {
-		fmt.Fprintf(&b, "  # %s\n", s.Evidence[i])
-		b.WriteString("  - " + checkYAML(c) + "\n")
-		if c.MaxFailures != (Threshold{}) {
-			fmt.Fprintf(&b, "    max_failures: %s\n", c.MaxFailures)
-		}
-		if c.IgnoreCase {
-			b.WriteString("    ignore_case: true\n")
-		}
-	}
-	if len(s.Left) > 0 {
-		b.WriteString("# Considered and left out, as too many rows fail them today:\n")
-		for _, l := range s.Left {
-			fmt.Fprintf(&b, "#   %s\n", strings.ReplaceAll(l, "\n", " "))
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-// checkYAML writes a check's kind and arguments on one line.
-func checkYAML(c Check) string {
-	col := ""
-	if len(c.Columns) > 0 {
-		col = "column: " + scalar(c.Columns[0])
-	}
-	bound := func(b *Bound) string {
-		if b.Text != "" {
-			return scalar(b.Text)
-		}
-		return b.String()
-	}
-	bounds := func() string {
-		var parts []string
-		if c.Min != nil {
-			parts = append(parts, "min: "+bound(c.Min))
-		}
-		if c.Max != nil {
-			parts = append(parts, "max: "+bound(c.Max))
-		}
-		return strings.Join(parts, ", ")
-	}
-	switch c.Kind {
-	case NotNull, Unique:
-		if len(c.Columns) == 1 {
-			return c.Kind + ": " + scalar(c.Columns[0])
-		}
-		return c.Kind + ": " + flowList(c.Columns)
-	case AcceptedValues:
-		return c.Kind + ": {" + col + ", values: " + flowList(c.Values) + "}"
-	case Range, Length:
-		return c.Kind + ": {" + col + ", " + bounds() + "}"
-	case RowCount:
-		return c.Kind + ": {" + bounds() + "}"
-	case Pattern:
-		return c.Kind + ": {" + col + ", regex: " + scalar(c.Regex) + "}"
-	case Type:
-		if c.Format != "" {
-			return c.Kind + ": {" + col + ", type: " + c.Type + ", format: " + scalar(c.Format) + "}"
-		}
-		return c.Kind + ": {" + col + ", type: " + c.Type + "}"
-	case Semantic:
-		return c.Kind + ": {" + col + ", type: " + c.Type + "}"
-	case DuplicateRows:
-		return c.Kind + ": {}"
-	case Schema:
-		return c.Kind + ": {columns: " + flowList(c.Columns) + ", allow_extra: " + strconv.FormatBool(c.AllowExtra) + "}"
-	}
-	return c.Kind + ": {}"
-}
-
-// scalar writes a YAML scalar, quoted when YAML would read it otherwise.
-func scalar(s string) string {
-	out, err := yaml.Marshal(s)
-	if err != nil {
-		return strconv.Quote(s)
-	}
-	out = bytes.TrimSuffix(out, []byte("\n"))
-	if bytes.ContainsAny(out, "\n,[]{}#") && !bytes.HasPrefix(out, []byte(`"`)) && !bytes.HasPrefix(out, []byte(`'`)) {
-		return strconv.Quote(s)
-	}
-	return string(out)
-}
-
-func flowList(items []string) string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = scalar(s)
-	}
-	return "[" + strings.Join(out, ", ") + "]"
 }

@@ -1,0 +1,67 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+)
+
+// lines turns the samples' positions into source line numbers.
+func (ev *evaluation) lines(ctx context.Context, res *Result) error {
+	var values []string
+	for _, r := range res.Checks {
+		for _, s := range r.Samples {
+			values = append(values, fmt.Sprintf("(%d, %d)", s.file, s.Line))
+		}
+	}
+	if len(values) == 0 && ev.opts.Quarantine == "" {
+		return nil
+	}
+	li, err := ev.db.LineIndex(ctx, ev.t)
+	if err != nil {
+		return err
+	}
+	ev.li = li
+	ev.scratch.Adopt(li.Table)
+	for _, ok := range li.Lines {
+		if !ok {
+			res.LineUnit = "row"
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	join, line := li.Join("p")
+	q := "SELECT p." + engine.PosFile + ", p." + engine.PosRow + ", " + line + " FROM (VALUES " + strings.Join(values, ", ") +
+		") p(" + engine.PosFile + ", " + engine.PosRow + ")" + join
+	rows, err := ev.db.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("sample lines: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ f, r int64 }
+	m := map[key]int64{}
+	for rows.Next() {
+		var k key
+		var l int64
+		if err := rows.Scan(&k.f, &k.r, &l); err != nil {
+			return err
+		}
+		m[k] = l
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for ci := range res.Checks {
+		for si := range res.Checks[ci].Samples {
+			s := &res.Checks[ci].Samples[si]
+			s.Line = m[key{s.file, s.Line}]
+			if len(ev.t.Files) > 1 {
+				s.File = ev.t.Files[s.file].Path
+			}
+		}
+	}
+	return nil
+}
