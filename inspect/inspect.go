@@ -14,6 +14,8 @@ import (
 	"fmt"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/result"
+	"github.com/plumb-data/plumb/source"
 )
 
 // Options say how to inspect a source. The zero value loads with inferred
@@ -25,21 +27,8 @@ type Options struct {
 	MaxRejects int
 }
 
-// Result is what inspect found; plain data for reports.
-type Result struct {
-	Source       string          `json:"source"`
-	Format       string          `json:"format"`
-	Files        []engine.File   `json:"files"`
-	Columns      []engine.Column `json:"columns"`
-	Renamed      []engine.Rename `json:"renamed"`
-	RowsRead     int64           `json:"rows_read"`
-	RowsLoaded   int64           `json:"rows_loaded"`
-	RowsRejected int64           `json:"rows_rejected"`
-	// Rejects are the first rejects, in file and line order.
-	Rejects []engine.Reject `json:"rejects"`
-	// Hints suggest what to change when the rejects point at a cause.
-	Hints []string `json:"hints"`
-}
+// Result is what inspect found (see result.Inspect).
+type Result = result.Inspect
 
 // Run loads a source and describes it. The loaded table is returned too,
 // for callers that go on to write its rejects out.
@@ -51,10 +40,10 @@ func Run(ctx context.Context, db *engine.DB, src engine.Source, opts Options) (*
 	res := &Result{
 		Source: t.Source, Format: string(t.Format), Files: t.Files, Columns: t.Columns, Renamed: t.Renamed,
 		RowsRead: t.RowsRead, RowsLoaded: t.RowsLoaded, RowsRejected: t.RowsRejected,
-		Rejects: []engine.Reject{}, Hints: []string{},
+		Rejects: []source.Reject{}, Hints: []string{},
 	}
 	if res.Renamed == nil {
-		res.Renamed = []engine.Rename{}
+		res.Renamed = []source.Rename{}
 	}
 	for _, f := range t.Files {
 		if f.InvalidEncoding > 0 && f.Dialect != nil && f.Dialect.Encoding == engine.EncodingUTF8 {

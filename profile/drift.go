@@ -8,50 +8,8 @@ import (
 	"strings"
 )
 
-// Thresholds say how much change counts as drift. The zero value uses
-// the defaults of DefaultThresholds.
-type Thresholds struct {
-	RowCount      float64 `json:"row_count"`      // relative change in rows
-	NullShare     float64 `json:"null_share"`     // absolute change in the share of nulls, empties and sentinels
-	DistinctRatio float64 `json:"distinct_ratio"` // absolute change in uniqueness
-	PatternShare  float64 `json:"pattern_share"`  // share a new top pattern must have
-	RangeShift    float64 `json:"range_shift"`    // min/max shift relative to the old range
-}
-
 // DefaultThresholds are the thresholds used when none are given.
 var DefaultThresholds = Thresholds{RowCount: 0.1, NullShare: 0.05, DistinctRatio: 0.1, PatternShare: 0.5, RangeShift: 0.1}
-
-// Drift is what changed since a baseline profile.
-type Drift struct {
-	Baseline   string     `json:"baseline"`
-	Thresholds Thresholds `json:"thresholds"`
-	Changes    []Change   `json:"changes"`
-}
-
-// Change is one change beyond its threshold.
-type Change struct {
-	Kind   ChangeKind `json:"kind"`
-	Column string     `json:"column,omitempty"`
-	Before string     `json:"before,omitempty"`
-	After  string     `json:"after,omitempty"`
-	Detail string     `json:"detail"`
-}
-
-// ChangeKind says what changed.
-type ChangeKind string
-
-// The kinds of Change.
-const (
-	ChangeRowCount        ChangeKind = "row_count"        // the number of rows
-	ChangeRetyped         ChangeKind = "retyped"          // a column's inferred type
-	ChangeMissingShare    ChangeKind = "missing_share"    // a column's share of nulls, empties and sentinels
-	ChangeDistinctRatio   ChangeKind = "distinct_ratio"   // a column's uniqueness
-	ChangeDominantPattern ChangeKind = "dominant_pattern" // a column's most common pattern
-	ChangeRange           ChangeKind = "range"            // a column's minimum or maximum
-	ChangeRenamed         ChangeKind = "renamed"          // a column removed and one like it added
-	ChangeRemoved         ChangeKind = "removed"
-	ChangeAdded           ChangeKind = "added"
-)
 
 // missingShare is the share of a column's values that are missing: null,
 // empty, blank or a sentinel.

@@ -1,121 +1,47 @@
 package profile
 
-// Result is a profile of a dataset; plain data for reports, and what
-// --baseline reads back.
-type Result struct {
-	Source       string `json:"source"`
-	Rows         int64  `json:"rows"`
-	ColumnCount  int    `json:"column_count"`
-	RowsRejected int64  `json:"rows_rejected"`
-	// Sampled is set when the profile covers a sample of the rows.
-	Sampled string `json:"sampled,omitempty"`
-	// SourceRows, when set, is how many rows the source has: with
-	// estimated distinct counts, which cover every row, even when the rest
-	// covers a sample.
-	SourceRows int64 `json:"source_rows,omitempty"`
-	// DuplicateRows counts rows that repeat an earlier row exactly.
-	DuplicateRows int64 `json:"duplicate_rows"`
-	// KeyCandidates are columns, or failing those column pairs, whose
-	// values are unique and never null.
-	KeyCandidates [][]string `json:"key_candidates"`
-	Columns       []Column   `json:"columns"`
-	Drift         *Drift     `json:"drift,omitempty"`
-}
+import "github.com/plumb-data/plumb/result"
 
-// Column is the profile of one column, computed on the text as written.
-type Column struct {
-	Name string `json:"name"`
-	// LoadedType is the type it was loaded as (VARCHAR for delimited text).
-	LoadedType string `json:"loaded_type"`
-	Rows       int64  `json:"rows"`
-	Nulls      Count  `json:"nulls"`
-	Empty      Count  `json:"empty"`
-	Whitespace Count  `json:"whitespace_only"`
-	Sentinels  Count  `json:"sentinels"`
-	// Valid counts values that are none of the above.
-	Valid Count `json:"valid"`
+// The profile's result types live in package result (plain data, no
+// DuckDB), so that reports and library users can read them without the
+// engine; these are their names in this package.
+type (
+	Result     = result.Profile
+	Column     = result.ProfileColumn
+	Count      = result.Count
+	Share      = result.Share
+	Numeric    = result.Numeric
+	Bin        = result.Bin
+	Length     = result.Length
+	LimitCount = result.LimitCount
+	Drift      = result.Drift
+	Change     = result.Change
+	ChangeKind = result.ChangeKind
+	Thresholds = result.Thresholds
+)
 
-	InferredType string `json:"inferred_type"`
-	// Conformity is the share of valid values that parse as each type.
-	Conformity []Share `json:"conformity"`
-	// DateFormats are the date or timestamp formats seen, with the share
-	// of valid values in each; InvalidExamples are values that fit none.
-	DateFormats     []Share  `json:"date_formats,omitempty"`
-	InvalidExamples []string `json:"invalid_examples,omitempty"`
+// The types plumb infers.
+const (
+	TypeBoolean   = result.TypeBoolean
+	TypeInteger   = result.TypeInteger
+	TypeDecimal   = result.TypeDecimal
+	TypeDate      = result.TypeDate
+	TypeTimestamp = result.TypeTimestamp
+	TypeText      = result.TypeText
+)
 
-	Distinct        int64   `json:"distinct"`
-	DistinctApprox  bool    `json:"distinct_approx,omitempty"`
-	Uniqueness      float64 `json:"uniqueness"`
-	DuplicateValues int64   `json:"duplicate_values"`
-
-	MinText string   `json:"min_text,omitempty"`
-	MaxText string   `json:"max_text,omitempty"`
-	Numeric *Numeric `json:"numeric,omitempty"`
-
-	Length Length `json:"length"`
-
-	Patterns        []Share `json:"patterns"`
-	CompactPatterns []Share `json:"compact_patterns"`
-	Top             []Share `json:"top_values"`
-	Semantic        []Share `json:"semantic"`
-	SemanticType    string  `json:"semantic_type,omitempty"`
-	Findings        []Share `json:"findings"`
-}
-
-// Count is a count and its share of the column's rows.
-type Count struct {
-	Count int64   `json:"count"`
-	Share float64 `json:"share"`
-}
-
-// Share is a labelled count with its share, and examples where useful.
-type Share struct {
-	Value    string   `json:"value"`
-	Count    int64    `json:"count"`
-	Share    float64  `json:"share"`
-	Examples []string `json:"examples,omitempty"`
-}
-
-// Numeric holds the statistics of a numeric or temporal column, over the
-// values that parse (temporal values as Unix seconds).
-type Numeric struct {
-	Min       float64            `json:"min"`
-	Max       float64            `json:"max"`
-	Mean      float64            `json:"mean"`
-	Stddev    float64            `json:"stddev"`
-	Quantiles map[string]float64 `json:"quantiles"`
-	Histogram []Bin              `json:"histogram"`
-	// MinValue and MaxValue are the extremes as written.
-	MinValue string `json:"min_value"`
-	MaxValue string `json:"max_value"`
-}
-
-// Bin is a histogram bin [Low, High).
-type Bin struct {
-	Low   float64 `json:"low"`
-	High  float64 `json:"high"`
-	Count int64   `json:"count"`
-}
-
-// Length describes value lengths in characters.
-type Length struct {
-	Min  int     `json:"min"`
-	Max  int     `json:"max"`
-	Mean float64 `json:"mean"`
-	P50  int     `json:"p50"`
-	P95  int     `json:"p95"`
-	// Over255 is Over's count past 255, kept where JSON readers of
-	// earlier profiles find it.
-	Over255 int64 `json:"over_255"`
-	// Over counts the values longer than each of TargetLimits.
-	Over []LimitCount `json:"over"`
-}
-
-// LimitCount is how many values are longer than a length limit.
-type LimitCount struct {
-	Limit int   `json:"limit"`
-	Count int64 `json:"count"`
-}
+// The kinds of Change.
+const (
+	ChangeRowCount        = result.ChangeRowCount
+	ChangeRetyped         = result.ChangeRetyped
+	ChangeMissingShare    = result.ChangeMissingShare
+	ChangeDistinctRatio   = result.ChangeDistinctRatio
+	ChangeDominantPattern = result.ChangeDominantPattern
+	ChangeRange           = result.ChangeRange
+	ChangeRenamed         = result.ChangeRenamed
+	ChangeRemoved         = result.ChangeRemoved
+	ChangeAdded           = result.ChangeAdded
+)
 
 // TargetLimits are the column widths, in characters, that Length.Over
 // counts values past: VARCHAR(50) and VARCHAR(100), the 255 of many a

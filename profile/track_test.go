@@ -75,7 +75,7 @@ func TestLengthOver(t *testing.T) {
 		c.add(l, n)
 	}
 	got := c.over([]int{0, 50, 100, 255, 4000, 100000})
-	want := []LimitCount{{0, 54}, {50, 52}, {100, 45}, {255, 34}, {4000, 19}, {100000, 0}}
+	want := []LimitCount{{Limit: 0, Count: 54}, {Limit: 50, Count: 52}, {Limit: 100, Count: 45}, {Limit: 255, Count: 34}, {Limit: 4000, Count: 19}, {Limit: 100000, Count: 0}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("over = %v, want %v", got, want)
 	}

@@ -5,16 +5,6 @@ import (
 	"strings"
 )
 
-// Types plumb infers, from most to least specific.
-const (
-	TypeBoolean   = "boolean"
-	TypeInteger   = "integer"
-	TypeDecimal   = "decimal"
-	TypeDate      = "date"
-	TypeTimestamp = "timestamp"
-	TypeText      = "text"
-)
-
 // typeOrder are the types conformity is reported for, in order.
 var typeOrder = []string{TypeBoolean, TypeInteger, TypeDecimal, TypeDate, TypeTimestamp}
 

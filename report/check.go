@@ -3,14 +3,13 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
-
-	"github.com/plumb-data/plumb/rules"
 )
 
 // sampleText writes a failing value for a report line.
-func sampleText(s rules.Sample, unit string, n int) string {
+func sampleText(s result.CheckSample, unit string, n int) string {
 	v := "NULL"
 	if !s.Null {
 		v = strconv.Quote(clip(s.Value, n))
@@ -24,7 +23,7 @@ func sampleText(s rules.Sample, unit string, n int) string {
 
 // checkCounts writes "12 of 3,000 rows fail (0.40%), allowed 0" or a
 // dataset check's detail.
-func checkCounts(c rules.CheckResult) string {
+func checkCounts(c result.CheckResult) string {
 	switch {
 	case c.Detail != "":
 		return c.Detail
@@ -38,7 +37,7 @@ func checkCounts(c rules.CheckResult) string {
 	return fmt.Sprintf("%s of %s rows fail (%s), allowed %s", num(c.Failed), num(c.Rows), pct(c.Share), c.Threshold)
 }
 
-func textCheck(w *bufio.Writer, r *rules.Result) {
+func textCheck(w *bufio.Writer, r *result.Check) {
 	title := r.Source
 	if r.Dataset != "" {
 		title = r.Dataset + " (" + r.Source + ")"
@@ -58,7 +57,7 @@ func textCheck(w *bufio.Writer, r *rules.Result) {
 	}
 	w.WriteString("\n\n")
 	for _, c := range r.Checks {
-		mark := map[string]string{rules.StatusPass: "ok  ", rules.StatusWarn: "WARN", rules.StatusFail: "FAIL"}[c.Status]
+		mark := map[string]string{result.StatusPass: "ok  ", result.StatusWarn: "WARN", result.StatusFail: "FAIL"}[c.Status]
 		fmt.Fprintf(w, "  %s  %s\n", mark, clip(c.Name, width-8))
 		fmt.Fprintf(w, "        %s\n", clip(checkCounts(c), width-8))
 		for _, s := range c.Samples {
@@ -67,7 +66,7 @@ func textCheck(w *bufio.Writer, r *rules.Result) {
 	}
 }
 
-func markdownCheck(w *bufio.Writer, r *rules.Result) {
+func markdownCheck(w *bufio.Writer, r *result.Check) {
 	title := r.Source
 	if r.Dataset != "" {
 		title = r.Dataset + " (`" + r.Source + "`)"
@@ -80,7 +79,7 @@ func markdownCheck(w *bufio.Writer, r *rules.Result) {
 	}
 	w.WriteString(".\n\n| status | check | failing | share | allowed | samples |\n|---|---|---:|---:|---:|---|\n")
 	for _, c := range r.Checks {
-		failing, share, allowed := num(c.Failed), pct(c.Share), c.Threshold
+		failing, share, allowed := num(c.Failed), pct(c.Share), c.Threshold.String()
 		samples := make([]string, len(c.Samples))
 		for i, s := range c.Samples {
 			samples[i] = mdEscape(sampleText(s, r.LineUnit, 40))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"html/template"
 	"io"
 	"math"
@@ -12,9 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 // The page's style and script are inlined into every report, so that a
@@ -62,15 +61,15 @@ var templates = template.Must(template.New("page").Funcs(template.FuncMap{
 	"checkBar": checkBar,
 }).Parse(pageTmpl))
 
-func (htmlRenderer) Render(w io.Writer, result any) error {
+func (htmlRenderer) Render(w io.Writer, res any) error {
 	var p page
 	var body bytes.Buffer
 	var err error
-	switch r := result.(type) {
-	case *profile.Result:
+	switch r := res.(type) {
+	case *result.Profile:
 		p.Title, p.Subtitle, p.Kind = "Profile of "+r.Source, fmt.Sprintf("%s rows, %d columns", num(r.Rows), r.ColumnCount), "profile"
 		err = templates.ExecuteTemplate(&body, "profile", profileView(r))
-	case *rules.Result:
+	case *result.Check:
 		title := r.Source
 		if r.Dataset != "" {
 			title = r.Dataset + " (" + r.Source + ")"
@@ -88,10 +87,10 @@ func (htmlRenderer) Render(w io.Writer, result any) error {
 		p.Title, p.Subtitle, p.Kind = "Duplicates in "+r.Source, fmt.Sprintf("%s records, %s clusters", num(r.Records), num(r.Clusters)), "dedupe"
 		err = templates.ExecuteTemplate(&body, "dedupe", dedupeView(r))
 	default:
-		if _, err := kind(result); err != nil {
+		if _, err := kind(res); err != nil {
 			return err
 		}
-		return fmt.Errorf("report: html cannot render %T", result)
+		return fmt.Errorf("report: html cannot render %T", res)
 	}
 	if err != nil {
 		return fmt.Errorf("report: html: %w", err)
@@ -116,18 +115,16 @@ func bar(share float64, class string) template.HTML {
 
 // checkBar is a check's failing share as a bar, with a mark where its
 // threshold allows.
-func checkBar(c rules.CheckResult) template.HTML {
-	allowed := 0.0
-	if th, err := rules.ParseThreshold(c.Threshold); err == nil {
-		allowed = th.Share
-		if !th.IsShare && c.Rows > 0 {
-			allowed = float64(th.Count) / float64(c.Rows)
-		}
+func checkBar(c result.CheckResult) template.HTML {
+	th := c.Threshold
+	allowed := th.Share
+	if !th.IsShare && c.Rows > 0 {
+		allowed = float64(th.Count) / float64(c.Rows)
 	}
 	w := math.Max(0, math.Min(1, c.Share)) * 100
 	mark := ""
 	if allowed > 0 {
-		mark = fmt.Sprintf(`<i style="left:%.1f%%" title="allowed %s"></i>`, math.Min(1, allowed)*100, template.HTMLEscapeString(c.Threshold))
+		mark = fmt.Sprintf(`<i style="left:%.1f%%" title="allowed %s"></i>`, math.Min(1, allowed)*100, template.HTMLEscapeString(th.String()))
 	}
 	return template.HTML(fmt.Sprintf(`<span class="bar %s" title="%s"><span style="width:%.1f%%"></span>%s</span>`,
 		template.HTMLEscapeString(c.Status), pct(c.Share), w, mark))
@@ -156,7 +153,7 @@ func stack(parts []part) template.HTML {
 }
 
 // histogram draws bins as an inline SVG bar chart.
-func histogram(bins []profile.Bin, temporal bool) template.HTML {
+func histogram(bins []result.Bin, temporal bool) template.HTML {
 	if len(bins) == 0 {
 		return ""
 	}
@@ -223,19 +220,19 @@ func diffValue(p, other *string) template.HTML {
 
 // profileColumn is a column of the profile as the page shows it.
 type profileColumn struct {
-	profile.Column
+	result.ProfileColumn
 	Index       int
 	Missing     []part
 	MissingRate float64
 	Conforms    float64 // share of valid values of the inferred type
 	Temporal    bool
-	Quantiles   []profile.Share
+	Quantiles   []result.Share
 }
 
-func profileView(r *profile.Result) any {
+func profileView(r *result.Profile) any {
 	var cols []profileColumn
 	for i, c := range r.Columns {
-		pc := profileColumn{Column: c, Index: i + 1}
+		pc := profileColumn{ProfileColumn: c, Index: i + 1}
 		pc.Missing = []part{
 			{"null", c.Nulls.Share, "null"}, {"empty", c.Empty.Share, "empty"},
 			{"whitespace-only", c.Whitespace.Share, "blank"}, {"sentinel", c.Sentinels.Share, "sentinel"},
@@ -248,7 +245,7 @@ func profileView(r *profile.Result) any {
 				pc.Conforms = s.Share
 			}
 		}
-		pc.Temporal = c.InferredType == profile.TypeDate || c.InferredType == profile.TypeTimestamp
+		pc.Temporal = c.InferredType == result.TypeDate || c.InferredType == result.TypeTimestamp
 		if n := c.Numeric; n != nil {
 			for _, q := range []string{"p1", "p5", "p25", "p50", "p75", "p95", "p99"} {
 				v, ok := n.Quantiles[q]
@@ -259,7 +256,7 @@ func profileView(r *profile.Result) any {
 				if pc.Temporal {
 					s = unixDate(v)
 				}
-				pc.Quantiles = append(pc.Quantiles, profile.Share{Value: q + " " + s})
+				pc.Quantiles = append(pc.Quantiles, result.Share{Value: q + " " + s})
 			}
 		}
 		cols = append(cols, pc)
@@ -269,7 +266,7 @@ func profileView(r *profile.Result) any {
 		keys = append(keys, strings.Join(k, " + "))
 	}
 	return struct {
-		*profile.Result
+		*result.Profile
 		Cols []profileColumn
 		Keys []string
 	}{r, cols, keys}

@@ -14,12 +14,12 @@ type envelope struct {
 	Result        any    `json:"result"`
 }
 
-func (jsonRenderer) Render(w io.Writer, result any) error {
-	k, err := kind(result)
+func (jsonRenderer) Render(w io.Writer, res any) error {
+	k, err := kind(res)
 	if err != nil {
 		return err
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(envelope{SchemaVersion: SchemaVersion, Kind: k, Result: result})
+	return enc.Encode(envelope{SchemaVersion: SchemaVersion, Kind: k, Result: res})
 }

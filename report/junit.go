@@ -3,11 +3,11 @@ package report
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"io"
 	"strings"
 
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 type junitRenderer struct{}
@@ -47,15 +47,15 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func (junitRenderer) Render(w io.Writer, result any) error {
+func (junitRenderer) Render(w io.Writer, res any) error {
 	var s junitSuites
-	switch r := result.(type) {
-	case *rules.Result:
+	switch r := res.(type) {
+	case *result.Check:
 		s = junitCheck(r)
 	case *reconcile.Result:
 		s = junitDiff(r)
 	default:
-		k, err := kind(result)
+		k, err := kind(res)
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (s *junitSuite) add(c junitCase) {
 	}
 }
 
-func junitCheck(r *rules.Result) junitSuites {
+func junitCheck(r *result.Check) junitSuites {
 	name := r.Source
 	class := "plumb.check"
 	if r.Dataset != "" {
@@ -100,9 +100,9 @@ func junitCheck(r *rules.Result) junitSuites {
 			text.WriteString(sampleText(s, r.LineUnit, 200) + "\n")
 		}
 		switch c.Status {
-		case rules.StatusFail:
+		case result.StatusFail:
 			tc.Failure = &junitFailure{Message: checkCounts(c), Type: c.Kind, Text: text.String()}
-		case rules.StatusWarn:
+		case result.StatusWarn:
 			tc.SystemOut = "warning: " + checkCounts(c) + "\n" + text.String()
 		default:
 			tc.SystemOut = checkCounts(c)

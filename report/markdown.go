@@ -3,23 +3,21 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"io"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/inspect"
-	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 type markdownRenderer struct{}
 
-func (markdownRenderer) Render(w io.Writer, result any) error {
+func (markdownRenderer) Render(w io.Writer, res any) error {
 	bw := bufio.NewWriter(w)
-	switch r := result.(type) {
-	case *inspect.Result:
+	switch r := res.(type) {
+	case *result.Inspect:
 		markdownInspect(bw, r)
-	case []*inspect.Result:
+	case []*result.Inspect:
 		for i, x := range r {
 			if i > 0 {
 				bw.WriteString("\n")
@@ -30,17 +28,17 @@ func (markdownRenderer) Render(w io.Writer, result any) error {
 		markdownDiff(bw, r)
 	case *dedupe.Result:
 		markdownDedupe(bw, r)
-	case *profile.Result:
+	case *result.Profile:
 		markdownProfile(bw, r)
-	case *rules.Result:
+	case *result.Check:
 		markdownCheck(bw, r)
 	default:
-		return fmt.Errorf("report: markdown cannot render %T", result)
+		return fmt.Errorf("report: markdown cannot render %T", res)
 	}
 	return bw.Flush()
 }
 
-func markdownInspect(w *bufio.Writer, r *inspect.Result) {
+func markdownInspect(w *bufio.Writer, r *result.Inspect) {
 	fmt.Fprintf(w, "## %s (%s)\n\n", mdCode(r.Source), r.Format)
 	fmt.Fprintf(w, "%s rows read = %s loaded + %s rejected\n\n", num(r.RowsRead), num(r.RowsLoaded), num(r.RowsRejected))
 	fmt.Fprintf(w, "| # | column | type |\n|---:|---|---|\n")

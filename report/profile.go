@@ -4,15 +4,14 @@ import (
 	"bufio"
 	"cmp"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"io"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/plumb-data/plumb/profile"
 )
 
-func textProfile(w *bufio.Writer, r *profile.Result) {
+func textProfile(w *bufio.Writer, r *result.Profile) {
 	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
 	switch {
 	case r.Sampled != "" && r.SourceRows > 0:
@@ -53,7 +52,7 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 			fmt.Fprintf(w, "  invalid    %s\n", clip(quoteAll(c.InvalidExamples), width-13))
 		}
 		if n := c.Numeric; n != nil {
-			if c.InferredType == profile.TypeInteger || c.InferredType == profile.TypeDecimal {
+			if c.InferredType == result.TypeInteger || c.InferredType == result.TypeDecimal {
 				fmt.Fprintf(w, "  range      %s .. %s, mean %s, sd %s\n", n.MinValue, n.MaxValue, g(n.Mean), g(n.Stddev))
 				fmt.Fprintf(w, "  quantiles  p1 %s  p25 %s  p50 %s  p75 %s  p99 %s\n", g(n.Quantiles["p1"]), g(n.Quantiles["p25"]), g(n.Quantiles["p50"]), g(n.Quantiles["p75"]), g(n.Quantiles["p99"]))
 			} else {
@@ -91,7 +90,7 @@ func textProfile(w *bufio.Writer, r *profile.Result) {
 	}
 }
 
-func cnt(c profile.Count) string {
+func cnt(c result.Count) string {
 	if c.Count == 0 {
 		return "0"
 	}
@@ -117,7 +116,7 @@ func quoteAll(vs []string) string {
 	return strings.Join(q, ", ")
 }
 
-func topShares(ss []profile.Share, k int) string {
+func topShares(ss []result.Share, k int) string {
 	var out []string
 	for i, s := range ss {
 		if i == k {
@@ -129,14 +128,14 @@ func topShares(ss []profile.Share, k int) string {
 }
 
 // distinct is a column's distinct count, marked ~ when estimated.
-func distinct(c profile.Column) string {
+func distinct(c result.ProfileColumn) string {
 	if c.DistinctApprox {
 		return "~" + num(c.Distinct)
 	}
 	return num(c.Distinct)
 }
 
-func markdownProfile(w *bufio.Writer, r *profile.Result) {
+func markdownProfile(w *bufio.Writer, r *result.Profile) {
 	fmt.Fprintf(w, "## profile %s\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", mdCode(r.Source), num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
 	if r.Sampled != "" {
 		fmt.Fprintf(w, "Sampled %s of %s rows.\n\n", r.Sampled, cmp.Or(num(r.SourceRows), "the"))

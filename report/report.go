@@ -10,14 +10,12 @@ package report
 
 import (
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"io"
 	"strings"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/inspect"
-	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 // SchemaVersion is the version of the JSON documents plumb writes. It
@@ -29,7 +27,7 @@ const SchemaVersion = 1
 type Renderer interface {
 	// Render writes result to w; it fails for result types the format
 	// does not render.
-	Render(w io.Writer, result any) error
+	Render(w io.Writer, res any) error
 }
 
 // Formats lists the formats New accepts.
@@ -107,18 +105,18 @@ func New(format string) (Renderer, error) {
 }
 
 // kind names a result type in JSON documents.
-func kind(result any) (string, error) {
-	switch result.(type) {
-	case *inspect.Result, []*inspect.Result:
+func kind(res any) (string, error) {
+	switch res.(type) {
+	case *result.Inspect, []*result.Inspect:
 		return "inspect", nil
 	case *reconcile.Result:
 		return "diff", nil
 	case *dedupe.Result:
 		return "dedupe", nil
-	case *profile.Result:
+	case *result.Profile:
 		return "profile", nil
-	case *rules.Result:
+	case *result.Check:
 		return "check", nil
 	}
-	return "", fmt.Errorf("report: cannot render %T", result)
+	return "", fmt.Errorf("report: cannot render %T", res)
 }

@@ -5,15 +5,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 // fromGolden reads a result back from a JSON golden file that the CLI
@@ -45,8 +44,8 @@ func results(t testing.TB) []struct {
 		result any
 		ids    []string
 	}{
-		{"profile", fromGolden[profile.Result](t, "profile_customers.json"), []string{"overview", "columns", "columns-table"}},
-		{"check", fromGolden[rules.Result](t, "check_customers.json"), []string{"overview", "checks", "checks-table"}},
+		{"profile", fromGolden[result.Profile](t, "profile_customers.json"), []string{"overview", "columns", "columns-table"}},
+		{"check", fromGolden[result.Check](t, "check_customers.json"), []string{"overview", "checks", "checks-table"}},
 		{"diff", fromGolden[reconcile.Result](t, "diff_keyed.json"), []string{"overview", "rows", "columns-table", "only"}},
 		{"dedupe", fromGolden[dedupe.Result](t, "dedupe_people.json"), []string{"overview", "sizes", "clusters", "model"}},
 	}
@@ -87,8 +86,8 @@ func TestHTMLIsSelfContained(t *testing.T) {
 }
 
 // wideProfile is the customers profile widened to n columns.
-func wideProfile(t testing.TB, n int) *profile.Result {
-	p := fromGolden[profile.Result](t, "profile_customers.json")
+func wideProfile(t testing.TB, n int) *result.Profile {
+	p := fromGolden[result.Profile](t, "profile_customers.json")
 	base := p.Columns
 	p.Columns = nil
 	for i := range n {
@@ -179,14 +178,14 @@ func parseJUnit(t *testing.T, result any) junitDoc {
 
 func TestJUnitCheck(t *testing.T) {
 	t.Parallel()
-	res := fromGolden[rules.Result](t, "check_customers.json")
+	res := fromGolden[result.Check](t, "check_customers.json")
 	doc := parseJUnit(t, res)
 	s := doc.Suites[0]
 	if len(s.Cases) != len(res.Checks) || s.Failures != res.Summary.Failed {
 		t.Errorf("got %d cases with %d failures, want %d checks with %d failed", len(s.Cases), s.Failures, len(res.Checks), res.Summary.Failed)
 	}
 	for i, c := range s.Cases {
-		if c.Name != res.Checks[i].Name || (c.Failure != nil) != (res.Checks[i].Status == rules.StatusFail) {
+		if c.Name != res.Checks[i].Name || (c.Failure != nil) != (res.Checks[i].Status == result.StatusFail) {
 			t.Errorf("case %d: got %s (failure %t), want %s (%s)", i, c.Name, c.Failure != nil, res.Checks[i].Name, res.Checks[i].Status)
 		}
 		if c.Failure != nil && len(res.Checks[i].Samples) > 0 && !strings.Contains(c.Failure.Text, fmt.Sprintf("line %d", res.Checks[i].Samples[0].Line)) {
@@ -218,7 +217,7 @@ func TestJUnitDiff(t *testing.T) {
 func TestJUnitRejectsOtherResults(t *testing.T) {
 	t.Parallel()
 	r, _ := New("junit")
-	err := r.Render(&bytes.Buffer{}, fromGolden[profile.Result](t, "profile_customers.json"))
+	err := r.Render(&bytes.Buffer{}, fromGolden[result.Profile](t, "profile_customers.json"))
 	if err == nil || !strings.Contains(err.Error(), "not profile") {
 		t.Errorf("got %v, want an error naming profile", err)
 	}
@@ -228,7 +227,7 @@ func TestJUnitRejectsOtherResults(t *testing.T) {
 // markup or raw HTML, which ticket systems render.
 func TestMarkdownEscapesData(t *testing.T) {
 	t.Parallel()
-	p := fromGolden[profile.Result](t, "profile_customers.json")
+	p := fromGolden[result.Profile](t, "profile_customers.json")
 	hostile := "<script>alert(1)</script> | `x` ``y``"
 	p.Source = "exports/" + hostile + ".csv"
 	p.Columns[0].Name = hostile

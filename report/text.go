@@ -3,17 +3,15 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/inspect"
 	"github.com/plumb-data/plumb/internal/numfmt"
-	"github.com/plumb-data/plumb/profile"
 	"github.com/plumb-data/plumb/reconcile"
-	"github.com/plumb-data/plumb/rules"
 )
 
 type textRenderer struct{}
@@ -21,12 +19,12 @@ type textRenderer struct{}
 // width is the terminal width text reports fit in.
 const width = 80
 
-func (textRenderer) Render(w io.Writer, result any) error {
+func (textRenderer) Render(w io.Writer, res any) error {
 	bw := bufio.NewWriter(w)
-	switch r := result.(type) {
-	case *inspect.Result:
+	switch r := res.(type) {
+	case *result.Inspect:
 		textInspect(bw, r)
-	case []*inspect.Result:
+	case []*result.Inspect:
 		for i, x := range r {
 			if i > 0 {
 				bw.WriteString("\n")
@@ -37,21 +35,21 @@ func (textRenderer) Render(w io.Writer, result any) error {
 		textDiff(bw, r)
 	case *dedupe.Result:
 		textDedupe(bw, r)
-	case *profile.Result:
+	case *result.Profile:
 		textProfile(bw, r)
-	case *rules.Result:
+	case *result.Check:
 		textCheck(bw, r)
 	default:
-		_, err := kind(result)
+		_, err := kind(res)
 		if err == nil {
-			err = fmt.Errorf("report: text cannot render %T", result)
+			err = fmt.Errorf("report: text cannot render %T", res)
 		}
 		return err
 	}
 	return bw.Flush()
 }
 
-func textInspect(w *bufio.Writer, r *inspect.Result) {
+func textInspect(w *bufio.Writer, r *result.Inspect) {
 	fmt.Fprintf(w, "%s\n", r.Source)
 	fmt.Fprintf(w, "  format     %s\n", r.Format)
 	for _, f := range r.Files {

@@ -95,8 +95,8 @@ func TestChecks(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := res.Checks[0]
-			if got.MaxFailures.String() != got.Threshold {
-				t.Errorf("got max_failures %v, threshold %q; want the same", got.MaxFailures, got.Threshold)
+			if got.Threshold != r.Checks[0].MaxFailures {
+				t.Errorf("got threshold %v, want the rules file's max_failures %v", got.Threshold, r.Checks[0].MaxFailures)
 			}
 			var lines []int64
 			for _, s := range got.Samples {

@@ -65,7 +65,7 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	for _, cc := range ev.checks {
 		c := cc.Check
 		cc.res = CheckResult{Name: c.Name, Kind: string(c.Kind), Severity: c.Severity, Line: c.Line,
-			Threshold: c.MaxFailures.String(), MaxFailures: c.MaxFailures}
+			Threshold: c.MaxFailures}
 		if c.Kind != Schema {
 			cc.res.Columns = c.Columns
 			for _, name := range c.Columns {

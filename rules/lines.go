@@ -10,10 +10,14 @@ import (
 
 // lines turns the samples' positions into source line numbers.
 func (ev *evaluation) lines(ctx context.Context, res *Result) error {
+	fileIndex := make(map[string]int64, len(ev.t.Files))
+	for i, f := range ev.t.Files {
+		fileIndex[f.Path] = int64(i)
+	}
 	var values []string
 	for _, r := range res.Checks {
 		for _, s := range r.Samples {
-			values = append(values, fmt.Sprintf("(%d, %d)", s.file, s.Line))
+			values = append(values, fmt.Sprintf("(%d, %d)", fileIndex[s.File], s.Line))
 		}
 	}
 	if len(values) == 0 && ev.opts.Quarantine == "" {
@@ -57,9 +61,9 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 	for ci := range res.Checks {
 		for si := range res.Checks[ci].Samples {
 			s := &res.Checks[ci].Samples[si]
-			s.Line = m[key{s.file, s.Line}]
-			if len(ev.t.Files) > 1 {
-				s.File = ev.t.Files[s.file].Path
+			s.Line = m[key{fileIndex[s.File], s.Line}]
+			if len(ev.t.Files) == 1 {
+				s.File = "" // the source names it
 			}
 		}
 	}

@@ -36,16 +36,6 @@ const (
 var Kinds = []Kind{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
 	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
 
-// Severity says what a failing check means: an error fails the run, a
-// warning is only reported.
-type Severity string
-
-// Severities of a check.
-const (
-	SeverityError Severity = "error"
-	SeverityWarn  Severity = "warn"
-)
-
 // Types a type check accepts.
 var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
 

@@ -55,7 +55,7 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			sample := fmt.Sprintf("{'f': %s, 'r': %s, 'v': plumb_v%d}", engine.PosFile, engine.PosRow, k)
 			items = append(items, "count(*) FILTER (WHERE "+f+")",
 				fmt.Sprintf("min_by(%s, plumb_pos, %d) FILTER (WHERE %s)", sample, ev.opts.Samples, f))
-			fill = append(fill, func(v any) { r.Failed = toInt(v) }, func(v any) { r.Samples = samples(v) })
+			fill = append(fill, func(v any) { r.Failed = toInt(v) }, func(v any) { r.Samples = ev.samples(v) })
 		}
 		if err := ev.row(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+engine.Ident(ev.failing), fill); err != nil {
 			return err
@@ -93,13 +93,15 @@ func (ev *evaluation) row(ctx context.Context, q string, fill []func(any)) error
 	return nil
 }
 
-// samples reads a list of {f, r, v} structs.
-func samples(v any) []Sample {
+// samples reads a list of {f, r, v} structs. Line holds the row's
+// position and File its file's path until lines turns them into the
+// place a person finds the row.
+func (ev *evaluation) samples(v any) []Sample {
 	list, _ := v.([]any)
 	var out []Sample
 	for _, e := range list {
 		m, _ := e.(map[string]any)
-		sm := Sample{Line: toInt(m["r"]), file: toInt(m["f"])}
+		sm := Sample{Line: toInt(m["r"]), File: ev.t.Files[toInt(m["f"])].Path}
 		if v, ok := m["v"].(string); ok {
 			sm.Value = v
 		} else {
