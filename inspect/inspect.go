@@ -32,7 +32,7 @@ type Result = result.Inspect
 
 // Run loads a source and describes it. The loaded table is returned too,
 // for callers that go on to write its rejects out.
-func Run(ctx context.Context, db *engine.DB, src engine.Source, opts Options) (*Result, *engine.Table, error) {
+func Run(ctx context.Context, db *engine.DB, src source.Source, opts Options) (*Result, *engine.Table, error) {
 	t, err := db.Load(ctx, src, opts.Load)
 	if err != nil {
 		return nil, nil, err
@@ -46,7 +46,7 @@ func Run(ctx context.Context, db *engine.DB, src engine.Source, opts Options) (*
 		res.Renamed = []source.Rename{}
 	}
 	for _, f := range t.Files {
-		if f.InvalidEncoding > 0 && f.Dialect != nil && f.Dialect.Encoding == engine.EncodingUTF8 {
+		if f.InvalidEncoding > 0 && f.Dialect != nil && f.Dialect.Encoding == source.EncodingUTF8 {
 			res.Hints = append(res.Hints, fmt.Sprintf("%s: %d rows are not valid UTF-8; if the file is in another encoding, try --encoding latin-1 (or utf-16)", f.Path, f.InvalidEncoding))
 		}
 		if f.CastErrors > 0 {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"strconv"
 	"sync"
@@ -79,7 +80,7 @@ func besideSummarize(b *testing.B, name string, work func(context.Context, *engi
 			duck += time.Since(start)
 			b.StartTimer()
 			start = time.Now()
-			src, _ := engine.ParseSource(path)
+			src, _ := source.Parse(path)
 			t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true, AnyOrder: true})
 			if err != nil {
 				b.Fatal(err)
@@ -122,7 +123,7 @@ func BenchmarkAdd(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	src, _ := engine.ParseSource(path)
+	src, _ := source.Parse(path)
 	t, err := db.Load(b.Context(), src, engine.LoadOptions{Raw: true})
 	if err != nil {
 		b.Fatal(err)

@@ -174,7 +174,7 @@ func TestDrift(t *testing.T) {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var c engine.Column
+		var c source.Column
 		rows.Scan(&c.Name, &c.Type)
 		d.Columns = append(d.Columns, c)
 	}
@@ -339,7 +339,7 @@ func TestHLLDistinct(t *testing.T) {
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
 		// Besides the values: a NULL, a blank and a sentinel, all missing.
 		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, []engine.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}))
+		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}))
 		if err != nil {
 			t.Fatal(err)
 		}

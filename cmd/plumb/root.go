@@ -212,7 +212,7 @@ func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 
 // load reads a source for a command that works on its loaded rows, and
 // says on stderr how many rows were rejected and so left out.
-func (g *globals) load(ctx context.Context, db *engine.DB, src engine.Source, opts engine.LoadOptions) (*engine.Table, error) {
+func (g *globals) load(ctx context.Context, db *engine.DB, src source.Source, opts engine.LoadOptions) (*engine.Table, error) {
 	g.progress().Stage("loading " + src.Spec)
 	opts.Stdin = g.stdin
 	t, err := db.Load(ctx, src, opts)

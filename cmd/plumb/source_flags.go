@@ -4,10 +4,10 @@ package main
 
 import (
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"slices"
 	"strings"
 
-	"github.com/plumb-data/plumb/engine"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -53,13 +53,13 @@ func (s *sourceFlags) add(c *cobra.Command) {
 }
 
 // source parses a source argument and applies the flags to it.
-func (s *sourceFlags) source(arg string) (engine.Source, error) {
-	src, err := engine.ParseSource(arg)
+func (s *sourceFlags) source(arg string) (source.Source, error) {
+	src, err := source.Parse(arg)
 	if err != nil {
 		return src, err
 	}
 	if s.inputFormat != "" {
-		f, delim, err := engine.ParseFormat(s.inputFormat)
+		f, delim, err := source.ParseFormat(s.inputFormat)
 		if err != nil {
 			return src, fmt.Errorf("--input-format: %w", err)
 		}
@@ -78,7 +78,7 @@ func (s *sourceFlags) source(arg string) (engine.Source, error) {
 			}
 			continue
 		}
-		c, err := engine.ParseChar(o.value)
+		c, err := source.ParseChar(o.value)
 		if err != nil {
 			return src, fmt.Errorf("%s: %w", o.flag, err)
 		}
@@ -86,9 +86,9 @@ func (s *sourceFlags) source(arg string) (engine.Source, error) {
 	}
 	switch {
 	case s.header:
-		src.CSV.Header = engine.HeaderYes
+		src.CSV.Header = source.HeaderYes
 	case s.noHeader:
-		src.CSV.Header = engine.HeaderNo
+		src.CSV.Header = source.HeaderNo
 	}
 	if s.skip < 0 {
 		return src, fmt.Errorf("--skip: %d is negative", s.skip)
@@ -103,7 +103,7 @@ func (s *sourceFlags) source(arg string) (engine.Source, error) {
 		}
 		src.CSV.NullStrings = s.nulls
 	}
-	enc, err := engine.ParseEncoding(s.encoding)
+	enc, err := source.ParseEncoding(s.encoding)
 	if err != nil {
 		return src, fmt.Errorf("--encoding: %w", err)
 	}

@@ -8,6 +8,7 @@ package enginetest
 
 import (
 	"encoding/csv"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,7 +35,7 @@ func Fixture(name string) string { return filepath.Join("..", "testdata", name) 
 // Load loads a source spec (a path, a glob, a format-prefixed path).
 func Load(t testing.TB, db *engine.DB, spec string, raw bool) *engine.Table {
 	t.Helper()
-	src, err := engine.ParseSource(spec)
+	src, err := source.Parse(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
