@@ -250,7 +250,7 @@ func (ev *evaluation) reference(ctx context.Context, c Check) (*engine.Table, st
 	if ref == nil {
 		src, err := source.Parse(spec)
 		if err != nil {
-			return nil, "", checkError(c, "to %s: %v", c.To, err)
+			return nil, "", checkError(c, "to %s: %v", source.Redact(c.To), err)
 		}
 		ref, err = ev.db.Load(ctx, src, engine.LoadOptions{Raw: true})
 		if err != nil {
@@ -270,7 +270,7 @@ func (ev *evaluation) reference(ctx context.Context, c Check) (*engine.Table, st
 			return ref, col.Name, nil
 		}
 	}
-	return nil, "", checkError(c, "no column %q in %s", c.Key, c.To)
+	return nil, "", checkError(c, "no column %q in %s", c.Key, source.Redact(c.To))
 }
 
 func exists(p string) bool {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"github.com/plumb-data/plumb/source"
 	"strings"
 	"time"
 )
@@ -96,7 +97,7 @@ func (c *Check) DefaultName() string {
 	case Expression:
 		return "expression(" + c.SQL + ")"
 	case References:
-		return "references(" + col + " → " + c.To + "." + c.Key + ")"
+		return "references(" + col + " → " + source.Redact(c.To) + "." + c.Key + ")"
 	case Type, Semantic:
 		return kind + "(" + col + ": " + c.Type + ")"
 	}

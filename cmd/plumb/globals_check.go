@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/plumb-data/plumb/source"
 )
 
 // maxThreads bounds --threads: more than this is a typo, not a machine.
@@ -62,4 +64,14 @@ func writableDir(dir string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// checkOutput refuses an output that is not a file path: plumb writes
+// reports and side files to files (or standard output), not to databases
+// or URLs.
+func checkOutput(path string) error {
+	if i := strings.Index(path, "://"); i > 0 {
+		return fmt.Errorf("%s: plumb writes outputs to files, not to %s:// locations", source.Redact(path), path[:i])
+	}
+	return nil
 }

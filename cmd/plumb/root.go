@@ -131,6 +131,11 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 	if err := g.check(); err != nil {
 		return nil, nil, err
 	}
+	for _, o := range outputs {
+		if err := checkOutput(o); err != nil {
+			return nil, nil, err
+		}
+	}
 	if g.tempDir != "" {
 		if err := writableDir(g.tempDir); err != nil {
 			return nil, nil, fmt.Errorf("--temp-dir: %w", err)
@@ -194,6 +199,9 @@ func (r *reportFlags) renderer() (report.Renderer, error) {
 func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 	if r.output == "" || r.output == "-" {
 		return rd.Render(g.stdout, result)
+	}
+	if err := checkOutput(r.output); err != nil {
+		return err
 	}
 	f, err := outfile.Create(r.output)
 	if err != nil {
