@@ -36,13 +36,10 @@ type Config struct {
 
 // Field is a column compared between records.
 type Field struct {
-	Column    string   `json:"column"`
-	Normalize []string `json:"normalize,omitempty"`
-	Compare   string   `json:"compare"`
+	Column    string       `json:"column"`
+	Normalize []Normalizer `json:"normalize,omitempty"`
+	Compare   Comparator   `json:"compare"`
 }
-
-// Comparators a field may use.
-var Comparators = []string{"exact", "jaro_winkler", "jaro", "levenshtein", "soundex", "numeric", "date"}
 
 // ConfigError points at the place in a YAML config that is wrong.
 type ConfigError = yamlconf.Error
@@ -109,7 +106,7 @@ func fields(n *yaml.Node) ([]Field, error) {
 		if item.Kind != yaml.MappingNode {
 			return nil, yamlconf.At(item, "field: want a mapping with column, normalize and compare")
 		}
-		f := Field{Compare: "exact"}
+		f := Field{Compare: CompareExact}
 		for i := 0; i+1 < len(item.Content); i += 2 {
 			k, v := item.Content[i], item.Content[i+1]
 			var err error
@@ -117,21 +114,25 @@ func fields(n *yaml.Node) ([]Field, error) {
 			case "column":
 				f.Column, err = yamlconf.Scalar(v, "column")
 			case "normalize":
-				f.Normalize, err = yamlconf.StringList(v, "normalize")
-				for j, name := range f.Normalize {
-					if !slices.Contains(Normalizers, name) {
+				var names []string
+				names, err = yamlconf.StringList(v, "normalize")
+				for j, name := range names {
+					if !slices.Contains(Normalizers, Normalizer(name)) {
 						at := v
 						if v.Kind == yaml.SequenceNode {
 							at = v.Content[j]
 						}
-						err = yamlconf.At(at, "unknown normalizer %q (want %s)", name, strings.Join(Normalizers, ", "))
+						err = yamlconf.At(at, "unknown normalizer %q (want %s)", name, join(Normalizers))
 						break
 					}
+					f.Normalize = append(f.Normalize, Normalizer(name))
 				}
 			case "compare":
-				f.Compare, err = yamlconf.Scalar(v, "compare")
+				var name string
+				name, err = yamlconf.Scalar(v, "compare")
+				f.Compare = Comparator(name)
 				if err == nil && !slices.Contains(Comparators, f.Compare) {
-					err = yamlconf.At(v, "unknown comparison %q (want %s)", f.Compare, strings.Join(Comparators, ", "))
+					err = yamlconf.At(v, "unknown comparison %q (want %s)", f.Compare, join(Comparators))
 				}
 			default:
 				err = yamlconf.At(k, "unknown key %q in a field (want column, normalize, compare)", k.Value)
@@ -203,4 +204,13 @@ func joinCalls(items []string) ([]string, error) {
 		return nil, fmt.Errorf("unbalanced parentheses in %q", strings.Join(cur, ", "))
 	}
 	return out, nil
+}
+
+// join lists names for an error message: a, b, c.
+func join[S ~string](names []S) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return strings.Join(out, ", ")
 }

@@ -195,7 +195,7 @@ func TestNormalizeSQL(t *testing.T) {
 		}
 		rows.Close()
 	}
-	chains := [][]string{{"trim", "lower", "unaccent"}, {"digits_only"}, {"alnum_only", "lower"}, {"collapse_spaces"}, {"upper"}, {"trim"}, {}}
+	chains := [][]Normalizer{{"trim", "lower", "unaccent"}, {"digits_only"}, {"alnum_only", "lower"}, {"collapse_spaces"}, {"upper"}, {"trim"}, {}}
 	for _, f := range cfg.Fields {
 		chains = append(chains, f.Normalize)
 	}

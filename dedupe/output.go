@@ -104,7 +104,7 @@ func (r *runner) writePairs(ctx context.Context, threshold float64) error {
 					yv = &v
 				}
 				sim, l := compare(fl.Compare, deref(xv), deref(yv))
-				row.Fields = append(row.Fields, pairField{Column: fl.Column, A: xv, B: yv, Similarity: round(sim), Level: LevelNames[l], Weight: round(r.md.fieldWeight(i, l))})
+				row.Fields = append(row.Fields, pairField{Column: fl.Column, A: xv, B: yv, Similarity: round(sim), Level: l.String(), Weight: round(r.md.fieldWeight(i, l))})
 			}
 			batch = append(batch, row)
 		}

@@ -87,7 +87,7 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	for i, f := range r.cfg.Fields {
 		fm := FieldModel{Column: f.Column, Compare: f.Compare}
 		for l := range numLevels {
-			fm.Levels = append(fm.Levels, LevelModel{Level: LevelNames[l], M: round(r.md.m[i][l]), U: round(r.md.u[i][l]), Weight: round(r.md.fieldWeight(i, l))})
+			fm.Levels = append(fm.Levels, LevelModel{Level: l.String(), M: round(r.md.m[i][l]), U: round(r.md.u[i][l]), Weight: round(r.md.fieldWeight(i, l))})
 		}
 		r.res.Model = append(r.res.Model, fm)
 	}
