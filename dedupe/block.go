@@ -11,25 +11,6 @@ import (
 	"github.com/plumb-data/plumb/engine"
 )
 
-// normalize numbers the records (rid, in source order) and writes their
-// normalized fields to a table, with empty values and null markers
-// (N/A, NULL, -, …) as NULL: two records that both lack a birth date do
-// not agree on it. It runs in DuckDB; Normalize is its reference.
-func (r *runner) normalize(ctx context.Context) error {
-	inner := []string{"row_number() OVER () AS rid"}
-	outer := []string{"rid"}
-	for i, f := range r.cfg.Fields {
-		inner = append(inner, normalizeSQL("CAST("+engine.Ident(f.Column)+" AS VARCHAR)", f.Normalize)+fmt.Sprintf(" AS f%d", i))
-		outer = append(outer, nullMarkerSQL(fmt.Sprintf("f%d", i))+" AS "+r.fieldCol(i))
-	}
-	var err error
-	r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS SELECT "+strings.Join(outer, ", ")+" FROM (SELECT "+strings.Join(inner, ", ")+" FROM "+engine.Ident(r.t.Name)+")")
-	if err != nil {
-		return err
-	}
-	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.norm)).Scan(&r.res.Records)
-}
-
 // block counts each rule's pairs first, refusing rules that would
 // explode, then writes the union of their pairs (a < b).
 func (r *runner) block(ctx context.Context) error {

@@ -1,7 +1,6 @@
 package dedupe
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 
@@ -81,55 +80,4 @@ func unaccent(s string) string {
 		return s
 	}
 	return out
-}
-
-// nullMarkers are values that stand for a missing value in extracts.
-var nullMarkers = map[string]bool{"n/a": true, "na": true, "null": true, "none": true, "nil": true, "-": true, "--": true,
-	"?": true, "#n/a": true, "nan": true, "(null)": true, "unknown": true}
-
-// isNullMarker reports whether a normalized value means "missing".
-func isNullMarker(v string) bool {
-	v = strings.TrimSpace(v)
-	return v == "" || (len(v) <= 7 && nullMarkers[strings.ToLower(v)])
-}
-
-// space is an RE2 class of the characters unicode.IsSpace accepts, so
-// that SQL trims and collapses what strings.TrimSpace and strings.Fields
-// do (no-break spaces included).
-const space = `[\t\n\x{0B}\f\r \x{85}\p{Z}]`
-
-// normalizeSQL is Normalize as a DuckDB expression over expr, so that
-// normalization runs in DuckDB next to blocking; TestNormalizeSQL holds
-// the two to the same results.
-func normalizeSQL(expr string, steps []Normalizer) string {
-	for _, st := range steps {
-		switch st {
-		case NormalizeTrim:
-			expr = "regexp_replace(" + expr + ", '^" + space + "+|" + space + "+$', '', 'g')"
-		case NormalizeLower:
-			expr = "lower(" + expr + ")"
-		case NormalizeUpper:
-			expr = "upper(" + expr + ")"
-		case NormalizeUnaccent:
-			expr = "strip_accents(" + expr + ")"
-		case NormalizeCollapseSpaces:
-			expr = "trim(regexp_replace(" + expr + ", '" + space + "+', ' ', 'g'), ' ')"
-		case NormalizeDigitsOnly:
-			expr = "regexp_replace(" + expr + ", '[^0-9]', '', 'g')"
-		case NormalizeAlnumOnly:
-			expr = "regexp_replace(" + expr + `, '[^\pL\pN]', '', 'g')`
-		}
-	}
-	return expr
-}
-
-// nullMarkerSQL is isNullMarker as a DuckDB expression: col, or NULL
-// where it is empty or a null marker.
-func nullMarkerSQL(col string) string {
-	markers := make([]string, 0, len(nullMarkers))
-	for m := range nullMarkers {
-		markers = append(markers, "'"+strings.ReplaceAll(m, "'", "''")+"'")
-	}
-	slices.Sort(markers)
-	return "CASE WHEN lower(regexp_replace(" + col + ", '^" + space + "+|" + space + "+$', '', 'g')) IN ('', " + strings.Join(markers, ", ") + ") THEN NULL ELSE " + col + " END"
 }
