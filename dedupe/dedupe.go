@@ -45,18 +45,18 @@ type Options struct {
 }
 
 type runner struct {
-	db     *engine.DB
-	t      *engine.Table
-	opts   Options
-	cfg    *Config
-	res    *Result
-	drops  []string
-	norm   string // table of normalized fields: rid, f0, f1, …
-	pairs  string // candidate pairs: a, b
-	scored string // a, b, pattern
-	links  string // patterns at or over the threshold, with weights
-	md     *model
-	last   time.Time
+	db      *engine.DB
+	t       *engine.Table
+	opts    Options
+	cfg     *Config
+	res     *Result
+	scratch *engine.Scratch
+	norm    string // table of normalized fields: rid, then one per field
+	pairs   string // candidate pairs: a, b, rules
+	scored  string // a, b, pattern
+	links   string // patterns at or over the threshold, with weights
+	md      *model
+	last    time.Time
 }
 
 // Run deduplicates a loaded table.
@@ -67,12 +67,8 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &runner{db: db, t: t, opts: opts, cfg: opts.Config, last: opts.Now()}
-	defer func() {
-		for i := len(r.drops) - 1; i >= 0; i-- {
-			db.ExecContext(context.WithoutCancel(ctx), r.drops[i])
-		}
-	}()
+	r := &runner{db: db, t: t, opts: opts, cfg: opts.Config, last: opts.Now(), scratch: db.NewScratch()}
+	defer r.scratch.Drop(ctx)
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dedupe %s: %w", t.Source, err)
@@ -93,12 +89,13 @@ func (r *runner) stage(name string) {
 var nextStage = map[string]string{"normalize": "blocking: finding candidate pairs", "block": "scoring candidate pairs",
 	"score": "training the model", "train": "linking and clustering", "cluster": "writing the results"}
 
+// table creates a scratch table, dropped when Run returns: def is its
+// column list or AS query.
 func (r *runner) table(ctx context.Context, prefix, def string) (string, error) {
-	name := r.db.TempName(prefix)
+	name := r.scratch.Table(prefix)
 	if _, err := r.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(name)+" "+def); err != nil {
 		return "", err
 	}
-	r.drops = append(r.drops, "DROP TABLE IF EXISTS "+engine.Ident(name))
 	return name, nil
 }
 
