@@ -11,6 +11,49 @@ import (
 	"github.com/plumb-data/plumb/engine"
 )
 
+// checkBlocking reads every blocking key, before any work is done, as one
+// SQL expression over the normalized fields: by DuckDB's parser (one
+// expression, no second statement, no subquery) and its binder (known
+// columns and functions, bound to a relation shaped like the normalized
+// table). A key that fails is an error at its place in the config.
+func (r *runner) checkBlocking(ctx context.Context) error {
+	if err := r.db.RegisterTextFunc(ctx, "soundex", soundexCode); err != nil {
+		return err
+	}
+	cols := []string{"NULL::BIGINT AS rid"}
+	for i := range r.cfg.Fields {
+		cols = append(cols, "NULL::VARCHAR AS "+r.fieldCol(i))
+	}
+	records := "(SELECT " + strings.Join(cols, ", ") + ") AS records"
+	r.keys = make([][]engine.Expr, len(r.cfg.Blocking))
+	for i, rule := range r.cfg.Blocking {
+		for j, k := range rule {
+			e, err := r.db.ParseExpr(ctx, k)
+			if err == nil {
+				err = r.bind(ctx, e, records)
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				return r.cfg.keyError(i, j, err)
+			}
+			r.keys[i] = append(r.keys[i], e)
+		}
+	}
+	return nil
+}
+
+// bind has DuckDB bind e over records without running it.
+func (r *runner) bind(ctx context.Context, e engine.Expr, records string) error {
+	rows, err := r.db.QueryContext(ctx, "SELECT "+e.SQL()+" FROM "+records+" LIMIT 0")
+	if err != nil {
+		return fmt.Errorf("%q: %w", e.String(), withoutSQL(err))
+	}
+	rows.Close()
+	return rows.Err()
+}
+
 // block counts each rule's pairs first, refusing rules that would
 // explode, then writes the union of their pairs (a < b).
 func (r *runner) block(ctx context.Context) error {
@@ -21,13 +64,13 @@ func (r *runner) block(ctx context.Context) error {
 	var parts []string
 	for i, rule := range r.cfg.Blocking {
 		var keys, notNull []string
-		for j, k := range rule {
-			keys = append(keys, fmt.Sprintf("(%s) AS k%d", k, j))
+		for j, k := range r.keys[i] {
+			keys = append(keys, fmt.Sprintf("%s AS k%d", k.SQL(), j))
 			notNull = append(notNull, fmt.Sprintf("k%d IS NOT NULL", j))
 		}
 		kt, err := r.table(ctx, "plumb_dedupe_keys", "AS SELECT * FROM (SELECT rid, "+strings.Join(keys, ", ")+" FROM "+engine.Ident(r.norm)+") WHERE "+strings.Join(notNull, " AND "))
 		if err != nil {
-			return fmt.Errorf("blocking rule %d [%s]: %w", i+1, strings.Join(rule, ", "), err)
+			return fmt.Errorf("blocking rule %d [%s]: %w", i+1, strings.Join(rule, ", "), withoutSQL(err))
 		}
 		kcols := make([]string, len(rule))
 		on := make([]string, len(rule))

@@ -102,3 +102,12 @@ type pattern uint64
 func (p pattern) level(f int) Level { return Level(p>>(2*f)) & 3 }
 
 func (p pattern) with(f int, l Level) pattern { return p | pattern(l)<<(2*f) }
+
+// soundexCode is the SQL function soundex(s) blocking rules may use (DuckDB
+// has none): the American Soundex code of s, NULL for an empty s.
+func soundexCode(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	return smetrics.Soundex(s), true
+}

@@ -51,10 +51,11 @@ type runner struct {
 	cfg     *Config
 	res     *Result
 	scratch *engine.Scratch
-	norm    string // table of normalized fields: rid, then one per field
-	pairs   string // candidate pairs: a, b, rules
-	scored  string // a, b, pattern
-	links   string // patterns at or over the threshold, with weights
+	keys    [][]engine.Expr // the blocking rules' keys, checked
+	norm    string          // table of normalized fields: rid, then one per field
+	pairs   string          // candidate pairs: a, b, rules
+	scored  string          // a, b, pattern
+	links   string          // patterns at or over the threshold, with weights
 	md      *model
 	last    time.Time
 }
@@ -71,7 +72,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	defer r.scratch.Drop(ctx)
 	res, err := r.run(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("dedupe %s: %w", t.Source, err)
+		return nil, fmt.Errorf("dedupe %s: %w", t.Source, withoutSQL(err))
 	}
 	return res, nil
 }
@@ -109,6 +110,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		r.res.Fields = append(r.res.Fields, f.Column)
 	}
 	if err := r.checkColumns(); err != nil {
+		return nil, err
+	}
+	if err := r.checkBlocking(ctx); err != nil {
 		return nil, err
 	}
 	if r.opts.Progress != nil {
@@ -185,3 +189,41 @@ func round(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 func (r *runner) numbered() string {
 	return "(SELECT row_number() OVER () AS rid, * FROM " + engine.Ident(r.t.Name) + ")"
 }
+
+// withoutSQL shows err without the SQL it came from. DuckDB ends a
+// message with the query around the fault ("LINE 2: …" over a caret) and
+// may list candidate functions on indented lines; a user is shown the
+// message alone, on one line, and never plumb's generated SQL.
+func withoutSQL(err error) error {
+	if err == nil {
+		return nil
+	}
+	var keep []string
+	lines := strings.Split(err.Error(), "\n")
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		switch {
+		case strings.HasPrefix(line, "LINE "):
+			if i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == "^" {
+				i++
+			}
+		case strings.HasPrefix(line, "\t"), strings.TrimSpace(line) == "":
+		default:
+			keep = append(keep, strings.TrimSpace(line))
+		}
+	}
+	msg := strings.Join(keep, " ")
+	if msg == err.Error() {
+		return err
+	}
+	return &sqlFreeError{msg: msg, err: err}
+}
+
+// sqlFreeError is an error shown by withoutSQL.
+type sqlFreeError struct {
+	msg string
+	err error
+}
+
+func (e *sqlFreeError) Error() string { return e.msg }
+func (e *sqlFreeError) Unwrap() error { return e.err }
