@@ -74,7 +74,7 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 		return x
 	}
 	var links []link // linked pairs are few; kept to judge clusters' weakest links
-	rows, err := r.db.QueryContext(ctx, "SELECT s.a, s.b, p.weight FROM "+engine.Ident(r.scored)+" s JOIN "+engine.Ident(pt)+" p USING (pattern)")
+	rows, err := r.db.QueryContext(ctx, "SELECT s.a, s.b, p.weight FROM "+engine.Ident(r.scored)+" s JOIN "+engine.Ident(pt)+" p USING (pattern) ORDER BY s.a, s.b")
 	if err != nil {
 		return "", err
 	}

@@ -3,10 +3,10 @@
 // Package dedupe finds records that describe the same entity, with a
 // Fellegi-Sunter model trained without labels. Fields are normalized and
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
-// fields fall into comparison levels (exact, close, far, null) in Go over
-// Arrow batches; u comes from random record pairs and m from
-// expectation-maximisation over the counts of distinct agreement
-// patterns; links over the threshold form clusters (connected
+// fields fall into comparison levels (exact, close, far, null) in Go, on
+// DuckDB's threads as the pairs stream by; u comes from random record
+// pairs and m from expectation-maximisation over the counts of distinct
+// agreement patterns; links over the threshold form clusters (connected
 // components).
 //
 //	cfg, err := dedupe.ParseConfig(yamlBytes)

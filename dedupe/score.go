@@ -6,10 +6,7 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/plumb-data/plumb/engine"
 )
 
@@ -27,83 +24,81 @@ func (r *runner) pairQuery(pairs, where string) string {
 	return q
 }
 
-// patterns streams pairs from q and computes each pair's agreement
-// pattern in two goroutines, handing results to emit in batch order.
+// patterns streams the pairs q selects (as pairQuery does) and works out
+// each pair's agreement pattern on DuckDB's threads, a chunk at a time;
+// emit gets each chunk's pairs, one chunk after another.
 func (r *runner) patterns(ctx context.Context, q string, emit func(a, b []int64, rules []uint64, p []pattern) error) error {
-	rr, err := r.db.QueryArrow(ctx, q)
-	if err != nil {
-		return err
+	return streamChunks(ctx, r.db, q, r.patternChunk, func(c patternedChunk) error {
+		return emit(c.a, c.b, c.rules, c.p)
+	})
+}
+
+// patternedChunk is a chunk of pairs with their patterns.
+type patternedChunk struct {
+	a, b  []int64
+	rules []uint64
+	p     []pattern
+}
+
+func (r *runner) patternChunk(c *engine.Chunk) patternedChunk {
+	n := c.Len()
+	out := patternedChunk{a: make([]int64, n), b: make([]int64, n), rules: make([]uint64, n), p: make([]pattern, n)}
+	for j := range n {
+		out.a[j], _ = c.Int64(0, j)
+		out.b[j], _ = c.Int64(1, j)
+		rules, _ := c.Int64(2, j)
+		out.rules[j] = uint64(rules)
 	}
-	defer rr.Release()
-	type job struct {
-		rec   arrow.RecordBatch
-		done  chan struct{}
-		a, b  []int64
-		rules []uint64
-		p     []pattern
+	for i, f := range r.cfg.Fields {
+		for j := range n {
+			x, _ := c.String(3+2*i, j)
+			y, _ := c.String(4+2*i, j)
+			_, l := compare(f.Compare, x, y)
+			out.p[j] = out.p[j].with(i, l)
+		}
 	}
-	jobs := make(chan *job, 4)
-	order := make(chan *job, 4)
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				j.a, j.b, j.rules, j.p = r.patternBatch(j.rec)
-				j.rec.Release()
-				close(j.done)
-			}
-		}()
-	}
+	return out
+}
+
+// errStopped stops a stream whose rows can no longer be taken.
+var errStopped = errors.New("stopped")
+
+// streamChunks runs q and hands its rows to work a chunk at a time, on
+// DuckDB's threads (several at once), and work's results to emit in one
+// goroutine of its own, one after another in no set order. work must not
+// keep the chunk's strings (they are DuckDB's memory). An error from emit
+// stops the query and is returned.
+func streamChunks[T any](ctx context.Context, db *engine.DB, q string, work func(*engine.Chunk) T, emit func(T) error) error {
+	results := make(chan T, 4)
+	stop := make(chan struct{})
 	var emitErr error
-	var collector sync.WaitGroup
-	collector.Add(1)
+	done := make(chan struct{})
 	go func() {
-		defer collector.Done()
-		for j := range order {
-			<-j.done
-			if emitErr == nil {
-				emitErr = emit(j.a, j.b, j.rules, j.p)
+		defer close(done)
+		for res := range results {
+			if emitErr != nil {
+				continue
+			}
+			if emitErr = emit(res); emitErr != nil {
+				close(stop)
 			}
 		}
 	}()
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		rec.Retain()
-		j := &job{rec: rec, done: make(chan struct{})}
-		order <- j
-		jobs <- j
-	}
-	close(jobs)
-	close(order)
-	wg.Wait()
-	collector.Wait()
-	return errors.Join(rr.Err(), emitErr)
-}
-
-func (r *runner) patternBatch(rec arrow.RecordBatch) ([]int64, []int64, []uint64, []pattern) {
-	n := int(rec.NumRows())
-	as, bs, rs := rec.Column(0).(*array.Int64), rec.Column(1).(*array.Int64), rec.Column(2).(*array.Uint64)
-	a, b, rules, p := make([]int64, n), make([]int64, n), make([]uint64, n), make([]pattern, n)
-	for j := range n {
-		a[j], b[j], rules[j] = as.Value(j), bs.Value(j), rs.Value(j)
-	}
-	for i, f := range r.cfg.Fields {
-		x, y := rec.Column(3+2*i).(*array.String), rec.Column(4+2*i).(*array.String)
-		for j := range n {
-			var xv, yv string
-			if x.IsValid(j) {
-				xv = x.Value(j)
-			}
-			if y.IsValid(j) {
-				yv = y.Value(j)
-			}
-			_, l := compare(f.Compare, xv, yv)
-			p[j] = p[j].with(i, l)
+	_, err := db.Stream(ctx, q, func(c *engine.Chunk) error {
+		res := work(c)
+		select {
+		case results <- res:
+			return nil
+		case <-stop:
+			return errStopped
 		}
+	})
+	close(results)
+	<-done
+	if emitErr != nil {
+		return emitErr
 	}
-	return a, b, rules, p
+	return err
 }
 
 // ruleCounts counts candidate pairs by the rules that found them and
