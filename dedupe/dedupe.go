@@ -33,7 +33,8 @@ type Options struct {
 	Truth string
 	// ClustersPath receives every record with cluster_id and cluster_size;
 	// PairsPath every linked pair with each field's similarity, level and
-	// weight. CSV, or Parquet for a .parquet name.
+	// weight. Each is written in the format its name asks for
+	// (engine.OutputFormat): Parquet, newline-delimited JSON or CSV.
 	ClustersPath, PairsPath string
 	// Now is the clock for stage timings; nil means time.Now.
 	Now func() time.Time

@@ -4,137 +4,135 @@ package dedupe
 
 import (
 	"context"
-	"encoding/csv"
+	"database/sql/driver"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/parquet-go/parquet-go"
 	"github.com/plumb-data/plumb/engine"
 )
 
 // writeClusters writes every record with its cluster: no record is lost.
 func (r *runner) writeClusters(ctx context.Context, clusters string) error {
 	q := "SELECT s.* EXCLUDE (rid), c.cluster_id, c.cluster_size FROM " + r.numbered() + " s JOIN " + engine.Ident(clusters) + " c USING (rid) ORDER BY c.rid"
-	return r.db.CopyQuery(ctx, q, r.opts.ClustersPath)
+	return r.db.WriteQuery(ctx, q, r.opts.ClustersPath)
 }
 
-// pairRow is one linked pair with the explanation of its match.
-type pairRow struct {
-	A      string      `parquet:"a"`
-	B      string      `parquet:"b"`
-	Weight float64     `parquet:"weight"`
-	Prob   float64     `parquet:"probability"`
-	Fields []pairField `parquet:"fields"`
-}
+// pairFieldColumns are the columns each field adds to a linked pair in
+// the pairs file, after the field's name.
+var pairFieldColumns = []string{"a", "b", "similarity", "level", "weight"}
 
-type pairField struct {
-	Column     string  `parquet:"column"`
-	A          *string `parquet:"a,optional"`
-	B          *string `parquet:"b,optional"`
-	Similarity float64 `parquet:"similarity"`
-	Level      string  `parquet:"level"`
-	Weight     float64 `parquet:"weight"`
-}
-
-// writePairs writes the linked pairs, field by field, from Go: Parquet
-// through parquet-go, or CSV with a row per pair and a similarity, level
-// and weight column per field.
+// writePairs writes the linked pairs with each field's normalized values,
+// similarity, level and weight, worked out in Go as scoring did. The rows
+// go to a scratch table and from there to the file: CSV gets a row per
+// pair with five columns per field; Parquet and JSON a row per pair with
+// a list of fields.
 func (r *runner) writePairs(ctx context.Context, threshold float64) error {
+	pt, err := r.linkPatterns(ctx, threshold)
+	if err != nil {
+		return err
+	}
+	// The numbers are kept as Go formats them, the shortest text that
+	// reads back as the same float: CSV shows them so, and the typed
+	// formats cast them back exactly.
+	cols := []string{"ra BIGINT", "rb BIGINT", "a VARCHAR", "b VARCHAR", "weight VARCHAR", "probability VARCHAR"}
+	for i := range r.cfg.Fields {
+		for _, c := range pairFieldColumns {
+			cols = append(cols, fmt.Sprintf("f%d_%s VARCHAR", i, c))
+		}
+	}
+	out, err := r.table(ctx, "plumb_dedupe_linked", "("+strings.Join(cols, ", ")+")")
+	if err != nil {
+		return err
+	}
+	app, err := r.db.NewAppender(ctx, out)
+	if err != nil {
+		return err
+	}
+	err = streamChunks(ctx, r.db, r.linkedQuery(pt), r.pairRows, func(rows [][]driver.Value) error {
+		for _, row := range rows {
+			if err := app.Append(row...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := errors.Join(err, app.Close()); err != nil {
+		return fmt.Errorf("linked pairs: %w", err)
+	}
+	return r.db.WriteQuery(ctx, r.pairsFileQuery(out), r.opts.PairsPath)
+}
+
+// linkedQuery selects the linked pairs: record numbers a and b, their
+// ids, the pattern, then field i of a and of b at columns 5+2i and 6+2i.
+func (r *runner) linkedQuery(patterns string) string {
 	idExpr := "rid"
 	if r.cfg.ID != "" {
 		idExpr = "CAST(" + engine.Ident(r.cfg.ID) + " AS VARCHAR)"
 	}
 	// The record ids are numbered once and joined to both sides of a pair.
 	ids := "WITH ids AS MATERIALIZED (SELECT rid, " + idExpr + " AS id FROM " + r.numbered() + ") "
-	pt, err := r.linkPatterns(ctx, threshold)
-	if err != nil {
-		return err
-	}
-	sel := []string{"CAST(ia.id AS VARCHAR)", "CAST(ib.id AS VARCHAR)", "s.pattern"}
+	sel := []string{"s.a", "s.b", "CAST(ia.id AS VARCHAR)", "CAST(ib.id AS VARCHAR)", "s.pattern"}
 	for i := range r.cfg.Fields {
 		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
 	}
-	q := ids + "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.scored) + " s JOIN " + engine.Ident(pt) + " USING (pattern) JOIN " +
-		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN ids ia ON ia.rid = s.a JOIN ids ib ON ib.rid = s.b ORDER BY s.a, s.b"
-	rr, err := r.db.QueryArrow(ctx, q)
-	if err != nil {
-		return fmt.Errorf("linked pairs: %w", err)
+	return ids + "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.scored) + " s JOIN " + engine.Ident(patterns) + " USING (pattern) JOIN " +
+		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN ids ia ON ia.rid = s.a JOIN ids ib ON ib.rid = s.b"
+}
+
+// pairRows explains a chunk of linkedQuery's pairs, as rows of the
+// scratch table writePairs fills.
+func (r *runner) pairRows(c *engine.Chunk) [][]driver.Value {
+	rows := make([][]driver.Value, c.Len())
+	for j := range rows {
+		ra, _ := c.Int64(0, j)
+		rb, _ := c.Int64(1, j)
+		p, _ := c.Int64(4, j)
+		pat := pattern(p)
+		row := []driver.Value{ra, rb, text(c, 2, j), text(c, 3, j), ftoa(round(r.md.weight(pat))), ftoa(round(r.md.prob(pat)))}
+		for i, f := range r.cfg.Fields {
+			x, y := text(c, 5+2*i, j), text(c, 6+2*i, j)
+			xs, _ := x.(string)
+			ys, _ := y.(string)
+			sim, l := compare(f.Compare, xs, ys)
+			row = append(row, x, y, ftoa(round(sim)), l.String(), ftoa(round(r.md.fieldWeight(i, l))))
+		}
+		rows[j] = row
 	}
-	defer rr.Release()
-	f, err := os.Create(r.opts.PairsPath)
-	if err != nil {
-		return err
+	return rows
+}
+
+// text is a chunk's string, copied out of DuckDB's memory, or nil for
+// NULL.
+func text(c *engine.Chunk, col, row int) driver.Value {
+	if s, ok := c.String(col, row); ok {
+		return strings.Clone(s)
 	}
-	defer f.Close()
-	parquetOut := strings.EqualFold(filepath.Ext(r.opts.PairsPath), ".parquet")
-	var pw *parquet.GenericWriter[pairRow]
-	var cw *csv.Writer
-	if parquetOut {
-		pw = parquet.NewGenericWriter[pairRow](f)
+	return nil
+}
+
+// pairsFileQuery selects the pairs file's rows from writePairs' table, in
+// the order of their record numbers.
+func (r *runner) pairsFileQuery(table string) string {
+	sel := []string{"a", "b"}
+	if engine.OutputFormat(r.opts.PairsPath) == engine.FormatCSV {
+		sel = append(sel, "weight", "probability")
+		for i, f := range r.cfg.Fields {
+			for _, c := range pairFieldColumns {
+				sel = append(sel, fmt.Sprintf("f%d_%s AS %s", i, c, engine.Ident(f.Column+"_"+c)))
+			}
+		}
 	} else {
-		cw = csv.NewWriter(f)
-		head := []string{"a", "b", "weight", "probability"}
-		for _, fl := range r.cfg.Fields {
-			c := fl.Column
-			head = append(head, c+"_a", c+"_b", c+"_similarity", c+"_level", c+"_weight")
+		sel = append(sel, "CAST(weight AS DOUBLE) AS weight", "CAST(probability AS DOUBLE) AS probability")
+		fields := make([]string, len(r.cfg.Fields))
+		for i, f := range r.cfg.Fields {
+			fields[i] = fmt.Sprintf("{'column': %s, 'a': f%[2]d_a, 'b': f%[2]d_b, 'similarity': CAST(f%[2]d_similarity AS DOUBLE), "+
+				"'level': f%[2]d_level, 'weight': CAST(f%[2]d_weight AS DOUBLE)}", engine.Literal(f.Column), i)
 		}
-		cw.Write(head)
+		sel = append(sel, "["+strings.Join(fields, ", ")+"] AS fields")
 	}
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		as, bs := rec.Column(0).(*array.String), rec.Column(1).(*array.String)
-		ps := rec.Column(2).(*array.Uint64)
-		batch := make([]pairRow, 0, rec.NumRows())
-		for j := 0; j < int(rec.NumRows()); j++ {
-			p := pattern(ps.Value(j))
-			row := pairRow{A: as.Value(j), B: bs.Value(j), Weight: round(r.md.weight(p)), Prob: round(r.md.prob(p))}
-			for i, fl := range r.cfg.Fields {
-				x, y := rec.Column(3+2*i).(*array.String), rec.Column(4+2*i).(*array.String)
-				var xv, yv *string
-				if x.IsValid(j) {
-					v := x.Value(j)
-					xv = &v
-				}
-				if y.IsValid(j) {
-					v := y.Value(j)
-					yv = &v
-				}
-				sim, l := compare(fl.Compare, deref(xv), deref(yv))
-				row.Fields = append(row.Fields, pairField{Column: fl.Column, A: xv, B: yv, Similarity: round(sim), Level: l.String(), Weight: round(r.md.fieldWeight(i, l))})
-			}
-			batch = append(batch, row)
-		}
-		if parquetOut {
-			if _, err := pw.Write(batch); err != nil {
-				return fmt.Errorf("write %s: %w", r.opts.PairsPath, err)
-			}
-			continue
-		}
-		for _, row := range batch {
-			rec := []string{row.A, row.B, ftoa(row.Weight), ftoa(row.Prob)}
-			for _, pf := range row.Fields {
-				rec = append(rec, deref(pf.A), deref(pf.B), ftoa(pf.Similarity), pf.Level, ftoa(pf.Weight))
-			}
-			cw.Write(rec)
-		}
-	}
-	if err := rr.Err(); err != nil {
-		return err
-	}
-	if parquetOut {
-		err = pw.Close()
-	} else {
-		cw.Flush()
-		err = cw.Error()
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", r.opts.PairsPath, err)
-	}
-	return f.Close()
+	return "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(table) + " ORDER BY ra, rb"
 }
 
 func deref(s *string) string {
