@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // writeClusters writes every record with its cluster: no record is lost.
@@ -116,7 +117,7 @@ func text(c *engine.Chunk, col, row int) driver.Value {
 // the order of their record numbers.
 func (r *runner) pairsFileQuery(table string) string {
 	sel := []string{"a", "b"}
-	if engine.OutputFormat(r.opts.PairsPath) == engine.FormatCSV {
+	if engine.OutputFormat(r.opts.PairsPath) == source.FormatCSV {
 		sel = append(sel, "weight", "probability")
 		for i, f := range r.cfg.Fields {
 			for _, c := range pairFieldColumns {
