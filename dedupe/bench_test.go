@@ -11,6 +11,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/synth"
+	"github.com/plumb-data/plumb/source"
 )
 
 // BenchmarkDedupe deduplicates a generated extract with known duplicate
@@ -42,7 +43,7 @@ func BenchmarkDedupe(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			src, _ := engine.ParseSource(path)
+			src, _ := source.Parse(path)
 			t, err := db.Load(b.Context(), src, engine.LoadOptions{Raw: true})
 			if err != nil {
 				b.Fatal(err)

@@ -8,22 +8,44 @@ import (
 	"github.com/xrash/smetrics"
 )
 
+// Comparator is how a field's values are compared between two records.
+type Comparator string
+
+// The comparators a field may use.
+const (
+	CompareExact       Comparator = "exact"
+	CompareJaroWinkler Comparator = "jaro_winkler"
+	CompareJaro        Comparator = "jaro"
+	CompareLevenshtein Comparator = "levenshtein"
+	CompareSoundex     Comparator = "soundex"
+	CompareNumeric     Comparator = "numeric"
+	CompareDate        Comparator = "date"
+)
+
+// Comparators lists every Comparator, in the order errors name them.
+var Comparators = []Comparator{CompareExact, CompareJaroWinkler, CompareJaro, CompareLevenshtein, CompareSoundex, CompareNumeric, CompareDate}
+
+// Level is how a field compares between two records.
+type Level uint8
+
 // Comparison levels of a field between two records. LevelNull (either
 // side empty) carries no evidence either way.
 const (
-	LevelNull = iota
+	LevelNull Level = iota
 	LevelExact
 	LevelClose
 	LevelFar
 	numLevels
 )
 
-// LevelNames names the levels in reports.
-var LevelNames = [numLevels]string{"null", "exact", "close", "far"}
+var levelNames = [numLevels]string{"null", "exact", "close", "far"}
+
+// String names the level in reports: null, exact, close or far.
+func (l Level) String() string { return levelNames[l] }
 
 // compare returns the similarity of two normalized values in [0, 1] and
 // its level for the given comparison.
-func compare(kind, a, b string) (float64, int) {
+func compare(kind Comparator, a, b string) (float64, Level) {
 	if a == "" || b == "" {
 		return 0, LevelNull
 	}
@@ -31,23 +53,23 @@ func compare(kind, a, b string) (float64, int) {
 		return 1, LevelExact
 	}
 	switch kind {
-	case "jaro_winkler":
+	case CompareJaroWinkler:
 		s := smetrics.JaroWinkler(a, b, 0.7, 4)
 		return s, level(s >= 0.9)
-	case "jaro":
+	case CompareJaro:
 		s := smetrics.Jaro(a, b)
 		return s, level(s >= 0.88)
-	case "levenshtein":
+	case CompareLevenshtein:
 		d := smetrics.WagnerFischer(a, b, 1, 1, 1)
 		n := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b))
 		return 1 - float64(d)/float64(n), level(d <= 2 && d < n)
-	case "soundex":
+	case CompareSoundex:
 		same := smetrics.Soundex(a) == smetrics.Soundex(b)
 		if same {
 			return 0.9, LevelClose
 		}
 		return 0, LevelFar
-	case "numeric":
+	case CompareNumeric:
 		x, errA := strconv.ParseFloat(a, 64)
 		y, errB := strconv.ParseFloat(b, 64)
 		if errA != nil || errB != nil {
@@ -58,7 +80,7 @@ func compare(kind, a, b string) (float64, int) {
 		}
 		rel := math.Abs(x-y) / math.Max(math.Abs(x), math.Abs(y))
 		return math.Max(0, 1-rel), level(rel <= 0.01)
-	case "date":
+	case CompareDate:
 		// A typo'd digit or day and month swapped are close.
 		d := smetrics.WagnerFischer(a, b, 1, 1, 1)
 		swapped := len(a) == 10 && len(b) == 10 && a[:4] == b[:4] && a[5:7] == b[8:10] && a[8:10] == b[5:7]
@@ -67,7 +89,7 @@ func compare(kind, a, b string) (float64, int) {
 	return 0, LevelFar
 }
 
-func level(close bool) int {
+func level(close bool) Level {
 	if close {
 		return LevelClose
 	}
@@ -77,6 +99,15 @@ func level(close bool) int {
 // pattern packs the levels of up to 32 fields, two bits each.
 type pattern uint64
 
-func (p pattern) level(f int) int { return int(p>>(2*f)) & 3 }
+func (p pattern) level(f int) Level { return Level(p>>(2*f)) & 3 }
 
-func (p pattern) with(f, l int) pattern { return p | pattern(l)<<(2*f) }
+func (p pattern) with(f int, l Level) pattern { return p | pattern(l)<<(2*f) }
+
+// soundexCode is the SQL function soundex(s) blocking rules may use (DuckDB
+// has none): the American Soundex code of s, NULL for an empty s.
+func soundexCode(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	return smetrics.Soundex(s), true
+}

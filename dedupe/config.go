@@ -32,17 +32,24 @@ type Config struct {
 	// MaxPairs is the most candidate pairs one blocking rule may produce
 	// before dedupe refuses to run; 0 means 25,000,000.
 	MaxPairs int64 `json:"max_pairs,omitempty"`
+
+	// keysAt are where ParseConfig read each blocking key, for errors
+	// that Run finds in a key (DuckDB reads them only then).
+	keysAt [][]keyPlace
+}
+
+// keyPlace is where a blocking key was read in a config file.
+type keyPlace struct {
+	key          string
+	line, column int
 }
 
 // Field is a column compared between records.
 type Field struct {
-	Column    string   `json:"column"`
-	Normalize []string `json:"normalize,omitempty"`
-	Compare   string   `json:"compare"`
+	Column    string       `json:"column"`
+	Normalize []Normalizer `json:"normalize,omitempty"`
+	Compare   Comparator   `json:"compare"`
 }
-
-// Comparators a field may use.
-var Comparators = []string{"exact", "jaro_winkler", "jaro", "levenshtein", "soundex", "numeric", "date"}
 
 // ConfigError points at the place in a YAML config that is wrong.
 type ConfigError = yamlconf.Error
@@ -70,7 +77,7 @@ func ParseConfig(data []byte) (*Config, error) {
 		case "fields":
 			cfg.Fields, err = fields(v)
 		case "blocking":
-			cfg.Blocking, err = blocking(v)
+			cfg.Blocking, cfg.keysAt, err = blocking(v)
 		case "threshold":
 			cfg.Threshold, err = yamlconf.Number(v, "threshold")
 			if err == nil && (cfg.Threshold <= 0 || cfg.Threshold >= 1) {
@@ -109,7 +116,7 @@ func fields(n *yaml.Node) ([]Field, error) {
 		if item.Kind != yaml.MappingNode {
 			return nil, yamlconf.At(item, "field: want a mapping with column, normalize and compare")
 		}
-		f := Field{Compare: "exact"}
+		f := Field{Compare: CompareExact}
 		for i := 0; i+1 < len(item.Content); i += 2 {
 			k, v := item.Content[i], item.Content[i+1]
 			var err error
@@ -117,21 +124,25 @@ func fields(n *yaml.Node) ([]Field, error) {
 			case "column":
 				f.Column, err = yamlconf.Scalar(v, "column")
 			case "normalize":
-				f.Normalize, err = yamlconf.StringList(v, "normalize")
-				for j, name := range f.Normalize {
-					if !slices.Contains(Normalizers, name) {
+				var names []string
+				names, err = yamlconf.StringList(v, "normalize")
+				for j, name := range names {
+					if !slices.Contains(Normalizers, Normalizer(name)) {
 						at := v
 						if v.Kind == yaml.SequenceNode {
 							at = v.Content[j]
 						}
-						err = yamlconf.At(at, "unknown normalizer %q (want %s)", name, strings.Join(Normalizers, ", "))
+						err = yamlconf.At(at, "unknown normalizer %q (want %s)", name, join(Normalizers))
 						break
 					}
+					f.Normalize = append(f.Normalize, Normalizer(name))
 				}
 			case "compare":
-				f.Compare, err = yamlconf.Scalar(v, "compare")
+				var name string
+				name, err = yamlconf.Scalar(v, "compare")
+				f.Compare = Comparator(name)
 				if err == nil && !slices.Contains(Comparators, f.Compare) {
-					err = yamlconf.At(v, "unknown comparison %q (want %s)", f.Compare, strings.Join(Comparators, ", "))
+					err = yamlconf.At(v, "unknown comparison %q (want %s)", f.Compare, join(Comparators))
 				}
 			default:
 				err = yamlconf.At(k, "unknown key %q in a field (want column, normalize, compare)", k.Value)
@@ -155,52 +166,86 @@ func fields(n *yaml.Node) ([]Field, error) {
 	return out, nil
 }
 
-func blocking(n *yaml.Node) ([][]string, error) {
+// blocking reads the blocking rules and where each key was written. A key
+// is SQL, read by DuckDB only when Run checks it (see keyError).
+func blocking(n *yaml.Node) ([][]string, [][]keyPlace, error) {
 	if n.Kind != yaml.SequenceNode {
-		return nil, yamlconf.At(n, "blocking: want a list of rules, each a list of keys")
+		return nil, nil, yamlconf.At(n, "blocking: want a list of rules, each a list of keys")
 	}
 	var out [][]string
+	var places [][]keyPlace
 	for _, r := range n.Content {
 		items, err := yamlconf.StringList(r, "blocking rule")
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		keys, err := joinCalls(items)
+		keys, first, err := joinCalls(items)
 		if err != nil {
-			return nil, yamlconf.At(r, "blocking rule: %v", err)
+			return nil, nil, yamlconf.At(r, "blocking rule: %v", err)
 		}
 		if len(keys) == 0 {
-			return nil, yamlconf.At(r, "empty blocking rule")
+			return nil, nil, yamlconf.At(r, "empty blocking rule")
 		}
-		for _, k := range keys {
-			if strings.TrimSpace(k) == "" || strings.Contains(k, ";") {
-				return nil, yamlconf.At(r, "blocking key %q: want a column or an expression over columns", k)
+		var at []keyPlace
+		for j, k := range keys {
+			node := r
+			if r.Kind == yaml.SequenceNode {
+				node = r.Content[first[j]]
 			}
+			if strings.TrimSpace(k) == "" {
+				return nil, nil, yamlconf.At(node, "empty blocking key: want a column or an expression over columns")
+			}
+			at = append(at, keyPlace{key: k, line: node.Line, column: node.Column})
 		}
 		out = append(out, keys)
+		places = append(places, at)
 	}
-	return out, nil
+	return out, places, nil
 }
 
 // joinCalls undoes YAML's split of a flow sequence at the commas inside
 // function calls: [substr(first_name, 1, 3), zip] is two keys, not four.
-func joinCalls(items []string) ([]string, error) {
-	var out []string
+// first holds the index of each key's first item.
+func joinCalls(items []string) (keys []string, first []int, err error) {
 	var cur []string
 	depth := 0
-	for _, it := range items {
+	for i, it := range items {
+		if len(cur) == 0 {
+			first = append(first, i)
+		}
 		cur = append(cur, it)
 		depth += strings.Count(it, "(") - strings.Count(it, ")")
 		if depth < 0 {
-			return nil, fmt.Errorf("unbalanced parentheses in %q", strings.Join(cur, ", "))
+			return nil, nil, fmt.Errorf("unbalanced parentheses in %q", strings.Join(cur, ", "))
 		}
 		if depth == 0 {
-			out = append(out, strings.Join(cur, ", "))
+			keys = append(keys, strings.Join(cur, ", "))
 			cur = nil
 		}
 	}
 	if depth != 0 {
-		return nil, fmt.Errorf("unbalanced parentheses in %q", strings.Join(cur, ", "))
+		return nil, nil, fmt.Errorf("unbalanced parentheses in %q", strings.Join(cur, ", "))
 	}
-	return out, nil
+	return keys, first, nil
+}
+
+// keyError says that key j of blocking rule i is wrong, at its place in
+// the config file when ParseConfig read it there.
+func (c *Config) keyError(i, j int, err error) error {
+	err = fmt.Errorf("blocking rule %d: %w", i+1, err)
+	if i < len(c.keysAt) && j < len(c.keysAt[i]) && i < len(c.Blocking) && j < len(c.Blocking[i]) {
+		if at := c.keysAt[i][j]; at.key == c.Blocking[i][j] {
+			return &ConfigError{Line: at.line, Column: at.column, Err: err}
+		}
+	}
+	return err
+}
+
+// join lists names for an error message: a, b, c.
+func join[S ~string](names []S) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return strings.Join(out, ", ")
 }

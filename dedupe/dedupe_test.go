@@ -13,6 +13,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
+	"github.com/plumb-data/plumb/internal/missing"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -173,7 +174,7 @@ func TestRunErrors(t *testing.T) {
 }
 
 // TestNormalizeSQL holds the DuckDB normalizers to the Go reference,
-// Normalize and isNullMarker, on tricky strings and on every value of the
+// Normalize and missing.IsMarker, on tricky strings and on every value of the
 // fixture.
 func TestNormalizeSQL(t *testing.T) {
 	t.Parallel()
@@ -195,7 +196,7 @@ func TestNormalizeSQL(t *testing.T) {
 		}
 		rows.Close()
 	}
-	chains := [][]string{{"trim", "lower", "unaccent"}, {"digits_only"}, {"alnum_only", "lower"}, {"collapse_spaces"}, {"upper"}, {"trim"}, {}}
+	chains := [][]Normalizer{{"trim", "lower", "unaccent"}, {"digits_only"}, {"alnum_only", "lower"}, {"collapse_spaces"}, {"upper"}, {"trim"}, {}}
 	for _, f := range cfg.Fields {
 		chains = append(chains, f.Normalize)
 	}
@@ -217,7 +218,7 @@ func TestNormalizeSQL(t *testing.T) {
 			}
 			in := inputs[i]
 			want := Normalize(in, steps)
-			if isNullMarker(want) {
+			if missing.IsMarker(want) {
 				if got != nil {
 					t.Errorf("%v(%q): SQL %q, Go NULL", steps, in, *got)
 				}

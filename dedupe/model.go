@@ -109,7 +109,7 @@ func (md *model) weight(p pattern) float64 {
 }
 
 // fieldWeight is one field's part of the match weight.
-func (md *model) fieldWeight(f, l int) float64 { return math.Log2(md.m[f][l] / md.u[f][l]) }
+func (md *model) fieldWeight(f int, l Level) float64 { return math.Log2(md.m[f][l] / md.u[f][l]) }
 
 // prob is the probability that a pair with this pattern matches.
 func (md *model) prob(p pattern) float64 { return probOf(md.weight(p)) }

@@ -48,7 +48,7 @@ type SizeCount struct {
 // FieldModel is the trained m and u of a field's levels.
 type FieldModel struct {
 	Column  string       `json:"column"`
-	Compare string       `json:"compare"`
+	Compare Comparator   `json:"compare"`
 	Levels  []LevelModel `json:"levels"`
 }
 

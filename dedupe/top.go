@@ -109,7 +109,7 @@ func (r *runner) topClusters(ctx context.Context, parent []int32, size map[int32
 		lk := Link{A: ids[l.a], B: ids[l.b], Weight: round(l.w), Probability: round(probOf(l.w))}
 		for f, fl := range r.cfg.Fields {
 			sim, lv := compare(fl.Compare, norm[l.a][f], norm[l.b][f])
-			lk.Fields = append(lk.Fields, LinkField{Column: fl.Column, Similarity: round(sim), Level: LevelNames[lv], Weight: round(r.md.fieldWeight(f, lv))})
+			lk.Fields = append(lk.Fields, LinkField{Column: fl.Column, Similarity: round(sim), Level: lv.String(), Weight: round(r.md.fieldWeight(f, lv))})
 		}
 		r.res.TopClusters[i].Links = append(r.res.TopClusters[i].Links, lk)
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -56,6 +57,11 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			// Values are compared as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := dedupe.Run(ctx, db, t, opts)
+				var ce *dedupe.ConfigError
+				if errors.As(err, &ce) {
+					// A blocking key DuckDB refused, at its place in the config.
+					return nil, false, fmt.Errorf("%s: %w", configPath, ce)
+				}
 				if err != nil {
 					return nil, false, err
 				}

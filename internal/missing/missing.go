@@ -3,7 +3,11 @@
 // the wider, case-folded set that record normalisation treats as empty.
 package missing
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // Sentinels are the values a profile and the checks it suggests read as
 // "no value", compared exactly as written.
@@ -29,3 +33,7 @@ func IsMarker(v string) bool {
 	v = strings.TrimSpace(v)
 	return v == "" || (len(v) <= longestMarker && markers[strings.ToLower(v)])
 }
+
+// Markers lists the markers IsMarker accepts, lower case and sorted (the
+// empty value aside), for code that tests them in SQL.
+func Markers() []string { return slices.Sorted(maps.Keys(markers)) }

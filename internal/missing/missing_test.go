@@ -1,6 +1,7 @@
 package missing
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,19 @@ func TestIsMarker(t *testing.T) {
 	for m := range markers {
 		if len(m) > longestMarker {
 			t.Errorf("marker %q is longer than longestMarker %d", m, longestMarker)
+		}
+	}
+}
+
+func TestMarkers(t *testing.T) {
+	t.Parallel()
+	list := Markers()
+	if len(list) != len(markers) || !slices.IsSorted(list) {
+		t.Errorf("Markers() = %q, want the %d markers sorted", list, len(markers))
+	}
+	for _, m := range list {
+		if !IsMarker(m) || m != strings.ToLower(m) {
+			t.Errorf("Markers() holds %q, which IsMarker refuses or is not lower case", m)
 		}
 	}
 }

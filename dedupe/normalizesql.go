@@ -1,0 +1,71 @@
+//go:build duckdb_arrow
+
+package dedupe
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/missing"
+)
+
+// normalize numbers the records (rid, in source order) and writes their
+// normalized fields to a table, with empty values and null markers
+// (N/A, NULL, -, …) as NULL: two records that both lack a birth date do
+// not agree on it. It runs in DuckDB; Normalize is its reference.
+func (r *runner) normalize(ctx context.Context) error {
+	inner := []string{"row_number() OVER () AS rid"}
+	outer := []string{"rid"}
+	for i, f := range r.cfg.Fields {
+		inner = append(inner, normalizeSQL("CAST("+engine.Ident(f.Column)+" AS VARCHAR)", f.Normalize)+fmt.Sprintf(" AS f%d", i))
+		outer = append(outer, nullMarkerSQL(fmt.Sprintf("f%d", i))+" AS "+r.fieldCol(i))
+	}
+	var err error
+	r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS SELECT "+strings.Join(outer, ", ")+" FROM (SELECT "+strings.Join(inner, ", ")+" FROM "+engine.Ident(r.t.Name)+")")
+	if err != nil {
+		return err
+	}
+	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.norm)).Scan(&r.res.Records)
+}
+
+// space is an RE2 class of the characters unicode.IsSpace accepts, so
+// that SQL trims and collapses what strings.TrimSpace and strings.Fields
+// do (no-break spaces included).
+const space = `[\t\n\x{0B}\f\r \x{85}\p{Z}]`
+
+// normalizeSQL is Normalize as a DuckDB expression over expr, so that
+// normalization runs in DuckDB next to blocking; TestNormalizeSQL holds
+// the two to the same results.
+func normalizeSQL(expr string, steps []Normalizer) string {
+	for _, st := range steps {
+		switch st {
+		case NormalizeTrim:
+			expr = "regexp_replace(" + expr + ", '^" + space + "+|" + space + "+$', '', 'g')"
+		case NormalizeLower:
+			expr = "lower(" + expr + ")"
+		case NormalizeUpper:
+			expr = "upper(" + expr + ")"
+		case NormalizeUnaccent:
+			expr = "strip_accents(" + expr + ")"
+		case NormalizeCollapseSpaces:
+			expr = "trim(regexp_replace(" + expr + ", '" + space + "+', ' ', 'g'), ' ')"
+		case NormalizeDigitsOnly:
+			expr = "regexp_replace(" + expr + ", '[^0-9]', '', 'g')"
+		case NormalizeAlnumOnly:
+			expr = "regexp_replace(" + expr + `, '[^\pL\pN]', '', 'g')`
+		}
+	}
+	return expr
+}
+
+// nullMarkerSQL is missing.IsMarker as a DuckDB expression: col, or NULL
+// where it is empty or a marker of a missing value.
+func nullMarkerSQL(col string) string {
+	markers := []string{"''"}
+	for _, m := range missing.Markers() {
+		markers = append(markers, engine.Literal(m))
+	}
+	return "CASE WHEN lower(regexp_replace(" + col + ", '^" + space + "+|" + space + "+$', '', 'g')) IN (" + strings.Join(markers, ", ") + ") THEN NULL ELSE " + col + " END"
+}
