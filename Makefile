@@ -15,7 +15,7 @@ test:
 
 # The packages whose Go code runs on DuckDB's threads, under the race detector.
 race:
-	$(GO) test -race $(TAGS) ./engine ./profile
+	$(GO) test -race $(TAGS) ./engine ./profile ./dedupe
 
 # Times load, profile, check and diff against DuckDB doing the same on
 # generated extracts (the ratio is the x_duckdb metric) and dedupe end to

@@ -10,7 +10,6 @@ import (
 	"fmt"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
-	"github.com/xrash/smetrics"
 )
 
 // Appender writes rows into an existing table, far faster than INSERT;
@@ -45,17 +44,6 @@ func (a *Appender) Append(values ...driver.Value) error { return a.app.AppendRow
 // Close flushes the rows and releases the connection.
 func (a *Appender) Close() error {
 	return errors.Join(a.app.Close(), a.conn.Close())
-}
-
-// registerFunctions adds plumb's SQL functions to a session: soundex(s),
-// the American Soundex code of s (DuckDB has none), for blocking rules.
-func (db *DB) registerFunctions(ctx context.Context) error {
-	return db.RegisterTextFunc(ctx, "soundex", func(s string) (string, bool) {
-		if s == "" {
-			return "", false
-		}
-		return smetrics.Soundex(s), true
-	})
 }
 
 // RegisterTextFunc adds a SQL function name(VARCHAR) → VARCHAR computed

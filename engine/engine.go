@@ -94,10 +94,6 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 			return nil, fmt.Errorf("configure duckdb: %s: %w", s, err)
 		}
 	}
-	if err := db.registerFunctions(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("register functions: %w", err)
-	}
 	return db, nil
 }
 
