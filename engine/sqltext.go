@@ -86,20 +86,34 @@ func (db *DB) ParseExpr(ctx context.Context, fragment string) (Expr, error) {
 	if strings.ContainsRune(fragment, 0) {
 		return Expr{}, &ExprError{Fragment: fragment, Reason: "a NUL byte in the expression"}
 	}
-	sql := exprPrefix + fragment + "\n)"
-	var out string
-	if err := db.sql.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", sql).Scan(&out); err != nil {
+	// Parsed in parentheses, as SQL embeds it, and again in list
+	// brackets: a fragment that closes the parentheses it is given and
+	// opens new ones ("a) OR (b") parses in the first but not the second,
+	// and one that plays the same trick on brackets the other way round.
+	// Both parse only when the fragment is balanced on its own.
+	var paren, bracket string
+	err := db.sql.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR, json_serialize_sql(?::VARCHAR)::VARCHAR",
+		exprPrefix+fragment+"\n)", listPrefix+fragment+"\n]").Scan(&paren, &bracket)
+	if err != nil {
 		return Expr{}, fmt.Errorf("parse expression: %w", err)
 	}
-	if reason, pos := exprProblem(out); reason != "" {
-		e := &ExprError{Fragment: fragment, Reason: reason}
-		if pos >= len(exprPrefix) && pos <= len(exprPrefix)+len(fragment) {
-			e.Line, e.Column = lineColumn(fragment, pos-len(exprPrefix))
+	for _, try := range []struct {
+		serialized, prefix string
+		list               bool
+	}{{paren, exprPrefix, false}, {bracket, listPrefix, true}} {
+		if reason, pos := exprProblem(try.serialized, try.list); reason != "" {
+			e := &ExprError{Fragment: fragment, Reason: reason}
+			if pos >= len(try.prefix) && pos <= len(try.prefix)+len(fragment) {
+				e.Line, e.Column = lineColumn(fragment, pos-len(try.prefix))
+			}
+			return Expr{}, e
 		}
-		return Expr{}, e
 	}
 	return Expr{text: fragment}, nil
 }
+
+// listPrefix wraps a fragment in list brackets for the second parse.
+const listPrefix = "SELECT [\n"
 
 // lineColumn turns a byte offset into a 1-based line and rune column.
 func lineColumn(s string, off int) (int, int) {
@@ -140,10 +154,11 @@ type selectNode struct {
 	Qualify    json.RawMessage                 `json:"qualify"`
 }
 
-// exprProblem reads DuckDB's parse of exprPrefix+fragment and says what
+// exprProblem reads DuckDB's parse of a wrapped fragment and says what
 // keeps it from being one expression ("" when nothing does), with the
-// byte position DuckDB names (-1 when none).
-func exprProblem(serializedJSON string) (string, int) {
+// byte position DuckDB names (-1 when none). In list brackets (list) the
+// one expression is the list's one element.
+func exprProblem(serializedJSON string, list bool) (string, int) {
 	var s serialized
 	if err := json.Unmarshal([]byte(serializedJSON), &s); err != nil {
 		return "not an expression DuckDB can read", -1
@@ -189,6 +204,16 @@ func exprProblem(serializedJSON string) (string, int) {
 	var tree any
 	if err := json.Unmarshal(n.SelectList[0], &tree); err != nil {
 		return "not an expression DuckDB can read", -1
+	}
+	if list {
+		fn, _ := tree.(map[string]any)
+		children, _ := fn["children"].([]any)
+		if name, _ := fn["function_name"].(string); name != "list_value" {
+			return "not a single expression (it does not stand on its own in brackets)", -1
+		}
+		if len(children) != 1 {
+			return "more than one expression (a comma outside parentheses)", -1
+		}
 	}
 	if hasSubquery(tree) {
 		return "a subquery is not allowed in an expression (it could read other tables or files)", -1

@@ -4,6 +4,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"github.com/plumb-data/plumb/source"
 	"os"
@@ -35,6 +36,11 @@ var injections = []string{
 	`1)) OR ((1`,
 	`lower(trim(mail))) AS x FROM t; COPY (SELECT 1) TO 'pwned.csv'; SELECT (lower(trim(mail))`,
 	"1\n; DROP TABLE t",
+	`a) OR (b`,
+	`true) OR (true`,
+	`a] OR [b`,
+	`1, 2`,
+	`email, last_name`,
 	"",
 	"   ",
 }
@@ -67,6 +73,10 @@ func TestParseExprAccepts(t *testing.T) {
 		`amount > 0`,
 		`lower(trim(email)) LIKE '%@%'`,
 		`"weird ""name""" IS NOT NULL -- a trailing comment is fine`,
+		`(a = 'x') OR (b)`,
+		`[1, 2][1] = 1`,
+		`a IN ('x', 'y')`,
+		`struct_pack(k := 1).k = 1`,
 		`CASE WHEN a = ';' THEN 1 ELSE 2 END = 1`,
 		`count(*) OVER (PARTITION BY country) > 1`,
 		`list_transform([1, 2], x -> x + 1)[1] = 2`,
@@ -208,4 +218,44 @@ func TestConfine(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "other.csv")); err == nil {
 		t.Error("COPY wrote a file in a confined session")
 	}
+}
+
+// FuzzParseExpr: whatever fragment ParseExpr accepts stays inside the
+// expression it is embedded in: "0 * <fragment>" parses as a product of
+// exactly those two, so the fragment cannot change what surrounds it.
+func FuzzParseExpr(f *testing.F) {
+	for _, s := range injections {
+		f.Add(s)
+	}
+	for _, s := range []string{"a = 1", "(a) OR (b)", "a AND b", "a OR b AND c", "x -- c", "'a)' || ')'", "[1][1]", "a /* ) OR ( */ = 1"} {
+		f.Add(s)
+	}
+	db := openDB(f)
+	f.Fuzz(func(t *testing.T, frag string) {
+		e, err := db.ParseExpr(t.Context(), frag)
+		if err != nil {
+			return
+		}
+		var out string
+		if err := db.QueryRowContext(t.Context(), "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", "SELECT 0 * "+e.SQL()).Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		var s struct {
+			Statements []struct {
+				Node struct {
+					SelectList []struct {
+						Function string            `json:"function_name"`
+						Children []json.RawMessage `json:"children"`
+					} `json:"select_list"`
+				} `json:"node"`
+			} `json:"statements"`
+		}
+		if err := json.Unmarshal([]byte(out), &s); err != nil || len(s.Statements) != 1 || len(s.Statements[0].Node.SelectList) != 1 {
+			t.Fatalf("accepted %q, but embedded it is not one expression: %s", frag, out)
+		}
+		top := s.Statements[0].Node.SelectList[0]
+		if top.Function != "*" || len(top.Children) != 2 {
+			t.Fatalf("accepted %q, but embedded it changes the expression around it: %s", frag, out)
+		}
+	})
 }
