@@ -1,0 +1,83 @@
+//go:build duckdb_arrow
+
+package reconcile
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+)
+
+// keyless compares the sides as multisets of whole rows.
+func (r *runner) keyless(ctx context.Context) error {
+	var sv, tv, eq, cols []string
+	for i := range r.cols {
+		sv = append(sv, r.normal(i, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
+		tv = append(tv, r.normal(i, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
+		eq = append(eq, fmt.Sprintf("s.v%d IS NOT DISTINCT FROM t.v%d", i, i))
+		cols = append(cols, fmt.Sprintf("coalesce(s.v%d, t.v%d) AS v%d", i, i, i))
+	}
+	q := "SELECT " + strings.Join(cols, ", ") + ", coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn FROM " +
+		"(SELECT " + strings.Join(sv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.s) + " GROUP BY ALL) s FULL OUTER JOIN " +
+		"(SELECT " + strings.Join(tv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.t) + " GROUP BY ALL) t ON " + strings.Join(eq, " AND ")
+	d, err := r.scratch(ctx, "TABLE", "plumb_diff_rows", "SELECT * FROM ("+q+") WHERE sn <> tn")
+	if err != nil {
+		return fmt.Errorf("compare rows: %w", err)
+	}
+	for side, view := range []string{r.s, r.t} {
+		var n int64
+		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(view)).Scan(&n); err != nil {
+			return err
+		}
+		if side == 0 {
+			r.res.SourceRows = n
+		} else {
+			r.res.TargetRows = n
+		}
+	}
+	var ois, oit sql.NullInt64
+	if err := r.db.QueryRowContext(ctx, "SELECT sum(greatest(sn - tn, 0)), sum(greatest(tn - sn, 0)) FROM "+engine.Ident(d)).Scan(&ois, &oit); err != nil {
+		return err
+	}
+	r.res.OnlyInSource, r.res.OnlyInTarget = ois.Int64, oit.Int64
+	r.res.Matched = r.res.SourceRows - r.res.OnlyInSource
+	r.res.Unchanged = r.res.Matched
+	for _, c := range r.cols {
+		r.res.Columns = append(r.res.Columns, Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Samples: []Sample{}})
+	}
+	vcols := make([]string, len(r.cols))
+	for i := range vcols {
+		vcols[i] = fmt.Sprintf("CAST(v%d AS VARCHAR)", i)
+	}
+	if r.opts.Samples > 0 {
+		for _, st := range []struct{ cond, count string }{{"sn > tn", "sn - tn"}, {"tn > sn", "tn - sn"}} {
+			q := fmt.Sprintf("SELECT %s, CAST(%s AS VARCHAR) FROM %s WHERE %s ORDER BY ALL LIMIT %d", strings.Join(vcols, ", "), st.count, engine.Ident(d), st.cond, r.opts.Samples)
+			err := r.query(ctx, q, len(vcols)+1, func(v []*string) {
+				var n int64
+				fmt.Sscan(*v[len(vcols)], &n)
+				row := Row{Values: v[:len(vcols)], Count: n}
+				if st.cond == "sn > tn" {
+					r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
+				} else {
+					r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, row)
+				}
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
+	if r.opts.DiffsPath != "" {
+		var named []string
+		for i, c := range r.cols {
+			named = append(named, fmt.Sprintf("v%d AS %s", i, engine.Ident(c.name)))
+		}
+		q := "SELECT " + strings.Join(named, ", ") + ", CASE WHEN sn > tn THEN 'only_in_source' ELSE 'only_in_target' END AS status, abs(sn - tn) AS count FROM " + engine.Ident(d) + " ORDER BY ALL"
+		return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
+	}
+	return nil
+}
