@@ -20,38 +20,12 @@ func (r *runner) aggregate(ctx context.Context) error {
 	if r.res.SumColumns == nil {
 		r.res.SumColumns = []string{}
 	}
-	var gs, sums, eq, sel []string
-	for i := range r.opts.GroupBy {
-		gs = append(gs, fmt.Sprintf("g%d", i))
-		eq = append(eq, fmt.Sprintf("s.g%d IS NOT DISTINCT FROM t.g%d", i, i))
-		sel = append(sel, fmt.Sprintf("CAST(coalesce(s.g%d, t.g%d) AS VARCHAR) AS g%d", i, i, i))
-	}
-	var differ []string
-	for i := range r.opts.Sum {
-		sums = append(sums, fmt.Sprintf("sum(a%d) AS a%d", i, i))
-		sel = append(sel, fmt.Sprintf("s.a%d AS sa%d, t.a%d AS ta%d", i, i, i, i))
-		tol := r.opts.Tolerance
-		if v, ok := r.opts.PerColumn[r.opts.Sum[i]]; ok {
-			tol = v
-		}
-		differ = append(differ, numDiffers(fmt.Sprintf("s.a%d", i), fmt.Sprintf("t.a%d", i), tol))
-	}
-	side := func(view string) string {
-		q := "SELECT " + strings.Join(gs, ", ") + ", count(*) AS n"
-		if len(sums) > 0 {
-			q += ", " + strings.Join(sums, ", ")
-		}
-		return q + " FROM " + engine.Ident(view) + " GROUP BY ALL"
-	}
-	differ = append([]string{"coalesce(s.n, 0) <> coalesce(t.n, 0)"}, differ...)
-	q := "SELECT " + strings.Join(sel, ", ") + ", coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn, (" + strings.Join(differ, " OR ") + ") AS differs FROM (" +
-		side(r.s) + ") s FULL OUTER JOIN (" + side(r.t) + ") t ON " + strings.Join(eq, " AND ") + " ORDER BY " + strings.Join(gs, ", ")
-	rows, err := r.db.QueryContext(ctx, q)
+	rows, err := r.db.QueryContext(ctx, r.aggregateQuery())
 	if err != nil {
 		return fmt.Errorf("aggregate: %w", err)
 	}
 	defer rows.Close()
-	ng, ns := len(gs), len(r.opts.Sum)
+	ng, ns := len(r.opts.GroupBy), len(r.opts.Sum)
 	for rows.Next() {
 		keys := make([]sql.NullString, ng)
 		sv, tv := make([]sql.NullFloat64, ns), make([]sql.NullFloat64, ns)
@@ -79,27 +53,64 @@ func (r *runner) aggregate(ctx context.Context) error {
 			g.SourceSums = append(g.SourceSums, nullFloat(sv[i]))
 			g.TargetSums = append(g.TargetSums, nullFloat(tv[i]))
 		}
-		r.res.SourceRows += g.SourceRows
-		r.res.TargetRows += g.TargetRows
-		switch {
-		case g.TargetRows == 0:
-			r.res.OnlyInSource++
-		case g.SourceRows == 0:
-			r.res.OnlyInTarget++
-		case g.Differs:
-			r.res.Changed++
-			r.res.Matched++
-		default:
-			r.res.Matched++
-			r.res.Unchanged++
-		}
-		r.res.Groups = append(r.res.Groups, g)
+		r.tally(g)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0
 	return nil
+}
+
+// aggregateQuery joins the groups of the two sides: per group its key
+// g…, the sums sa…/ta… of each side, the row counts sn and tn, and
+// whether the group differs. Groups are in key order.
+func (r *runner) aggregateQuery() string {
+	var gs, sums, eq, sel []string
+	for i := range r.opts.GroupBy {
+		gs = append(gs, fmt.Sprintf("g%d", i))
+		eq = append(eq, fmt.Sprintf("s.g%d IS NOT DISTINCT FROM t.g%d", i, i))
+		sel = append(sel, fmt.Sprintf("CAST(coalesce(s.g%d, t.g%d) AS VARCHAR) AS g%d", i, i, i))
+	}
+	var differ []string
+	for i := range r.opts.Sum {
+		sums = append(sums, fmt.Sprintf("sum(a%d) AS a%d", i, i))
+		sel = append(sel, fmt.Sprintf("s.a%d AS sa%d, t.a%d AS ta%d", i, i, i, i))
+		tol := r.opts.Tolerance
+		if v, ok := r.opts.PerColumn[r.opts.Sum[i]]; ok {
+			tol = v
+		}
+		differ = append(differ, numDiffers(fmt.Sprintf("s.a%d", i), fmt.Sprintf("t.a%d", i), tol))
+	}
+	side := func(view string) string {
+		q := "SELECT " + strings.Join(gs, ", ") + ", count(*) AS n"
+		if len(sums) > 0 {
+			q += ", " + strings.Join(sums, ", ")
+		}
+		return q + " FROM " + engine.Ident(view) + " GROUP BY ALL"
+	}
+	differ = append([]string{"coalesce(s.n, 0) <> coalesce(t.n, 0)"}, differ...)
+	return "SELECT " + strings.Join(sel, ", ") + ", coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn, (" + strings.Join(differ, " OR ") + ") AS differs FROM (" +
+		side(r.s) + ") s FULL OUTER JOIN (" + side(r.t) + ") t ON " + strings.Join(eq, " AND ") + " ORDER BY " + strings.Join(gs, ", ")
+}
+
+// tally adds a group to the result and its counts.
+func (r *runner) tally(g Group) {
+	r.res.SourceRows += g.SourceRows
+	r.res.TargetRows += g.TargetRows
+	switch {
+	case g.TargetRows == 0:
+		r.res.OnlyInSource++
+	case g.SourceRows == 0:
+		r.res.OnlyInTarget++
+	case g.Differs:
+		r.res.Changed++
+		r.res.Matched++
+	default:
+		r.res.Matched++
+		r.res.Unchanged++
+	}
+	r.res.Groups = append(r.res.Groups, g)
 }
 
 func nullFloat(v sql.NullFloat64) *float64 {

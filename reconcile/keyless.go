@@ -48,36 +48,41 @@ func (r *runner) keyless(ctx context.Context) error {
 	for _, c := range r.cols {
 		r.res.Columns = append(r.res.Columns, Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Samples: []Sample{}})
 	}
+	if err := r.keylessSamples(ctx, d); err != nil {
+		return err
+	}
+	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
+	if r.opts.DiffsPath != "" {
+		return r.writeKeylessDiffs(ctx, d)
+	}
+	return nil
+}
+
+// keylessSamples reads the first few rows, in order, that are on one side
+// more often than on the other, with how many more times.
+func (r *runner) keylessSamples(ctx context.Context, d string) error {
+	if r.opts.Samples <= 0 {
+		return nil
+	}
 	vcols := make([]string, len(r.cols))
 	for i := range vcols {
 		vcols[i] = fmt.Sprintf("CAST(v%d AS VARCHAR)", i)
 	}
-	if r.opts.Samples > 0 {
-		for _, st := range []struct{ cond, count string }{{"sn > tn", "sn - tn"}, {"tn > sn", "tn - sn"}} {
-			q := fmt.Sprintf("SELECT %s, CAST(%s AS VARCHAR) FROM %s WHERE %s ORDER BY ALL LIMIT %d", strings.Join(vcols, ", "), st.count, engine.Ident(d), st.cond, r.opts.Samples)
-			err := r.query(ctx, q, len(vcols)+1, func(v []*string) {
-				var n int64
-				fmt.Sscan(*v[len(vcols)], &n)
-				row := Row{Values: v[:len(vcols)], Count: n}
-				if st.cond == "sn > tn" {
-					r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
-				} else {
-					r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, row)
-				}
-			})
-			if err != nil {
-				return err
+	for _, st := range []struct{ cond, count string }{{"sn > tn", "sn - tn"}, {"tn > sn", "tn - sn"}} {
+		q := fmt.Sprintf("SELECT %s, CAST(%s AS VARCHAR) FROM %s WHERE %s ORDER BY ALL LIMIT %d", strings.Join(vcols, ", "), st.count, engine.Ident(d), st.cond, r.opts.Samples)
+		err := r.query(ctx, q, len(vcols)+1, func(v []*string) {
+			var n int64
+			fmt.Sscan(*v[len(vcols)], &n)
+			row := Row{Values: v[:len(vcols)], Count: n}
+			if st.cond == "sn > tn" {
+				r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
+			} else {
+				r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, row)
 			}
+		})
+		if err != nil {
+			return err
 		}
-	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
-	if r.opts.DiffsPath != "" {
-		var named []string
-		for i, c := range r.cols {
-			named = append(named, fmt.Sprintf("v%d AS %s", i, engine.Ident(c.name)))
-		}
-		q := "SELECT " + strings.Join(named, ", ") + ", CASE WHEN sn > tn THEN 'only_in_source' ELSE 'only_in_target' END AS status, abs(sn - tn) AS count FROM " + engine.Ident(d) + " ORDER BY ALL"
-		return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
 	}
 	return nil
 }

@@ -72,3 +72,14 @@ func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bo
 	q := strings.Join(parts, " UNION ALL ") + " ORDER BY " + strings.Join(order, ", ") + ", status, \"column\""
 	return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
 }
+
+// writeKeylessDiffs writes every row on one side more often than on the
+// other: its compared columns, status and count.
+func (r *runner) writeKeylessDiffs(ctx context.Context, d string) error {
+	var named []string
+	for i, c := range r.cols {
+		named = append(named, fmt.Sprintf("v%d AS %s", i, engine.Ident(c.name)))
+	}
+	q := "SELECT " + strings.Join(named, ", ") + ", CASE WHEN sn > tn THEN 'only_in_source' ELSE 'only_in_target' END AS status, abs(sn - tn) AS count FROM " + engine.Ident(d) + " ORDER BY ALL"
+	return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
+}

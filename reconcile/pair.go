@@ -16,121 +16,177 @@ import (
 // pairColumns decides which source expression is compared with which
 // target column, and how.
 func (r *runner) pairColumns(ctx context.Context) error {
-	tgtCols := map[string]engine.Column{}
-	for _, c := range r.tgt.Columns {
-		tgtCols[strings.ToLower(c.Name)] = c
+	p := newPairing(r.src, r.tgt)
+	if err := r.pairKeys(p); err != nil {
+		return err
 	}
-	srcCols := map[string]engine.Column{}
-	for _, c := range r.src.Columns {
-		srcCols[strings.ToLower(c.Name)] = c
+	pairs, err := r.candidates(p)
+	if err != nil {
+		return err
 	}
-	lookupTgt := func(name string) (engine.Column, error) {
-		c, ok := tgtCols[strings.ToLower(name)]
-		if !ok {
-			return c, fmt.Errorf("target has no column %q", name)
+	if err := r.pairValues(p, pairs); err != nil {
+		return err
+	}
+	for _, c := range append(slices.Clone(r.opts.Columns), keysOf(r.opts.PerColumn)...) {
+		if !p.used[strings.ToLower(c)] && !p.usedSrc[strings.ToLower(c)] {
+			return fmt.Errorf("column %q is not compared: it is not on both sides (or is a key)", c)
 		}
-		return c, nil
 	}
-	srcExpr := func(p Pair) (string, error) {
-		if p.Expr {
-			return "(" + p.Source + ")", nil
-		}
-		if _, ok := srcCols[strings.ToLower(p.Source)]; !ok {
-			return "", fmt.Errorf("source has no column %q", p.Source)
-		}
-		return engine.Ident(p.Source), nil
+	r.oneSideColumns(pairs)
+	if err := r.typeColumns(ctx); err != nil {
+		return err
 	}
-	// The mapping spec, when given, also says how keys map.
-	byTarget := map[string]Pair{}
+	if len(r.cols) == 0 && len(r.opts.GroupBy) == 0 {
+		return errors.New("no columns to compare: the sides share no column names (use --map or --mapping)")
+	}
+	return nil
+}
+
+// pairing is the state of pairColumns: both sides' columns by lower-case
+// name, and the columns paired so far.
+type pairing struct {
+	srcCols, tgtCols map[string]engine.Column
+	used             map[string]bool // target columns paired, lower case
+	usedSrc          map[string]bool // source columns paired, lower case
+}
+
+func newPairing(src, tgt *engine.Table) *pairing {
+	p := &pairing{srcCols: map[string]engine.Column{}, tgtCols: map[string]engine.Column{}, used: map[string]bool{}, usedSrc: map[string]bool{}}
+	for _, c := range tgt.Columns {
+		p.tgtCols[strings.ToLower(c.Name)] = c
+	}
+	for _, c := range src.Columns {
+		p.srcCols[strings.ToLower(c.Name)] = c
+	}
+	return p
+}
+
+// target is the target column of that name, in any case.
+func (p *pairing) target(name string) (engine.Column, error) {
+	c, ok := p.tgtCols[strings.ToLower(name)]
+	if !ok {
+		return c, fmt.Errorf("target has no column %q", name)
+	}
+	return c, nil
+}
+
+// sourceExpr is the SQL for the source side of a pair.
+func (p *pairing) sourceExpr(pr Pair) (string, error) {
+	if pr.Expr {
+		return "(" + pr.Source + ")", nil
+	}
+	if _, ok := p.srcCols[strings.ToLower(pr.Source)]; !ok {
+		return "", fmt.Errorf("source has no column %q", pr.Source)
+	}
+	return engine.Ident(pr.Source), nil
+}
+
+// pairKeys pairs the key columns. The mapping spec, when given, also says
+// how keys map.
+func (r *runner) pairKeys(p *pairing) error {
 	bySource := map[string]Pair{}
-	for _, p := range r.opts.Mapping {
-		byTarget[strings.ToLower(p.Target)] = p
-		if !p.Expr {
-			bySource[strings.ToLower(p.Source)] = p
+	for _, m := range r.opts.Mapping {
+		if !m.Expr {
+			bySource[strings.ToLower(m.Source)] = m
 		}
 	}
-	used := map[string]bool{} // target columns paired
-	usedSrc := map[string]bool{}
 	for _, k := range r.opts.Keys {
 		if m, ok := bySource[strings.ToLower(k.Source)]; ok && k.Source == k.Target {
 			k.Target = m.Target
 		}
-		se, err := srcExpr(k)
+		se, err := p.sourceExpr(k)
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
-		tc, err := lookupTgt(k.Target)
+		tc, err := p.target(k.Target)
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
 		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, tgtExpr: engine.Ident(tc.Name)})
-		used[strings.ToLower(tc.Name)] = true
-		usedSrc[strings.ToLower(k.Source)] = true
+		p.used[strings.ToLower(tc.Name)] = true
+		p.usedSrc[strings.ToLower(k.Source)] = true
+	}
+	return nil
+}
+
+// candidates are the pairs that may be compared: the mapping spec's rows,
+// or else the columns the sides share by name, with --map's pairs in
+// place of (or beside) them.
+func (r *runner) candidates(p *pairing) ([]Pair, error) {
+	if len(r.opts.Mapping) > 0 {
+		return r.opts.Mapping, nil
 	}
 	var pairs []Pair
-	switch {
-	case len(r.opts.Mapping) > 0:
-		pairs = r.opts.Mapping
-	default:
-		mapped := map[string]Pair{}
-		for _, p := range r.opts.Map {
-			mapped[strings.ToLower(p.Source)] = p
-		}
-		for _, c := range r.src.Columns {
-			if p, ok := mapped[strings.ToLower(c.Name)]; ok {
-				pairs = append(pairs, p)
-			} else if _, ok := tgtCols[strings.ToLower(c.Name)]; ok {
-				pairs = append(pairs, Pair{Source: c.Name, Target: c.Name})
-			}
-		}
-		for _, p := range r.opts.Map {
-			if _, ok := srcCols[strings.ToLower(p.Source)]; !ok {
-				return fmt.Errorf("--map: source has no column %q", p.Source)
-			}
+	mapped := map[string]Pair{}
+	for _, m := range r.opts.Map {
+		mapped[strings.ToLower(m.Source)] = m
+	}
+	for _, c := range r.src.Columns {
+		if m, ok := mapped[strings.ToLower(c.Name)]; ok {
+			pairs = append(pairs, m)
+		} else if _, ok := p.tgtCols[strings.ToLower(c.Name)]; ok {
+			pairs = append(pairs, Pair{Source: c.Name, Target: c.Name})
 		}
 	}
-	for _, p := range pairs {
-		tc, err := lookupTgt(p.Target)
+	for _, m := range r.opts.Map {
+		if _, ok := p.srcCols[strings.ToLower(m.Source)]; !ok {
+			return nil, fmt.Errorf("--map: source has no column %q", m.Source)
+		}
+	}
+	return pairs, nil
+}
+
+// pairValues picks, from the candidates, the columns compared: those not
+// keys, chosen by --columns and not left out by --ignore.
+func (r *runner) pairValues(p *pairing, pairs []Pair) error {
+	for _, pr := range pairs {
+		tc, err := p.target(pr.Target)
 		if err != nil {
 			return err
 		}
-		if used[strings.ToLower(tc.Name)] {
+		if p.used[strings.ToLower(tc.Name)] {
 			continue
 		}
-		if len(r.opts.Columns) > 0 && !containsFold(r.opts.Columns, tc.Name) && !containsFold(r.opts.Columns, p.Source) {
+		if len(r.opts.Columns) > 0 && !containsFold(r.opts.Columns, tc.Name) && !containsFold(r.opts.Columns, pr.Source) {
 			continue
 		}
-		if containsFold(r.opts.Ignore, tc.Name) || containsFold(r.opts.Ignore, p.Source) {
+		if containsFold(r.opts.Ignore, tc.Name) || containsFold(r.opts.Ignore, pr.Source) {
 			continue
 		}
-		se, err := srcExpr(p)
+		se, err := p.sourceExpr(pr)
 		if err != nil {
 			return err
 		}
-		tol, ok := r.opts.PerColumn[tc.Name]
-		if !ok {
-			for k, v := range r.opts.PerColumn {
-				if strings.EqualFold(k, tc.Name) || strings.EqualFold(k, p.Source) {
-					tol, ok = v, true
-				}
+		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: pr.Source, tgtExpr: engine.Ident(tc.Name), tol: r.tolerance(tc.Name, pr.Source)})
+		p.used[strings.ToLower(tc.Name)] = true
+		if !pr.Expr {
+			p.usedSrc[strings.ToLower(pr.Source)] = true
+		}
+	}
+	return nil
+}
+
+// tolerance is the tolerance of a column, by its target name, else its
+// source name in any case, else the default.
+func (r *runner) tolerance(target, source string) Tolerance {
+	tol, ok := r.opts.PerColumn[target]
+	if !ok {
+		for k, v := range r.opts.PerColumn {
+			if strings.EqualFold(k, target) || strings.EqualFold(k, source) {
+				tol, ok = v, true
 			}
 		}
-		if !ok {
-			tol = r.opts.Tolerance
-		}
-		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: p.Source, tgtExpr: engine.Ident(tc.Name), tol: tol})
-		used[strings.ToLower(tc.Name)] = true
-		if !p.Expr {
-			usedSrc[strings.ToLower(p.Source)] = true
-		}
 	}
-	for _, c := range append(slices.Clone(r.opts.Columns), keysOf(r.opts.PerColumn)...) {
-		if !used[strings.ToLower(c)] && !usedSrc[strings.ToLower(c)] {
-			return fmt.Errorf("column %q is not compared: it is not on both sides (or is a key)", c)
-		}
+	if !ok {
+		tol = r.opts.Tolerance
 	}
-	// A column is on one side only when nothing on the other side pairs
-	// with it, whatever --columns and --ignore choose to compare.
+	return tol
+}
+
+// oneSideColumns lists the columns on one side only: those nothing on
+// the other side pairs with, whatever --columns and --ignore choose to
+// compare.
+func (r *runner) oneSideColumns(pairs []Pair) {
 	pairedTgt, pairedSrc := map[string]bool{}, map[string]bool{}
 	for _, p := range append(slices.Clone(pairs), r.opts.Keys...) {
 		pairedTgt[strings.ToLower(p.Target)] = true
@@ -153,7 +209,11 @@ func (r *runner) pairColumns(ctx context.Context) error {
 			r.res.TargetOnlyColumns = append(r.res.TargetOnlyColumns, c.Name)
 		}
 	}
-	// Types of both sides decide how values compare.
+}
+
+// typeColumns finds the types of both sides of each pair, which decide
+// how values compare, and lists the compared columns whose types differ.
+func (r *runner) typeColumns(ctx context.Context) error {
 	for _, group := range [][]compared{r.keys, r.cols} {
 		for i := range group {
 			c := &group[i]
@@ -171,9 +231,6 @@ func (r *runner) pairColumns(ctx context.Context) error {
 		if c.srcType != c.tgtType {
 			r.res.TypeDifferences = append(r.res.TypeDifferences, TypeDiff{Column: c.name, SourceType: c.srcType, TargetType: c.tgtType, ComparedAs: c.comparedAs})
 		}
-	}
-	if len(r.cols) == 0 && len(r.opts.GroupBy) == 0 {
-		return errors.New("no columns to compare: the sides share no column names (use --map or --mapping)")
 	}
 	return nil
 }
