@@ -20,43 +20,25 @@ func (r *runner) aggregate(ctx context.Context) error {
 	if r.res.SumColumns == nil {
 		r.res.SumColumns = []string{}
 	}
-	rows, err := r.db.QueryContext(ctx, r.aggregateQuery())
-	if err != nil {
-		return fmt.Errorf("aggregate: %w", err)
+	ns := len(r.opts.Sum)
+	key := make(texts, len(r.opts.GroupBy))
+	sv, tv := make([]sql.NullFloat64, ns), make([]sql.NullFloat64, ns)
+	var g Group
+	dest := key.dest()
+	for i := range ns {
+		dest = append(dest, &sv[i], &tv[i])
 	}
-	defer rows.Close()
-	ng, ns := len(r.opts.GroupBy), len(r.opts.Sum)
-	for rows.Next() {
-		keys := make([]sql.NullString, ng)
-		sv, tv := make([]sql.NullFloat64, ns), make([]sql.NullFloat64, ns)
-		var g Group
-		ptrs := []any{}
-		for i := range keys {
-			ptrs = append(ptrs, &keys[i])
-		}
-		for i := range ns {
-			ptrs = append(ptrs, &sv[i], &tv[i])
-		}
-		ptrs = append(ptrs, &g.SourceRows, &g.TargetRows, &g.Differs)
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for _, k := range keys {
-			if k.Valid {
-				s := k.String
-				g.Key = append(g.Key, &s)
-			} else {
-				g.Key = append(g.Key, nil)
-			}
-		}
+	dest = append(dest, &g.SourceRows, &g.TargetRows, &g.Differs)
+	err := r.eachRow(ctx, r.aggregateQuery(), dest, func() {
+		g.Key, g.SourceSums, g.TargetSums = key.values(), nil, nil
 		for i := range ns {
 			g.SourceSums = append(g.SourceSums, nullFloat(sv[i]))
 			g.TargetSums = append(g.TargetSums, nullFloat(tv[i]))
 		}
 		r.tally(g)
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	})
+	if err != nil {
+		return fmt.Errorf("aggregate: %w", err)
 	}
 	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0
 	return nil

@@ -194,6 +194,7 @@ func (r *runner) keyedSamples(ctx context.Context, d, dups string, hasDups bool)
 		return nil
 	}
 	nk, order := len(r.keys), r.keyColumns()
+	key := make(texts, nk)
 	for i := range r.res.Columns {
 		col := &r.res.Columns[i]
 		if col.Mismatches == 0 {
@@ -201,8 +202,9 @@ func (r *runner) keyedSamples(ctx context.Context, d, dups string, hasDups bool)
 		}
 		q := fmt.Sprintf("SELECT %s, CAST(s%d AS VARCHAR), CAST(t%d AS VARCHAR) FROM %s WHERE status = 'changed' AND m%d ORDER BY %s LIMIT %d",
 			castKeys(nk), i, i, engine.Ident(d), i, order, r.opts.Samples)
-		err := r.query(ctx, q, nk+2, func(v []*string) {
-			col.Samples = append(col.Samples, Sample{Key: deref(v[:nk]), Source: v[nk], Target: v[nk+1]})
+		var src, tgt sql.NullString
+		err := r.eachRow(ctx, q, append(key.dest(), &src, &tgt), func() {
+			col.Samples = append(col.Samples, Sample{Key: key.strings(), Source: nullString(src), Target: nullString(tgt)})
 		})
 		if err != nil {
 			return err
@@ -210,8 +212,8 @@ func (r *runner) keyedSamples(ctx context.Context, d, dups string, hasDups bool)
 	}
 	for _, st := range []string{"only_in_source", "only_in_target"} {
 		q := fmt.Sprintf("SELECT %s FROM %s WHERE status = '%s' ORDER BY %s LIMIT %d", castKeys(nk), engine.Ident(d), st, order, r.opts.Samples)
-		err := r.query(ctx, q, nk, func(v []*string) {
-			row := Row{Values: v, Count: 1}
+		err := r.eachRow(ctx, q, key.dest(), func() {
+			row := Row{Values: key.values(), Count: 1}
 			if st == "only_in_source" {
 				r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
 			} else {
@@ -223,12 +225,10 @@ func (r *runner) keyedSamples(ctx context.Context, d, dups string, hasDups bool)
 		}
 	}
 	if hasDups {
-		q := fmt.Sprintf("SELECT %s, CAST(sn AS VARCHAR), CAST(tn AS VARCHAR) FROM %s ORDER BY %s LIMIT %d", castKeys(nk), engine.Ident(dups), order, r.opts.Samples)
-		err := r.query(ctx, q, nk+2, func(v []*string) {
-			var sn, tn int64
-			fmt.Sscan(*v[nk], &sn)
-			fmt.Sscan(*v[nk+1], &tn)
-			r.res.DuplicateSamples = append(r.res.DuplicateSamples, Dup{Key: deref(v[:nk]), Source: sn, Target: tn})
+		q := fmt.Sprintf("SELECT %s, sn, tn FROM %s ORDER BY %s LIMIT %d", castKeys(nk), engine.Ident(dups), order, r.opts.Samples)
+		var sn, tn int64
+		err := r.eachRow(ctx, q, append(key.dest(), &sn, &tn), func() {
+			r.res.DuplicateSamples = append(r.res.DuplicateSamples, Dup{Key: key.strings(), Source: sn, Target: tn})
 		})
 		if err != nil {
 			return err

@@ -68,16 +68,16 @@ func (r *runner) keylessSamples(ctx context.Context, d string) error {
 	for i := range vcols {
 		vcols[i] = fmt.Sprintf("CAST(v%d AS VARCHAR)", i)
 	}
+	row := make(texts, len(r.cols))
 	for _, st := range []struct{ cond, count string }{{"sn > tn", "sn - tn"}, {"tn > sn", "tn - sn"}} {
-		q := fmt.Sprintf("SELECT %s, CAST(%s AS VARCHAR) FROM %s WHERE %s ORDER BY ALL LIMIT %d", strings.Join(vcols, ", "), st.count, engine.Ident(d), st.cond, r.opts.Samples)
-		err := r.query(ctx, q, len(vcols)+1, func(v []*string) {
-			var n int64
-			fmt.Sscan(*v[len(vcols)], &n)
-			row := Row{Values: v[:len(vcols)], Count: n}
+		q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s ORDER BY ALL LIMIT %d", strings.Join(vcols, ", "), st.count, engine.Ident(d), st.cond, r.opts.Samples)
+		var n int64
+		err := r.eachRow(ctx, q, append(row.dest(), &n), func() {
+			sample := Row{Values: row.values(), Count: n}
 			if st.cond == "sn > tn" {
-				r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
+				r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, sample)
 			} else {
-				r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, row)
+				r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, sample)
 			}
 		})
 		if err != nil {

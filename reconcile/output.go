@@ -11,42 +11,59 @@ import (
 	"github.com/plumb-data/plumb/engine"
 )
 
-func deref(v []*string) []string {
-	out := make([]string, len(v))
-	for i, p := range v {
-		if p != nil {
-			out[i] = *p
-		}
-	}
-	return out
-}
-
-// query runs q and hands each row's n values, as nullable strings, to f.
-func (r *runner) query(ctx context.Context, q string, n int, f func([]*string)) error {
+// eachRow runs q and, for each row, scans its values into dest and
+// calls f.
+func (r *runner) eachRow(ctx context.Context, q string, dest []any, f func()) error {
 	rows, err := r.db.QueryContext(ctx, q)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		vals := make([]sql.NullString, n)
-		ptrs := make([]any, n)
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		out := make([]*string, n)
-		for i, v := range vals {
-			if v.Valid {
-				s := v.String
-				out[i] = &s
-			}
-		}
-		f(out)
+		f()
 	}
 	return rows.Err()
+}
+
+// texts receives a row's text values, such as a key, from Scan.
+type texts []sql.NullString
+
+// dest is where Scan puts each value.
+func (t texts) dest() []any {
+	out := make([]any, len(t))
+	for i := range t {
+		out[i] = &t[i]
+	}
+	return out
+}
+
+// values are the values, nil for NULL.
+func (t texts) values() []*string {
+	out := make([]*string, len(t))
+	for i, v := range t {
+		out[i] = nullString(v)
+	}
+	return out
+}
+
+// strings are the values, "" for NULL.
+func (t texts) strings() []string {
+	out := make([]string, len(t))
+	for i, v := range t {
+		out[i] = v.String
+	}
+	return out
+}
+
+func nullString(v sql.NullString) *string {
+	if !v.Valid {
+		return nil
+	}
+	s := v.String
+	return &s
 }
 
 // writeKeyedDiffs writes every difference in long form: key columns,
