@@ -9,33 +9,34 @@ import (
 )
 
 // compareClass says how two typed values are compared.
-func compareClass(a, b string) string {
+func compareClass(a, b string) Comparison {
 	ca, cb := class(a), class(b)
 	switch {
-	case ca == cb && ca != "text":
+	case ca == cb && ca != AsText:
 		return ca
-	case ca == "number" || cb == "number":
-		return "number-or-text"
-	case ca == "temporal" || cb == "temporal":
-		return "temporal-or-text"
+	case ca == AsNumber || cb == AsNumber:
+		return AsNumberOrText
+	case ca == AsTemporal || cb == AsTemporal:
+		return AsTemporalOrText
 	}
-	return "text"
+	return AsText
 }
 
-func class(typ string) string {
+// class is how two values of the same type compare.
+func class(typ string) Comparison {
 	t := strings.ToUpper(typ)
 	switch {
 	case strings.HasPrefix(t, "DECIMAL"), slices.Contains([]string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
 		"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"}, t):
-		return "number"
+		return AsNumber
 	case t == "DATE" || strings.HasPrefix(t, "TIMESTAMP"):
-		return "temporal"
+		return AsTemporal
 	case t == "BOOLEAN":
-		return "boolean"
+		return AsBoolean
 	case t == "VARCHAR":
-		return "text"
+		return AsText
 	}
-	return "other"
+	return AsOther
 }
 
 func isInteger(typ string) bool {
@@ -48,22 +49,22 @@ func (r *runner) differs(i int) string {
 	c := r.cols[i]
 	s, t := fmt.Sprintf("s.v%d", i), fmt.Sprintf("t.v%d", i)
 	switch c.comparedAs {
-	case "number":
+	case AsNumber:
 		if c.tol == (Tolerance{}) && isInteger(c.srcType) && isInteger(c.tgtType) {
 			return s + " IS DISTINCT FROM " + t
 		}
 		return numDiffers(s+"::DOUBLE", t+"::DOUBLE", c.tol)
-	case "number-or-text":
+	case AsNumberOrText:
 		ns, nt := "TRY_CAST("+s+" AS DOUBLE)", "TRY_CAST("+t+" AS DOUBLE)"
 		return "CASE WHEN " + ns + " IS NOT NULL AND " + nt + " IS NOT NULL THEN " + numDiffers(ns, nt, c.tol) +
 			" ELSE " + r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t) + " END"
-	case "temporal":
+	case AsTemporal:
 		return coarse(s, c.srcType, c.tgtType) + " IS DISTINCT FROM " + coarse(t, c.srcType, c.tgtType)
-	case "temporal-or-text":
+	case AsTemporalOrText:
 		ts, tt := coarse("TRY_CAST("+s+" AS TIMESTAMP)", c.srcType, c.tgtType), coarse("TRY_CAST("+t+" AS TIMESTAMP)", c.srcType, c.tgtType)
 		return "CASE WHEN " + ts + " IS NOT NULL AND " + tt + " IS NOT NULL THEN " + ts + " IS DISTINCT FROM " + tt +
 			" ELSE " + r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t) + " END"
-	case "boolean":
+	case AsBoolean:
 		return s + " IS DISTINCT FROM " + t
 	}
 	return r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t)
@@ -126,13 +127,13 @@ func (r *runner) text(i int, v string) string {
 func (r *runner) normal(i int, v string) string {
 	c := r.cols[i]
 	switch c.comparedAs {
-	case "number", "number-or-text":
+	case AsNumber, AsNumberOrText:
 		return "coalesce(CAST(TRY_CAST(" + v + " AS DOUBLE) AS VARCHAR), " + r.text(i, v) + ")"
-	case "temporal":
+	case AsTemporal:
 		return coarse(v, c.srcType, c.tgtType)
-	case "temporal-or-text":
+	case AsTemporalOrText:
 		return "coalesce(CAST(" + coarse("TRY_CAST("+v+" AS TIMESTAMP)", c.srcType, c.tgtType) + " AS VARCHAR), " + r.text(i, v) + ")"
-	case "boolean":
+	case AsBoolean:
 		return v
 	}
 	return r.text(i, v)

@@ -153,7 +153,7 @@ func (r *runner) countDifferences(ctx context.Context, d string) error {
 	aggs := []string{"count(*) FILTER (WHERE status = 'only_in_source')", "count(*) FILTER (WHERE status = 'only_in_target')", "count(*) FILTER (WHERE status = 'changed')"}
 	for i, c := range r.cols {
 		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE status = 'changed' AND m%d)", i))
-		if c.comparedAs == "number" || c.comparedAs == "number-or-text" {
+		if c.comparedAs == AsNumber || c.comparedAs == AsNumberOrText {
 			aggs = append(aggs, fmt.Sprintf("max(abs(TRY_CAST(s%d AS DOUBLE) - TRY_CAST(t%d AS DOUBLE))) FILTER (WHERE status = 'changed' AND m%d)", i, i, i))
 		} else {
 			aggs = append(aggs, "NULL::DOUBLE")
@@ -173,7 +173,7 @@ func (r *runner) countDifferences(ctx context.Context, d string) error {
 	r.res.Matched = r.res.SourceRows - r.res.NullKeys.Source - r.res.DuplicateKeys.SourceRows - r.res.OnlyInSource
 	r.res.Unchanged = r.res.Matched - r.res.Changed
 	for i, c := range r.cols {
-		col := Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Tolerance: c.tol.String(), Mismatches: counts[3+i], Samples: []Sample{}}
+		col := Column{Column: c.name, Source: c.srcShow, ComparedAs: string(c.comparedAs), Tolerance: c.tol.String(), Mismatches: counts[3+i], Samples: []Sample{}}
 		if r.res.Matched > 0 {
 			col.Share = float64(col.Mismatches) / float64(r.res.Matched)
 		}

@@ -45,7 +45,7 @@ type compared struct {
 	tgtExpr    string
 	srcType    string
 	tgtType    string
-	comparedAs string
+	comparedAs Comparison
 	tol        Tolerance
 }
 
@@ -83,13 +83,13 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	var err error
 	switch {
 	case len(r.opts.GroupBy) > 0:
-		r.res.Mode = "aggregate"
+		r.res.Mode = string(ModeAggregate)
 		err = r.aggregate(ctx)
 	case len(r.keys) > 0:
-		r.res.Mode = "keyed"
+		r.res.Mode = string(ModeKeyed)
 		err = r.keyed(ctx)
 	default:
-		r.res.Mode = "keyless"
+		r.res.Mode = string(ModeKeyless)
 		err = r.keyless(ctx)
 	}
 	if err != nil {
