@@ -73,7 +73,7 @@ func (r *runner) aggregateQuery() string {
 	}
 	differ = append([]string{"coalesce(s.n, 0) <> coalesce(t.n, 0)"}, differ...)
 	return "SELECT " + strings.Join(sel, ", ") + ", coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn, (" + strings.Join(differ, " OR ") + ") AS differs FROM (" +
-		side(r.s) + ") s FULL OUTER JOIN (" + side(r.t) + ") t ON " + strings.Join(eq, " AND ") + " ORDER BY " + strings.Join(gs, ", ")
+		side(r.srcView) + ") s FULL OUTER JOIN (" + side(r.tgtView) + ") t ON " + strings.Join(eq, " AND ") + " ORDER BY " + strings.Join(gs, ", ")
 }
 
 // tally adds a group to the result and its counts.

@@ -61,7 +61,7 @@ func (r *runner) nullKey() string {
 // countKeyedSides counts the rows of each side, and those with a NULL key
 // part.
 func (r *runner) countKeyedSides(ctx context.Context) error {
-	for side, view := range []string{r.s, r.t} {
+	for side, view := range []string{r.srcView, r.tgtView} {
 		var rows, nulls int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE "+r.nullKey()+") FROM "+engine.Ident(view)).Scan(&rows, &nulls); err != nil {
 			return err
@@ -81,10 +81,10 @@ func (r *runner) countKeyedSides(ctx context.Context) error {
 // has any rows.
 func (r *runner) duplicateKeys(ctx context.Context) (string, bool, error) {
 	kcols, isNull := r.keyColumns(), r.nullKey()
-	dups, err := r.scratch(ctx, "TABLE", "plumb_diff_dups",
+	dups, err := r.createTable(ctx, "plumb_diff_dups",
 		"SELECT "+kcols+", sum(sn)::BIGINT AS sn, sum(tn)::BIGINT AS tn FROM ("+
-			"SELECT "+kcols+", count(*) AS sn, 0 AS tn FROM "+engine.Ident(r.s)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1 "+
-			"UNION ALL SELECT "+kcols+", 0, count(*) FROM "+engine.Ident(r.t)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1"+
+			"SELECT "+kcols+", count(*) AS sn, 0 AS tn FROM "+engine.Ident(r.srcView)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1 "+
+			"UNION ALL SELECT "+kcols+", 0, count(*) FROM "+engine.Ident(r.tgtView)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1"+
 			") GROUP BY ALL")
 	if err != nil {
 		return "", false, fmt.Errorf("find duplicate keys: %w", err)
@@ -101,7 +101,7 @@ func (r *runner) duplicateKeys(ctx context.Context) (string, bool, error) {
 		return "", false, err
 	}
 	// Every row of a key duplicated on either side is set aside.
-	for side, view := range []string{r.s, r.t} {
+	for side, view := range []string{r.srcView, r.tgtView} {
 		var rows int64
 		q := "SELECT count(*) FROM " + engine.Ident(view) + " SEMI JOIN " + engine.Ident(dups) + " USING (" + kcols + ")"
 		if err := r.db.QueryRowContext(ctx, q).Scan(&rows); err != nil {
@@ -141,9 +141,9 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 		sel = append(sel, fmt.Sprintf("coalesce(%s, false) AS m%d, s.v%d AS s%d, t.v%d AS t%d", r.differs(i), i, i, i, i, i))
 		flags = append(flags, fmt.Sprintf("m%d", i))
 	}
-	q := "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + pairable(r.s) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
-		pairable(r.t) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
-	return r.scratch(ctx, "TABLE", "plumb_diff", q)
+	q := "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + pairable(r.srcView) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
+		pairable(r.tgtView) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+	return r.createTable(ctx, "plumb_diff", q)
 }
 
 // countDifferences counts, in one pass over the differences, the rows of

@@ -21,13 +21,13 @@ func (r *runner) keyless(ctx context.Context) error {
 		cols = append(cols, fmt.Sprintf("coalesce(s.v%d, t.v%d) AS v%d", i, i, i))
 	}
 	q := "SELECT " + strings.Join(cols, ", ") + ", coalesce(s.n, 0) AS sn, coalesce(t.n, 0) AS tn FROM " +
-		"(SELECT " + strings.Join(sv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.s) + " GROUP BY ALL) s FULL OUTER JOIN " +
-		"(SELECT " + strings.Join(tv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.t) + " GROUP BY ALL) t ON " + strings.Join(eq, " AND ")
-	d, err := r.scratch(ctx, "TABLE", "plumb_diff_rows", "SELECT * FROM ("+q+") WHERE sn <> tn")
+		"(SELECT " + strings.Join(sv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.srcView) + " GROUP BY ALL) s FULL OUTER JOIN " +
+		"(SELECT " + strings.Join(tv, ", ") + ", count(*) AS n FROM " + engine.Ident(r.tgtView) + " GROUP BY ALL) t ON " + strings.Join(eq, " AND ")
+	d, err := r.createTable(ctx, "plumb_diff_rows", "SELECT * FROM ("+q+") WHERE sn <> tn")
 	if err != nil {
 		return fmt.Errorf("compare rows: %w", err)
 	}
-	for side, view := range []string{r.s, r.t} {
+	for side, view := range []string{r.srcView, r.tgtView} {
 		var n int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(view)).Scan(&n); err != nil {
 			return err

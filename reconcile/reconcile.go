@@ -14,11 +14,11 @@ import (
 // in the result; an error means the comparison could not be made (an
 // unknown column, a bad expression).
 func Run(ctx context.Context, db *engine.DB, src, tgt *engine.Table, opts Options) (*Result, error) {
-	r := &runner{db: db, src: src, tgt: tgt, opts: opts}
+	r := &runner{db: db, src: src, tgt: tgt, opts: opts, scratch: db.NewScratch()}
 	if r.opts.Samples == 0 {
 		r.opts.Samples = 5
 	}
-	defer r.cleanup()
+	defer r.scratch.Drop(ctx)
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s %s: %w", src.Source, tgt.Source, err)
@@ -27,14 +27,14 @@ func Run(ctx context.Context, db *engine.DB, src, tgt *engine.Table, opts Option
 }
 
 type runner struct {
-	db       *engine.DB
-	src, tgt *engine.Table
-	opts     Options
-	drops    []string
-	res      *Result
-	cols     []compared
-	keys     []compared
-	s, t     string // views of the filtered sides
+	db               *engine.DB
+	src, tgt         *engine.Table
+	opts             Options
+	scratch          *engine.Scratch
+	res              *Result
+	cols             []compared
+	keys             []compared
+	srcView, tgtView string // the filtered sides (see sides)
 }
 
 // compared is a column pair with how it is compared.
@@ -49,19 +49,18 @@ type compared struct {
 	tol        Tolerance
 }
 
-func (r *runner) cleanup() {
-	for i := len(r.drops) - 1; i >= 0; i-- {
-		r.db.ExecContext(context.Background(), r.drops[i])
-	}
+// createTable creates a scratch table, named from prefix, as query.
+func (r *runner) createTable(ctx context.Context, prefix, query string) (string, error) {
+	name := r.scratch.Table(prefix)
+	_, err := r.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(name)+" AS "+query)
+	return name, err
 }
 
-func (r *runner) scratch(ctx context.Context, kind, prefix, query string) (string, error) {
-	name := r.db.TempName(prefix)
-	if _, err := r.db.ExecContext(ctx, "CREATE "+kind+" "+engine.Ident(name)+" AS "+query); err != nil {
-		return "", err
-	}
-	r.drops = append(r.drops, "DROP "+kind+" IF EXISTS "+engine.Ident(name))
-	return name, nil
+// createView creates a scratch view, named from prefix, as query.
+func (r *runner) createView(ctx context.Context, prefix, query string) (string, error) {
+	name := r.scratch.View(prefix)
+	_, err := r.db.ExecContext(ctx, "CREATE VIEW "+engine.Ident(name)+" AS "+query)
+	return name, err
 }
 
 func (r *runner) run(ctx context.Context) (*Result, error) {
@@ -136,13 +135,13 @@ func (r *runner) sides(ctx context.Context) error {
 		if len(conds) > 0 {
 			q += " WHERE " + strings.Join(conds, " AND ")
 		}
-		return r.scratch(ctx, "VIEW", "plumb_diff_side", q)
+		return r.createView(ctx, "plumb_diff_side", q)
 	}
 	var err error
-	if r.s, err = build(r.src.Name, 0, r.opts.SourceWhere); err != nil {
+	if r.srcView, err = build(r.src.Name, 0, r.opts.SourceWhere); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	if r.t, err = build(r.tgt.Name, 1, r.opts.TargetWhere); err != nil {
+	if r.tgtView, err = build(r.tgt.Name, 1, r.opts.TargetWhere); err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
 	return nil
