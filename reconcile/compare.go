@@ -4,8 +4,9 @@ package reconcile
 
 import (
 	"fmt"
-	"slices"
 	"strings"
+
+	"github.com/plumb-data/plumb/engine"
 )
 
 // compareClass says how two typed values are compared.
@@ -24,23 +25,29 @@ func compareClass(a, b string) Comparison {
 
 // class is how two values of the same type compare.
 func class(typ string) Comparison {
-	t := strings.ToUpper(typ)
-	switch {
-	case strings.HasPrefix(t, "DECIMAL"), slices.Contains([]string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
-		"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE"}, t):
+	switch c := engine.Classify(typ); {
+	case c.IsNumeric():
 		return AsNumber
-	case t == "DATE" || strings.HasPrefix(t, "TIMESTAMP"):
+	case c == engine.ClassDate || c == engine.ClassTimestamp:
 		return AsTemporal
-	case t == "BOOLEAN":
+	case c == engine.ClassBoolean:
 		return AsBoolean
-	case t == "VARCHAR":
+	case c == engine.ClassText:
 		return AsText
 	}
 	return AsOther
 }
 
+// joinsAsText reports whether a key pair is joined on its text: when its
+// two sides hold different kinds of value, or text of different types (a
+// UUID and a VARCHAR, which DuckDB would join by casting the VARCHAR).
+func joinsAsText(k compared) bool {
+	a, b := class(k.srcType), class(k.tgtType)
+	return a != b || a == AsText && !strings.EqualFold(k.srcType, k.tgtType)
+}
+
 func isInteger(typ string) bool {
-	return slices.Contains([]string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}, strings.ToUpper(typ))
+	return engine.Classify(typ) == engine.ClassInteger
 }
 
 // differs is a SQL condition, over s.v<i> and t.v<i>, that is true when

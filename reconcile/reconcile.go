@@ -107,7 +107,7 @@ func (r *runner) sides(ctx context.Context) error {
 			if side == 1 {
 				e = k.tgtExpr
 			}
-			if class(k.srcType) != class(k.tgtType) {
+			if joinsAsText(k) {
 				e = "CAST(" + e + " AS VARCHAR)"
 			}
 			sel = append(sel, e+fmt.Sprintf(" AS k%d", i))
