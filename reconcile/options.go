@@ -40,8 +40,9 @@ type Options struct {
 	// Samples is how many examples to keep per column and category; 0
 	// means 5, negative means none.
 	Samples int
-	// DiffsPath, when set, receives every difference in long form (CSV,
-	// or Parquet for a .parquet name).
+	// DiffsPath, when set, receives every difference in long form, in
+	// the format its name asks for (see engine.OutputFormat: Parquet,
+	// NDJSON or CSV). It appears only when complete.
 	DiffsPath string
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.

@@ -87,7 +87,7 @@ func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bo
 		order[i] = fmt.Sprint(i + 1)
 	}
 	q := strings.Join(parts, " UNION ALL ") + " ORDER BY " + strings.Join(order, ", ") + ", status, \"column\""
-	return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
+	return r.db.WriteQuery(ctx, q, r.opts.DiffsPath)
 }
 
 // writeKeylessDiffs writes every row on one side more often than on the
@@ -98,5 +98,5 @@ func (r *runner) writeKeylessDiffs(ctx context.Context, d string) error {
 		named = append(named, fmt.Sprintf("v%d AS %s", i, engine.Ident(c.name)))
 	}
 	q := "SELECT " + strings.Join(named, ", ") + ", CASE WHEN sn > tn THEN 'only_in_source' ELSE 'only_in_target' END AS status, abs(sn - tn) AS count FROM " + engine.Ident(d) + " ORDER BY ALL"
-	return r.db.CopyQuery(ctx, q, r.opts.DiffsPath)
+	return r.db.WriteQuery(ctx, q, r.opts.DiffsPath)
 }
