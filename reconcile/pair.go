@@ -4,7 +4,6 @@ package reconcile
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -16,7 +15,7 @@ import (
 // pairColumns decides which source expression is compared with which
 // target column, and how.
 func (r *runner) pairColumns(ctx context.Context) error {
-	p := newPairing(r.src, r.tgt)
+	p := newPairing(r.src, r.tgt, r.user.exprs)
 	if err := r.pairKeys(p); err != nil {
 		return err
 	}
@@ -46,12 +45,13 @@ func (r *runner) pairColumns(ctx context.Context) error {
 // name, and the columns paired so far.
 type pairing struct {
 	srcCols, tgtCols map[string]engine.Column
-	used             map[string]bool // target columns paired, lower case
-	usedSrc          map[string]bool // source columns paired, lower case
+	exprs            map[string]*fragment // vetted source expressions, by text
+	used             map[string]bool      // target columns paired, lower case
+	usedSrc          map[string]bool      // source columns paired, lower case
 }
 
-func newPairing(src, tgt *engine.Table) *pairing {
-	p := &pairing{srcCols: map[string]engine.Column{}, tgtCols: map[string]engine.Column{}, used: map[string]bool{}, usedSrc: map[string]bool{}}
+func newPairing(src, tgt *engine.Table, exprs map[string]*fragment) *pairing {
+	p := &pairing{srcCols: map[string]engine.Column{}, tgtCols: map[string]engine.Column{}, exprs: exprs, used: map[string]bool{}, usedSrc: map[string]bool{}}
 	for _, c := range tgt.Columns {
 		p.tgtCols[strings.ToLower(c.Name)] = c
 	}
@@ -70,15 +70,17 @@ func (p *pairing) target(name string) (engine.Column, error) {
 	return c, nil
 }
 
-// sourceExpr is the SQL for the source side of a pair.
-func (p *pairing) sourceExpr(pr Pair) (string, error) {
+// source is the source side of a pair: its SQL and, for an expression,
+// the vetted fragment.
+func (p *pairing) source(pr Pair) (string, *fragment, error) {
 	if pr.Expr {
-		return "(" + pr.Source + ")", nil
+		f := p.exprs[pr.Source]
+		return f.expr.SQL(), f, nil
 	}
 	if _, ok := p.srcCols[strings.ToLower(pr.Source)]; !ok {
-		return "", fmt.Errorf("source has no column %q", pr.Source)
+		return "", nil, fmt.Errorf("source has no column %q", pr.Source)
 	}
-	return engine.Ident(pr.Source), nil
+	return engine.Ident(pr.Source), nil, nil
 }
 
 // pairKeys pairs the key columns. The mapping spec, when given, also says
@@ -94,7 +96,7 @@ func (r *runner) pairKeys(p *pairing) error {
 		if m, ok := bySource[strings.ToLower(k.Source)]; ok && k.Source == k.Target {
 			k.Target = m.Target
 		}
-		se, err := p.sourceExpr(k)
+		se, user, err := p.source(k)
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
@@ -102,7 +104,7 @@ func (r *runner) pairKeys(p *pairing) error {
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
-		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, tgtExpr: engine.Ident(tc.Name)})
+		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, user: user, tgtExpr: engine.Ident(tc.Name)})
 		p.used[strings.ToLower(tc.Name)] = true
 		p.usedSrc[strings.ToLower(k.Source)] = true
 	}
@@ -153,11 +155,11 @@ func (r *runner) pairValues(p *pairing, pairs []Pair) error {
 		if containsFold(r.opts.Ignore, tc.Name) || containsFold(r.opts.Ignore, pr.Source) {
 			continue
 		}
-		se, err := p.sourceExpr(pr)
+		se, user, err := p.source(pr)
 		if err != nil {
 			return err
 		}
-		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: pr.Source, tgtExpr: engine.Ident(tc.Name), tol: r.tolerance(tc.Name, pr.Source)})
+		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: pr.Source, user: user, tgtExpr: engine.Ident(tc.Name), tol: r.tolerance(tc.Name, pr.Source)})
 		p.used[strings.ToLower(tc.Name)] = true
 		if !pr.Expr {
 			p.usedSrc[strings.ToLower(pr.Source)] = true
@@ -218,10 +220,13 @@ func (r *runner) typeColumns(ctx context.Context) error {
 		for i := range group {
 			c := &group[i]
 			var err error
-			if c.srcType, err = r.typeOf(ctx, r.src.Name, c.srcExpr); err != nil {
+			if c.srcType, err = r.typeOf(ctx, srcSide, c.srcExpr); err != nil {
+				if c.user != nil {
+					return r.refusedPerRow(ctx, c.user, err)
+				}
 				return fmt.Errorf("source %s: %w", c.srcShow, err)
 			}
-			if c.tgtType, err = r.typeOf(ctx, r.tgt.Name, c.tgtExpr); err != nil {
+			if c.tgtType, err = r.typeOf(ctx, tgtSide, c.tgtExpr); err != nil {
 				return fmt.Errorf("target %s: %w", c.name, err)
 			}
 			c.comparedAs = compareClass(c.srcType, c.tgtType)
@@ -248,9 +253,11 @@ func containsFold(list []string, s string) bool {
 	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
 }
 
-func (r *runner) typeOf(ctx context.Context, table, expr string) (string, error) {
-	var name, typ string
-	var null, key, def, extra sql.NullString
-	err := r.db.QueryRowContext(ctx, "DESCRIBE SELECT "+expr+" AS v FROM "+engine.Ident(table)).Scan(&name, &typ, &null, &key, &def, &extra)
+// typeOf is the DuckDB type of an expression over a side, bound beside
+// the side's columns so that it must give one value per row.
+func (r *runner) typeOf(ctx context.Context, side int, expr string) (string, error) {
+	var typ string
+	q := "SELECT column_type FROM (DESCRIBE SELECT *, " + expr + " AS __plumb_value FROM " + r.from(side) + ") WHERE column_name = '__plumb_value'"
+	err := r.db.QueryRowContext(ctx, q).Scan(&typ)
 	return typ, err
 }

@@ -14,7 +14,11 @@ import (
 // in the result; an error means the comparison could not be made (an
 // unknown column, a bad expression).
 func Run(ctx context.Context, db *engine.DB, src, tgt *engine.Table, opts Options) (*Result, error) {
-	r := &runner{db: db, src: src, tgt: tgt, opts: opts, scratch: db.NewScratch()}
+	user, err := vetUserSQL(ctx, db, opts)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s %s: %w", src.Source, tgt.Source, err)
+	}
+	r := &runner{db: db, src: src, tgt: tgt, opts: opts, user: user, scratch: db.NewScratch()}
 	if r.opts.Samples == 0 {
 		r.opts.Samples = 5
 	}
@@ -30,6 +34,7 @@ type runner struct {
 	db               *engine.DB
 	src, tgt         *engine.Table
 	opts             Options
+	user             *userSQL
 	scratch          *engine.Scratch
 	res              *Result
 	cols             []compared
@@ -37,11 +42,18 @@ type runner struct {
 	srcView, tgtView string // the filtered sides (see sides)
 }
 
+// The sides, as indexes.
+const (
+	srcSide = 0
+	tgtSide = 1
+)
+
 // compared is a column pair with how it is compared.
 type compared struct {
-	name       string // target column name, used in reports
-	srcExpr    string // SQL over the source table
-	srcShow    string // as the user wrote it
+	name       string    // target column name, used in reports
+	srcExpr    string    // SQL over the source table
+	srcShow    string    // as the user wrote it
+	user       *fragment // the user's SQL for srcExpr, if any
 	tgtExpr    string
 	srcType    string
 	tgtType    string
@@ -70,11 +82,14 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.res.Keys == nil {
 		r.res.Keys = []Pair{}
 	}
+	if err := r.bindFilters(ctx); err != nil {
+		return nil, err
+	}
 	if err := r.pairColumns(ctx); err != nil {
 		return nil, err
 	}
 	if err := r.sides(ctx); err != nil {
-		return nil, err
+		return nil, r.explain(ctx, err)
 	}
 	if r.opts.Progress != nil {
 		r.opts.Progress("comparing " + r.src.Source + " with " + r.tgt.Source)
@@ -92,7 +107,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		err = r.keyless(ctx)
 	}
 	if err != nil {
-		return nil, err
+		return nil, r.explain(ctx, err)
 	}
 	return r.res, nil
 }
@@ -100,11 +115,11 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 // sides creates the filtered views of both sides: key columns k0…,
 // compared columns v0….
 func (r *runner) sides(ctx context.Context) error {
-	build := func(table string, side int, where string) (string, error) {
+	build := func(side int) (string, error) {
 		var sel []string
 		for i, k := range r.keys {
 			e := k.srcExpr
-			if side == 1 {
+			if side == tgtSide {
 				e = k.tgtExpr
 			}
 			if joinsAsText(k) {
@@ -114,7 +129,7 @@ func (r *runner) sides(ctx context.Context) error {
 		}
 		for i, c := range r.cols {
 			e := c.srcExpr
-			if side == 1 {
+			if side == tgtSide {
 				e = c.tgtExpr
 			}
 			sel = append(sel, e+fmt.Sprintf(" AS v%d", i))
@@ -125,23 +140,13 @@ func (r *runner) sides(ctx context.Context) error {
 		for i, s := range r.opts.Sum {
 			sel = append(sel, "TRY_CAST("+engine.Ident(s)+fmt.Sprintf(" AS DOUBLE) AS a%d", i))
 		}
-		q := "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(table)
-		var conds []string
-		for _, w := range []string{r.opts.Where, where} {
-			if strings.TrimSpace(w) != "" {
-				conds = append(conds, "("+w+")")
-			}
-		}
-		if len(conds) > 0 {
-			q += " WHERE " + strings.Join(conds, " AND ")
-		}
-		return r.createView(ctx, "plumb_diff_side", q)
+		return r.createView(ctx, "plumb_diff_side", "SELECT "+strings.Join(sel, ", ")+" FROM "+r.from(side)+r.filter(side))
 	}
 	var err error
-	if r.srcView, err = build(r.src.Name, 0, r.opts.SourceWhere); err != nil {
+	if r.srcView, err = build(srcSide); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	if r.tgtView, err = build(r.tgt.Name, 1, r.opts.TargetWhere); err != nil {
+	if r.tgtView, err = build(tgtSide); err != nil {
 		return fmt.Errorf("target: %w", err)
 	}
 	return nil
