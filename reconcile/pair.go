@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/source"
 )
 
 // pairColumns decides which source expression is compared with which
@@ -44,14 +45,14 @@ func (r *runner) pairColumns(ctx context.Context) error {
 // pairing is the state of pairColumns: both sides' columns by lower-case
 // name, and the columns paired so far.
 type pairing struct {
-	srcCols, tgtCols map[string]engine.Column
+	srcCols, tgtCols map[string]source.Column
 	exprs            map[string]*fragment // vetted source expressions, by text
 	used             map[string]bool      // target columns paired, lower case
 	usedSrc          map[string]bool      // source columns paired, lower case
 }
 
 func newPairing(src, tgt *engine.Table, exprs map[string]*fragment) *pairing {
-	p := &pairing{srcCols: map[string]engine.Column{}, tgtCols: map[string]engine.Column{}, exprs: exprs, used: map[string]bool{}, usedSrc: map[string]bool{}}
+	p := &pairing{srcCols: map[string]source.Column{}, tgtCols: map[string]source.Column{}, exprs: exprs, used: map[string]bool{}, usedSrc: map[string]bool{}}
 	for _, c := range tgt.Columns {
 		p.tgtCols[strings.ToLower(c.Name)] = c
 	}
@@ -62,7 +63,7 @@ func newPairing(src, tgt *engine.Table, exprs map[string]*fragment) *pairing {
 }
 
 // target is the target column of that name, in any case.
-func (p *pairing) target(name string) (engine.Column, error) {
+func (p *pairing) target(name string) (source.Column, error) {
 	c, ok := p.tgtCols[strings.ToLower(name)]
 	if !ok {
 		return c, fmt.Errorf("target has no column %q", name)
