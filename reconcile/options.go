@@ -33,6 +33,7 @@ type Options struct {
 	// IgnoreCase, Trim and NullEqualsEmpty apply to text comparisons.
 	IgnoreCase, Trim, NullEqualsEmpty ColumnSet
 	// Where filters both sides; SourceWhere and TargetWhere one side each.
+	// Each is one DuckDB SQL expression over the side's columns.
 	Where, SourceWhere, TargetWhere string
 	// GroupBy and Sum switch to aggregate reconciliation: row counts and
 	// sums per group.
@@ -40,12 +41,26 @@ type Options struct {
 	// Samples is how many examples to keep per column and category; 0
 	// means 5, negative means none.
 	Samples int
-	// DiffsPath, when set, receives every difference in long form (CSV,
-	// or Parquet for a .parquet name).
+	// DiffsPath, when set, receives every difference in long form, in
+	// the format its name asks for (see engine.OutputFormat: Parquet,
+	// NDJSON or CSV). It appears only when complete.
 	DiffsPath string
+	// Origins name where the SQL in these options came from, for errors.
+	Origins Origins
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
 	Progress func(stage string)
+}
+
+// Origins name the places the SQL a user wrote in Options came from,
+// such as a command's flags or the cells of a mapping file: an error in
+// that SQL begins with its origin. An empty name falls back to the
+// option's own ("where", "mapping row 2").
+type Origins struct {
+	Where, SourceWhere, TargetWhere string
+	// Mapping holds the origin of each row of Options.Mapping, as
+	// ParseMappingFile returns them.
+	Mapping []string
 }
 
 // Pair names a source column (or, with Expr, a DuckDB SQL expression
@@ -162,15 +177,23 @@ func (e *MappingError) Unwrap() error { return e.Err }
 // notes are ignored). An empty transformation copies source_field; else
 // it is a DuckDB SQL expression over source columns.
 func ParseMapping(r io.Reader) ([]Pair, error) {
+	pairs, _, err := ParseMappingFile(r, "")
+	return pairs, err
+}
+
+// ParseMappingFile reads a mapping spec, named name, as ParseMapping does,
+// and also returns the origin of each row for Origins.Mapping: the name,
+// line and column of its transformation cell ("mapping.csv:3:12").
+func ParseMappingFile(r io.Reader, name string) ([]Pair, []string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, &MappingError{Line: 1, Err: errors.New("empty mapping: want a header with source_field, transformation, target_field")}
+		return nil, nil, &MappingError{Line: 1, Err: errors.New("empty mapping: want a header with source_field, transformation, target_field")}
 	}
 	if err != nil {
-		return nil, mappingCSVError(err)
+		return nil, nil, mappingCSVError(err)
 	}
 	idx := map[string]int{}
 	for i, h := range header {
@@ -178,10 +201,11 @@ func ParseMapping(r io.Reader) ([]Pair, error) {
 	}
 	for _, need := range []string{"source_field", "transformation", "target_field"} {
 		if _, ok := idx[need]; !ok {
-			return nil, &MappingError{Line: 1, Err: fmt.Errorf("header lacks %s (have %s)", need, strings.Join(header, ", "))}
+			return nil, nil, &MappingError{Line: 1, Err: fmt.Errorf("header lacks %s (have %s)", need, strings.Join(header, ", "))}
 		}
 	}
 	var out []Pair
+	var origins []string
 	seen := map[string]int{}
 	for {
 		rec, err := cr.Read()
@@ -189,7 +213,7 @@ func ParseMapping(r io.Reader) ([]Pair, error) {
 			break
 		}
 		if err != nil {
-			return nil, mappingCSVError(err)
+			return nil, nil, mappingCSVError(err)
 		}
 		line, _ := cr.FieldPos(0)
 		get := func(name string) string {
@@ -203,25 +227,30 @@ func ParseMapping(r io.Reader) ([]Pair, error) {
 			continue
 		}
 		if tgt == "" {
-			return nil, &MappingError{Line: line, Err: errors.New("target_field is empty")}
+			return nil, nil, &MappingError{Line: line, Err: errors.New("target_field is empty")}
 		}
 		p := Pair{Source: expr, Target: tgt, Expr: true}
 		if expr == "" {
 			if src == "" {
-				return nil, &MappingError{Line: line, Err: fmt.Errorf("target %s: neither source_field nor transformation", tgt)}
+				return nil, nil, &MappingError{Line: line, Err: fmt.Errorf("target %s: neither source_field nor transformation", tgt)}
 			}
 			p = Pair{Source: src, Target: tgt}
 		}
 		if prev, dup := seen[strings.ToLower(tgt)]; dup {
-			return nil, &MappingError{Line: line, Err: fmt.Errorf("target %s is mapped twice (also on line %d)", tgt, prev)}
+			return nil, nil, &MappingError{Line: line, Err: fmt.Errorf("target %s is mapped twice (also on line %d)", tgt, prev)}
 		}
 		seen[strings.ToLower(tgt)] = line
 		out = append(out, p)
+		cellLine, cellColumn := line, 1
+		if i := idx["transformation"]; i < len(rec) {
+			cellLine, cellColumn = cr.FieldPos(i)
+		}
+		origins = append(origins, fmt.Sprintf("%s:%d:%d", name, cellLine, cellColumn))
 	}
 	if len(out) == 0 {
-		return nil, &MappingError{Line: 1, Err: errors.New("mapping has no rows")}
+		return nil, nil, &MappingError{Line: 1, Err: errors.New("mapping has no rows")}
 	}
-	return out, nil
+	return out, origins, nil
 }
 
 func mappingCSVError(err error) error {

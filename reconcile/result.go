@@ -104,3 +104,44 @@ type Group struct {
 	TargetSums []*float64 `json:"target_sums"`
 	Differs    bool       `json:"differs"`
 }
+
+// Mode is how a reconciliation pairs rows; Result.Mode holds it as text.
+type Mode string
+
+// The modes.
+const (
+	// ModeKeyed pairs rows on their keys and compares them column by
+	// column.
+	ModeKeyed Mode = "keyed"
+	// ModeKeyless compares the sides as multisets of whole rows.
+	ModeKeyless Mode = "keyless"
+	// ModeAggregate compares row counts and sums per group.
+	ModeAggregate Mode = "aggregate"
+)
+
+// Comparison is how the values of a column pair are compared, decided by
+// the types of the two sides; Column.ComparedAs and TypeDiff.ComparedAs
+// hold it as text.
+type Comparison string
+
+// The comparisons.
+const (
+	// AsNumber compares numbers, within the column's tolerance.
+	AsNumber Comparison = "number"
+	// AsNumberOrText compares values that parse as numbers on both sides
+	// as numbers, others as text.
+	AsNumberOrText Comparison = "number-or-text"
+	// AsTemporal compares dates and timestamps at the coarser precision
+	// of the two sides.
+	AsTemporal Comparison = "temporal"
+	// AsTemporalOrText compares values that parse as timestamps on both
+	// sides as timestamps, others as text.
+	AsTemporalOrText Comparison = "temporal-or-text"
+	// AsBoolean compares booleans.
+	AsBoolean Comparison = "boolean"
+	// AsText compares text, as the column's text options say.
+	AsText Comparison = "text"
+	// AsOther compares two values of another type alike (time, interval,
+	// blob, nested) as text.
+	AsOther Comparison = "other"
+)

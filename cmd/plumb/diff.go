@@ -66,7 +66,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				if err != nil {
 					return fmt.Errorf("--mapping: %w", err)
 				}
-				opts.Mapping, err = reconcile.ParseMapping(f)
+				opts.Mapping, opts.Origins.Mapping, err = reconcile.ParseMappingFile(f, mapping)
 				f.Close()
 				if err != nil {
 					return fmt.Errorf("--mapping %s: %w", mapping, err)
@@ -103,12 +103,21 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				opts.Samples = -1
 			}
 			opts.DiffsPath = diffs
+			opts.Origins.Where, opts.Origins.SourceWhere, opts.Origins.TargetWhere = "--where", "--source-where", "--target-where"
 			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx)
+			var outputs []string
+			if diffs != "" {
+				outputs = append(outputs, diffs)
+			}
+			db, closeDB, err := g.openDB(ctx, outputs...)
 			if err != nil {
 				return err
 			}
 			defer closeDB()
+			// SQL the user wrote is vetted before the sources load.
+			if err := reconcile.Check(ctx, db, opts); err != nil {
+				return err
+			}
 			var tables [2]*engine.Table
 			for i, arg := range args {
 				s, err := src.source(arg)
@@ -120,6 +129,10 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				if tables[i], err = g.load(ctx, db, s, engine.LoadOptions{Raw: src.raw || (i == 0 && mapping != "")}); err != nil {
 					return err
 				}
+			}
+			// From here on the session reads no file and writes only --diffs.
+			if err := db.Confine(ctx); err != nil {
+				return err
 			}
 			opts.Progress = g.progress().Stage
 			res, err := reconcile.Run(ctx, db, tables[0], tables[1], opts)

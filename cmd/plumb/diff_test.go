@@ -3,6 +3,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,5 +58,56 @@ func TestDiffWritesDiffsFile(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDiffRefusesInjectedSQL runs diff with SQL that tries to leave its
+// expression in each flag that takes SQL, and in a mapping file's
+// transformation: each run must exit 2, name where the SQL came from, and
+// write nothing.
+func TestDiffRefusesInjectedSQL(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	out := filepath.ToSlash(filepath.Join(dir, "pwned.csv"))
+	payloads := []struct{ name, sql string }{
+		{"stacked COPY", "1=1); COPY (SELECT 'pwned' AS x) TO '" + out + "'; SELECT 1 WHERE (1=1"},
+		{"read_text in a subquery", "(SELECT content FROM read_text('/etc/passwd')) IS NOT NULL"},
+		{"glob in a subquery", "EXISTS (SELECT file FROM glob('/etc/*'))"},
+		{"glob as a value", "glob('/etc/*') IS NOT NULL"},
+		{"ATTACH", "1=1; ATTACH '" + filepath.ToSlash(filepath.Join(dir, "pwned.db")) + "' AS pwned"},
+		{"INSTALL", "1=1; INSTALL httpfs"},
+		{"LOAD", "1=1; LOAD httpfs"},
+		{"SET", "1=1; SET enable_external_access = true"},
+		{"PRAGMA", "1=1; PRAGMA version"},
+		{"comment then a new statement", "1=1 --\n); COPY (SELECT 1) TO '" + out + "'; SELECT (1"},
+		{"unbalanced quote", "name = 'Bob"},
+		{"unbalanced parentheses", "1)); COPY (SELECT 1) TO '" + out + "'; SELECT ((1"},
+	}
+	src, tgt := "testdata/diff/source.csv", "testdata/diff/target.csv"
+	for i, p := range payloads {
+		for _, flag := range []string{"--where", "--source-where", "--target-where"} {
+			t.Run(flag+"/"+p.name, func(t *testing.T) {
+				_, stderr, code := plumb(t, "", "diff", src, tgt, "--key", "id", flag, p.sql)
+				if code != 2 || !strings.Contains(stderr, ": "+flag+": ") {
+					t.Errorf("got exit %d, stderr %q; want 2 and an error naming %s", code, stderr, flag)
+				}
+			})
+		}
+		t.Run("--mapping/"+p.name, func(t *testing.T) {
+			mapping := filepath.Join(t.TempDir(), fmt.Sprintf("mapping%d.csv", i))
+			var spec bytes.Buffer
+			w := csv.NewWriter(&spec)
+			w.WriteAll([][]string{{"source_field", "transformation", "target_field"}, {"cust_no", "", "customer_id"}, {"mail", p.sql, "email"}})
+			if err := os.WriteFile(mapping, spec.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, stderr, code := plumb(t, "", "diff", "testdata/diff/legacy.csv", "testdata/diff/crm.csv", "--key", "cust_no", "--mapping", mapping)
+			if want := mapping + ":3:6: transformation for email: "; code != 2 || !strings.Contains(stderr, want) {
+				t.Errorf("got exit %d, stderr %q; want 2 and an error beginning %q", code, stderr, want)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("user SQL wrote %s", entries[0].Name())
 	}
 }

@@ -1,0 +1,246 @@
+//go:build duckdb_arrow
+
+package reconcile
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/plumb-data/plumb/engine"
+)
+
+// keyed pairs the rows of the two sides on their keys and compares the
+// paired rows column by column. Rows with a NULL key part, and every row
+// of a key duplicated on either side, are counted and set aside.
+func (r *runner) keyed(ctx context.Context) error {
+	if err := r.countKeyedSides(ctx); err != nil {
+		return err
+	}
+	dups, hasDups, err := r.duplicateKeys(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := r.joinOnKeys(ctx, dups, hasDups)
+	if err != nil {
+		return fmt.Errorf("join: %w", err)
+	}
+	if err := r.countDifferences(ctx, d); err != nil {
+		return err
+	}
+	if err := r.keyedSamples(ctx, d, dups, hasDups); err != nil {
+		return err
+	}
+	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0 &&
+		!hasDups && r.res.NullKeys.Source == 0 && r.res.NullKeys.Target == 0
+	if r.opts.DiffsPath != "" {
+		return r.writeKeyedDiffs(ctx, d, dups, hasDups)
+	}
+	return nil
+}
+
+// keyColumns lists the key columns of the side views: "k0, k1".
+func (r *runner) keyColumns() string {
+	bare := make([]string, len(r.keys))
+	for i := range bare {
+		bare[i] = fmt.Sprintf("k%d", i)
+	}
+	return strings.Join(bare, ", ")
+}
+
+// nullKey is a SQL condition that is true when a key part is NULL.
+func (r *runner) nullKey() string {
+	var nullCond []string
+	for i := range r.keys {
+		nullCond = append(nullCond, fmt.Sprintf("k%d IS NULL", i))
+	}
+	return strings.Join(nullCond, " OR ")
+}
+
+// countKeyedSides counts the rows of each side, and those with a NULL key
+// part.
+func (r *runner) countKeyedSides(ctx context.Context) error {
+	for side, view := range []string{r.srcView, r.tgtView} {
+		var rows, nulls int64
+		if err := r.db.QueryRowContext(ctx, "SELECT count(*), count(*) FILTER (WHERE "+r.nullKey()+") FROM "+engine.Ident(view)).Scan(&rows, &nulls); err != nil {
+			return err
+		}
+		if side == 0 {
+			r.res.SourceRows, r.res.NullKeys.Source = rows, nulls
+		} else {
+			r.res.TargetRows, r.res.NullKeys.Target = rows, nulls
+		}
+	}
+	return nil
+}
+
+// duplicateKeys collects the keys that occur more than once on either
+// side into a scratch table of k…, sn, tn (the count on each side), and
+// counts them and the rows they hold. It returns the table and whether it
+// has any rows.
+func (r *runner) duplicateKeys(ctx context.Context) (string, bool, error) {
+	kcols, isNull := r.keyColumns(), r.nullKey()
+	dups, err := r.createTable(ctx, "plumb_diff_dups",
+		"SELECT "+kcols+", sum(sn)::BIGINT AS sn, sum(tn)::BIGINT AS tn FROM ("+
+			"SELECT "+kcols+", count(*) AS sn, 0 AS tn FROM "+engine.Ident(r.srcView)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1 "+
+			"UNION ALL SELECT "+kcols+", 0, count(*) FROM "+engine.Ident(r.tgtView)+" WHERE NOT ("+isNull+") GROUP BY ALL HAVING count(*) > 1"+
+			") GROUP BY ALL")
+	if err != nil {
+		return "", false, fmt.Errorf("find duplicate keys: %w", err)
+	}
+	var nDup int64
+	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(dups)).Scan(&nDup); err != nil {
+		return "", false, err
+	}
+	if nDup == 0 {
+		return dups, false, nil
+	}
+	d := &r.res.DuplicateKeys
+	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE sn > 1), count(*) FILTER (WHERE tn > 1) FROM "+engine.Ident(dups)).Scan(&d.SourceKeys, &d.TargetKeys); err != nil {
+		return "", false, err
+	}
+	// Every row of a key duplicated on either side is set aside.
+	for side, view := range []string{r.srcView, r.tgtView} {
+		var rows int64
+		q := "SELECT count(*) FROM " + engine.Ident(view) + " SEMI JOIN " + engine.Ident(dups) + " USING (" + kcols + ")"
+		if err := r.db.QueryRowContext(ctx, q).Scan(&rows); err != nil {
+			return "", false, err
+		}
+		if side == 0 {
+			d.SourceRows = rows
+		} else {
+			d.TargetRows = rows
+		}
+	}
+	return dups, true, nil
+}
+
+// joinOnKeys joins the pairable rows of the two sides on their keys, in
+// one pass, into a scratch table of the rows that differ: k…, status,
+// then per column m<i> (it differs), s<i> and t<i> (its values).
+func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (string, error) {
+	kcols, isNull := r.keyColumns(), r.nullKey()
+	pairable := func(view string) string {
+		q := "SELECT * FROM " + engine.Ident(view) + " WHERE NOT (" + isNull + ")"
+		if hasDups {
+			q = "SELECT * FROM (" + q + ") ANTI JOIN " + engine.Ident(dups) + " USING (" + kcols + ")"
+		}
+		return q
+	}
+	var on []string
+	for i := range r.keys {
+		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
+	}
+	var sel, flags []string
+	for i := range r.keys {
+		sel = append(sel, fmt.Sprintf("coalesce(s.k%d, t.k%d) AS k%d", i, i, i))
+	}
+	sel = append(sel, "CASE WHEN t.__t IS NULL THEN 'only_in_source' WHEN s.__s IS NULL THEN 'only_in_target' ELSE 'changed' END AS status")
+	for i := range r.cols {
+		sel = append(sel, fmt.Sprintf("coalesce(%s, false) AS m%d, s.v%d AS s%d, t.v%d AS t%d", r.differs(i), i, i, i, i, i))
+		flags = append(flags, fmt.Sprintf("m%d", i))
+	}
+	q := "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + pairable(r.srcView) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
+		pairable(r.tgtView) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+	return r.createTable(ctx, "plumb_diff", q)
+}
+
+// countDifferences counts, in one pass over the differences, the rows of
+// each status and the mismatches and largest numeric delta of each
+// column, and adds the columns to the result.
+func (r *runner) countDifferences(ctx context.Context, d string) error {
+	aggs := []string{"count(*) FILTER (WHERE status = 'only_in_source')", "count(*) FILTER (WHERE status = 'only_in_target')", "count(*) FILTER (WHERE status = 'changed')"}
+	for i, c := range r.cols {
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE status = 'changed' AND m%d)", i))
+		if c.comparedAs == AsNumber || c.comparedAs == AsNumberOrText {
+			aggs = append(aggs, fmt.Sprintf("max(abs(TRY_CAST(s%d AS DOUBLE) - TRY_CAST(t%d AS DOUBLE))) FILTER (WHERE status = 'changed' AND m%d)", i, i, i))
+		} else {
+			aggs = append(aggs, "NULL::DOUBLE")
+		}
+	}
+	vals := make([]any, len(aggs))
+	counts := make([]int64, 3+len(r.cols))
+	deltas := make([]sql.NullFloat64, len(r.cols))
+	vals[0], vals[1], vals[2] = &counts[0], &counts[1], &counts[2]
+	for i := range r.cols {
+		vals[3+2*i], vals[4+2*i] = &counts[3+i], &deltas[i]
+	}
+	if err := r.db.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+engine.Ident(d)).Scan(vals...); err != nil {
+		return err
+	}
+	r.res.OnlyInSource, r.res.OnlyInTarget, r.res.Changed = counts[0], counts[1], counts[2]
+	r.res.Matched = r.res.SourceRows - r.res.NullKeys.Source - r.res.DuplicateKeys.SourceRows - r.res.OnlyInSource
+	r.res.Unchanged = r.res.Matched - r.res.Changed
+	for i, c := range r.cols {
+		col := Column{Column: c.name, Source: c.srcShow, ComparedAs: string(c.comparedAs), Tolerance: c.tol.String(), Mismatches: counts[3+i], Samples: []Sample{}}
+		if r.res.Matched > 0 {
+			col.Share = float64(col.Mismatches) / float64(r.res.Matched)
+		}
+		if deltas[i].Valid {
+			v := deltas[i].Float64
+			col.MaxAbsDelta = &v
+		}
+		r.res.Columns = append(r.res.Columns, col)
+	}
+	return nil
+}
+
+// keyedSamples reads the first few differences of each kind, in key
+// order: changed values per column, keys on one side only, duplicated
+// keys.
+func (r *runner) keyedSamples(ctx context.Context, d, dups string, hasDups bool) error {
+	if r.opts.Samples <= 0 {
+		return nil
+	}
+	nk, order := len(r.keys), r.keyColumns()
+	key := make(texts, nk)
+	for i := range r.res.Columns {
+		col := &r.res.Columns[i]
+		if col.Mismatches == 0 {
+			continue
+		}
+		q := fmt.Sprintf("SELECT %s, CAST(s%d AS VARCHAR), CAST(t%d AS VARCHAR) FROM %s WHERE status = 'changed' AND m%d ORDER BY %s LIMIT %d",
+			castKeys(nk), i, i, engine.Ident(d), i, order, r.opts.Samples)
+		var src, tgt sql.NullString
+		err := r.eachRow(ctx, q, append(key.dest(), &src, &tgt), func() {
+			col.Samples = append(col.Samples, Sample{Key: key.strings(), Source: nullString(src), Target: nullString(tgt)})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, st := range []string{"only_in_source", "only_in_target"} {
+		q := fmt.Sprintf("SELECT %s FROM %s WHERE status = '%s' ORDER BY %s LIMIT %d", castKeys(nk), engine.Ident(d), st, order, r.opts.Samples)
+		err := r.eachRow(ctx, q, key.dest(), func() {
+			row := Row{Values: key.values(), Count: 1}
+			if st == "only_in_source" {
+				r.res.OnlyInSourceSamples = append(r.res.OnlyInSourceSamples, row)
+			} else {
+				r.res.OnlyInTargetSamples = append(r.res.OnlyInTargetSamples, row)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if hasDups {
+		q := fmt.Sprintf("SELECT %s, sn, tn FROM %s ORDER BY %s LIMIT %d", castKeys(nk), engine.Ident(dups), order, r.opts.Samples)
+		var sn, tn int64
+		err := r.eachRow(ctx, q, append(key.dest(), &sn, &tn), func() {
+			r.res.DuplicateSamples = append(r.res.DuplicateSamples, Dup{Key: key.strings(), Source: sn, Target: tn})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func castKeys(n int) string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("CAST(k%d AS VARCHAR)", i)
+	}
+	return strings.Join(out, ", ")
+}
