@@ -107,10 +107,3 @@ func (db *DB) Confined() bool {
 	defer db.mu.Unlock()
 	return db.confined
 }
-
-// CopyQuery is WriteQuery under its former name.
-//
-// Deprecated: use WriteQuery.
-func (db *DB) CopyQuery(ctx context.Context, query, path string) error {
-	return db.WriteQuery(ctx, query, path)
-}

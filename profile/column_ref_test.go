@@ -268,8 +268,6 @@ func TestAddMatchesReference(t *testing.T) {
 	}
 }
 
-func dump(c Column) string { return fmt.Sprintf("%+v", c) }
-
 // differ names the fields in which two profiles of a column differ, with
 // both values.
 func differ(got, want Column) string {

@@ -5,6 +5,7 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -86,7 +87,7 @@ func BenchmarkDiff(b *testing.B) {
 			start = time.Now()
 			var tables [2]*engine.Table
 			for i, p := range []string{src, tgt} {
-				s, _ := engine.ParseSource(p)
+				s, _ := source.Parse(p)
 				if tables[i], err = db.Load(b.Context(), s, engine.LoadOptions{Table: fmt.Sprintf("side%d", i)}); err != nil {
 					b.Fatal(err)
 				}
