@@ -8,23 +8,6 @@ import (
 	"github.com/xrash/smetrics"
 )
 
-// Comparator is how a field's values are compared between two records.
-type Comparator string
-
-// The comparators a field may use.
-const (
-	CompareExact       Comparator = "exact"
-	CompareJaroWinkler Comparator = "jaro_winkler"
-	CompareJaro        Comparator = "jaro"
-	CompareLevenshtein Comparator = "levenshtein"
-	CompareSoundex     Comparator = "soundex"
-	CompareNumeric     Comparator = "numeric"
-	CompareDate        Comparator = "date"
-)
-
-// Comparators lists every Comparator, in the order errors name them.
-var Comparators = []Comparator{CompareExact, CompareJaroWinkler, CompareJaro, CompareLevenshtein, CompareSoundex, CompareNumeric, CompareDate}
-
 // Level is how a field compares between two records.
 type Level uint8
 

@@ -46,7 +46,7 @@ func (r *runner) keyless(ctx context.Context) error {
 	r.res.Matched = r.res.SourceRows - r.res.OnlyInSource
 	r.res.Unchanged = r.res.Matched
 	for _, c := range r.cols {
-		r.res.Columns = append(r.res.Columns, Column{Column: c.name, Source: c.srcShow, ComparedAs: string(c.comparedAs), Samples: []Sample{}})
+		r.res.Columns = append(r.res.Columns, Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Samples: []Sample{}})
 	}
 	if err := r.keylessSamples(ctx, d); err != nil {
 		return err

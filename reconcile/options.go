@@ -63,14 +63,6 @@ type Origins struct {
 	Mapping []string
 }
 
-// Pair names a source column (or, with Expr, a DuckDB SQL expression
-// over source columns) and its target column.
-type Pair struct {
-	Source string `json:"source"`
-	Target string `json:"target"`
-	Expr   bool   `json:"expr,omitempty"`
-}
-
 // Tolerance is how far apart two numbers may be and still be equal: at
 // most Abs apart, or at most Rel times the larger magnitude. The zero
 // value demands equality.

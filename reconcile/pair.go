@@ -235,7 +235,7 @@ func (r *runner) typeColumns(ctx context.Context) error {
 	}
 	for _, c := range r.cols {
 		if c.srcType != c.tgtType {
-			r.res.TypeDifferences = append(r.res.TypeDifferences, TypeDiff{Column: c.name, SourceType: c.srcType, TargetType: c.tgtType, ComparedAs: string(c.comparedAs)})
+			r.res.TypeDifferences = append(r.res.TypeDifferences, TypeDiff{Column: c.name, SourceType: c.srcType, TargetType: c.tgtType, ComparedAs: c.comparedAs})
 		}
 	}
 	return nil

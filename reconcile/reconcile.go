@@ -97,13 +97,13 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	var err error
 	switch {
 	case len(r.opts.GroupBy) > 0:
-		r.res.Mode = string(ModeAggregate)
+		r.res.Mode = ModeAggregate
 		err = r.aggregate(ctx)
 	case len(r.keys) > 0:
-		r.res.Mode = string(ModeKeyed)
+		r.res.Mode = ModeKeyed
 		err = r.keyed(ctx)
 	default:
-		r.res.Mode = string(ModeKeyless)
+		r.res.Mode = ModeKeyless
 		err = r.keyless(ctx)
 	}
 	if err != nil {

@@ -1,147 +1,39 @@
 package reconcile
 
-// Result is the reconciliation of a source with a target; plain data for
-// reports.
-type Result struct {
-	Source string `json:"source"`
-	Target string `json:"target"`
-	// Mode is "keyed", "keyless" (multiset of whole rows) or "aggregate".
-	Mode string `json:"mode"`
-	Keys []Pair `json:"keys"`
-	// Equal is true when nothing differs (within tolerance).
-	Equal bool `json:"equal"`
+import "github.com/plumb-data/plumb/result"
 
-	SourceRows   int64 `json:"source_rows"`
-	TargetRows   int64 `json:"target_rows"`
-	Matched      int64 `json:"matched"`
-	OnlyInSource int64 `json:"only_in_source"`
-	OnlyInTarget int64 `json:"only_in_target"`
-	Changed      int64 `json:"changed"`
-	Unchanged    int64 `json:"unchanged"`
-	// DuplicateKeys counts keys that occur more than once on a side, and
-	// the rows they hold; such keys are reported, never paired.
-	DuplicateKeys DuplicateKeys `json:"duplicate_keys"`
-	// NullKeys counts rows whose key has a NULL part, per side.
-	NullKeys SidePair `json:"null_keys"`
-
-	SourceOnlyColumns []string   `json:"source_only_columns"`
-	TargetOnlyColumns []string   `json:"target_only_columns"`
-	TypeDifferences   []TypeDiff `json:"type_differences"`
-	Columns           []Column   `json:"columns"`
-
-	OnlyInSourceSamples []Row   `json:"only_in_source_samples"`
-	OnlyInTargetSamples []Row   `json:"only_in_target_samples"`
-	DuplicateSamples    []Dup   `json:"duplicate_samples"`
-	Groups              []Group `json:"groups,omitempty"`
-	// GroupColumns and SumColumns name the aggregate mode's columns.
-	GroupColumns []string `json:"group_columns,omitempty"`
-	SumColumns   []string `json:"sum_columns,omitempty"`
-}
-
-// SidePair is a count per side.
-type SidePair struct {
-	Source int64 `json:"source"`
-	Target int64 `json:"target"`
-}
-
-// DuplicateKeys counts the keys duplicated on each side, and the rows
-// set aside on each side because their key is duplicated on either side.
-type DuplicateKeys struct {
-	SourceKeys int64 `json:"source_keys"`
-	SourceRows int64 `json:"source_rows"`
-	TargetKeys int64 `json:"target_keys"`
-	TargetRows int64 `json:"target_rows"`
-}
-
-// TypeDiff is a compared column whose two sides have different types.
-type TypeDiff struct {
-	Column     string `json:"column"`
-	SourceType string `json:"source_type"`
-	TargetType string `json:"target_type"`
-	ComparedAs string `json:"compared_as"`
-}
-
-// Column is the comparison of one mapped column over matched rows.
-type Column struct {
-	Column     string `json:"column"`
-	Source     string `json:"source"`
-	ComparedAs string `json:"compared_as"`
-	Tolerance  string `json:"tolerance,omitempty"`
-	Mismatches int64  `json:"mismatches"`
-	// Share is Mismatches over matched rows.
-	Share       float64  `json:"share"`
-	MaxAbsDelta *float64 `json:"max_abs_delta,omitempty"`
-	Samples     []Sample `json:"samples"`
-}
-
-// Sample is one differing value.
-type Sample struct {
-	Key    []string `json:"key"`
-	Source *string  `json:"source"`
-	Target *string  `json:"target"`
-}
-
-// Row is a key (keyed mode) or a whole row (keyless mode) found on one
-// side only; Count is its multiplicity in keyless mode.
-type Row struct {
-	Values []*string `json:"values"`
-	Count  int64     `json:"count"`
-}
-
-// Dup is a duplicated key with its count on each side.
-type Dup struct {
-	Key    []string `json:"key"`
-	Source int64    `json:"source"`
-	Target int64    `json:"target"`
-}
-
-// Group is one group of an aggregate reconciliation.
-type Group struct {
-	Key        []*string  `json:"key"`
-	SourceRows int64      `json:"source_rows"`
-	TargetRows int64      `json:"target_rows"`
-	SourceSums []*float64 `json:"source_sums"`
-	TargetSums []*float64 `json:"target_sums"`
-	Differs    bool       `json:"differs"`
-}
-
-// Mode is how a reconciliation pairs rows; Result.Mode holds it as text.
-type Mode string
-
-// The modes.
-const (
-	// ModeKeyed pairs rows on their keys and compares them column by
-	// column.
-	ModeKeyed Mode = "keyed"
-	// ModeKeyless compares the sides as multisets of whole rows.
-	ModeKeyless Mode = "keyless"
-	// ModeAggregate compares row counts and sums per group.
-	ModeAggregate Mode = "aggregate"
+// The diff's result types live in package result (plain data, no
+// DuckDB), so that reports and library users can read them without the
+// engine; these are their names in this package.
+type (
+	Result        = result.Diff
+	Pair          = result.ColumnPair
+	SidePair      = result.SidePair
+	DuplicateKeys = result.DuplicateKeys
+	TypeDiff      = result.TypeDiff
+	Column        = result.DiffColumn
+	Sample        = result.DiffSample
+	Row           = result.DiffRow
+	Dup           = result.DiffDup
+	Group         = result.DiffGroup
+	Mode          = result.DiffMode
+	Comparison    = result.Comparison
 )
 
-// Comparison is how the values of a column pair are compared, decided by
-// the types of the two sides; Column.ComparedAs and TypeDiff.ComparedAs
-// hold it as text.
-type Comparison string
-
-// The comparisons.
+// The modes of a diff.
 const (
-	// AsNumber compares numbers, within the column's tolerance.
-	AsNumber Comparison = "number"
-	// AsNumberOrText compares values that parse as numbers on both sides
-	// as numbers, others as text.
-	AsNumberOrText Comparison = "number-or-text"
-	// AsTemporal compares dates and timestamps at the coarser precision
-	// of the two sides.
-	AsTemporal Comparison = "temporal"
-	// AsTemporalOrText compares values that parse as timestamps on both
-	// sides as timestamps, others as text.
-	AsTemporalOrText Comparison = "temporal-or-text"
-	// AsBoolean compares booleans.
-	AsBoolean Comparison = "boolean"
-	// AsText compares text, as the column's text options say.
-	AsText Comparison = "text"
-	// AsOther compares two values of another type alike (time, interval,
-	// blob, nested) as text.
-	AsOther Comparison = "other"
+	ModeKeyed     = result.ModeKeyed
+	ModeKeyless   = result.ModeKeyless
+	ModeAggregate = result.ModeAggregate
+)
+
+// How a pair of columns is compared.
+const (
+	AsNumber         = result.AsNumber
+	AsNumberOrText   = result.AsNumberOrText
+	AsTemporal       = result.AsTemporal
+	AsTemporalOrText = result.AsTemporalOrText
+	AsBoolean        = result.AsBoolean
+	AsText           = result.AsText
+	AsOther          = result.AsOther
 )

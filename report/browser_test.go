@@ -68,7 +68,7 @@ func TestHTMLInABrowser(t *testing.T) {
 			dir := t.TempDir()
 			page := filepath.Join(dir, "report.html")
 			var b bytes.Buffer
-			if err := r.Render(&b, c.result); err != nil {
+			if err := Render(r, &b, c.result); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {

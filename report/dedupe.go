@@ -3,13 +3,12 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
-
-	"github.com/plumb-data/plumb/dedupe"
 )
 
-func textDedupe(w *bufio.Writer, r *dedupe.Result) {
+func textDedupe(w *bufio.Writer, r *result.Dedupe) {
 	fmt.Fprintf(w, "%s: %s records, %s clusters, %s duplicates (%s)\n", r.Source, num(r.Records), num(r.Clusters),
 		num(r.Records-r.Clusters), pct(r.DuplicateShare))
 	fmt.Fprintf(w, "  fields           %s\n", clip(strings.Join(r.Fields, ", "), width-19))
@@ -55,7 +54,7 @@ func textDedupe(w *bufio.Writer, r *dedupe.Result) {
 	fmt.Fprintf(w, "\n  elapsed          %s\n", strings.Join(stages, ", "))
 }
 
-func markdownDedupe(w *bufio.Writer, r *dedupe.Result) {
+func markdownDedupe(w *bufio.Writer, r *result.Dedupe) {
 	fmt.Fprintf(w, "## dedupe %s\n\n", mdCode(r.Source))
 	fmt.Fprintf(w, "| | |\n|---|---:|\n| records | %s |\n| candidate pairs | %s |\n| links | %s |\n| clusters | %s |\n| duplicate share | %s |\n",
 		num(r.Records), num(r.CandidatePairs), num(r.Links), num(r.Clusters), pct(r.DuplicateShare))

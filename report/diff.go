@@ -3,10 +3,9 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
-
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 func str(p *string) string {
@@ -22,7 +21,7 @@ func pct(share float64) string {
 
 // keyNames writes the key columns, a pair of differing names joined by
 // sep.
-func keyNames(r *reconcile.Result, sep string) []string {
+func keyNames(r *result.Diff, sep string) []string {
 	var ks []string
 	for _, k := range r.Keys {
 		if k.Source == k.Target {
@@ -34,7 +33,7 @@ func keyNames(r *reconcile.Result, sep string) []string {
 	return ks
 }
 
-func textDiff(w *bufio.Writer, r *reconcile.Result) {
+func textDiff(w *bufio.Writer, r *result.Diff) {
 	verdict := "DIFFERENT"
 	if r.Equal {
 		verdict = "EQUAL"
@@ -74,7 +73,7 @@ func textDiff(w *bufio.Writer, r *reconcile.Result) {
 			if c.MaxAbsDelta != nil {
 				delta = strconv.FormatFloat(*c.MaxAbsDelta, 'g', 6, 64)
 			}
-			as := c.ComparedAs
+			as := string(c.ComparedAs)
 			if c.Tolerance != "" {
 				as += " ±" + c.Tolerance
 			}
@@ -93,7 +92,7 @@ func textDiff(w *bufio.Writer, r *reconcile.Result) {
 	}
 	for _, part := range []struct {
 		title string
-		rows  []reconcile.Row
+		rows  []result.DiffRow
 		total int64
 	}{{"only in source", r.OnlyInSourceSamples, r.OnlyInSource}, {"only in target", r.OnlyInTargetSamples, r.OnlyInTarget}} {
 		if len(part.rows) == 0 {
@@ -123,7 +122,7 @@ func textDiff(w *bufio.Writer, r *reconcile.Result) {
 	}
 }
 
-func textGroups(w *bufio.Writer, r *reconcile.Result) {
+func textGroups(w *bufio.Writer, r *result.Diff) {
 	shown := 0
 	for _, g := range r.Groups {
 		if !g.Differs && g.SourceRows > 0 && g.TargetRows > 0 {
@@ -152,7 +151,7 @@ func flt(f *float64) string {
 	return strconv.FormatFloat(*f, 'f', -1, 64)
 }
 
-func markdownDiff(w *bufio.Writer, r *reconcile.Result) {
+func markdownDiff(w *bufio.Writer, r *result.Diff) {
 	verdict := "different"
 	if r.Equal {
 		verdict = "equal"

@@ -11,9 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 // The page's style and script are inlined into every report, so that a
@@ -33,7 +30,7 @@ type htmlRenderer struct{}
 type page struct {
 	Title    string
 	Subtitle string
-	Kind     string
+	Kind     Kind
 	Body     template.HTML
 	CSS      template.CSS
 	JS       template.JS
@@ -61,38 +58,42 @@ var templates = template.Must(template.New("page").Funcs(template.FuncMap{
 	"checkBar": checkBar,
 }).Parse(pageTmpl))
 
-func (htmlRenderer) Render(w io.Writer, res any) error {
-	var p page
-	var body bytes.Buffer
-	var err error
-	switch r := res.(type) {
-	case *result.Profile:
-		p.Title, p.Subtitle, p.Kind = "Profile of "+r.Source, fmt.Sprintf("%s rows, %d columns", num(r.Rows), r.ColumnCount), "profile"
-		err = templates.ExecuteTemplate(&body, "profile", profileView(r))
-	case *result.Check:
-		title := r.Source
-		if r.Dataset != "" {
-			title = r.Dataset + " (" + r.Source + ")"
-		}
-		p.Title, p.Subtitle, p.Kind = "Checks: "+title, fmt.Sprintf("%d passed, %d warned, %d failed", r.Summary.Passed, r.Summary.Warned, r.Summary.Failed), "check"
-		err = templates.ExecuteTemplate(&body, "check", r)
-	case *reconcile.Result:
-		verdict := "different"
-		if r.Equal {
-			verdict = "equal"
-		}
-		p.Title, p.Subtitle, p.Kind = "Diff: "+r.Source+" vs "+r.Target, verdict+", "+r.Mode, "diff"
-		err = templates.ExecuteTemplate(&body, "diff", diffView(r))
-	case *dedupe.Result:
-		p.Title, p.Subtitle, p.Kind = "Duplicates in "+r.Source, fmt.Sprintf("%s records, %s clusters", num(r.Records), num(r.Clusters)), "dedupe"
-		err = templates.ExecuteTemplate(&body, "dedupe", dedupeView(r))
-	default:
-		if _, err := kind(res); err != nil {
-			return err
-		}
-		return fmt.Errorf("report: html cannot render %T", res)
+func (htmlRenderer) Inspect(io.Writer, []*result.Inspect) error {
+	return unsupported("html", KindInspect)
+}
+
+func (htmlRenderer) Profile(w io.Writer, r *result.Profile) error {
+	p := page{Title: "Profile of " + r.Source, Subtitle: fmt.Sprintf("%s rows, %d columns", num(r.Rows), r.ColumnCount), Kind: KindProfile}
+	return writePage(w, p, "profile", profileView(r))
+}
+
+func (htmlRenderer) Check(w io.Writer, r *result.Check) error {
+	title := r.Source
+	if r.Dataset != "" {
+		title = r.Dataset + " (" + r.Source + ")"
 	}
-	if err != nil {
+	p := page{Title: "Checks: " + title, Subtitle: fmt.Sprintf("%d passed, %d warned, %d failed", r.Summary.Passed, r.Summary.Warned, r.Summary.Failed), Kind: KindCheck}
+	return writePage(w, p, "check", r)
+}
+
+func (htmlRenderer) Diff(w io.Writer, r *result.Diff) error {
+	verdict := "different"
+	if r.Equal {
+		verdict = "equal"
+	}
+	p := page{Title: "Diff: " + r.Source + " vs " + r.Target, Subtitle: verdict + ", " + string(r.Mode), Kind: KindDiff}
+	return writePage(w, p, "diff", diffView(r))
+}
+
+func (htmlRenderer) Dedupe(w io.Writer, r *result.Dedupe) error {
+	p := page{Title: "Duplicates in " + r.Source, Subtitle: fmt.Sprintf("%s records, %s clusters", num(r.Records), num(r.Clusters)), Kind: KindDedupe}
+	return writePage(w, p, "dedupe", dedupeView(r))
+}
+
+// writePage renders a kind's body template into the page layout.
+func writePage(w io.Writer, p page, tmpl string, view any) error {
+	var body bytes.Buffer
+	if err := templates.ExecuteTemplate(&body, tmpl, view); err != nil {
 		return fmt.Errorf("report: html: %w", err)
 	}
 	p.Body, p.CSS, p.JS, p.Version = template.HTML(body.String()), template.CSS(pageCSS), template.JS(pageJS), SchemaVersion
@@ -272,10 +273,10 @@ func profileView(r *result.Profile) any {
 	}{r, cols, keys}
 }
 
-func diffView(r *reconcile.Result) any {
+func diffView(r *result.Diff) any {
 	keys := keyNames(r, " = ")
 	return struct {
-		*reconcile.Result
+		*result.Diff
 		KeyNames     []string
 		MatchedShare float64
 	}{r, keys, ratio(r.Matched, max(r.SourceRows, r.TargetRows))}
@@ -290,11 +291,11 @@ func ratio(a, b int64) float64 {
 
 // sizeBar is a cluster size with its share of the largest count.
 type sizeBar struct {
-	dedupe.SizeCount
+	result.SizeCount
 	Share float64
 }
 
-func dedupeView(r *dedupe.Result) any {
+func dedupeView(r *result.Dedupe) any {
 	var top int64
 	for _, s := range r.ClusterSizes {
 		top = max(top, s.Clusters)
@@ -311,7 +312,7 @@ func dedupeView(r *dedupe.Result) any {
 		sizes = append(sizes, sizeBar{s, share})
 	}
 	return struct {
-		*dedupe.Result
+		*result.Dedupe
 		Sizes []sizeBar
 	}{r, sizes}
 }

@@ -6,8 +6,6 @@ import (
 	"github.com/plumb-data/plumb/result"
 	"io"
 	"strings"
-
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 type junitRenderer struct{}
@@ -47,20 +45,17 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-func (junitRenderer) Render(w io.Writer, res any) error {
-	var s junitSuites
-	switch r := res.(type) {
-	case *result.Check:
-		s = junitCheck(r)
-	case *reconcile.Result:
-		s = junitDiff(r)
-	default:
-		k, err := kind(res)
-		if err != nil {
-			return err
-		}
-		return fmt.Errorf("report: junit renders check and diff results, not %s", k)
-	}
+func (junitRenderer) Inspect(io.Writer, []*result.Inspect) error {
+	return unsupported("junit", KindInspect)
+}
+func (junitRenderer) Profile(io.Writer, *result.Profile) error {
+	return unsupported("junit", KindProfile)
+}
+func (junitRenderer) Dedupe(io.Writer, *result.Dedupe) error   { return unsupported("junit", KindDedupe) }
+func (junitRenderer) Check(w io.Writer, r *result.Check) error { return writeJUnit(w, junitCheck(r)) }
+func (junitRenderer) Diff(w io.Writer, r *result.Diff) error   { return writeJUnit(w, junitDiff(r)) }
+
+func writeJUnit(w io.Writer, s junitSuites) error {
 	for _, su := range s.Suites {
 		s.Tests += su.Tests
 		s.Failures += su.Failures
@@ -112,10 +107,10 @@ func junitCheck(r *result.Check) junitSuites {
 	return junitSuites{Name: "plumb check", Suites: []junitSuite{su}}
 }
 
-func junitDiff(r *reconcile.Result) junitSuites {
+func junitDiff(r *result.Diff) junitSuites {
 	su := junitSuite{Name: r.Source + " vs " + r.Target}
 	class := "plumb.diff"
-	rows := func(name string, n int64, what string, samples []reconcile.Row) {
+	rows := func(name string, n int64, what string, samples []result.DiffRow) {
 		tc := junitCase{Classname: class + ".rows", Name: name}
 		if n > 0 {
 			var text strings.Builder

@@ -5,37 +5,30 @@ import (
 	"fmt"
 	"github.com/plumb-data/plumb/result"
 	"io"
-
-	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 type markdownRenderer struct{}
 
-func (markdownRenderer) Render(w io.Writer, res any) error {
-	bw := bufio.NewWriter(w)
-	switch r := res.(type) {
-	case *result.Inspect:
-		markdownInspect(bw, r)
-	case []*result.Inspect:
-		for i, x := range r {
+func (markdownRenderer) Inspect(w io.Writer, rs []*result.Inspect) error {
+	return buffered(w, rs, func(bw *bufio.Writer, rs []*result.Inspect) {
+		for i, r := range rs {
 			if i > 0 {
 				bw.WriteString("\n")
 			}
-			markdownInspect(bw, x)
+			markdownInspect(bw, r)
 		}
-	case *reconcile.Result:
-		markdownDiff(bw, r)
-	case *dedupe.Result:
-		markdownDedupe(bw, r)
-	case *result.Profile:
-		markdownProfile(bw, r)
-	case *result.Check:
-		markdownCheck(bw, r)
-	default:
-		return fmt.Errorf("report: markdown cannot render %T", res)
-	}
-	return bw.Flush()
+	})
+}
+
+func (markdownRenderer) Profile(w io.Writer, r *result.Profile) error {
+	return buffered(w, r, markdownProfile)
+}
+func (markdownRenderer) Check(w io.Writer, r *result.Check) error {
+	return buffered(w, r, markdownCheck)
+}
+func (markdownRenderer) Diff(w io.Writer, r *result.Diff) error { return buffered(w, r, markdownDiff) }
+func (markdownRenderer) Dedupe(w io.Writer, r *result.Dedupe) error {
+	return buffered(w, r, markdownDedupe)
 }
 
 func markdownInspect(w *bufio.Writer, r *result.Inspect) {

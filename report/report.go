@@ -4,8 +4,8 @@
 // check and diff results for CI systems, and JSON (stable, with a
 // schema_version) for programs.
 //
-//	r, err := report.New("json")
-//	err = r.Render(os.Stdout, result)
+//	r, err := report.For("json", report.KindProfile)
+//	err = r.Profile(os.Stdout, profileResult)
 package report
 
 import (
@@ -13,9 +13,6 @@ import (
 	"github.com/plumb-data/plumb/result"
 	"io"
 	"strings"
-
-	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 // SchemaVersion is the version of the JSON documents plumb writes. It
@@ -23,11 +20,23 @@ import (
 // added.
 const SchemaVersion = 1
 
-// Renderer writes a result in one format.
+// Renderer writes each kind of result in one format: one method per
+// result type, so that the compiler checks what is rendered. A format
+// that does not render a kind returns an error from its method; callers
+// ask Supports (or For) before doing any work.
 type Renderer interface {
-	// Render writes result to w; it fails for result types the format
-	// does not render.
-	Render(w io.Writer, res any) error
+	// Inspect writes the accounts of one or more inspected sources.
+	Inspect(w io.Writer, rs []*result.Inspect) error
+	Profile(w io.Writer, r *result.Profile) error
+	Check(w io.Writer, r *result.Check) error
+	Diff(w io.Writer, r *result.Diff) error
+	Dedupe(w io.Writer, r *result.Dedupe) error
+}
+
+// unsupported is the error of a Renderer method for a kind its format
+// does not render.
+func unsupported(format string, k Kind) error {
+	return fmt.Errorf("report: %s reports have no %s format (want %s)", k, format, strings.Join(supported[k], ", "))
 }
 
 // Formats lists the formats New accepts.
@@ -104,19 +113,23 @@ func New(format string) (Renderer, error) {
 	return nil, fmt.Errorf("unknown report format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
-// kind names a result type in JSON documents.
-func kind(res any) (string, error) {
-	switch res.(type) {
-	case *result.Inspect, []*result.Inspect:
-		return "inspect", nil
-	case *reconcile.Result:
-		return "diff", nil
-	case *dedupe.Result:
-		return "dedupe", nil
+// Render writes res, a result of any kind, with rd: the one place that
+// dispatches on a result's type, for callers that hold results of
+// several kinds.
+func Render(rd Renderer, w io.Writer, res any) error {
+	switch r := res.(type) {
+	case *result.Inspect:
+		return rd.Inspect(w, []*result.Inspect{r})
+	case []*result.Inspect:
+		return rd.Inspect(w, r)
 	case *result.Profile:
-		return "profile", nil
+		return rd.Profile(w, r)
 	case *result.Check:
-		return "check", nil
+		return rd.Check(w, r)
+	case *result.Diff:
+		return rd.Diff(w, r)
+	case *result.Dedupe:
+		return rd.Dedupe(w, r)
 	}
-	return "", fmt.Errorf("report: cannot render %T", res)
+	return fmt.Errorf("report: cannot render %T", res)
 }

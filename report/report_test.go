@@ -6,13 +6,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"github.com/plumb-data/plumb/result"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/plumb-data/plumb/dedupe"
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 // fromGolden reads a result back from a JSON golden file that the CLI
@@ -46,8 +44,8 @@ func results(t testing.TB) []struct {
 	}{
 		{"profile", fromGolden[result.Profile](t, "profile_customers.json"), []string{"overview", "columns", "columns-table"}},
 		{"check", fromGolden[result.Check](t, "check_customers.json"), []string{"overview", "checks", "checks-table"}},
-		{"diff", fromGolden[reconcile.Result](t, "diff_keyed.json"), []string{"overview", "rows", "columns-table", "only"}},
-		{"dedupe", fromGolden[dedupe.Result](t, "dedupe_people.json"), []string{"overview", "sizes", "clusters", "model"}},
+		{"diff", fromGolden[result.Diff](t, "diff_keyed.json"), []string{"overview", "rows", "columns-table", "only"}},
+		{"dedupe", fromGolden[result.Dedupe](t, "dedupe_people.json"), []string{"overview", "sizes", "clusters", "model"}},
 	}
 }
 
@@ -68,7 +66,7 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	r, _ := New("html")
 	for _, c := range results(t) {
 		var b bytes.Buffer
-		if err := r.Render(&b, c.result); err != nil {
+		if err := Render(r, &b, c.result); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		page := b.String()
@@ -103,7 +101,7 @@ func TestHTMLWideProfileStaysSmall(t *testing.T) {
 	t.Parallel()
 	r, _ := New("html")
 	var b bytes.Buffer
-	if err := r.Render(&b, wideProfile(t, 200)); err != nil {
+	if err := Render(r, &b, wideProfile(t, 200)); err != nil {
 		t.Fatal(err)
 	}
 	if b.Len() > 3<<20 {
@@ -118,7 +116,7 @@ func TestHTMLWideProfileStaysSmall(t *testing.T) {
 func TestHTMLRejectsOtherResults(t *testing.T) {
 	t.Parallel()
 	r, _ := New("html")
-	if err := r.Render(&bytes.Buffer{}, 42); err == nil {
+	if err := Render(r, &bytes.Buffer{}, 42); err == nil {
 		t.Error("got no error for an int")
 	}
 }
@@ -147,7 +145,7 @@ func parseJUnit(t *testing.T, result any) junitDoc {
 	t.Helper()
 	r, _ := New("junit")
 	var b bytes.Buffer
-	if err := r.Render(&b, result); err != nil {
+	if err := Render(r, &b, result); err != nil {
 		t.Fatal(err)
 	}
 	var doc junitDoc
@@ -196,7 +194,7 @@ func TestJUnitCheck(t *testing.T) {
 
 func TestJUnitDiff(t *testing.T) {
 	t.Parallel()
-	res := fromGolden[reconcile.Result](t, "diff_keyed.json")
+	res := fromGolden[result.Diff](t, "diff_keyed.json")
 	doc := parseJUnit(t, res)
 	want := map[string]bool{"only in source": res.OnlyInSource > 0, "only in target": res.OnlyInTarget > 0,
 		"unique keys": res.DuplicateKeys.SourceKeys+res.DuplicateKeys.TargetKeys > 0, "no null keys": res.NullKeys.Source+res.NullKeys.Target > 0}
@@ -217,8 +215,8 @@ func TestJUnitDiff(t *testing.T) {
 func TestJUnitRejectsOtherResults(t *testing.T) {
 	t.Parallel()
 	r, _ := New("junit")
-	err := r.Render(&bytes.Buffer{}, fromGolden[result.Profile](t, "profile_customers.json"))
-	if err == nil || !strings.Contains(err.Error(), "not profile") {
+	err := Render(r, &bytes.Buffer{}, fromGolden[result.Profile](t, "profile_customers.json"))
+	if err == nil || !strings.Contains(err.Error(), "profile reports have no junit") {
 		t.Errorf("got %v, want an error naming profile", err)
 	}
 }
@@ -235,7 +233,7 @@ func TestMarkdownEscapesData(t *testing.T) {
 		p.Columns[0].Patterns[0].Value = hostile
 	}
 	var b bytes.Buffer
-	if err := (markdownRenderer{}).Render(&b, p); err != nil {
+	if err := (markdownRenderer{}).Profile(&b, p); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -292,4 +290,32 @@ func outsideCodeSpans(line string) string {
 		i = j
 	}
 	return b.String()
+}
+
+// TestSupportsMatchesRenderers: a format Supports for a kind renders it,
+// and one it does not support refuses it.
+func TestSupportsMatchesRenderers(t *testing.T) {
+	t.Parallel()
+	res := map[Kind]any{
+		KindProfile: fromGolden[result.Profile](t, "profile_customers.json"),
+		KindCheck:   fromGolden[result.Check](t, "check_customers.json"),
+		KindDiff:    fromGolden[result.Diff](t, "diff_keyed.json"),
+		KindDedupe:  fromGolden[result.Dedupe](t, "dedupe_people.json"),
+		KindInspect: fromGolden[result.Inspect](t, "inspect_customers.json"),
+	}
+	for _, f := range Formats {
+		rd, err := New(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, r := range res {
+			err := Render(rd, io.Discard, r)
+			if got := err == nil; got != Supports(f, k) {
+				t.Errorf("%s of %s: rendered %t (%v), Supports says %t", f, k, got, err, Supports(f, k))
+			}
+			if _, err := For(f, k); (err == nil) != Supports(f, k) {
+				t.Errorf("For(%s, %s) = %v, Supports says %t", f, k, err, Supports(f, k))
+			}
+		}
+	}
 }

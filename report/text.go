@@ -9,9 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/internal/numfmt"
-	"github.com/plumb-data/plumb/reconcile"
 )
 
 type textRenderer struct{}
@@ -19,35 +17,28 @@ type textRenderer struct{}
 // width is the terminal width text reports fit in.
 const width = 80
 
-func (textRenderer) Render(w io.Writer, res any) error {
+// buffered runs fn on a buffered w and flushes it.
+func buffered[T any](w io.Writer, r T, fn func(*bufio.Writer, T)) error {
 	bw := bufio.NewWriter(w)
-	switch r := res.(type) {
-	case *result.Inspect:
-		textInspect(bw, r)
-	case []*result.Inspect:
-		for i, x := range r {
+	fn(bw, r)
+	return bw.Flush()
+}
+
+func (textRenderer) Inspect(w io.Writer, rs []*result.Inspect) error {
+	return buffered(w, rs, func(bw *bufio.Writer, rs []*result.Inspect) {
+		for i, r := range rs {
 			if i > 0 {
 				bw.WriteString("\n")
 			}
-			textInspect(bw, x)
+			textInspect(bw, r)
 		}
-	case *reconcile.Result:
-		textDiff(bw, r)
-	case *dedupe.Result:
-		textDedupe(bw, r)
-	case *result.Profile:
-		textProfile(bw, r)
-	case *result.Check:
-		textCheck(bw, r)
-	default:
-		_, err := kind(res)
-		if err == nil {
-			err = fmt.Errorf("report: text cannot render %T", res)
-		}
-		return err
-	}
-	return bw.Flush()
+	})
 }
+
+func (textRenderer) Profile(w io.Writer, r *result.Profile) error { return buffered(w, r, textProfile) }
+func (textRenderer) Check(w io.Writer, r *result.Check) error     { return buffered(w, r, textCheck) }
+func (textRenderer) Diff(w io.Writer, r *result.Diff) error       { return buffered(w, r, textDiff) }
+func (textRenderer) Dedupe(w io.Writer, r *result.Dedupe) error   { return buffered(w, r, textDedupe) }
 
 func textInspect(w *bufio.Writer, r *result.Inspect) {
 	fmt.Fprintf(w, "%s\n", r.Source)

@@ -198,7 +198,7 @@ func (r *reportFlags) renderer() (report.Renderer, error) {
 // leaves nothing under --output.
 func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 	if r.output == "" || r.output == "-" {
-		return rd.Render(g.stdout, result)
+		return report.Render(rd, g.stdout, result)
 	}
 	if err := checkOutput(r.output); err != nil {
 		return err
@@ -209,7 +209,7 @@ func (r *reportFlags) write(g *globals, rd report.Renderer, result any) error {
 	}
 	defer f.Abort()
 	w := bufio.NewWriterSize(f, 1<<16)
-	if err := rd.Render(w, result); err != nil {
+	if err := report.Render(rd, w, result); err != nil {
 		return err
 	}
 	if err := w.Flush(); err != nil {

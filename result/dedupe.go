@@ -1,0 +1,142 @@
+package result
+
+// Dedupe is what dedupe found; plain data for reports.
+type Dedupe struct {
+	Source    string   `json:"source"`
+	Records   int64    `json:"records"`
+	Fields    []string `json:"fields"`
+	Threshold float64  `json:"threshold"`
+	// Rules are the blocking rules with the candidate pairs each yields;
+	// CandidatePairs counts the distinct pairs of all rules.
+	Rules          []DedupeRule `json:"rules"`
+	CandidatePairs int64        `json:"candidate_pairs"`
+	Links          int64        `json:"links"`
+	Clusters       int64        `json:"clusters"`
+	// ClusterSizes counts clusters by size, singletons included.
+	ClusterSizes []SizeCount `json:"cluster_sizes"`
+	// DuplicateShare is the share of records that duplicate another
+	// record of their cluster: (records - clusters) / records.
+	DuplicateShare float64 `json:"duplicate_share"`
+	// Lambda is the estimated chance that two random records match, the
+	// prior of every pair's match probability.
+	Lambda       float64      `json:"lambda"`
+	EMIterations int          `json:"em_iterations"`
+	Model        []FieldModel `json:"model"`
+	// WeakClusters are clusters whose weakest link is far below the
+	// cluster's average: one weak link may be chaining two entities.
+	WeakClusters []WeakCluster `json:"weak_clusters"`
+	// TopClusters are the largest clusters (up to 10), each with its
+	// records and the links that hold it together, explained field by
+	// field.
+	TopClusters []ClusterDetail `json:"top_clusters"`
+	Truth       *Accuracy       `json:"truth,omitempty"`
+	Stages      []DedupeStage   `json:"stages"`
+}
+
+// DedupeRule is a blocking rule and the candidate pairs it yields.
+type DedupeRule struct {
+	Keys  []string `json:"keys"`
+	Pairs int64    `json:"pairs"`
+}
+
+// SizeCount is how many clusters have a size.
+type SizeCount struct {
+	Size     int64 `json:"size"`
+	Clusters int64 `json:"clusters"`
+}
+
+// FieldModel is the trained m and u of a field's levels.
+type FieldModel struct {
+	Column  string       `json:"column"`
+	Compare Comparator   `json:"compare"`
+	Levels  []LevelModel `json:"levels"`
+}
+
+// LevelModel is one comparison level: m is its chance among matches, u
+// among non-matches, Weight = log2(m/u).
+type LevelModel struct {
+	Level  string  `json:"level"`
+	M      float64 `json:"m"`
+	U      float64 `json:"u"`
+	Weight float64 `json:"weight"`
+}
+
+// WeakCluster is a cluster held together by a link that barely clears
+// the threshold (within 3 bits) while its links average 10 bits more.
+type WeakCluster struct {
+	Cluster   int64   `json:"cluster"`
+	Size      int64   `json:"size"`
+	MinWeight float64 `json:"min_weight"`
+	AvgWeight float64 `json:"avg_weight"`
+}
+
+// Accuracy compares the clusters with a labelled column.
+type Accuracy struct {
+	Column            string  `json:"column"`
+	TruePairs         int64   `json:"true_pairs"`
+	PredictedPairs    int64   `json:"predicted_pairs"`
+	TruePositivePairs int64   `json:"true_positive_pairs"`
+	Precision         float64 `json:"precision"`
+	Recall            float64 `json:"recall"`
+	F1                float64 `json:"f1"`
+	// B3 scores are per-record cluster overlaps (B-cubed), averaged.
+	B3Precision float64 `json:"b3_precision"`
+	B3Recall    float64 `json:"b3_recall"`
+	B3F1        float64 `json:"b3_f1"`
+}
+
+// DedupeStage is the wall time of one stage.
+type DedupeStage struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+// ClusterDetail is one cluster with its records and links.
+type ClusterDetail struct {
+	Cluster int64           `json:"cluster"`
+	Size    int64           `json:"size"`
+	Records []ClusterRecord `json:"records"`
+	Links   []DedupeLink    `json:"links"`
+}
+
+// ClusterRecord is a record of a cluster: its id and the compared fields
+// as written (in Dedupe.Fields order).
+type ClusterRecord struct {
+	ID     string    `json:"id"`
+	Values []*string `json:"values"`
+}
+
+// DedupeLink is a linked pair of records and why it matched.
+type DedupeLink struct {
+	A           string            `json:"a"`
+	B           string            `json:"b"`
+	Weight      float64           `json:"weight"`
+	Probability float64           `json:"probability"`
+	Fields      []DedupeLinkField `json:"fields"`
+}
+
+// DedupeLinkField is one field's comparison in a link: the normalized values'
+// similarity, its level, and the level's weight in bits.
+type DedupeLinkField struct {
+	Column     string  `json:"column"`
+	Similarity float64 `json:"similarity"`
+	Level      string  `json:"level"`
+	Weight     float64 `json:"weight"`
+}
+
+// Comparator is how a field's values are compared between two records.
+type Comparator string
+
+// The comparators a field may use.
+const (
+	CompareExact       Comparator = "exact"
+	CompareJaroWinkler Comparator = "jaro_winkler"
+	CompareJaro        Comparator = "jaro"
+	CompareLevenshtein Comparator = "levenshtein"
+	CompareSoundex     Comparator = "soundex"
+	CompareNumeric     Comparator = "numeric"
+	CompareDate        Comparator = "date"
+)
+
+// Comparators lists every Comparator, in the order errors name them.
+var Comparators = []Comparator{CompareExact, CompareJaroWinkler, CompareJaro, CompareLevenshtein, CompareSoundex, CompareNumeric, CompareDate}

@@ -1,0 +1,155 @@
+package result
+
+// Diff is the reconciliation of a source with a target; plain data for
+// reports.
+type Diff struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+	// Mode is "keyed", "keyless" (multiset of whole rows) or "aggregate".
+	Mode DiffMode     `json:"mode"`
+	Keys []ColumnPair `json:"keys"`
+	// Equal is true when nothing differs (within tolerance).
+	Equal bool `json:"equal"`
+
+	SourceRows   int64 `json:"source_rows"`
+	TargetRows   int64 `json:"target_rows"`
+	Matched      int64 `json:"matched"`
+	OnlyInSource int64 `json:"only_in_source"`
+	OnlyInTarget int64 `json:"only_in_target"`
+	Changed      int64 `json:"changed"`
+	Unchanged    int64 `json:"unchanged"`
+	// DuplicateKeys counts keys that occur more than once on a side, and
+	// the rows they hold; such keys are reported, never paired.
+	DuplicateKeys DuplicateKeys `json:"duplicate_keys"`
+	// NullKeys counts rows whose key has a NULL part, per side.
+	NullKeys SidePair `json:"null_keys"`
+
+	SourceOnlyColumns []string     `json:"source_only_columns"`
+	TargetOnlyColumns []string     `json:"target_only_columns"`
+	TypeDifferences   []TypeDiff   `json:"type_differences"`
+	Columns           []DiffColumn `json:"columns"`
+
+	OnlyInSourceSamples []DiffRow   `json:"only_in_source_samples"`
+	OnlyInTargetSamples []DiffRow   `json:"only_in_target_samples"`
+	DuplicateSamples    []DiffDup   `json:"duplicate_samples"`
+	Groups              []DiffGroup `json:"groups,omitempty"`
+	// GroupColumns and SumColumns name the aggregate mode's columns.
+	GroupColumns []string `json:"group_columns,omitempty"`
+	SumColumns   []string `json:"sum_columns,omitempty"`
+}
+
+// SidePair is a count per side.
+type SidePair struct {
+	Source int64 `json:"source"`
+	Target int64 `json:"target"`
+}
+
+// DuplicateKeys counts the keys duplicated on each side, and the rows
+// set aside on each side because their key is duplicated on either side.
+type DuplicateKeys struct {
+	SourceKeys int64 `json:"source_keys"`
+	SourceRows int64 `json:"source_rows"`
+	TargetKeys int64 `json:"target_keys"`
+	TargetRows int64 `json:"target_rows"`
+}
+
+// TypeDiff is a compared column whose two sides have different types.
+type TypeDiff struct {
+	Column     string     `json:"column"`
+	SourceType string     `json:"source_type"`
+	TargetType string     `json:"target_type"`
+	ComparedAs Comparison `json:"compared_as"`
+}
+
+// DiffColumn is the comparison of one mapped column over matched rows.
+type DiffColumn struct {
+	Column     string     `json:"column"`
+	Source     string     `json:"source"`
+	ComparedAs Comparison `json:"compared_as"`
+	Tolerance  string     `json:"tolerance,omitempty"`
+	Mismatches int64      `json:"mismatches"`
+	// Share is Mismatches over matched rows.
+	Share       float64      `json:"share"`
+	MaxAbsDelta *float64     `json:"max_abs_delta,omitempty"`
+	Samples     []DiffSample `json:"samples"`
+}
+
+// DiffSample is one differing value.
+type DiffSample struct {
+	Key    []string `json:"key"`
+	Source *string  `json:"source"`
+	Target *string  `json:"target"`
+}
+
+// DiffRow is a key (keyed mode) or a whole row (keyless mode) found on one
+// side only; Count is its multiplicity in keyless mode.
+type DiffRow struct {
+	Values []*string `json:"values"`
+	Count  int64     `json:"count"`
+}
+
+// DiffDup is a duplicated key with its count on each side.
+type DiffDup struct {
+	Key    []string `json:"key"`
+	Source int64    `json:"source"`
+	Target int64    `json:"target"`
+}
+
+// DiffGroup is one group of an aggregate reconciliation.
+type DiffGroup struct {
+	Key        []*string  `json:"key"`
+	SourceRows int64      `json:"source_rows"`
+	TargetRows int64      `json:"target_rows"`
+	SourceSums []*float64 `json:"source_sums"`
+	TargetSums []*float64 `json:"target_sums"`
+	Differs    bool       `json:"differs"`
+}
+
+// DiffMode is how a reconciliation pairs rows; Diff.Mode holds it as text.
+type DiffMode string
+
+// The modes.
+const (
+	// ModeKeyed pairs rows on their keys and compares them column by
+	// column.
+	ModeKeyed DiffMode = "keyed"
+	// ModeKeyless compares the sides as multisets of whole rows.
+	ModeKeyless DiffMode = "keyless"
+	// ModeAggregate compares row counts and sums per group.
+	ModeAggregate DiffMode = "aggregate"
+)
+
+// Comparison is how the values of a column pair are compared, decided by
+// the types of the two sides; DiffColumn.ComparedAs and TypeDiff.ComparedAs
+// hold it as text.
+type Comparison string
+
+// The comparisons.
+const (
+	// AsNumber compares numbers, within the column's tolerance.
+	AsNumber Comparison = "number"
+	// AsNumberOrText compares values that parse as numbers on both sides
+	// as numbers, others as text.
+	AsNumberOrText Comparison = "number-or-text"
+	// AsTemporal compares dates and timestamps at the coarser precision
+	// of the two sides.
+	AsTemporal Comparison = "temporal"
+	// AsTemporalOrText compares values that parse as timestamps on both
+	// sides as timestamps, others as text.
+	AsTemporalOrText Comparison = "temporal-or-text"
+	// AsBoolean compares booleans.
+	AsBoolean Comparison = "boolean"
+	// AsText compares text, as the column's text options say.
+	AsText Comparison = "text"
+	// AsOther compares two values of another type alike (time, interval,
+	// blob, nested) as text.
+	AsOther Comparison = "other"
+)
+
+// ColumnPair names a source column (or, with Expr, a DuckDB SQL expression
+// over source columns) and its target column.
+type ColumnPair struct {
+	Source string `json:"source"`
+	Target string `json:"target"`
+	Expr   bool   `json:"expr,omitempty"`
+}
