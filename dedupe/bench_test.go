@@ -33,7 +33,7 @@ func BenchmarkDedupe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		cfg, err := ParseConfig(data)
+		cfg, err := Parse(data)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func BenchmarkDedupe(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if res, err = Run(b.Context(), db, t, Options{Config: cfg, Truth: "entity_id", Seed: 1}); err != nil {
+			if res, err = Run(b.Context(), db, t, cfg, Options{Truth: "entity_id", Seed: 1}); err != nil {
 				b.Fatal(err)
 			}
 			db.Close()

@@ -71,14 +71,14 @@ func TestBlockingKeyInjection(t *testing.T) {
 			}
 			yaml := "id: customer_id\nfields:\n  - column: email\n    normalize: [trim, lower]\n  - column: last_name\nblocking:\n  - - " +
 				strconv.Quote(tt.key) + "\n"
-			cfg, err := ParseConfig([]byte(yaml))
+			cfg, err := Parse([]byte(yaml))
 			if err == nil {
-				_, err = Run(t.Context(), db, tbl, Options{Config: cfg})
+				_, err = Run(t.Context(), db, tbl, cfg, Options{})
 			}
 			check(t, err, true)
 			// A config built in code goes through the same checks.
 			code := &Config{Fields: []Field{{Column: "email"}, {Column: "last_name"}}, Blocking: [][]string{{tt.key}}, Threshold: 0.9}
-			_, err = Run(t.Context(), db, tbl, Options{Config: code})
+			_, err = Run(t.Context(), db, tbl, code, Options{})
 			check(t, err, false)
 			if err != nil && !strings.Contains(err.Error(), "blocking rule 1") {
 				t.Errorf("got %v, want it to name blocking rule 1", err)
@@ -105,7 +105,7 @@ func TestBlockingKeyComment(t *testing.T) {
 	pairs := func(key string) int64 {
 		t.Helper()
 		cfg := &Config{Fields: []Field{{Column: "email", Normalize: []Normalizer{NormalizeTrim, NormalizeLower}}}, Blocking: [][]string{{key}}, Threshold: 0.9}
-		res, err := Run(t.Context(), db, tbl, Options{Config: cfg, Now: fixedClock()})
+		res, err := Run(t.Context(), db, tbl, cfg, Options{Now: fixedClock()})
 		if err != nil {
 			t.Fatalf("key %q: %v", key, err)
 		}
@@ -125,11 +125,11 @@ func TestBlockingKeyPlace(t *testing.T) {
 	t.Parallel()
 	db, tbl, _ := setup(t)
 	yaml := "fields:\n  - column: last_name\n  - column: birth_date\nblocking:\n  - [soundex(last_name), nope(birth_date, 1)]\n"
-	cfg, err := ParseConfig([]byte(yaml))
+	cfg, err := Parse([]byte(yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Run(t.Context(), db, tbl, Options{Config: cfg})
+	_, err = Run(t.Context(), db, tbl, cfg, Options{})
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Line != 5 || ce.Column != 26 || !strings.Contains(err.Error(), `"nope(birth_date, 1)"`) {
 		t.Errorf("got %v, want line 5, column 26 and the key", err)
@@ -137,7 +137,7 @@ func TestBlockingKeyPlace(t *testing.T) {
 	// A copy whose rules were changed in code has no place to point at.
 	changed := *cfg
 	changed.Blocking = [][]string{{"soundex(last_name)", "nope(last_name)"}}
-	_, err = Run(t.Context(), db, tbl, Options{Config: &changed})
+	_, err = Run(t.Context(), db, tbl, &changed, Options{})
 	if errors.As(err, &ce) || err == nil || !strings.Contains(err.Error(), "nope(last_name)") {
 		t.Errorf("got %v, want an error without a place that names the key", err)
 	}

@@ -33,7 +33,7 @@ type Config struct {
 	// before dedupe refuses to run; 0 means 25,000,000.
 	MaxPairs int64 `json:"max_pairs,omitempty"`
 
-	// keysAt are where ParseConfig read each blocking key, for errors
+	// keysAt are where Parse read each blocking key, for errors
 	// that Run finds in a key (DuckDB reads them only then).
 	keysAt [][]keyPlace
 }
@@ -54,10 +54,10 @@ type Field struct {
 // ConfigError points at the place in a YAML config that is wrong.
 type ConfigError = yamlconf.Error
 
-// ParseConfig reads a YAML dedupe config. Unknown keys, wrong types,
+// Parse reads a YAML dedupe config. Unknown keys, wrong types,
 // unknown normalizers and comparators are errors that name the line and
 // column.
-func ParseConfig(data []byte) (*Config, error) {
+func Parse(data []byte) (*Config, error) {
 	root, err := yamlconf.Root(data, "fields and blocking")
 	if err != nil {
 		return nil, err
@@ -230,7 +230,7 @@ func joinCalls(items []string) (keys []string, first []int, err error) {
 }
 
 // keyError says that key j of blocking rule i is wrong, at its place in
-// the config file when ParseConfig read it there.
+// the config file when Parse read it there.
 func (c *Config) keyError(i, j int, err error) error {
 	err = fmt.Errorf("blocking rule %d: %w", i+1, err)
 	if i < len(c.keysAt) && j < len(c.keysAt[i]) && i < len(c.Blocking) && j < len(c.Blocking[i]) {

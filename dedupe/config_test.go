@@ -32,7 +32,7 @@ threshold: 0.9                # match probability needed to link a pair
 
 func TestParseConfigOfTheIssue(t *testing.T) {
 	t.Parallel()
-	cfg, err := ParseConfig([]byte(issueConfig))
+	cfg, err := Parse([]byte(issueConfig))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"max pairs", "fields:\n  - column: a\nblocking: [[a]]\nmax_pairs: -3\n", 4, 12, "positive whole number"},
 	}
 	for _, tt := range tests {
-		_, err := ParseConfig([]byte(tt.yaml))
+		_, err := Parse([]byte(tt.yaml))
 		var ce *ConfigError
 		if !errors.As(err, &ce) || ce.Line != tt.line || ce.Column != tt.col || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want line %d, column %d, %q", tt.name, err, tt.line, tt.col, tt.want)
@@ -154,7 +154,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add("fields:\n  - column: a\nblocking: [[a]]\n")
 	f.Add("fields: [\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		cfg, err := ParseConfig([]byte(in))
+		cfg, err := Parse([]byte(in))
 		if err != nil {
 			var ce *ConfigError
 			if !errors.As(err, &ce) || ce.Line < 1 || ce.Column < 1 {

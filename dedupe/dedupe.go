@@ -9,8 +9,8 @@
 // agreement patterns; links over the threshold form clusters (connected
 // components).
 //
-//	cfg, err := dedupe.ParseConfig(yamlBytes)
-//	res, err := dedupe.Run(ctx, db, table, dedupe.Options{Config: cfg, ClustersPath: "clusters.csv"})
+//	cfg, err := dedupe.Parse(yamlBytes)
+//	res, err := dedupe.Run(ctx, db, table, cfg, dedupe.Options{ClustersPath: "clusters.csv"})
 package dedupe
 
 import (
@@ -24,9 +24,9 @@ import (
 	"github.com/plumb-data/plumb/engine"
 )
 
-// Options say how to deduplicate. Config is required.
+// Options say how to deduplicate with a config. The zero value uses the
+// config's threshold, scores against no truth and writes no files.
 type Options struct {
-	Config *Config
 	// Threshold overrides the config's when > 0.
 	Threshold float64
 	// Truth names a column of true entity labels to score against.
@@ -61,15 +61,15 @@ type runner struct {
 	last    time.Time
 }
 
-// Run deduplicates a loaded table.
-func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Result, error) {
-	if opts.Config == nil {
+// Run deduplicates a loaded table as cfg (from Parse) says.
+func Run(ctx context.Context, db *engine.DB, t *engine.Table, cfg *Config, opts Options) (*Result, error) {
+	if cfg == nil {
 		return nil, errors.New("dedupe: no config")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &runner{db: db, t: t, opts: opts, cfg: opts.Config, last: opts.Now(), scratch: db.NewScratch()}
+	r := &runner{db: db, t: t, opts: opts, cfg: cfg, last: opts.Now(), scratch: db.NewScratch()}
 	defer r.scratch.Drop(ctx)
 	res, err := r.run(ctx)
 	if err != nil {

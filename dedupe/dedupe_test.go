@@ -26,7 +26,7 @@ func setup(t *testing.T) (*engine.DB, *engine.Table, *Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := ParseConfig(data)
+	cfg, err := Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestGoldenClusters(t *testing.T) {
 	t.Parallel()
 	db, tbl, cfg := setup(t)
 	out := filepath.Join(t.TempDir(), "clusters.csv")
-	res, err := Run(t.Context(), db, tbl, Options{Config: cfg, Truth: "entity_id", ClustersPath: out, Now: fixedClock(), Seed: 1})
+	res, err := Run(t.Context(), db, tbl, cfg, Options{Truth: "entity_id", ClustersPath: out, Now: fixedClock(), Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestThresholdMonotonic(t *testing.T) {
 	db, tbl, cfg := setup(t)
 	var prevLinks, prevClusters int64 = 1 << 62, 0
 	for _, th := range []float64{0.01, 0.5, 0.9, 0.999, 0.999999} {
-		res, err := Run(t.Context(), db, tbl, Options{Config: cfg, Threshold: th, Now: fixedClock(), Seed: 1})
+		res, err := Run(t.Context(), db, tbl, cfg, Options{Threshold: th, Now: fixedClock(), Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func TestBlockingGuard(t *testing.T) {
 	c := *cfg
 	c.Blocking = [][]string{{"substr(email, 1, 1)"}}
 	c.MaxPairs = 100
-	_, err := Run(t.Context(), db, tbl, Options{Config: &c})
+	_, err := Run(t.Context(), db, tbl, &c, Options{})
 	if err == nil || !strings.Contains(err.Error(), "candidate pairs, over the limit of 100") {
 		t.Errorf("got %v, want the blocking rule refused with its count", err)
 	}
@@ -137,7 +137,7 @@ func TestPairsExplainLinks(t *testing.T) {
 	db, tbl, cfg := setup(t)
 	dir := t.TempDir()
 	csvOut, pqOut := filepath.Join(dir, "pairs.csv"), filepath.Join(dir, "pairs.parquet")
-	res, err := Run(t.Context(), db, tbl, Options{Config: cfg, PairsPath: csvOut, Now: fixedClock()})
+	res, err := Run(t.Context(), db, tbl, cfg, Options{PairsPath: csvOut, Now: fixedClock()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestPairsExplainLinks(t *testing.T) {
 	if int64(len(recs)-1) != res.Links || len(recs[0]) != 4+5*len(cfg.Fields) {
 		t.Errorf("pairs.csv: %d rows of %d columns for %d links", len(recs)-1, len(recs[0]), res.Links)
 	}
-	if _, err := Run(t.Context(), db, tbl, Options{Config: cfg, PairsPath: pqOut, Now: fixedClock()}); err != nil {
+	if _, err := Run(t.Context(), db, tbl, cfg, Options{PairsPath: pqOut, Now: fixedClock()}); err != nil {
 		t.Fatal(err)
 	}
 	var n, fields int64
@@ -163,12 +163,12 @@ func TestRunErrors(t *testing.T) {
 	db, tbl, cfg := setup(t)
 	c := *cfg
 	c.Fields = append([]Field{{Column: "nope", Compare: "exact"}}, c.Fields...)
-	if _, err := Run(t.Context(), db, tbl, Options{Config: &c}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
+	if _, err := Run(t.Context(), db, tbl, &c, Options{}); err == nil || !strings.Contains(err.Error(), `no column "nope"`) {
 		t.Errorf("got %v", err)
 	}
 	c = *cfg
 	c.Blocking = [][]string{{"nope(email)"}}
-	if _, err := Run(t.Context(), db, tbl, Options{Config: &c}); err == nil || !strings.Contains(err.Error(), "blocking rule 1") {
+	if _, err := Run(t.Context(), db, tbl, &c, Options{}); err == nil || !strings.Contains(err.Error(), "blocking rule 1") {
 		t.Errorf("got %v", err)
 	}
 }

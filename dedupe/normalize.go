@@ -28,7 +28,7 @@ const (
 var Normalizers = []Normalizer{NormalizeTrim, NormalizeLower, NormalizeUpper, NormalizeUnaccent, NormalizeCollapseSpaces, NormalizeDigitsOnly, NormalizeAlnumOnly}
 
 // Normalize applies the named normalizers to s in order. Unknown names
-// are ignored (ParseConfig rejects them).
+// are ignored (Parse rejects them).
 func Normalize(s string, steps []Normalizer) string {
 	for _, st := range steps {
 		switch st {

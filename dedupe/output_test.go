@@ -25,7 +25,7 @@ func TestPairsFormats(t *testing.T) {
 	var links int64
 	for _, name := range []string{"pairs.csv", "pairs.parquet", "pairs.ndjson"} {
 		paths[name] = filepath.Join(dir, name)
-		res, err := Run(t.Context(), db, tbl, Options{Config: cfg, PairsPath: paths[name], Now: fixedClock()})
+		res, err := Run(t.Context(), db, tbl, cfg, Options{PairsPath: paths[name], Now: fixedClock()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,8 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			if err != nil {
 				return fmt.Errorf("--config: %w", err)
 			}
-			if opts.Config, err = dedupe.ParseConfig(data); err != nil {
+			cfg, err := dedupe.Parse(data)
+			if err != nil {
 				return fmt.Errorf("%s: %w", configPath, err)
 			}
 			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
@@ -56,7 +57,7 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			opts.Progress = g.progress().Stage
 			// Values are compared as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
-				res, err := dedupe.Run(ctx, db, t, opts)
+				res, err := dedupe.Run(ctx, db, t, cfg, opts)
 				var ce *dedupe.ConfigError
 				if errors.As(err, &ce) {
 					// A blocking key DuckDB refused, at its place in the config.
