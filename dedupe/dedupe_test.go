@@ -3,8 +3,8 @@
 package dedupe
 
 import (
-	"flag"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +15,6 @@ import (
 	"github.com/plumb-data/plumb/internal/enginetest"
 	"github.com/plumb-data/plumb/internal/missing"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func setup(t *testing.T) (*engine.DB, *engine.Table, *Config) {
 	t.Helper()
@@ -65,19 +63,7 @@ func TestGoldenClusters(t *testing.T) {
 		seen[r[idCol]] = true
 		b.WriteString(r[idCol] + "," + r[clCol] + "," + r[sizeCol] + "\n")
 	}
-	golden := filepath.Join("..", "testdata", "golden", "dedupe_people_clusters.csv")
-	if *update {
-		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.String() != string(want) {
-		t.Errorf("clusters differ from %s (rerun with -update and review)", golden)
-	}
+	golden.Check(t, filepath.Join("..", "testdata", "golden", "dedupe_people_clusters.csv"), []byte(b.String()))
 	if res.Truth == nil || res.Truth.F1 < 0.95 || res.Truth.B3F1 < 0.95 {
 		t.Errorf("accuracy against entity_id: %+v", res.Truth)
 	}

@@ -8,7 +8,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
+	"github.com/plumb-data/plumb/internal/golden"
 	"github.com/plumb-data/plumb/source"
 	"os"
 	"path/filepath"
@@ -21,8 +21,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/plumb-data/plumb/internal/synth"
 )
-
-var update = flag.Bool("update", false, "rewrite generated fixtures and golden files")
 
 func openDB(t testing.TB) *DB {
 	t.Helper()
@@ -359,7 +357,7 @@ func TestFormatsHoldTheSameData(t *testing.T) {
 	if csvTbl.RowsLoaded != 3000 || csvTbl.RowsRejected != 0 {
 		t.Fatalf("customers.csv: got %d loaded, %d rejected; want 3000, 0", csvTbl.RowsLoaded, csvTbl.RowsRejected)
 	}
-	if *update {
+	if golden.Update() {
 		for _, ext := range []string{"parquet", "ndjson"} {
 			q := "COPY (SELECT * FROM " + Ident(csvTbl.Name) + ") TO " + Literal(filepath.Join(dir, "customers."+ext)) + " " + copyOptions(OutputFormat("x."+ext))
 			if _, err := db.ExecContext(t.Context(), q); err != nil {
