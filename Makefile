@@ -5,7 +5,7 @@ TAGS    := -tags duckdb_arrow
 BENCH_ROWS ?= 5000000
 DEDUPE_ROWS ?= 1000000
 
-.PHONY: build test race bench fmt lint check fuzz
+.PHONY: build test race bench fmt lint check fuzz golden
 
 build:
 	$(GO) build $(TAGS) -o plumb ./cmd/plumb
@@ -31,6 +31,11 @@ lint:
 	$(GO) vet $(TAGS) ./...
 	staticcheck $(TAGS) ./...
 	bash .ci/imports
+
+# Rewrite every golden file and generated fixture (internal/golden's
+# -update, in the packages whose tests use it); review the diff.
+golden:
+	$(GO) test $(TAGS) $$($(GO) list $(TAGS) -f '{{.ImportPath}} {{join .TestImports " "}}' ./... | grep internal/golden | cut -d' ' -f1) -update
 
 # Every fuzz target of every package, found with go test -list, each for
 # FUZZTIME.
