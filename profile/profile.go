@@ -88,6 +88,10 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
+	if res.Rows == 0 && t.RowsLoaded > 0 {
+		// A profile of no row would pass for a profile of an empty source.
+		return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
+	}
 	res.Columns = make([]Column, len(cols))
 	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/numfmt"
 )
 
 // ApproxSampleRows is how many rows Approx profiles value by value when
@@ -50,6 +51,17 @@ func ParseSample(spec string) (Sample, error) {
 		return Sample{}, fmt.Errorf("sample %q: want a whole number of rows", spec)
 	}
 	return Sample{Rows: int64(f)}, nil
+}
+
+// EmptySampleError is returned when a sample of a source with rows holds
+// none: a share too small for the source.
+type EmptySampleError struct {
+	Sample Sample
+	Rows   int64 // rows loaded
+}
+
+func (e *EmptySampleError) Error() string {
+	return fmt.Sprintf("the sample %s of %s holds no row: give a larger share, or a row count", e.Sample, numfmt.Count(e.Rows, "row"))
 }
 
 // IsZero reports whether s reads every row.

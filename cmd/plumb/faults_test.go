@@ -166,6 +166,8 @@ func TestRefusedBeforeWork(t *testing.T) {
 		{name: "empty delimiter", args: []string{"inspect", csv, "--delimiter", ""}, wantCode: 2, wantStderr: []string{"--delimiter: empty"}},
 		{name: "empty null", args: []string{"inspect", csv, "--null", ""}, wantCode: 2, wantStderr: []string{"--null"}},
 		{name: "skip huge", args: []string{"inspect", csv, "--skip", "999999999999"}, wantCode: 2, wantStderr: []string{"--skip"}},
+		{name: "top negative", args: []string{"profile", csv, "--top", "-5"}, wantCode: 2, wantStderr: []string{"--top -5"}},
+		{name: "sample too small", args: []string{"profile", csv, "--sample", "0.0001%"}, wantCode: 2, wantStderr: []string{"holds no row"}},
 		{name: "no html for inspect", args: []string{"inspect", csv, "--format", "html", "-o", out}, wantCode: 2, wantStderr: []string{"inspect reports have no html format"}},
 		{name: "no junit for profile", args: []string{"profile", csv, "--format", "junit", "-o", out}, wantCode: 2, wantStderr: []string{"profile reports have no junit format"}},
 	}

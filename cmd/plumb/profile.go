@@ -49,6 +49,9 @@ drift and exits 1 when anything moved beyond its threshold.`,
 			if noSent {
 				opts.Sentinels = []string{}
 			}
+			if opts.Top < 1 {
+				return fmt.Errorf("--top %d: want at least 1", opts.Top)
+			}
 			if baseline != "" {
 				f, err := os.Open(baseline)
 				if err != nil {
