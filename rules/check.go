@@ -13,9 +13,11 @@ import (
 type Options struct {
 	// Quarantine, when set, is a file (.csv or .parquet) to write every
 	// row failing a row check to, with its source line and the names of
-	// the checks it failed.
+	// the checks it failed. Run confines the session, so the session must
+	// have been opened with it among engine.Config.Outputs.
 	Quarantine string
-	// Passing, when set, is a file to write every other row to, as read.
+	// Passing, when set, is a file to write every other row to, as read;
+	// like Quarantine, one of the session's engine.Config.Outputs.
 	Passing string
 	// BaseDir is where relative paths of references checks are looked
 	// up first (the rules file's folder); "" means the working directory.
@@ -46,7 +48,10 @@ const (
 // does not bind) is a *ConfigError at the check's place in the rules file,
 // or at its where or sql when that is what is wrong. Every where and sql
 // is read by DuckDB's parser as one expression (engine.DB.ParseExpr)
-// before any query holds it.
+// before any query holds it, and runs in a confined session: Run loads
+// the sources of references checks, then calls db.Confine, so from then
+// on the session reads no file and reaches no network, and writes only
+// the outputs it was opened with. Load what else the session needs first.
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Options) (*Result, error) {
 	if opts.Samples <= 0 {
 		opts.Samples = 5

@@ -36,6 +36,18 @@ Jr",17,gone,cy@example.com,2023-12-31,XX
 6,Flo,N/A,inactive,flo@example.com,2024-03-03,FR
 `
 
+// openWriting starts a session like enginetest.Open that may write the
+// given side files once Run has confined it.
+func openWriting(t *testing.T, outputs ...string) *engine.DB {
+	t.Helper()
+	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, MemoryLimit: "2GB", TempDir: t.TempDir(), Outputs: outputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 type want struct {
 	status       string
 	rows, failed int64
@@ -138,6 +150,43 @@ func TestReferences(t *testing.T) {
 	}
 }
 
+// TestRunConfinesTheSession: Run loads a references check's source, then
+// confines the session: the check still works, the declared quarantine is
+// written, and nothing run in the session after can read a file.
+func TestRunConfinesTheSession(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	db := openWriting(t, bad)
+	tbl := loadText(t, db, dir, "people.csv", people)
+	countries := filepath.Join(dir, "countries.csv")
+	if err := os.WriteFile(countries, []byte("code\nUS\nDE\nFR\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Parse([]byte("checks:\n  - references: {column: country, to: countries.csv, key: code}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(t.Context(), db, tbl, r, Options{BaseDir: dir, Quarantine: bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Checks[0].Failed; got != 2 {
+		t.Errorf("references: got %d failing, want 2", got)
+	}
+	if q := enginetest.ReadCSV(t, bad); len(q) != 3 {
+		t.Errorf("quarantine: got %d records, want a header and 2 rows", len(q))
+	}
+	if !db.Confined() {
+		t.Fatal("the session is not confined after Run")
+	}
+	rows, err := db.QueryContext(t.Context(), "SELECT content FROM read_text("+engine.Literal(countries)+")")
+	if err == nil {
+		rows.Close()
+		t.Error("the session read a file after Run")
+	}
+}
+
 func TestRunErrorsPointAtTheCheck(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
@@ -172,8 +221,9 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 // of the two files, with the quarantine naming the checks and lines.
 func TestQuarantineAndPassingAddUp(t *testing.T) {
 	t.Parallel()
-	db := enginetest.Open(t)
 	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+	db := openWriting(t, bad, good)
 	tbl := loadText(t, db, dir, "people.csv", people)
 	r, err := Parse([]byte(`checks:
   - not_null: email
@@ -184,7 +234,6 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
 	res, err := Run(t.Context(), db, tbl, r, Options{Quarantine: bad, Passing: good})
 	if err != nil {
 		t.Fatal(err)
@@ -219,8 +268,8 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 // line index, references) are dropped when it ends.
 func TestRunLeavesNoTables(t *testing.T) {
 	t.Parallel()
-	db := enginetest.Open(t)
 	dir := t.TempDir()
+	db := openWriting(t, filepath.Join(dir, "bad.csv"))
 	tbl := loadText(t, db, dir, "people.csv", people)
 	if err := os.WriteFile(filepath.Join(dir, "countries.csv"), []byte("code\nUS\nDE\n"), 0o644); err != nil {
 		t.Fatal(err)

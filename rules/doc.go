@@ -28,7 +28,12 @@
 // columns: DuckDB's parser reads each one (engine.DB.ParseExpr) before any
 // query holds it, and refuses a second statement, a FROM or a subquery.
 // Errors quote the fragment and DuckDB's reason, never the SQL Run builds.
+// Run loads the sources of references checks, then confines the session
+// (engine.DB.Confine) before any of that SQL runs: it can read no file
+// and reach no network, and DuckDB writes only the quarantine and passing
+// files, which the session must be opened with as outputs.
 //
+//	db, err := engine.Open(ctx, engine.Config{Outputs: []string{"bad.csv", "good.parquet"}})
 //	r, err := rules.Parse(data)
 //	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true})
 //	res, err := rules.Run(ctx, db, t, r, rules.Options{Quarantine: "bad.csv", Passing: "good.parquet"})

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,4 +83,76 @@ func TestSuggest(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "PASSED") {
 		t.Errorf("check with the suggested rules: exit %d, want 0\n%s%s", code, stdout, stderr)
 	}
+}
+
+// TestCheckIsConfined: the SQL of a rules file cannot read files (a where
+// or expression that tries is refused, and its content is nowhere in the
+// output), while a references check, loaded before the session is
+// confined, still works, and the quarantine and passing files, declared
+// when the session opens, are still written (under relative names too).
+func TestCheckIsConfined(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret.txt")
+	if err := os.WriteFile(secret, []byte("s3cret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeRules := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	readWhere := writeRules("where.yaml", "checks:\n  - not_null: email\n    where: \"(SELECT content FROM read_text('"+secret+"')) IS NOT NULL\"\n")
+	readExpr := writeRules("expr.yaml", "checks:\n  - expression: {sql: \"email IN (SELECT file FROM glob('"+dir+"/*'))\"}\n")
+	readScalar := writeRules("scalar.yaml", "checks:\n  - expression: {sql: \"length(read_text('"+secret+"')) > 0\"}\n")
+	for _, c := range []struct{ name, rules, msg string }{
+		{"where reading a file", readWhere, "where"},
+		{"expression listing files", readExpr, "sql"},
+		{"a table function as a value", readScalar, "sql"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := plumb(t, "", "check", "testdata/customers.csv", "--rules", c.rules)
+			if code != 2 || !strings.Contains(stderr, c.msg) {
+				t.Errorf("got exit %d, stderr %q; want 2 and an error at the %s", code, stderr, c.msg)
+			}
+			if strings.Contains(stdout+stderr, "s3cret") || strings.Contains(stdout+stderr, "secret.txt\n") {
+				t.Errorf("the output shows what the rules file tried to read:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+
+	t.Run("references, quarantine and passing still work", func(t *testing.T) {
+		wd, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, err := filepath.Rel(wd, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules := writeRules("refs.yaml", "checks:\n  - references: {column: country, to: "+
+			filepath.Join(wd, "testdata", "check", "countries.csv")+", key: code}\n")
+		bad, good := filepath.Join(rel, "bad.csv"), filepath.Join(dir, "good.parquet")
+		stdout, stderr, code := plumb(t, "", "check", "testdata/customers.csv", "--rules", rules,
+			"--quarantine", bad, "--passing", good)
+		if code != 1 || !strings.Contains(stdout, "references(country → ") {
+			t.Fatalf("got exit %d, want 1 for the unknown countries\n%s%s", code, stdout, stderr)
+		}
+		out, stderr, code := plumb(t, "", "inspect", bad, good, "--format", "json")
+		if code != 0 {
+			t.Fatalf("inspect: exit %d: %s", code, stderr)
+		}
+		var doc struct {
+			Result []struct {
+				RowsLoaded int64 `json:"rows_loaded"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Result) != 2 || doc.Result[0].RowsLoaded == 0 || doc.Result[0].RowsLoaded+doc.Result[1].RowsLoaded != 3000 {
+			t.Errorf("got %s, want some quarantined rows and 3,000 rows in all", out)
+		}
+	})
 }
