@@ -32,6 +32,8 @@ type Options struct {
 }
 
 // Names of the columns the quarantine file adds before the source's own.
+// When the source has a column of one of these names (in any case), the
+// quarantine's gets more leading underscores until it has none: __line.
 const (
 	QuarantineLine   = "_line"
 	QuarantineFile   = "_file"
@@ -59,7 +61,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}, scratch: db.NewScratch()}
+	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}, scratch: db.NewScratch(), names: newNames(t.Columns)}
 	for i, c := range t.Columns {
 		ev.cols[c.Name] = i
 	}
@@ -102,6 +104,7 @@ type evaluation struct {
 	opts    Options
 	cols    map[string]int  // column name → index in t.Columns
 	scratch *engine.Scratch // every table made for the evaluation
+	names   names           // the columns Run adds beside t's
 	refs    map[string]*engine.Table
 	li      *engine.LineIndex
 

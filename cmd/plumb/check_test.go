@@ -4,8 +4,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -155,4 +157,112 @@ func TestCheckIsConfined(t *testing.T) {
 			t.Errorf("got %s, want some quarantined rows and 3,000 rows in all", out)
 		}
 	})
+}
+
+// TestCheckReservedColumnNames: a source whose columns are named like
+// DuckDB's rowid or like the columns plumb adds as it checks (positions,
+// raw values, flags, the quarantine's own) is checked as any other: every
+// check sees the source's values, samples and the quarantine give the
+// right lines, and the quarantine and passing files hold the source's
+// columns under their names with their values.
+func TestCheckReservedColumnNames(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	internal := "ROWID,plumb_row,plumb_file,plumb_pos,plumb_raw_0,plumb_f0,plumb_v0,plumb_any,plumb_bits,_line,_failed_checks,plumb_rowid,id\n" +
+		"AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,1\n" + // line 2
+		"\"AAA\n2\",k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,2\n" + // lines 3-4
+		"\n" +
+		"AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,\n" + // line 6
+		"skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,4\n" + // line 7
+		"AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,5\n" + // line 8
+		"AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,6\n" // line 9
+	write("internal.csv", internal)
+	write("glob1.csv", "rowid,_file,plumb_file,plumb_file_2,v\n10,A,x,y,1\n11,B,x,y,bad\n")
+	write("glob2.csv", "rowid,_file,plumb_file,plumb_file_2,v\n\n12,C,x,y,bad\n13,D,x,y,2\n")
+	header := strings.Split(strings.SplitN(internal, "\n", 2)[0], ",")
+	row := func(s string) []string { return strings.Split(s, ",") }
+	cases := []struct {
+		name, spec, rules string
+		quarantine        [][]string
+		passing           [][]string
+		samples           map[string][]int64 // check → sample lines
+	}{
+		{
+			name: "every internal name, and ROWID",
+			spec: filepath.Join(dir, "internal.csv"),
+			rules: "checks:\n  - not_null: id\n  - range: {column: plumb_pos, max: 5}\n" +
+				"  - expression: {sql: \"plumb_any <> 'bad'\"}\n    name: not bad\n    where: \"rowid <> 'skip'\"\n" +
+				"  - unique: plumb_row\n",
+			quarantine: [][]string{
+				append([]string{"__line", "__failed_checks"}, header...),
+				append([]string{"3", "range(plumb_pos)", "AAA\n2"}, row("k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,2")...),
+				append([]string{"6", "not_null(id); not bad"}, row("AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,")...),
+				append([]string{"8", "unique(plumb_row)"}, row("AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,5")...),
+				append([]string{"9", "unique(plumb_row)"}, row("AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,6")...),
+			},
+			passing: [][]string{
+				header,
+				row("AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,1"),
+				row("skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,4"),
+			},
+			samples: map[string][]int64{"not_null(id)": {6}, "range(plumb_pos)": {3}, "not bad": {6}, "unique(plumb_row)": {8, 9}},
+		},
+		{
+			name:  "rowid and _file over two files",
+			spec:  filepath.Join(dir, "glob*.csv"),
+			rules: "checks:\n  - type: {column: v, type: integer}\n  - not_null: rowid\n",
+			quarantine: [][]string{
+				row("_line,__file,_failed_checks,rowid,_file,plumb_file,plumb_file_2,v"),
+				append([]string{"3", filepath.Join(dir, "glob1.csv"), "type(v: integer)"}, row("11,B,x,y,bad")...),
+				append([]string{"3", filepath.Join(dir, "glob2.csv"), "type(v: integer)"}, row("12,C,x,y,bad")...),
+			},
+			passing: [][]string{row("rowid,_file,plumb_file,plumb_file_2,v"), row("10,A,x,y,1"), row("13,D,x,y,2")},
+			samples: map[string][]int64{"type(v: integer)": {3, 3}, "not_null(rowid)": nil},
+		},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rules := write(fmt.Sprintf("rules%d.yaml", i), c.rules)
+			bad, good := filepath.Join(dir, fmt.Sprintf("bad%d.csv", i)), filepath.Join(dir, fmt.Sprintf("good%d.csv", i))
+			stdout, stderr, code := plumb(t, "", "check", c.spec, "--rules", rules, "--quarantine", bad, "--passing", good, "--format", "json")
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
+			}
+			var doc struct {
+				Result struct {
+					Checks []struct {
+						Name    string `json:"name"`
+						Samples []struct {
+							Line int64 `json:"line"`
+						} `json:"samples"`
+					} `json:"checks"`
+				} `json:"result"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string][]int64{}
+			for _, ch := range doc.Result.Checks {
+				got[ch.Name] = nil
+				for _, s := range ch.Samples {
+					got[ch.Name] = append(got[ch.Name], s.Line)
+				}
+			}
+			if !reflect.DeepEqual(got, c.samples) {
+				t.Errorf("sample lines: got %v, want %v", got, c.samples)
+			}
+			if q := enginetest.ReadCSV(t, bad); !reflect.DeepEqual(q, c.quarantine) {
+				t.Errorf("quarantine:\ngot  %q\nwant %q", q, c.quarantine)
+			}
+			if p := enginetest.ReadCSV(t, good); !reflect.DeepEqual(p, c.passing) {
+				t.Errorf("passing:\ngot  %q\nwant %q", p, c.passing)
+			}
+		})
+	}
 }
