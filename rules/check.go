@@ -22,6 +22,9 @@ type Options struct {
 	// BaseDir is where relative paths of references checks are looked
 	// up first (the rules file's folder); "" means the working directory.
 	BaseDir string
+	// AllowRejects says rows rejected at load are expected: the load
+	// check that reports them warns instead of failing.
+	AllowRejects bool
 	// Samples is how many failing values to keep per check; 0 means 5.
 	Samples int
 	// Now is the clock for freshness checks; nil means time.Now.
@@ -31,13 +34,18 @@ type Options struct {
 	Progress func(stage string)
 }
 
-// Names of the columns the quarantine file adds before the source's own.
-// When the source has a column of one of these names (in any case), the
-// quarantine's gets more leading underscores until it has none: __line.
+// Names of the columns the quarantine file adds before the source's own:
+// the line, the file (when the source has several), the checks failed
+// ("load" for a row rejected at load), and for a rejected row why and its
+// text as read (its own columns are NULL). When the source has a column
+// of one of these names (in any case), the quarantine's gets more leading
+// underscores until it has none: __line.
 const (
 	QuarantineLine   = "_line"
 	QuarantineFile   = "_file"
 	QuarantineChecks = "_failed_checks"
+	QuarantineReason = "_reject_reason"
+	QuarantineText   = "_reject_text"
 )
 
 // Run checks a loaded table against rules. The table should be loaded
@@ -77,6 +85,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	}
 	if err := ev.lines(ctx, res); err != nil {
 		return nil, err
+	}
+	if t.RowsRejected > 0 {
+		load, err := ev.loadCheck(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Checks = append([]CheckResult{load}, res.Checks...)
 	}
 	if opts.Quarantine != "" || opts.Passing != "" {
 		opts.progress("writing the quarantine and passing rows")

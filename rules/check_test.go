@@ -3,6 +3,7 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -242,24 +243,24 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	if len(q)-1+len(p)-1 != int(res.Rows) || int64(len(q)-1) != res.FailingRows {
 		t.Fatalf("got %d quarantined + %d passing, want %d rows with %d failing", len(q)-1, len(p)-1, res.Rows, res.FailingRows)
 	}
-	if strings.Join(q[0][:3], ",") != "_line,_failed_checks,id" || strings.Join(p[0], ",") != strings.Join(q[0][2:], ",") {
+	if strings.Join(q[0][:5], ",") != "_line,_failed_checks,_reject_reason,_reject_text,id" || strings.Join(p[0], ",") != strings.Join(q[0][4:], ",") {
 		t.Errorf("got headers %v and %v", q[0], p[0])
 	}
 	want := [][]string{
-		{"4", "range(age)", "3"},
-		{"6", "not_null(email); range(age); unique(id)", "4"},
-		{"7", "unique(id)", "4"},
-		{"8", "range(age)", "6"},
+		{"4", "range(age)", "", "", "3"},
+		{"6", "not_null(email); range(age); unique(id)", "", "", "4"},
+		{"7", "unique(id)", "", "", "4"},
+		{"8", "range(age)", "", "", "6"},
 	}
 	for i, w := range want {
-		if got := q[i+1][:3]; !slices.Equal(got, w) {
+		if got := q[i+1][:5]; !slices.Equal(got, w) {
 			t.Errorf("quarantine row %d: got %v, want %v", i+1, got, w)
 		}
 	}
 	if p[1][0] != "1" || p[2][0] != "2" {
 		t.Errorf("got passing rows %v", p[1:])
 	}
-	if q[1][3] != "Cy\nJr" {
+	if q[1][5] != "Cy\nJr" {
 		t.Errorf("got name %q, want the value as read", q[1][3])
 	}
 }
@@ -297,5 +298,73 @@ func TestRunLeavesNoTables(t *testing.T) {
 	}
 	if after := relations(); after != before {
 		t.Errorf("got %d tables and views after the run, want the %d before", after, before)
+	}
+}
+
+// TestRejectsAreTheLoadCheck: rows rejected at load come first as the
+// load check (failing, or warning when allowed), with the first rejects as
+// samples, and in the quarantine among the failing rows by line, so that
+// quarantine and passing rows add up to every record read, counted here
+// by encoding/csv.
+func TestRejectsAreTheLoadCheck(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"p1.csv": "id,name\n1,a\n2,b,extra\n3,\"c\nd\"\n",
+		"p2.csv": "id,name\n\n4\n5,e\n,f\n",
+	}
+	for _, allow := range []bool{false, true} {
+		// (No "=" in the name: DuckDB reads a folder named a=b as a
+		// hive partition, a column of its own.)
+		t.Run(fmt.Sprintf("allowed %t", allow), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+			db := openWriting(t, bad, good)
+			records := 0
+			for name, content := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				records += len(enginetest.ReadRaggedCSV(t, filepath.Join(dir, name))) - 1
+			}
+			tbl := enginetest.Load(t, db, filepath.Join(dir, "p*.csv"), true)
+			r, err := Parse([]byte("checks:\n  - not_null: id\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{Quarantine: bad, Passing: good, AllowRejects: allow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			load := res.Checks[0]
+			status, severity, summary := StatusFail, SeverityError, Summary{Failed: 2}
+			if allow {
+				status, severity, summary = StatusWarn, SeverityWarn, Summary{Warned: 1, Failed: 1}
+			}
+			if load.Name != "load" || load.Kind != string(Load) || load.Status != status || load.Severity != severity ||
+				load.Rows != int64(records) || load.Failed != 2 || res.Summary != summary {
+				t.Errorf("got %+v, summary %+v; want a %s load check, 2 of %d rows, summary %+v", load, res.Summary, status, records, summary)
+			}
+			wantSamples := []Sample{
+				{File: filepath.Join(dir, "p1.csv"), Line: 3, Value: "2,b,extra", Reason: "TOO MANY COLUMNS"},
+				{File: filepath.Join(dir, "p2.csv"), Line: 3, Value: "4", Reason: "MISSING COLUMNS"},
+			}
+			if !slices.Equal(load.Samples, wantSamples) {
+				t.Errorf("got samples %+v, want %+v", load.Samples, wantSamples)
+			}
+			q, p := enginetest.ReadCSV(t, bad), enginetest.ReadCSV(t, good)
+			if len(q)-1+len(p)-1 != records {
+				t.Errorf("got %d quarantined + %d passing rows, want the %d records of the files", len(q)-1, len(p)-1, records)
+			}
+			want := [][]string{
+				{"_line", "_file", "_failed_checks", "_reject_reason", "_reject_text", "id", "name"},
+				{"3", filepath.Join(dir, "p1.csv"), "load", "TOO MANY COLUMNS", "2,b,extra", "", ""},
+				{"3", filepath.Join(dir, "p2.csv"), "load", "MISSING COLUMNS", "4", "", ""},
+				{"5", filepath.Join(dir, "p2.csv"), "not_null(id)", "", "", "", "f"},
+			}
+			if !slices.EqualFunc(q, want, slices.Equal) {
+				t.Errorf("quarantine:\ngot  %q\nwant %q", q, want)
+			}
+		})
 	}
 }

@@ -44,7 +44,11 @@
 // keeps the failing rows; unique and duplicate_rows group the table once
 // each first. Counts, samples, the quarantine (every failing row with its
 // source line and the names of the checks it failed) and the passing rows
-// all come from that one evaluation, so quarantined + passing = rows.
+// all come from that one evaluation. Rows rejected at load were read but
+// not checked: Run reports them first, as the load check (kind load),
+// which fails unless Options.AllowRejects makes it a warning, and the
+// quarantine holds them with their line, reason and text, so that
+// quarantined + passing = rows read.
 //
 // Package suggest proposes a rules file from a profile.
 package rules

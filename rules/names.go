@@ -20,8 +20,9 @@ type names struct {
 	// both in one number that orders rows as read, bits the set checks a
 	// row fails, and any whether a row fails some row check.
 	file, row, pos, bits, any string
-	// line, source and checks are the quarantine's extra columns.
-	line, source, checks string
+	// line, source, checks, reason and text are the quarantine's extra
+	// columns.
+	line, source, checks, reason, text string
 }
 
 func newNames(cols []source.Column) names {
@@ -37,7 +38,8 @@ func newNames(cols []source.Column) names {
 	}
 	return names{prefix: prefix,
 		file: prefix + "file", row: prefix + "row", pos: prefix + "pos", bits: prefix + "bits", any: prefix + "any",
-		line: extra(QuarantineLine), source: extra(QuarantineFile), checks: extra(QuarantineChecks)}
+		line: extra(QuarantineLine), source: extra(QuarantineFile), checks: extra(QuarantineChecks),
+		reason: extra(QuarantineReason), text: extra(QuarantineText)}
 }
 
 func hasPrefixFold(s, prefix string) bool {

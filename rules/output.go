@@ -10,7 +10,8 @@ import (
 )
 
 // write writes the quarantine and passing files: the rows in the table
-// of failing rows, and the others, in source order.
+// of failing rows and the rows rejected at load, and the others, in
+// source order, so that the two hold every row read.
 func (ev *evaluation) write(ctx context.Context) error {
 	n := ev.names
 	var failed []string
@@ -35,19 +36,28 @@ func (ev *evaluation) write(ctx context.Context) error {
 		}
 		join, line := ev.li.Join("r."+n.file, "r."+n.row)
 		items := []string{line + " AS " + engine.Ident(n.line)}
+		var files string
 		if len(ev.t.Files) > 1 {
-			files := make([]string, len(ev.t.Files))
+			paths := make([]string, len(ev.t.Files))
 			for i, f := range ev.t.Files {
-				files[i] = engine.Literal(f.Path)
+				paths[i] = f.Path
 			}
-			items = append(items, "["+strings.Join(files, ", ")+"][r."+n.file+" + 1] AS "+engine.Ident(n.source))
+			files = engine.List(paths)
+			items = append(items, files+"[r."+n.file+" + 1] AS "+engine.Ident(n.source))
 		}
 		checks := "''"
 		if len(failed) > 0 {
 			checks = "concat_ws('; ', " + strings.Join(failed, ", ") + ")"
 		}
-		items = append(items, checks+" AS "+engine.Ident(n.checks))
-		q := "SELECT " + strings.Join(append(items, orig...), ", ") + " FROM " + ev.rel() + " r JOIN " + failing + " f" + on + join + order
+		items = append(items, checks+" AS "+engine.Ident(n.checks),
+			"NULL::VARCHAR AS "+engine.Ident(n.reason), "NULL::VARCHAR AS "+engine.Ident(n.text))
+		items = append(items, orig...)
+		q := "SELECT " + strings.Join(append(items, "r."+n.file), ", ") + " FROM " + ev.rel() + " r JOIN " + failing + " f" + on + join
+		if ev.t.RowsRejected > 0 && ev.t.RejectsTable != "" {
+			q += " UNION ALL " + ev.rejectedRows(files)
+		}
+		// Rows rejected at load come in among the others, by line.
+		q = "SELECT * EXCLUDE (" + n.file + ") FROM (" + q + ") ORDER BY " + n.file + ", " + engine.Ident(n.line)
 		if err := ev.db.WriteQuery(ctx, q, ev.opts.Quarantine); err != nil {
 			return fmt.Errorf("quarantine: %w", err)
 		}

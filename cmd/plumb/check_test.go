@@ -174,14 +174,16 @@ func TestCheckReservedColumnNames(t *testing.T) {
 		}
 		return p
 	}
-	internal := "ROWID,plumb_row,plumb_file,plumb_pos,plumb_raw_0,plumb_f0,plumb_v0,plumb_any,plumb_bits,_line,_failed_checks,plumb_rowid,id\n" +
-		"AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,1\n" + // line 2
-		"\"AAA\n2\",k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,2\n" + // lines 3-4
+	internal := "ROWID,plumb_row,plumb_file,plumb_pos,plumb_raw_0,plumb_f0,plumb_v0,plumb_any,plumb_bits," +
+		"_line,_failed_checks,plumb_rowid,_reject_reason,_reject_text,id\n" +
+		"AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,R1,T1,1\n" + // line 2
+		"\"AAA\n2\",k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,R2,T2,2\n" + // lines 3-4
 		"\n" +
-		"AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,\n" + // line 6
-		"skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,4\n" + // line 7
-		"AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,5\n" + // line 8
-		"AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,6\n" // line 9
+		"AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,R3,T3,\n" + // line 6
+		"skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,R4,T4,4\n" + // line 7
+		"too,few\n" + // line 8, rejected
+		"AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,R5,T5,5\n" + // line 9
+		"AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,R6,T6,6\n" // line 10
 	write("internal.csv", internal)
 	write("glob1.csv", "rowid,_file,plumb_file,plumb_file_2,v\n10,A,x,y,1\n11,B,x,y,bad\n")
 	write("glob2.csv", "rowid,_file,plumb_file,plumb_file_2,v\n\n12,C,x,y,bad\n13,D,x,y,2\n")
@@ -200,27 +202,28 @@ func TestCheckReservedColumnNames(t *testing.T) {
 				"  - expression: {sql: \"plumb_any <> 'bad'\"}\n    name: not bad\n    where: \"rowid <> 'skip'\"\n" +
 				"  - unique: plumb_row\n",
 			quarantine: [][]string{
-				append([]string{"__line", "__failed_checks"}, header...),
-				append([]string{"3", "range(plumb_pos)", "AAA\n2"}, row("k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,2")...),
-				append([]string{"6", "not_null(id); not bad"}, row("AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,")...),
-				append([]string{"8", "unique(plumb_row)"}, row("AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,5")...),
-				append([]string{"9", "unique(plumb_row)"}, row("AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,6")...),
+				append([]string{"__line", "__failed_checks", "__reject_reason", "__reject_text"}, header...),
+				append([]string{"3", "range(plumb_pos)", "", "", "AAA\n2"}, row("k2,f2,9,raw2,f0b,v0b,ok,b2,L2,C2,P2,R2,T2,2")...),
+				append([]string{"6", "not_null(id); not bad", "", ""}, row("AAA3,k3,f3,2,raw3,f0c,v0c,bad,b3,L3,C3,P3,R3,T3,")...),
+				append([]string{"8", "load", "MISSING COLUMNS", "too,few"}, make([]string, len(header))...),
+				append([]string{"9", "unique(plumb_row)", "", ""}, row("AAA5,k5,f5,4,raw5,f0e,v0e,ok,b5,L5,C5,P5,R5,T5,5")...),
+				append([]string{"10", "unique(plumb_row)", "", ""}, row("AAA6,k5,f6,1,raw6,f0f,v0f,ok,b6,L6,C6,P6,R6,T6,6")...),
 			},
 			passing: [][]string{
 				header,
-				row("AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,1"),
-				row("skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,4"),
+				row("AAA1,k1,f1,1,raw1,f0a,v0a,ok,b1,L1,C1,P1,R1,T1,1"),
+				row("skip,k4,f4,3,raw4,f0d,v0d,bad,b4,L4,C4,P4,R4,T4,4"),
 			},
-			samples: map[string][]int64{"not_null(id)": {6}, "range(plumb_pos)": {3}, "not bad": {6}, "unique(plumb_row)": {8, 9}},
+			samples: map[string][]int64{"load": {8}, "not_null(id)": {6}, "range(plumb_pos)": {3}, "not bad": {6}, "unique(plumb_row)": {9, 10}},
 		},
 		{
 			name:  "rowid and _file over two files",
 			spec:  filepath.Join(dir, "glob*.csv"),
 			rules: "checks:\n  - type: {column: v, type: integer}\n  - not_null: rowid\n",
 			quarantine: [][]string{
-				row("_line,__file,_failed_checks,rowid,_file,plumb_file,plumb_file_2,v"),
-				append([]string{"3", filepath.Join(dir, "glob1.csv"), "type(v: integer)"}, row("11,B,x,y,bad")...),
-				append([]string{"3", filepath.Join(dir, "glob2.csv"), "type(v: integer)"}, row("12,C,x,y,bad")...),
+				row("_line,__file,_failed_checks,_reject_reason,_reject_text,rowid,_file,plumb_file,plumb_file_2,v"),
+				append([]string{"3", filepath.Join(dir, "glob1.csv"), "type(v: integer)", "", ""}, row("11,B,x,y,bad")...),
+				append([]string{"3", filepath.Join(dir, "glob2.csv"), "type(v: integer)", "", ""}, row("12,C,x,y,bad")...),
 			},
 			passing: [][]string{row("rowid,_file,plumb_file,plumb_file_2,v"), row("10,A,x,y,1"), row("13,D,x,y,2")},
 			samples: map[string][]int64{"type(v: integer)": {3, 3}, "not_null(rowid)": nil},
@@ -265,4 +268,62 @@ func TestCheckReservedColumnNames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCheckRejectedRows: rows rejected at load are a failing check of
+// their own, the load check, in every format (a warning with
+// --allow-rejects), and the quarantine holds them with their line, reason
+// and text, so that quarantine and passing rows add up to every record of
+// the file.
+func TestCheckRejectedRows(t *testing.T) {
+	ragged, rules := "testdata/zoo/ragged.csv", "testdata/check/ragged.yaml"
+	runCases(t, []cliCase{
+		{name: "text", args: []string{"check", ragged, "--rules", rules}, wantCode: 1, golden: "check_ragged.txt"},
+		{name: "json", args: []string{"check", ragged, "--rules", rules, "--format", "json"}, wantCode: 1, golden: "check_ragged.json"},
+		{name: "markdown", args: []string{"check", ragged, "--rules", rules, "--format", "markdown"}, wantCode: 1, golden: "check_ragged.md"},
+		{name: "html", args: []string{"check", ragged, "--rules", rules, "--format", "html"}, wantCode: 1, golden: "check_ragged.html"},
+		{name: "junit", args: []string{"check", ragged, "--rules", rules, "--format", "junit"}, wantCode: 1, golden: "check_ragged.junit.xml"},
+		{name: "allowed", args: []string{"check", ragged, "--rules", rules, "--allow-rejects"}, wantCode: 1,
+			wantStdout: []string{"FAILED", "WARN  load", "FAIL  range(amount)"}},
+		{name: "allowed, junit", args: []string{"check", ragged, "--rules", rules, "--allow-rejects", "--format", "junit"}, wantCode: 1,
+			wantStdout: []string{`<testcase classname="plumb.check" name="load">`, "<system-out>warning: 3 of 6 rows read were rejected"}},
+	}, nil)
+
+	dir := t.TempDir()
+	notNull := filepath.Join(dir, "not_null.yaml")
+	if err := os.WriteFile(notNull, []byte("checks:\n  - not_null: id\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("passes only with --allow-rejects", func(t *testing.T) {
+		stdout, stderr, code := plumb(t, "", "check", ragged, "--rules", notNull)
+		if code != 1 || !strings.Contains(stdout, "FAILED") || !strings.Contains(stdout, "FAIL  load") {
+			t.Errorf("got exit %d, want 1 and a failing load check\n%s%s", code, stdout, stderr)
+		}
+		stdout, stderr, code = plumb(t, "", "check", ragged, "--rules", notNull, "--allow-rejects")
+		if code != 0 || !strings.Contains(stdout, "PASSED with warnings") || !strings.Contains(stdout, "WARN  load") {
+			t.Errorf("--allow-rejects: got exit %d, want 0 and a warning\n%s%s", code, stdout, stderr)
+		}
+	})
+
+	t.Run("quarantine and passing hold every row read", func(t *testing.T) {
+		bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+		if _, stderr, code := plumb(t, "", "check", ragged, "--rules", rules, "--quarantine", bad, "--passing", good); code != 1 {
+			t.Fatalf("exit %d, want 1: %s", code, stderr)
+		}
+		q, p := enginetest.ReadCSV(t, bad), enginetest.ReadCSV(t, good)
+		records := enginetest.ReadRaggedCSV(t, ragged)
+		if got, want := len(q)-1+len(p)-1, len(records)-1; got != want {
+			t.Errorf("got %d quarantined + %d passing rows, want the file's %d records", len(q)-1, len(p)-1, want)
+		}
+		want := [][]string{
+			{"_line", "_failed_checks", "_reject_reason", "_reject_text", "id", "name", "amount"},
+			{"2", "range(amount)", "", "", "1", "alpha", "10"},
+			{"3", "load", "TOO MANY COLUMNS", "2,beta,20,EXTRA", "", "", ""},
+			{"4", "load", "MISSING COLUMNS", "3,gamma", "", "", ""},
+			{"6", "load", "TOO MANY COLUMNS", "5,epsilon,50,x,y", "", "", ""},
+		}
+		if !reflect.DeepEqual(q, want) {
+			t.Errorf("quarantine:\ngot  %q\nwant %q", q, want)
+		}
+	})
 }
