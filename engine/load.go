@@ -51,7 +51,12 @@ type Table struct {
 
 // part is where one file of a table is: its DuckDB table and the bytes
 // read (standard input's spool file for "-").
-type part struct{ table, path string }
+type part struct {
+	table, path string
+	// rowid is the name of the file's column named rowid in any case,
+	// kept in table under the name rowidAs (see keepRowid); "" for none.
+	rowid, rowidAs string
+}
 
 // Load reads a source into a DuckDB table. Rows that cannot be parsed are
 // kept in the table's rejects, never dropped: RowsLoaded + RowsRejected =
@@ -117,6 +122,10 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 	}
 	if t.Columns, err = columns(ctx, conn, name); err != nil {
 		return nil, fmt.Errorf("load %s: %w", src.Spec, err)
+	}
+	if err := db.keepRowid(ctx, conn, t); err != nil {
+		db.dropAll(ctx, conn, t)
+		return nil, fmt.Errorf("load %s: keep the rowid column apart: %w", src.Spec, err)
 	}
 	for i, c := range t.Columns {
 		for _, f := range detected {

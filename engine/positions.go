@@ -6,33 +6,101 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
-	"github.com/plumb-data/plumb/source"
 	"io"
+	"slices"
 	"strings"
+
+	"github.com/plumb-data/plumb/source"
 )
 
-// Columns that Positioned puts before a table's own.
-const (
-	// PosFile is the index in Table.Files of the file a row came from.
-	PosFile = "plumb_file"
-	// PosRow is the 0-based ordinal of a row among its file's loaded rows.
-	PosRow = "plumb_row"
-)
+// PositionNames returns the names of the two columns Positioned puts
+// before a table's own: the index in Table.Files of the file a row came
+// from, and the 0-based ordinal of the row among its file's loaded rows.
+// They are plumb_file and plumb_row unless the table has a column of that
+// name (in any case); then the first of plumb_file_2, plumb_file_3, … it
+// has none of. They are never among the table's columns.
+func (t *Table) PositionNames() (file, row string) {
+	return freshName("plumb_file", t.Columns), freshName("plumb_row", t.Columns)
+}
 
-// Positioned returns a SQL relation over t's rows with PosFile and PosRow
-// before t's own columns, so that a row can be traced back to where it was
-// read (see LineIndex). For a table loaded in any order, PosRow is only
-// where the row is stored.
+// freshName returns base, or base_2, base_3, …: the first that is no
+// column's name, compared as DuckDB compares names (ignoring case).
+func freshName(base string, cols []source.Column) string {
+	taken := func(name string) bool {
+		return slices.ContainsFunc(cols, func(c source.Column) bool { return strings.EqualFold(c.Name, name) })
+	}
+	name := base
+	for i := 2; taken(name); i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	return name
+}
+
+// Positioned returns a SQL relation over t's rows with the columns
+// PositionNames names before t's own, so that a row can be traced back to
+// where it was read (see LineIndex). For a table loaded in any order, the
+// row ordinal is only where the row is stored.
 func (t *Table) Positioned() string {
+	file, row := t.PositionNames()
 	parts := make([]string, len(t.parts))
 	for i, p := range t.parts {
-		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, * FROM %s", i, PosFile, PosRow, Ident(p.table))
+		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, %s FROM %s", i, Ident(file), Ident(row), p.columns(), Ident(p.table))
 	}
 	if len(parts) == 1 {
 		return "(" + parts[0] + ")"
 	}
 	return "(" + strings.Join(parts, " UNION ALL BY NAME ") + ")"
+}
+
+// columns is the select list of a part's own columns, under their names.
+func (p part) columns() string {
+	if p.rowid == "" {
+		return "*"
+	}
+	return "* RENAME (" + Ident(p.rowidAs) + " AS " + Ident(p.rowid) + ")"
+}
+
+// keepRowid keeps the positions of a table that has a column named rowid
+// (Oracle exports do): in DuckDB such a column hides the rowid
+// pseudo-column Positioned reads the positions from. Each file's table
+// keeps that column under a name of plumb's instead, and t.Name becomes a
+// view that shows it under its own name again. Tables without one, the
+// common case, are left as they are, at the cost of a look at t.Columns.
+func (db *DB) keepRowid(ctx context.Context, conn *sql.Conn, t *Table) error {
+	if !slices.ContainsFunc(t.Columns, func(c source.Column) bool { return strings.EqualFold(c.Name, "rowid") }) {
+		return nil
+	}
+	as := freshName("plumb_rowid", t.Columns)
+	for i := range t.parts {
+		p := &t.parts[i]
+		cols, err := columns(ctx, conn, p.table)
+		if err != nil {
+			return err
+		}
+		k := slices.IndexFunc(cols, func(c source.Column) bool { return strings.EqualFold(c.Name, "rowid") })
+		if k < 0 {
+			continue
+		}
+		if p.table == t.Name {
+			moved := db.uniqueName(t.Name + "_rows")
+			if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(p.table)+" RENAME TO "+Ident(moved)); err != nil {
+				return err
+			}
+			p.table = moved
+		}
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(p.table)+" RENAME COLUMN "+Ident(cols[k].Name)+" TO "+Ident(as)); err != nil {
+			return err
+		}
+		p.rowid, p.rowidAs = cols[k].Name, as
+	}
+	selects := make([]string, len(t.parts))
+	for i, p := range t.parts {
+		selects[i] = "SELECT " + p.columns() + " FROM " + Ident(p.table)
+	}
+	_, err := conn.ExecContext(ctx, "CREATE OR REPLACE VIEW "+Ident(t.Name)+" AS "+strings.Join(selects, " UNION ALL BY NAME "))
+	return err
 }
 
 // LineIndex maps the positions of a table's loaded rows to the numbers a
@@ -50,11 +118,12 @@ type LineIndex struct {
 }
 
 // Join returns the join clause and the line-number expression for a
-// relation aliased alias that carries PosFile and PosRow.
-func (li *LineIndex) Join(alias string) (join, line string) {
-	join = " ASOF JOIN " + Ident(li.Table) + " plumb_li ON plumb_li.file = " + alias + "." + PosFile +
-		" AND " + alias + "." + PosRow + " >= plumb_li.row"
-	return join, alias + "." + PosRow + " + plumb_li.delta"
+// relation whose rows carry their file index and row ordinal (as
+// Positioned gives them) in the SQL expressions file and row, such as
+// "r.plumb_file" and "r.plumb_row".
+func (li *LineIndex) Join(file, row string) (join, line string) {
+	join = " ASOF JOIN " + Ident(li.Table) + " plumb_li ON plumb_li.file = " + file + " AND " + row + " >= plumb_li.row"
+	return join, row + " + plumb_li.delta"
 }
 
 // Drop removes the index's table.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/plumb-data/plumb/internal/synth"
@@ -24,8 +25,10 @@ func rowLines(t *testing.T, db *DB, tbl *Table) []int64 {
 		t.Fatal(err)
 	}
 	defer li.Drop(t.Context(), db)
-	join, line := li.Join("p")
-	rows, err := db.QueryContext(t.Context(), "SELECT "+line+" FROM "+tbl.Positioned()+" p"+join+" ORDER BY p."+PosFile+", p."+PosRow)
+	file, row := tbl.PositionNames()
+	file, row = "p."+Ident(file), "p."+Ident(row)
+	join, line := li.Join(file, row)
+	rows, err := db.QueryContext(t.Context(), "SELECT "+line+" FROM "+tbl.Positioned()+" p"+join+" ORDER BY "+file+", "+row)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,5 +165,94 @@ func csvRecordLines(t *testing.T, path string) []int64 {
 			line, _ := r.FieldPos(0)
 			out = append(out, int64(line))
 		}
+	}
+}
+
+// TestPositionsBesideReservedNames: a source's columns named like the
+// rowid pseudo-column or like the position columns keep their names and
+// values, in the table and in Positioned, and the positions stay right.
+func TestPositionsBesideReservedNames(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		files map[string]string
+		spec  string
+		raw   bool
+		cols  []string
+		rows  []string // each row's values, "|"-joined
+		lines []int64
+	}{
+		{name: "rowid", files: map[string]string{"a.csv": "rowid,b\n9,x\n\n8,y\n"}, spec: "a.csv", raw: true,
+			cols: []string{"rowid", "b"}, rows: []string{"9|x", "8|y"}, lines: []int64{2, 4}},
+		{name: "ROWID typed", files: map[string]string{"a.csv": "id,ROWID\n1,AAAR3sAAEAAAACXAAA\n2,AAAR3sAAEAAAACXAAB\n"}, spec: "a.csv",
+			cols: []string{"id", "ROWID"}, rows: []string{"1|AAAR3sAAEAAAACXAAA", "2|AAAR3sAAEAAAACXAAB"}, lines: []int64{2, 3}},
+		{name: "position names", files: map[string]string{"a.csv": "plumb_file,plumb_row,PLUMB_ROW_2\n7,8,9\n\n4,5,6\n"}, spec: "a.csv", raw: true,
+			cols: []string{"plumb_file", "plumb_row", "PLUMB_ROW_2"}, rows: []string{"7|8|9", "4|5|6"}, lines: []int64{2, 4}},
+		{name: "rowid and plumb_rowid", files: map[string]string{"a.csv": "plumb_rowid,Rowid\na,b\nc,d\n"}, spec: "a.csv", raw: true,
+			cols: []string{"plumb_rowid", "Rowid"}, rows: []string{"a|b", "c|d"}, lines: []int64{2, 3}},
+		{name: "rowid in one file of two", files: map[string]string{"p1.csv": "rowid,b\n5,x\n", "p2.csv": "b\ny\n"}, spec: "p*.csv", raw: true,
+			cols: []string{"rowid", "b"}, rows: []string{"5|x", "NULL|y"}, lines: []int64{2, 2}},
+		{name: "ndjson", files: map[string]string{"a.ndjson": "{\"rowid\": 7, \"plumb_file\": \"f\"}\n{\"rowid\": 3, \"plumb_file\": \"g\"}\n"}, spec: "a.ndjson",
+			cols: []string{"rowid", "plumb_file"}, rows: []string{"7|f", "3|g"}, lines: []int64{1, 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			db := openDB(t)
+			dir := t.TempDir()
+			for name, content := range c.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tbl, err := load(t, db, filepath.Join(dir, c.spec), source.CSVOptions{}, LoadOptions{Raw: c.raw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names, values []string
+			for _, col := range tbl.Columns {
+				names = append(names, col.Name)
+				values = append(values, "coalesce(CAST("+Ident(col.Name)+" AS VARCHAR), 'NULL')")
+			}
+			if !slices.Equal(names, c.cols) {
+				t.Fatalf("got columns %v, want %v", names, c.cols)
+			}
+			file, row := tbl.PositionNames()
+			for _, n := range names {
+				if strings.EqualFold(n, file) || strings.EqualFold(n, row) {
+					t.Errorf("position names %s, %s: one is a column's", file, row)
+				}
+			}
+			rowValues := func(q string) []string {
+				rows, err := db.QueryContext(t.Context(), q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				var out []string
+				for rows.Next() {
+					var s string
+					if err := rows.Scan(&s); err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, s)
+				}
+				if err := rows.Err(); err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			joined := "concat_ws('|', " + strings.Join(values, ", ") + ")"
+			if got := rowValues("SELECT " + joined + " FROM " + Ident(tbl.Name)); !slices.Equal(got, c.rows) {
+				t.Errorf("the table: got rows %v, want %v", got, c.rows)
+			}
+			q := "SELECT " + joined + " FROM " + tbl.Positioned() + " ORDER BY " + Ident(file) + ", " + Ident(row)
+			if got := rowValues(q); !slices.Equal(got, c.rows) {
+				t.Errorf("positioned: got rows %v, want %v", got, c.rows)
+			}
+			if got := rowLines(t, db, tbl); !slices.Equal(got, c.lines) {
+				t.Errorf("got lines %v, want %v", got, c.lines)
+			}
+		})
 	}
 }

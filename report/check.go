@@ -18,6 +18,9 @@ func sampleText(s result.CheckSample, unit string, n int) string {
 	if s.File != "" {
 		at = s.File + " " + at
 	}
+	if s.Reason != "" {
+		v = s.Reason + " " + v
+	}
 	return at + ": " + v
 }
 
@@ -27,6 +30,8 @@ func checkCounts(c result.CheckResult) string {
 	switch {
 	case c.Detail != "":
 		return c.Detail
+	case c.Kind == result.KindLoad:
+		return fmt.Sprintf("%s of %s rows read were rejected at load and not checked (%s)", num(c.Failed), num(c.Rows), pct(c.Share))
 	case c.Rows == 0:
 		return "no rows to check"
 	case c.Failed == 0 && c.Rows == 1:

@@ -32,6 +32,9 @@ type CheckSummary struct {
 	Failed int `json:"failed"`
 }
 
+// KindLoad is the kind of the load check (see CheckResult).
+const KindLoad = "load"
+
 // Statuses of a check.
 const (
 	StatusPass = "pass"
@@ -39,7 +42,10 @@ const (
 	StatusFail = "fail"
 )
 
-// CheckResult is one check's outcome.
+// CheckResult is one check's outcome: of a check of the rules file, or
+// of the load check, kind "load", which a run adds first when rows were
+// rejected at load: it fails (or warns, when rejects are allowed) with
+// Failed the rows rejected of Rows read.
 type CheckResult struct {
 	Name     string   `json:"name"`
 	Kind     string   `json:"kind"`
@@ -62,12 +68,15 @@ type CheckResult struct {
 	Line int `json:"line"`
 }
 
-// CheckSample is a failing value and where it was read.
+// CheckSample is a failing value and where it was read. A sample of the
+// load check is a row rejected at load: Value is its text as read and
+// Reason why it could not be read.
 type CheckSample struct {
-	File  string `json:"file,omitempty"` // set when the source has several files
-	Line  int64  `json:"line"`
-	Value string `json:"value"`
-	Null  bool   `json:"null,omitempty"`
+	File   string `json:"file,omitempty"` // set when the source has several files
+	Line   int64  `json:"line"`
+	Value  string `json:"value"`
+	Null   bool   `json:"null,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Failed reports whether any error-severity check failed.

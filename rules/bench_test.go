@@ -106,6 +106,15 @@ func BenchmarkCheck(b *testing.B) {
 				b.Fatal(err)
 			}
 			load += time.Since(start)
+			// The hand-written query's copy of the countries is loaded
+			// now: Run confines the session.
+			b.StopTimer()
+			csrc, _ := source.Parse(countries)
+			ct, err := db.Load(b.Context(), csrc, engine.LoadOptions{Raw: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
 			start = time.Now()
 			res, err := Run(b.Context(), db, t, r, Options{BaseDir: dir, Quarantine: ""})
 			if err != nil {
@@ -113,11 +122,6 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			run += time.Since(start)
 			b.StopTimer()
-			csrc, _ := source.Parse(countries)
-			ct, err := db.Load(b.Context(), csrc, engine.LoadOptions{Raw: true})
-			if err != nil {
-				b.Fatal(err)
-			}
 			start = time.Now()
 			vals := make([]any, 19)
 			ptrs := make([]any, len(vals))

@@ -13,13 +13,18 @@ import (
 type Options struct {
 	// Quarantine, when set, is a file (.csv or .parquet) to write every
 	// row failing a row check to, with its source line and the names of
-	// the checks it failed.
+	// the checks it failed. Run confines the session, so the session must
+	// have been opened with it among engine.Config.Outputs.
 	Quarantine string
-	// Passing, when set, is a file to write every other row to, as read.
+	// Passing, when set, is a file to write every other row to, as read;
+	// like Quarantine, one of the session's engine.Config.Outputs.
 	Passing string
 	// BaseDir is where relative paths of references checks are looked
 	// up first (the rules file's folder); "" means the working directory.
 	BaseDir string
+	// AllowRejects says rows rejected at load are expected: the load
+	// check that reports them warns instead of failing.
+	AllowRejects bool
 	// Samples is how many failing values to keep per check; 0 means 5.
 	Samples int
 	// Now is the clock for freshness checks; nil means time.Now.
@@ -29,11 +34,18 @@ type Options struct {
 	Progress func(stage string)
 }
 
-// Names of the columns the quarantine file adds before the source's own.
+// Names of the columns the quarantine file adds before the source's own:
+// the line, the file (when the source has several), the checks failed
+// ("load" for a row rejected at load), and for a rejected row why and its
+// text as read (its own columns are NULL). When the source has a column
+// of one of these names (in any case), the quarantine's gets more leading
+// underscores until it has none: __line.
 const (
 	QuarantineLine   = "_line"
 	QuarantineFile   = "_file"
 	QuarantineChecks = "_failed_checks"
+	QuarantineReason = "_reject_reason"
+	QuarantineText   = "_reject_text"
 )
 
 // Run checks a loaded table against rules. The table should be loaded
@@ -46,7 +58,10 @@ const (
 // does not bind) is a *ConfigError at the check's place in the rules file,
 // or at its where or sql when that is what is wrong. Every where and sql
 // is read by DuckDB's parser as one expression (engine.DB.ParseExpr)
-// before any query holds it.
+// before any query holds it, and runs in a confined session: Run loads
+// the sources of references checks, then calls db.Confine, so from then
+// on the session reads no file and reaches no network, and writes only
+// the outputs it was opened with. Load what else the session needs first.
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Options) (*Result, error) {
 	if opts.Samples <= 0 {
 		opts.Samples = 5
@@ -54,7 +69,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}, scratch: db.NewScratch()}
+	ev := &evaluation{db: db, t: t, opts: opts, cols: map[string]int{}, scratch: db.NewScratch(), names: newNames(t.Columns)}
 	for i, c := range t.Columns {
 		ev.cols[c.Name] = i
 	}
@@ -70,6 +85,13 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, r *Rules, opts Opt
 	}
 	if err := ev.lines(ctx, res); err != nil {
 		return nil, err
+	}
+	if t.RowsRejected > 0 {
+		load, err := ev.loadCheck(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Checks = append([]CheckResult{load}, res.Checks...)
 	}
 	if opts.Quarantine != "" || opts.Passing != "" {
 		opts.progress("writing the quarantine and passing rows")
@@ -97,6 +119,7 @@ type evaluation struct {
 	opts    Options
 	cols    map[string]int  // column name → index in t.Columns
 	scratch *engine.Scratch // every table made for the evaluation
+	names   names           // the columns Run adds beside t's
 	refs    map[string]*engine.Table
 	li      *engine.LineIndex
 

@@ -3,6 +3,7 @@
 package rules
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -35,6 +36,18 @@ Jr",17,gone,cy@example.com,2023-12-31,XX
 4,Ed,45,active,ed@example.com,2024-03-02,de
 6,Flo,N/A,inactive,flo@example.com,2024-03-03,FR
 `
+
+// openWriting starts a session like enginetest.Open that may write the
+// given side files once Run has confined it.
+func openWriting(t *testing.T, outputs ...string) *engine.DB {
+	t.Helper()
+	db, err := engine.Open(t.Context(), engine.Config{Threads: 2, MemoryLimit: "2GB", TempDir: t.TempDir(), Outputs: outputs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 type want struct {
 	status       string
@@ -138,6 +151,43 @@ func TestReferences(t *testing.T) {
 	}
 }
 
+// TestRunConfinesTheSession: Run loads a references check's source, then
+// confines the session: the check still works, the declared quarantine is
+// written, and nothing run in the session after can read a file.
+func TestRunConfinesTheSession(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.csv")
+	db := openWriting(t, bad)
+	tbl := loadText(t, db, dir, "people.csv", people)
+	countries := filepath.Join(dir, "countries.csv")
+	if err := os.WriteFile(countries, []byte("code\nUS\nDE\nFR\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Parse([]byte("checks:\n  - references: {column: country, to: countries.csv, key: code}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(t.Context(), db, tbl, r, Options{BaseDir: dir, Quarantine: bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Checks[0].Failed; got != 2 {
+		t.Errorf("references: got %d failing, want 2", got)
+	}
+	if q := enginetest.ReadCSV(t, bad); len(q) != 3 {
+		t.Errorf("quarantine: got %d records, want a header and 2 rows", len(q))
+	}
+	if !db.Confined() {
+		t.Fatal("the session is not confined after Run")
+	}
+	rows, err := db.QueryContext(t.Context(), "SELECT content FROM read_text("+engine.Literal(countries)+")")
+	if err == nil {
+		rows.Close()
+		t.Error("the session read a file after Run")
+	}
+}
+
 func TestRunErrorsPointAtTheCheck(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
@@ -172,8 +222,9 @@ func TestRunErrorsPointAtTheCheck(t *testing.T) {
 // of the two files, with the quarantine naming the checks and lines.
 func TestQuarantineAndPassingAddUp(t *testing.T) {
 	t.Parallel()
-	db := enginetest.Open(t)
 	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+	db := openWriting(t, bad, good)
 	tbl := loadText(t, db, dir, "people.csv", people)
 	r, err := Parse([]byte(`checks:
   - not_null: email
@@ -184,7 +235,6 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
 	res, err := Run(t.Context(), db, tbl, r, Options{Quarantine: bad, Passing: good})
 	if err != nil {
 		t.Fatal(err)
@@ -193,24 +243,24 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 	if len(q)-1+len(p)-1 != int(res.Rows) || int64(len(q)-1) != res.FailingRows {
 		t.Fatalf("got %d quarantined + %d passing, want %d rows with %d failing", len(q)-1, len(p)-1, res.Rows, res.FailingRows)
 	}
-	if strings.Join(q[0][:3], ",") != "_line,_failed_checks,id" || strings.Join(p[0], ",") != strings.Join(q[0][2:], ",") {
+	if strings.Join(q[0][:5], ",") != "_line,_failed_checks,_reject_reason,_reject_text,id" || strings.Join(p[0], ",") != strings.Join(q[0][4:], ",") {
 		t.Errorf("got headers %v and %v", q[0], p[0])
 	}
 	want := [][]string{
-		{"4", "range(age)", "3"},
-		{"6", "not_null(email); range(age); unique(id)", "4"},
-		{"7", "unique(id)", "4"},
-		{"8", "range(age)", "6"},
+		{"4", "range(age)", "", "", "3"},
+		{"6", "not_null(email); range(age); unique(id)", "", "", "4"},
+		{"7", "unique(id)", "", "", "4"},
+		{"8", "range(age)", "", "", "6"},
 	}
 	for i, w := range want {
-		if got := q[i+1][:3]; !slices.Equal(got, w) {
+		if got := q[i+1][:5]; !slices.Equal(got, w) {
 			t.Errorf("quarantine row %d: got %v, want %v", i+1, got, w)
 		}
 	}
 	if p[1][0] != "1" || p[2][0] != "2" {
 		t.Errorf("got passing rows %v", p[1:])
 	}
-	if q[1][3] != "Cy\nJr" {
+	if q[1][5] != "Cy\nJr" {
 		t.Errorf("got name %q, want the value as read", q[1][3])
 	}
 }
@@ -219,8 +269,8 @@ func TestQuarantineAndPassingAddUp(t *testing.T) {
 // line index, references) are dropped when it ends.
 func TestRunLeavesNoTables(t *testing.T) {
 	t.Parallel()
-	db := enginetest.Open(t)
 	dir := t.TempDir()
+	db := openWriting(t, filepath.Join(dir, "bad.csv"))
 	tbl := loadText(t, db, dir, "people.csv", people)
 	if err := os.WriteFile(filepath.Join(dir, "countries.csv"), []byte("code\nUS\nDE\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -248,5 +298,73 @@ func TestRunLeavesNoTables(t *testing.T) {
 	}
 	if after := relations(); after != before {
 		t.Errorf("got %d tables and views after the run, want the %d before", after, before)
+	}
+}
+
+// TestRejectsAreTheLoadCheck: rows rejected at load come first as the
+// load check (failing, or warning when allowed), with the first rejects as
+// samples, and in the quarantine among the failing rows by line, so that
+// quarantine and passing rows add up to every record read, counted here
+// by encoding/csv.
+func TestRejectsAreTheLoadCheck(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"p1.csv": "id,name\n1,a\n2,b,extra\n3,\"c\nd\"\n",
+		"p2.csv": "id,name\n\n4\n5,e\n,f\n",
+	}
+	for _, allow := range []bool{false, true} {
+		// (No "=" in the name: DuckDB reads a folder named a=b as a
+		// hive partition, a column of its own.)
+		t.Run(fmt.Sprintf("allowed %t", allow), func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			bad, good := filepath.Join(dir, "bad.csv"), filepath.Join(dir, "good.csv")
+			db := openWriting(t, bad, good)
+			records := 0
+			for name, content := range files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				records += len(enginetest.ReadRaggedCSV(t, filepath.Join(dir, name))) - 1
+			}
+			tbl := enginetest.Load(t, db, filepath.Join(dir, "p*.csv"), true)
+			r, err := Parse([]byte("checks:\n  - not_null: id\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{Quarantine: bad, Passing: good, AllowRejects: allow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			load := res.Checks[0]
+			status, severity, summary := StatusFail, SeverityError, Summary{Failed: 2}
+			if allow {
+				status, severity, summary = StatusWarn, SeverityWarn, Summary{Warned: 1, Failed: 1}
+			}
+			if load.Name != "load" || load.Kind != string(Load) || load.Status != status || load.Severity != severity ||
+				load.Rows != int64(records) || load.Failed != 2 || res.Summary != summary {
+				t.Errorf("got %+v, summary %+v; want a %s load check, 2 of %d rows, summary %+v", load, res.Summary, status, records, summary)
+			}
+			wantSamples := []Sample{
+				{File: filepath.Join(dir, "p1.csv"), Line: 3, Value: "2,b,extra", Reason: "TOO MANY COLUMNS"},
+				{File: filepath.Join(dir, "p2.csv"), Line: 3, Value: "4", Reason: "MISSING COLUMNS"},
+			}
+			if !slices.Equal(load.Samples, wantSamples) {
+				t.Errorf("got samples %+v, want %+v", load.Samples, wantSamples)
+			}
+			q, p := enginetest.ReadCSV(t, bad), enginetest.ReadCSV(t, good)
+			if len(q)-1+len(p)-1 != records {
+				t.Errorf("got %d quarantined + %d passing rows, want the %d records of the files", len(q)-1, len(p)-1, records)
+			}
+			want := [][]string{
+				{"_line", "_file", "_failed_checks", "_reject_reason", "_reject_text", "id", "name"},
+				{"3", filepath.Join(dir, "p1.csv"), "load", "TOO MANY COLUMNS", "2,b,extra", "", ""},
+				{"3", filepath.Join(dir, "p2.csv"), "load", "MISSING COLUMNS", "4", "", ""},
+				{"5", filepath.Join(dir, "p2.csv"), "not_null(id)", "", "", "", "f"},
+			}
+			if !slices.EqualFunc(q, want, slices.Equal) {
+				t.Errorf("quarantine:\ngot  %q\nwant %q", q, want)
+			}
+		})
 	}
 }

@@ -43,8 +43,9 @@ func (ev *evaluation) column(c Check, name string) (int, error) {
 }
 
 // compile turns every check into SQL and binds it. The SQL fragments the
-// rules file gives are read first, each as one expression, before any
-// query that holds one runs.
+// rules file gives are read first, each as one expression, and the
+// references loaded, before the session is confined and any query that
+// holds a fragment runs.
 func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 	for _, c := range r.Checks {
 		cc := &compiled{Check: c, applies: "true"}
@@ -61,6 +62,19 @@ func (ev *evaluation) compile(ctx context.Context, r *Rules) error {
 			}
 		}
 		ev.checks = append(ev.checks, cc)
+	}
+	// The other sources of references checks are loaded now; then the
+	// session is confined, so that no SQL of the rules file reads or
+	// writes a file or reaches the network.
+	for _, cc := range ev.checks {
+		if cc.Kind == References {
+			if _, _, err := ev.reference(ctx, cc.Check); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ev.db.Confine(ctx); err != nil {
+		return err
 	}
 	for _, cc := range ev.checks {
 		c := cc.Check

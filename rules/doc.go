@@ -28,7 +28,12 @@
 // columns: DuckDB's parser reads each one (engine.DB.ParseExpr) before any
 // query holds it, and refuses a second statement, a FROM or a subquery.
 // Errors quote the fragment and DuckDB's reason, never the SQL Run builds.
+// Run loads the sources of references checks, then confines the session
+// (engine.DB.Confine) before any of that SQL runs: it can read no file
+// and reach no network, and DuckDB writes only the quarantine and passing
+// files, which the session must be opened with as outputs.
 //
+//	db, err := engine.Open(ctx, engine.Config{Outputs: []string{"bad.csv", "good.parquet"}})
 //	r, err := rules.Parse(data)
 //	t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true})
 //	res, err := rules.Run(ctx, db, t, r, rules.Options{Quarantine: "bad.csv", Passing: "good.parquet"})
@@ -39,7 +44,11 @@
 // keeps the failing rows; unique and duplicate_rows group the table once
 // each first. Counts, samples, the quarantine (every failing row with its
 // source line and the names of the checks it failed) and the passing rows
-// all come from that one evaluation, so quarantined + passing = rows.
+// all come from that one evaluation. Rows rejected at load were read but
+// not checked: Run reports them first, as the load check (kind load),
+// which fails unless Options.AllowRejects makes it a warning, and the
+// quarantine holds them with their line, reason and text, so that
+// quarantined + passing = rows read.
 //
 // Package suggest proposes a rules file from a profile.
 package rules

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/plumb-data/plumb/engine"
 )
 
 // lines turns the samples' positions into source line numbers.
@@ -37,9 +35,8 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 	if len(values) == 0 {
 		return nil
 	}
-	join, line := li.Join("p")
-	q := "SELECT p." + engine.PosFile + ", p." + engine.PosRow + ", " + line + " FROM (VALUES " + strings.Join(values, ", ") +
-		") p(" + engine.PosFile + ", " + engine.PosRow + ")" + join
+	join, line := li.Join("p.f", "p.r")
+	q := "SELECT p.f, p.r, " + line + " FROM (VALUES " + strings.Join(values, ", ") + ") p(f, r)" + join
 	rows, err := ev.db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("sample lines: %w", err)

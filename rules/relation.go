@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -9,19 +8,14 @@ import (
 	"github.com/plumb-data/plumb/source"
 )
 
-// rawColumn names the column holding column i as read; the relation also
-// carries every column under its own name, typed as the sniffer saw it,
-// for where clauses and expressions.
-func rawColumn(i int) string { return engine.Ident(fmt.Sprintf("plumb_raw_%d", i)) }
-
-// rowOrder orders rows by where they were read.
-const rowOrder = "((" + engine.PosFile + "::BIGINT << 40) + " + engine.PosRow + ")"
-
-// rel is the relation every check reads.
+// rel is the relation every check reads: each row's position, every
+// column as read (names.raw), and every column under its own name, typed
+// as the sniffer saw it, for where clauses and expressions.
 func (ev *evaluation) rel() string {
-	items := []string{engine.PosFile, engine.PosRow}
+	file, row := ev.t.PositionNames()
+	items := []string{engine.Ident(file) + " AS " + ev.names.file, engine.Ident(row) + " AS " + ev.names.row}
 	for i, c := range ev.t.Columns {
-		items = append(items, engine.Ident(c.Name)+" AS "+rawColumn(i))
+		items = append(items, engine.Ident(c.Name)+" AS "+ev.names.raw(i))
 	}
 	for _, c := range ev.t.Columns {
 		items = append(items, ev.typed(c)+" AS "+engine.Ident(c.Name))
@@ -62,15 +56,15 @@ func isDateOrTimestamp(duckdbType string) bool {
 // text is column i as text.
 func (ev *evaluation) text(i int) string {
 	if ev.t.Columns[i].Type == "VARCHAR" {
-		return rawColumn(i)
+		return ev.names.raw(i)
 	}
-	return "CAST(" + rawColumn(i) + " AS VARCHAR)"
+	return "CAST(" + ev.names.raw(i) + " AS VARCHAR)"
 }
 
 // number is column i as a DOUBLE, NULL where it is not a number.
 func (ev *evaluation) number(i int) string {
 	if engine.Classify(ev.t.Columns[i].Type).IsNumeric() {
-		return "CAST(" + rawColumn(i) + " AS DOUBLE)"
+		return "CAST(" + ev.names.raw(i) + " AS DOUBLE)"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS DOUBLE)"
 }
@@ -80,9 +74,9 @@ func (ev *evaluation) timestamp(i int) string {
 	c := ev.t.Columns[i]
 	switch {
 	case isDateOrTimestamp(c.Type):
-		return "CAST(" + rawColumn(i) + " AS TIMESTAMP)"
+		return "CAST(" + ev.names.raw(i) + " AS TIMESTAMP)"
 	case c.Type == "VARCHAR" && isDateOrTimestamp(c.Detected):
-		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + rawColumn(i) + " AS TIMESTAMP))"
+		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + ev.names.raw(i) + " AS TIMESTAMP))"
 	}
 	return "TRY_CAST(" + ev.text(i) + " AS TIMESTAMP)"
 }

@@ -1,9 +1,11 @@
 package rules
 
 import (
-	"github.com/plumb-data/plumb/source"
 	"strings"
 	"time"
+
+	"github.com/plumb-data/plumb/result"
+	"github.com/plumb-data/plumb/source"
 )
 
 // Rules is a rules file: an optional dataset label and its checks.
@@ -32,6 +34,10 @@ const (
 	DuplicateRows  Kind = "duplicate_rows"
 	Schema         Kind = "schema"
 )
+
+// Load is the kind of the check Run adds when rows were rejected at load
+// (see Options.AllowRejects); it is no key of a rules file.
+const Load Kind = result.KindLoad
 
 // Kinds lists every kind of check, in the order the docs give them.
 var Kinds = []Kind{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,

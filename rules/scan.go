@@ -16,7 +16,7 @@ import (
 func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 	if ev.rowChecks() > 0 {
 		ev.failing = ev.scratch.Table("plumb_failing")
-		q := "CREATE TABLE " + engine.Ident(ev.failing) + " AS SELECT * FROM " + ev.flags() + " WHERE plumb_any"
+		q := "CREATE TABLE " + engine.Ident(ev.failing) + " AS SELECT * FROM " + ev.flags() + " WHERE " + ev.names.any
 		if _, err := ev.db.ExecContext(ctx, q); err != nil {
 			return ev.queryError(ctx, err)
 		}
@@ -51,10 +51,10 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 				continue
 			}
 			r := &cc.res
-			f := fmt.Sprintf("plumb_f%d", k)
-			sample := fmt.Sprintf("{'f': %s, 'r': %s, 'v': plumb_v%d}", engine.PosFile, engine.PosRow, k)
+			f := ev.names.flag(k)
+			sample := fmt.Sprintf("{'f': %s, 'r': %s, 'v': %s}", ev.names.file, ev.names.row, ev.names.value(k))
 			items = append(items, "count(*) FILTER (WHERE "+f+")",
-				fmt.Sprintf("min_by(%s, plumb_pos, %d) FILTER (WHERE %s)", sample, ev.opts.Samples, f))
+				fmt.Sprintf("min_by(%s, %s, %d) FILTER (WHERE %s)", sample, ev.names.pos, ev.opts.Samples, f))
 			fill = append(fill, func(v any) { r.Failed = toInt(v) }, func(v any) { r.Samples = ev.samples(v) })
 		}
 		if err := ev.row(ctx, "SELECT "+strings.Join(items, ", ")+" FROM "+engine.Ident(ev.failing), fill); err != nil {
@@ -123,36 +123,57 @@ func (ev *evaluation) rowChecks() int {
 }
 
 // flags is the relation the scan keeps the failing rows of: each row's
-// position, for each row check k whether the row fails it (plumb_fK) and
-// if so the value to show (plumb_vK), and whether it fails any
-// (plumb_any). Every predicate is computed once per row; the set checks'
+// position, for each row check k whether the row fails it (names.flag)
+// and if so the value to show (names.value), and whether it fails any
+// (names.any). Every predicate is computed once per row; the set checks'
 // failures come in by one join.
 func (ev *evaluation) flags() string {
-	items := []string{"r." + engine.PosFile, "r." + engine.PosRow, rowOrder + " AS plumb_pos"}
+	n := ev.names
+	items := []string{"r." + n.file, "r." + n.row, n.order() + " AS " + n.pos}
 	var outer, fs []string
 	for k, cc := range ev.checks {
 		if cc.fails == "" {
 			continue
 		}
-		f := fmt.Sprintf("plumb_f%d", k)
+		f := n.flag(k)
 		items = append(items, "coalesce("+cc.applies+" AND "+cc.fails+", false) AS "+f)
 		for i := range ev.t.Columns {
-			if strings.Contains(cc.value, rawColumn(i)) {
-				items = append(items, "r."+rawColumn(i))
+			if containsName(cc.value, n.raw(i)) {
+				items = append(items, "r."+n.raw(i))
 			}
 		}
 		fs = append(fs, f)
-		outer = append(outer, fmt.Sprintf("CASE WHEN %s THEN %s END AS plumb_v%d", f, cc.value, k))
+		outer = append(outer, fmt.Sprintf("CASE WHEN %s THEN %s END AS %s", f, cc.value, n.value(k)))
 	}
 	from := ev.rel() + " r"
 	if ev.sets != "" {
-		from += " LEFT JOIN (SELECT plumb_pos, bit_or(" + setBits + ") AS " + setBits + " FROM " + engine.Ident(ev.sets) +
-			" GROUP BY ALL) s ON s.plumb_pos = " + rowOrder
+		from += " LEFT JOIN (SELECT " + n.pos + ", bit_or(" + n.bits + ") AS " + n.bits + " FROM " + engine.Ident(ev.sets) +
+			" GROUP BY ALL) s ON s." + n.pos + " = " + n.order()
 	}
-	keep := []string{engine.PosFile, engine.PosRow, "plumb_pos"}
+	keep := []string{n.file, n.row, n.pos}
 	keep = append(keep, fs...)
-	return "(SELECT " + strings.Join(append(keep, outer...), ", ") + ", " + strings.Join(fs, " OR ") + " AS plumb_any FROM (SELECT " +
+	return "(SELECT " + strings.Join(append(keep, outer...), ", ") + ", " + strings.Join(fs, " OR ") + " AS " + n.any + " FROM (SELECT " +
 		strings.Join(distinct(items), ", ") + " FROM " + from + "))"
+}
+
+// containsName reports whether SQL text holds a name of plumb's, as a
+// whole word (plumb_raw_1 is not in plumb_raw_12).
+func containsName(sqlText, name string) bool {
+	for i := 0; ; {
+		k := strings.Index(sqlText[i:], name)
+		if k < 0 {
+			return false
+		}
+		end := i + k + len(name)
+		if end == len(sqlText) || !isNameByte(sqlText[end]) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isNameByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func distinct(items []string) []string {

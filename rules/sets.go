@@ -10,8 +10,8 @@ import (
 
 // Checks over sets of rows (unique, duplicate_rows) find their failing
 // rows before the scan, by grouping; their positions go into one table of
-// (position, bits), bit k for the k-th such check, which the scan joins.
-const setBits = "plumb_bits"
+// (names.pos, names.bits), bit k for the k-th such check, which the scan
+// joins.
 
 // compileUnique groups the table by the key, and when some keys repeat,
 // notes the positions of every row holding one.
@@ -20,15 +20,15 @@ func (ev *evaluation) compileUnique(ctx context.Context, cc *compiled) error {
 	keys := make([]string, len(cc.cols))
 	var notNull []string
 	for k, i := range cc.cols {
-		keys[k] = rawColumn(i)
-		notNull = append(notNull, rawColumn(i)+" IS NOT NULL")
+		keys[k] = ev.names.raw(i)
+		notNull = append(notNull, ev.names.raw(i)+" IS NOT NULL")
 	}
 	filter := " WHERE " + cc.applies + " AND " + strings.Join(notNull, " AND ")
 	dup := ev.scratch.Table("plumb_dupkeys")
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + strings.Join(keys, ", ") + " FROM " + ev.rel() + " r" +
 		filter + " GROUP BY ALL HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
-		return "SELECT " + rowOrder + ", " + bit + " FROM " + ev.rel() + " r" + filter +
+		return "SELECT " + ev.names.order() + ", " + bit + " FROM " + ev.rel() + " r" + filter +
 			" AND (" + strings.Join(keys, ", ") + ") IN (SELECT (" + strings.Join(keys, ", ") + ") FROM " + engine.Ident(dup) + ")"
 	}); err != nil {
 		return err
@@ -46,7 +46,7 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 	ev.opts.progress("grouping for " + cc.Name)
 	var cols []string
 	for i := range ev.t.Columns {
-		cols = append(cols, rawColumn(i))
+		cols = append(cols, ev.names.raw(i))
 	}
 	h := "hash(" + strings.Join(cols, ", ") + ")"
 	filter := " WHERE " + cc.applies
@@ -54,8 +54,9 @@ func (ev *evaluation) compileDuplicateRows(ctx context.Context, cc *compiled) er
 	q := "CREATE TABLE " + engine.Ident(dup) + " AS SELECT " + h + " AS h FROM " + ev.rel() + " r" + filter +
 		" GROUP BY 1 HAVING count(*) > 1"
 	if err := ev.setCheck(ctx, cc, q, dup, func(bit string) string {
-		return "SELECT plumb_pos, " + bit + " FROM (SELECT " + rowOrder + " AS plumb_pos, row_number() OVER (PARTITION BY " +
-			strings.Join(cols, ", ") + " ORDER BY " + rowOrder + ") AS n FROM " + ev.rel() + " r" + filter + " AND " + h +
+		pos := ev.names.pos
+		return "SELECT " + pos + ", " + bit + " FROM (SELECT " + ev.names.order() + " AS " + pos + ", row_number() OVER (PARTITION BY " +
+			strings.Join(cols, ", ") + " ORDER BY " + ev.names.order() + ") AS n FROM " + ev.rel() + " r" + filter + " AND " + h +
 			" IN (SELECT h FROM " + engine.Ident(dup) + ")) WHERE n > 1"
 	}); err != nil {
 		return err
@@ -77,7 +78,7 @@ func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table s
 	}
 	k := ev.nsets
 	ev.nsets++
-	cc.fails = fmt.Sprintf("((coalesce(s.%s, 0) >> %d) & 1 = 1)", setBits, k)
+	cc.fails = fmt.Sprintf("((coalesce(s.%s, 0) >> %d) & 1 = 1)", ev.names.bits, k)
 	var n int64
 	if err := ev.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(table)).Scan(&n); err != nil {
 		return fail(err)
@@ -88,7 +89,7 @@ func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table s
 	}
 	if ev.sets == "" {
 		ev.sets = ev.scratch.Table("plumb_setfails")
-		if _, err := ev.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(ev.sets)+" (plumb_pos BIGINT, "+setBits+" BIGINT)"); err != nil {
+		if _, err := ev.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(ev.sets)+" ("+ev.names.pos+" BIGINT, "+ev.names.bits+" BIGINT)"); err != nil {
 			return fail(err)
 		}
 	}

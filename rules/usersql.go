@@ -134,8 +134,9 @@ func (ev *evaluation) fragmentError(cc *compiled, f *fragment, err error) error 
 		Err: fmt.Errorf("%s: %s %s: %s", cc.Name, f.key, strconv.Quote(f.expr.String()), ev.reason(cc, err))}
 }
 
-// internalName matches the names plumb gives its columns and tables.
-var internalName = regexp.MustCompile(`plumb_raw_(\d+)|plumb_[a-z_]+_\d+`)
+// internalName matches the names plumb gives its raw columns
+// (names.raw) and its tables.
+var internalName = regexp.MustCompile(`plumb\d*_raw_\d+|plumb_[a-z_]+_\d+`)
 
 // reason is what DuckDB said is wrong, without the SQL plumb built: the
 // first line of its message, with plumb's names for the source's columns
@@ -144,7 +145,10 @@ var internalName = regexp.MustCompile(`plumb_raw_(\d+)|plumb_[a-z_]+_\d+`)
 func (ev *evaluation) reason(cc *compiled, err error) string {
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	msg = internalName.ReplaceAllStringFunc(strings.TrimSpace(msg), func(m string) string {
-		if s, ok := strings.CutPrefix(m, "plumb_raw_"); ok {
+		if _, ok := ev.cols[m]; ok {
+			return m // the source's own column
+		}
+		if s, ok := strings.CutPrefix(m, ev.names.prefix+"raw_"); ok {
 			if i, err := strconv.Atoi(s); err == nil && i < len(ev.t.Columns) {
 				return ev.t.Columns[i].Name
 			}

@@ -15,9 +15,10 @@ import (
 // they came from, and they catch a change.
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
-	db := enginetest.Open(t)
 	for _, name := range []string{"customers.csv", "dedupe/people.csv", "diff/source.csv"} {
 		t.Run(name, func(t *testing.T) {
+			// A session of its own: Run confines the session it checks in.
+			db := enginetest.Open(t)
 			tbl := enginetest.Load(t, db, enginetest.Fixture(name), true)
 			p, err := profile.Run(t.Context(), db, tbl, profile.Options{Top: 25})
 			if err != nil {

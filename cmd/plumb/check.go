@@ -36,9 +36,12 @@ where (a SQL filter). Values are checked as written; nulls pass value
 checks unless the check says allow_null: false.
 
 Each check reports its failing rows and share, and up to 5 failing values
-with their source line numbers. --quarantine writes every failing row with
-its line and the checks it failed; --passing writes the rest, so the two
-add up to every row read.
+with their source line numbers. Rows rejected at load (see plumb inspect)
+could not be checked: they fail a check of their own, "load", which only
+warns with --allow-rejects. --quarantine writes every failing row with its
+line and the checks it failed, and every rejected row with its line, the
+reason and its text; --passing writes the rest, so the two add up to
+every row read.
 
 Exit 0 when no error-severity check fails, 1 when one does, 2 for a bad
 rules file or source.`,
@@ -63,6 +66,7 @@ rules file or source.`,
 				return fmt.Errorf("%s: %w", rulesPath, err)
 			}
 			opts.BaseDir = filepath.Dir(rulesPath)
+			opts.AllowRejects = src.allowRejects
 			opts.Progress = g.progress().Stage
 			if asOf != "" {
 				at, err := time.Parse(time.RFC3339, asOf)
@@ -74,7 +78,7 @@ rules file or source.`,
 				opts.Now = func() time.Time { return at }
 			}
 			// Values are checked as written: load CSV as text.
-			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, []string{opts.Quarantine, opts.Passing}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := rules.Run(ctx, db, t, r, opts)
 				var ce *rules.ConfigError
 				if errors.As(err, &ce) {

@@ -56,7 +56,7 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			}
 			opts.Progress = g.progress().Stage
 			// Values are compared as written: load CSV as text.
-			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := dedupe.Run(ctx, db, t, cfg, opts)
 				var ce *dedupe.ConfigError
 				if errors.As(err, &ce) {

@@ -69,7 +69,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 			// does not care where rows were, unless it samples them (a
 			// sample is reproducible only over rows in source order).
 			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
-			return g.runOne(cmd.Context(), &src, args[0], load, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], load, nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
 					return nil, false, err

@@ -251,12 +251,13 @@ func rejectsFinding(src *sourceFlags, tables ...*engine.Table) bool {
 
 // runOne is the body of a command that works on one source: it loads the
 // source as opts say, hands the table to run, writes the result run
-// returns, and turns findings into exit code 1.
-func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions, rep *reportFlags, rd report.Renderer,
+// returns, and turns findings into exit code 1. outputs are the side
+// files run writes (see openDB).
+func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions, outputs []string, rep *reportFlags, rd report.Renderer,
 	run func(ctx context.Context, db *engine.DB, t *engine.Table) (result any, findings bool, err error)) error {
 	var res any
 	var findings bool
-	err := g.withSource(ctx, src, arg, opts, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
+	err := g.withSource(ctx, src, arg, opts, outputs, func(ctx context.Context, db *engine.DB, t *engine.Table) (err error) {
 		res, findings, err = run(ctx, db, t)
 		findings = findings || rejectsFinding(src, t)
 		return err
@@ -273,15 +274,15 @@ func (g *globals) runOne(ctx context.Context, src *sourceFlags, arg string, opts
 	return nil
 }
 
-// withSource opens a session, loads one source as opts say and hands the
-// table to fn; the session closes when fn returns.
-func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions,
+// withSource opens a session that may write outputs, loads one source as
+// opts say and hands the table to fn; the session closes when fn returns.
+func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, opts engine.LoadOptions, outputs []string,
 	fn func(ctx context.Context, db *engine.DB, t *engine.Table) error) error {
 	s, err := src.source(arg)
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := g.openDB(ctx)
+	db, closeDB, err := g.openDB(ctx, outputs...)
 	if err != nil {
 		return err
 	}
