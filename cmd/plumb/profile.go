@@ -70,6 +70,10 @@ drift and exits 1 when anything moved beyond its threshold.`,
 			// sample is reproducible only over rows in source order).
 			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
 			return g.runOne(cmd.Context(), &src, args[0], load, nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+				// The profile needs no file once the source is loaded.
+				if err := db.Confine(ctx); err != nil {
+					return nil, false, err
+				}
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
 					return nil, false, err
