@@ -61,6 +61,10 @@ type runner struct {
 	last    time.Time
 }
 
+// LoadOptions say how a source must be loaded to be deduplicated: values
+// are compared as written, so delimited text stays text.
+func LoadOptions() engine.LoadOptions { return engine.LoadOptions{Raw: true} }
+
 // Run deduplicates a loaded table as cfg (from Parse) says.
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, cfg *Config, opts Options) (*Result, error) {
 	if cfg == nil {

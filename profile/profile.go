@@ -60,6 +60,14 @@ type Options struct {
 	Progress func(stage string)
 }
 
+// LoadOptions say how a source must be loaded for a profile with opts: as
+// the source system wrote it (text, for delimited files), and in any
+// order (quicker) unless rows are sampled, since a sample is reproducible
+// only over rows in source order.
+func LoadOptions(opts Options) engine.LoadOptions {
+	return engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
+}
+
 // Run profiles a loaded table.
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Result, error) {
 	if opts.Top <= 0 {

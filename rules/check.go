@@ -48,6 +48,11 @@ const (
 	QuarantineText   = "_reject_text"
 )
 
+// LoadOptions say how a source must be loaded to be checked: values are
+// checked as written, so delimited text stays text (a check's where and
+// expression see the types the sniffer saw, through typed views).
+func LoadOptions() engine.LoadOptions { return engine.LoadOptions{Raw: true} }
+
 // Run checks a loaded table against rules. The table should be loaded
 // raw (as text), so that values that do not fit a type are checked, not
 // rejected. Every row check is evaluated in one scan of the table (unique

@@ -33,6 +33,10 @@ type Result struct {
 // have today; a check failing more says too little to propose.
 const maxTolerated = 0.05
 
+// LoadOptions say how a source must be loaded to suggest checks for it:
+// as plumb check loads it, since every suggested check is tried on it.
+func LoadOptions() engine.LoadOptions { return rules.LoadOptions() }
+
 // Run proposes checks for a table from its profile: not_null where
 // there are no nulls, unique for key candidates, accepted_values for
 // low-cardinality columns, range from min and max, type, semantic type,

@@ -78,7 +78,7 @@ rules file or source.`,
 				opts.Now = func() time.Time { return at }
 			}
 			// Values are checked as written: load CSV as text.
-			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, []string{opts.Quarantine, opts.Passing}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], rules.LoadOptions(), []string{opts.Quarantine, opts.Passing}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := rules.Run(ctx, db, t, r, opts)
 				var ce *rules.ConfigError
 				if errors.As(err, &ce) {

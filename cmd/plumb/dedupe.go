@@ -56,7 +56,7 @@ Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
 			}
 			opts.Progress = g.progress().Stage
 			// Values are compared as written: load CSV as text.
-			return g.runOne(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, []string{opts.ClustersPath, opts.PairsPath}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], dedupe.LoadOptions(), []string{opts.ClustersPath, opts.PairsPath}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				// From here on the session reads no file and writes only
 				// --clusters and --pairs: blocking rules are user SQL.
 				if err := db.Confine(ctx); err != nil {

@@ -65,11 +65,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				opts.BaselineName = baseline
 			}
 			opts.Progress = g.progress().Stage
-			// A profile reads the data as the source system wrote it, and
-			// does not care where rows were, unless it samples them (a
-			// sample is reproducible only over rows in source order).
-			load := engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
-			return g.runOne(cmd.Context(), &src, args[0], load, nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
+			return g.runOne(cmd.Context(), &src, args[0], profile.LoadOptions(opts), nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				// The profile needs no file once the source is loaded.
 				if err := db.Confine(ctx); err != nil {
 					return nil, false, err

@@ -36,7 +36,7 @@ rules passes on the data they were drawn from, and fails when it changes.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var sug *suggest.Result
-			err := g.withSource(cmd.Context(), &src, args[0], engine.LoadOptions{Raw: true}, nil, func(ctx context.Context, db *engine.DB, t *engine.Table) error {
+			err := g.withSource(cmd.Context(), &src, args[0], suggest.LoadOptions(), nil, func(ctx context.Context, db *engine.DB, t *engine.Table) error {
 				p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
 				if err != nil {
 					return err
