@@ -71,3 +71,53 @@ func TestPasswordsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownShowsNoRawHTML: values from the data reach Markdown
+// reports (which ticket systems render) escaped, or inside code spans.
+func TestMarkdownShowsNoRawHTML(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "xss.csv")
+	os.WriteFile(csv, []byte("id,<b>name</b>\n1,<script>alert(1)</script>\n2,<script>alert(1)</script>\n3,<img src=x onerror=alert(2)>\n"), 0o644)
+	rules := filepath.Join(dir, "rules.yaml")
+	os.WriteFile(rules, []byte("checks:\n  - accepted_values: {column: \"<b>name</b>\", values: [ok]}\n"), 0o644)
+	for _, args := range [][]string{
+		{"profile", csv, "--format", "markdown"},
+		{"inspect", csv, "--format", "markdown"},
+		{"check", csv, "--rules", rules, "--format", "markdown"},
+	} {
+		stdout, stderr, _ := plumb(t, "", args...)
+		if stdout == "" {
+			t.Errorf("plumb %s wrote nothing: %s", strings.Join(args, " "), stderr)
+		}
+		for _, line := range strings.Split(stdout, "\n") {
+			// plumb's own <br> separates values in a cell.
+			if text := strings.ReplaceAll(mdOutsideCode(line), "<br>", ""); strings.ContainsAny(text, "<>") {
+				t.Errorf("plumb %s: raw HTML outside a code span: %s", strings.Join(args, " "), line)
+			}
+		}
+	}
+}
+
+// mdOutsideCode is a Markdown line without its code spans.
+func mdOutsideCode(line string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if line[i] != '`' {
+			b.WriteByte(line[i])
+			i++
+			continue
+		}
+		n := 0
+		for i+n < len(line) && line[i+n] == '`' {
+			n++
+		}
+		end := strings.Index(line[i+n:], strings.Repeat("`", n))
+		if end < 0 {
+			b.WriteString(line[i:])
+			break
+		}
+		i += n + end + n
+	}
+	return b.String()
+}
