@@ -203,21 +203,7 @@ func withoutSQL(err error) error {
 	if err == nil {
 		return nil
 	}
-	var keep []string
-	lines := strings.Split(err.Error(), "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		switch {
-		case strings.HasPrefix(line, "LINE "):
-			if i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == "^" {
-				i++
-			}
-		case strings.HasPrefix(line, "\t"), strings.TrimSpace(line) == "":
-		default:
-			keep = append(keep, strings.TrimSpace(line))
-		}
-	}
-	msg := strings.Join(keep, " ")
+	msg := engine.ErrorReason(err)
 	if msg == err.Error() {
 		return err
 	}

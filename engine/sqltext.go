@@ -249,3 +249,25 @@ func hasSubquery(v any) bool {
 	}
 	return false
 }
+
+// ErrorReason is what a DuckDB error says is wrong, on one line, without
+// the SQL it quotes: the "LINE n: …" context and its caret, and indented
+// lists (candidate functions) are left out, so that a message built from
+// it never shows plumb's generated SQL to the user.
+func ErrorReason(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	var keep []string
+	for i := 0; i < len(lines); i++ {
+		line := lines[i]
+		switch {
+		case strings.HasPrefix(line, "LINE "):
+			if i+1 < len(lines) && strings.TrimSpace(lines[i+1]) == "^" {
+				i++
+			}
+		case strings.HasPrefix(line, "\t"), strings.TrimSpace(line) == "":
+		default:
+			keep = append(keep, strings.TrimSpace(line))
+		}
+	}
+	return strings.Join(strings.Fields(strings.Join(keep, " ")), " ")
+}

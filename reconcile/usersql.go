@@ -36,7 +36,7 @@ type fragment struct {
 // refused is the error for a fragment DuckDB would not run: its origin,
 // the fragment and DuckDB's reason, without the SQL around it.
 func (f *fragment) refused(err error) error {
-	return &ExprError{Origin: f.origin, Err: &engine.ExprError{Fragment: f.expr.String(), Reason: duckdbReason(err)}}
+	return &ExprError{Origin: f.origin, Err: &engine.ExprError{Fragment: f.expr.String(), Reason: engine.ErrorReason(err)}}
 }
 
 // userSQL is the SQL a user wrote in the options, vetted.
@@ -202,15 +202,6 @@ func (r *runner) explain(ctx context.Context, err error) error {
 // without the SQL DuckDB quotes after it.
 type runError struct{ err error }
 
-func (e *runError) Error() string { return duckdbReason(e.err) }
+func (e *runError) Error() string { return engine.ErrorReason(e.err) }
 func (e *runError) Unwrap() error { return e.err }
 
-// duckdbReason is the message of an error from DuckDB, on one line, up to
-// the query text it quotes ("LINE 2: ...").
-func duckdbReason(err error) string {
-	msg := err.Error()
-	if i := strings.Index(msg, "\nLINE "); i >= 0 {
-		msg = msg[:i]
-	}
-	return strings.Join(strings.Fields(msg), " ")
-}
