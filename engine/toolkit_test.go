@@ -259,3 +259,19 @@ func FuzzParseExpr(f *testing.F) {
 		}
 	})
 }
+
+func TestErrorReasonLeavesOutTheSQL(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	_, err := db.ExecContext(t.Context(), "SELECT no_such_function(plumb_internal_column) FROM range(1) t(plumb_internal_column)")
+	if err == nil {
+		t.Fatal("the query ran")
+	}
+	got := ErrorReason(err)
+	if strings.Contains(got, "\n") || strings.Contains(got, "LINE") || strings.Contains(got, "FROM range") {
+		t.Errorf("ErrorReason(%q) = %q: it shows the SQL", err, got)
+	}
+	if !strings.Contains(got, "no_such_function") {
+		t.Errorf("ErrorReason = %q: the reason is gone", got)
+	}
+}
