@@ -89,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		settings = append(settings, "SET temp_directory = "+Literal(cfg.TempDir))
 	}
 	for _, s := range settings {
-		if _, err := db.sql.ExecContext(ctx, s); err != nil {
+		if _, err := db.ExecContext(ctx, s); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("configure duckdb: %s: %w", s, err)
 		}

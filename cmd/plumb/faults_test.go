@@ -162,6 +162,7 @@ func TestRefusedBeforeWork(t *testing.T) {
 		{name: "threads negative", args: []string{"--threads", "-1", "inspect", csv}, wantCode: 2, wantStderr: []string{"--threads -1"}},
 		{name: "threads huge", args: []string{"--threads", "100000", "inspect", csv}, wantCode: 2, wantStderr: []string{"--threads 100000"}},
 		{name: "memory limit negative", args: []string{"--memory-limit", "-5GB", "inspect", csv}, wantCode: 2, wantStderr: []string{"--memory-limit"}},
+		{name: "memory share over 100%", args: []string{"--memory-limit", "150%", "inspect", csv}, wantCode: 2, wantStderr: []string{"--memory-limit"}},
 		{name: "temp dir missing", args: []string{"--temp-dir", filepath.Join(dir, "nope"), "inspect", csv}, wantCode: 2, wantStderr: []string{"--temp-dir", "no such file"}},
 		{name: "empty delimiter", args: []string{"inspect", csv, "--delimiter", ""}, wantCode: 2, wantStderr: []string{"--delimiter: empty"}},
 		{name: "empty null", args: []string{"inspect", csv, "--null", ""}, wantCode: 2, wantStderr: []string{"--null"}},
@@ -204,4 +205,33 @@ func TestRejectsAreFindings(t *testing.T) {
 		{name: "check, rejects expected", args: []string{"check", ragged, "--rules", rules, "--allow-rejects"}, wantCode: 0},
 	}
 	runCases(t, cases, nil)
+}
+
+func TestMemoryLimit(t *testing.T) {
+	t.Parallel()
+	total := physicalMemory()
+	for _, tc := range []struct {
+		flag string
+		want int64
+	}{
+		{"4GB", 4e9}, {"512MiB", 512 << 20}, {"", int64(float64(total) * defaultMemoryShare)}, {"25%", int64(float64(total) * 0.25)},
+	} {
+		got, err := memoryLimit(tc.flag)
+		if err != nil || got != tc.want {
+			t.Errorf("memoryLimit(%q) = %d, %v; want %d", tc.flag, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"-5GB", "0", "150%", "0%", "lots", "5XB"} {
+		if _, err := memoryLimit(bad); err == nil {
+			t.Errorf("memoryLimit(%q) accepted", bad)
+		}
+	}
+	// The session gets the limit.
+	stdout, stderr, code := plumb(t, "", "--memory-limit", "25%", "--log-level", "debug", "inspect", "testdata/customers.csv")
+	if code != 0 || stdout == "" {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if total > 0 && !strings.Contains(stderr, "memory_limit") {
+		t.Errorf("the session was not given a memory limit:\n%s", stderr)
+	}
 }

@@ -21,27 +21,10 @@ func (g *globals) check() error {
 	if g.threads < 0 || g.threads > maxThreads {
 		return fmt.Errorf("--threads %d: want 0 (one per core) to %d", g.threads, maxThreads)
 	}
-	if g.memoryLimit != "" {
-		if _, ok := parseBytes(g.memoryLimit); !ok && !validPercent(g.memoryLimit) {
-			return fmt.Errorf("--memory-limit %q: want a positive size like 4GB, 512MB or 2GiB, or a share of RAM like 50%%", g.memoryLimit)
-		}
+	if _, err := memoryLimit(g.memoryLimit); err != nil {
+		return err
 	}
 	return nil
-}
-
-// validPercent reports whether s is a share of memory DuckDB takes, like
-// "50%".
-func validPercent(s string) bool {
-	s = strings.TrimSpace(s)
-	num, ok := strings.CutSuffix(s, "%")
-	if !ok {
-		return false
-	}
-	var f float64
-	if _, err := fmt.Sscanf(strings.TrimSpace(num), "%g", &f); err != nil {
-		return false
-	}
-	return f > 0 && f <= 100
 }
 
 // writableDir checks, at start rather than at the first spill, that dir

@@ -86,7 +86,7 @@ differences), 2 usage or input error.`,
 	}
 	pf := root.PersistentFlags()
 	pf.IntVar(&g.threads, "threads", 0, "DuckDB worker threads (0: one per core)")
-	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB": DuckDB spills past it, Go collects harder (default: 80% of RAM)`)
+	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB" or "25%" of RAM: DuckDB spills past it, Go collects harder (default: 50% of RAM)`)
 	pf.StringVar(&g.tempDir, "temp-dir", "", "directory where work larger than memory spills (default: the system temp dir)")
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "log errors only, show no progress")
@@ -155,13 +155,21 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 			outfile.RemoveStale(o)
 		}
 	}
-	if n, ok := parseBytes(g.memoryLimit); ok && os.Getenv("GOMEMLIMIT") == "" {
+	limit, err := memoryLimit(g.memoryLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	duckLimit := ""
+	if limit > 0 {
 		// DuckDB keeps to the limit by spilling; plumb's own Go memory
 		// (profile accumulators, dedupe pairs) gets it as a soft limit,
 		// so the collector works harder instead of growing.
-		debug.SetMemoryLimit(n)
+		duckLimit = strconv.FormatInt(max(limit/1e6, 1), 10) + "MB"
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(limit)
+		}
 	}
-	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: g.memoryLimit, TempDir: tmp, Logger: log, Outputs: outputs})
+	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: duckLimit, TempDir: tmp, Logger: log, Outputs: outputs})
 	if err != nil {
 		cleanup()
 		return nil, nil, err

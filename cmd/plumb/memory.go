@@ -1,0 +1,41 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// defaultMemoryShare is the share of the machine's memory plumb keeps to
+// when --memory-limit is not given: DuckDB's own default (80%) invites the
+// kernel's out-of-memory killer on a machine that runs anything else.
+const defaultMemoryShare = 0.5
+
+// memoryLimit resolves --memory-limit to bytes: a size as given, a share
+// of physical memory ("50%"), or defaultMemoryShare of it when the flag
+// is empty. It returns 0 (DuckDB's own default) where physical memory
+// cannot be read.
+func memoryLimit(flag string) (int64, error) {
+	if n, ok := parseBytes(flag); ok {
+		return n, nil
+	}
+	share := defaultMemoryShare
+	if flag != "" {
+		num, ok := strings.CutSuffix(strings.TrimSpace(flag), "%")
+		f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if !ok || err != nil || f <= 0 || f > 100 {
+			return 0, fmt.Errorf("--memory-limit %q: want a positive size like 4GB, 512MB or 2GiB, or a share of memory like 50%%", flag)
+		}
+		share = f / 100
+	}
+	total := physicalMemory()
+	if total == 0 {
+		if flag != "" {
+			return 0, fmt.Errorf("--memory-limit %q: this system does not say how much memory it has; give a size like 4GB", flag)
+		}
+		return 0, nil
+	}
+	return int64(float64(total) * share), nil
+}
