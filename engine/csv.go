@@ -5,13 +5,10 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"github.com/plumb-data/plumb/source"
 	"strings"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // loadCSV loads delimited text. DuckDB's sniffer (in its forgiving mode,
@@ -120,30 +117,58 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	if o.NullStrings != nil {
 		args = append(args, "nullstr="+List(o.NullStrings))
 	}
+	if enc != source.EncodingUTF16 {
+		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects,
+			split: csvSplitter(d, len(cols) == 1, enc)}
+		rd.clean = []string{"auto_detect=false", dialect[1], dialect[2], dialect[3], "skip=0", "header=false",
+			"encoding=" + Literal(enc), "new_line='\\n'"}
+		rd.clean = append(rd.clean, args[len(dialect)+1:]...)
+		return db.readCSV(ctx, conn, f, path, rd)
+	}
+	return db.readUTF16(ctx, conn, f, path, args, rejects, opts.AnyOrder)
+}
+
+// csvSplitter returns the record splitter for a dialect.
+func csvSplitter(d *source.Dialect, oneColumn bool, enc string) *recordSplitter {
+	sc := &recordSplitter{recordScanner: recordScanner{skip: d.Skip, header: d.Header, nl: '\n', keepEmpty: oneColumn},
+		latin1: enc == source.EncodingLatin1}
+	if d.Quote != "" {
+		sc.quote, sc.escape = d.Quote[0], d.Quote[0]
+		if d.Escape != "" {
+			sc.escape = d.Escape[0]
+		}
+	}
+	if d.Delimiter != "" {
+		sc.delim = d.Delimiter[0]
+	}
+	if d.NewLine == `\r` {
+		sc.nl = '\r'
+	}
+	return sc
+}
+
+// readUTF16 reads a UTF-16 file as DuckDB reports it: plumb cannot split
+// its bytes, so the rows and lines are DuckDB's.
+func (db *DB) readUTF16(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, args []string, rejects string, anyOrder bool) error {
+	var err error
 	tmpErrs, tmpScans := db.uniqueName("plumb_reject_errors"), db.uniqueName("plumb_reject_scans")
 	args = append(args, "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 
 	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
-	if err := createTable(ctx, conn, q, opts.AnyOrder); err != nil {
+	if err := createTable(ctx, conn, q, anyOrder); err != nil {
 		return csvError(f.Path, err)
 	}
 	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
 		return err
 	}
-	line, join, cleanup, err := db.rejectLines(ctx, conn, tmpErrs, path, enc, sn.newline)
-	if err != nil {
-		return fmt.Errorf("locate rejected lines: %w", err)
-	}
-	defer cleanup()
-	// One rejects row per rejected line, however many errors DuckDB found
-	// in it (a typed scan reports each column that fails to cast).
+	line := "e.line"
 	ins := "INSERT INTO " + Ident(rejects) + ` SELECT ` + Literal(f.Path) + `, ` + line + `,
 		string_agg(DISTINCT e.column_name, ', ' ORDER BY e.column_name),
 		string_agg(DISTINCT e.error_type, ', ' ORDER BY e.error_type),
 		string_agg(DISTINCT e.error_message, '; ' ORDER BY e.error_message),
 		trim(min(e.csv_line), chr(13) || chr(10))
-		FROM ` + Ident(tmpErrs) + ` e` + join + ` GROUP BY ` + line + ` ORDER BY ` + line
+		FROM ` + Ident(tmpErrs) + ` e GROUP BY ` + line + ` ORDER BY ` + line
 	res, err := conn.ExecContext(ctx, ins)
 	if err != nil {
 		return fmt.Errorf("keep rejects: %w", err)
@@ -151,6 +176,7 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	if f.RowsRejected, err = res.RowsAffected(); err != nil {
 		return err
 	}
+	f.read = f.RowsLoaded + f.RowsRejected
 	if f.RowsRejected > 0 {
 		err := conn.QueryRowContext(ctx, "SELECT count(DISTINCT line) FILTER (WHERE error_type = 'INVALID ENCODING'), "+
 			"count(DISTINCT line) FILTER (WHERE error_type = 'CAST') FROM "+Ident(tmpErrs)).Scan(&f.InvalidEncoding, &f.CastErrors)
@@ -159,59 +185,6 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		}
 	}
 	return nil
-}
-
-// rejectLines returns the SQL expression for the physical line number of
-// a row of a rejects table aliased e, and the join that expression needs.
-// DuckDB numbers records, not lines; see physicalLines.
-func (db *DB) rejectLines(ctx context.Context, conn *sql.Conn, errs, path, enc, newline string) (expr, join string, cleanup func(), err error) {
-	expr, cleanup = "e.line", func() {}
-	if enc == source.EncodingUTF16 {
-		return expr, "", cleanup, nil // positions are not file offsets there
-	}
-	rows, err := conn.QueryContext(ctx, "SELECT DISTINCT line_byte_position FROM "+Ident(errs)+" WHERE line_byte_position IS NOT NULL ORDER BY 1")
-	if err != nil {
-		return "", "", cleanup, err
-	}
-	var positions []int64
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return "", "", cleanup, err
-		}
-		positions = append(positions, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(positions) == 0 {
-		return expr, "", cleanup, err
-	}
-	lines, err := physicalLines(path, enc, newline, positions)
-	if err != nil {
-		return "", "", cleanup, err
-	}
-	table := db.uniqueName("plumb_reject_lines")
-	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+Ident(table)+" (pos BIGINT, line BIGINT)"); err != nil {
-		return "", "", cleanup, err
-	}
-	cleanup = func() { conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(table)) }
-	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", table)
-		if err != nil {
-			return err
-		}
-		for _, p := range positions {
-			if err := app.AppendRow(p, lines[p]); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
-		return "", "", cleanup, err
-	}
-	return "m.line", " JOIN " + Ident(table) + " m ON m.pos = e.line_byte_position", cleanup, nil
 }
 
 // csvUserOptions renders what the user fixed, for the sniffer.

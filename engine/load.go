@@ -100,6 +100,7 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 		if f.detected != nil {
 			detected = append(detected, f.detected)
 		}
+		t.RowsRead += f.read
 		t.RowsLoaded += f.RowsLoaded
 		t.RowsRejected += f.RowsRejected
 		if t.Format == source.FormatAuto {
@@ -108,7 +109,11 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 			t.Format = "mixed"
 		}
 	}
-	t.RowsRead = t.RowsLoaded + t.RowsRejected
+	if t.RowsRead != t.RowsLoaded+t.RowsRejected {
+		db.dropAll(ctx, conn, t)
+		return nil, &source.LoadError{Path: src.Spec, Err: fmt.Errorf("%d records read, but %d loaded and %d rejected: %d unaccounted for",
+			t.RowsRead, t.RowsLoaded, t.RowsRejected, t.RowsRead-t.RowsLoaded-t.RowsRejected)}
+	}
 	if len(t.Files) > 1 {
 		parts := make([]string, len(t.parts))
 		for i, p := range t.parts {
@@ -255,6 +260,9 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src source.Source, o
 		}
 		return nil, &source.LoadError{Path: display, Err: err}
 	}
+	if format != source.FormatCSV {
+		f.read = f.RowsLoaded + f.RowsRejected
+	}
 	return f, nil
 }
 
@@ -263,6 +271,7 @@ type loadedFile struct {
 	source.File
 	table    string // the DuckDB table it was loaded into
 	path     string // where the bytes are (stdin's spool file for "-")
+	read     int64  // records in the file, counted apart from those loaded and rejected
 	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
 }

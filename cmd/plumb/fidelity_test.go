@@ -1,0 +1,79 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fidelityCase is a file of issue 13 and what inspect must say of it.
+type fidelityCase struct {
+	name    string
+	content string
+	args    []string
+	want    []string // substrings of stdout
+}
+
+func runFidelity(t *testing.T, cases []fidelityCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "f.csv")
+			if err := os.WriteFile(path, []byte(c.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, _ := plumb(t, "", append([]string{"inspect", path}, c.args...)...)
+			for _, w := range c.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s\nstderr: %s", w, stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+// rows returns a header and n rows "i,ri" joined by eol, with row k
+// (from 1) replaced by bad[k].
+func rows(n int, bad map[int]string, eol string) string {
+	var b strings.Builder
+	b.WriteString("id,v" + eol)
+	for i := 1; i <= n; i++ {
+		if s, ok := bad[i]; ok {
+			b.WriteString(s + eol)
+		} else {
+			fmt.Fprintf(&b, "%d,r%d%s", i, i, eol)
+		}
+	}
+	return b.String()
+}
+
+// TestInspectAccountsForEveryRecord runs the reproducers of issue 13's
+// items 2, 3 and 4, and variants of them.
+func TestInspectAccountsForEveryRecord(t *testing.T) {
+	t.Parallel()
+	cases := []fidelityCase{
+		{name: "crlf", content: "a,b\r\n1,x,E1\r\n2,y,E2\r\n3,z\r\n",
+			want: []string{"3 read = 1 loaded + 2 rejected", "line 2  TOO MANY COLUMNS", "line 3  TOO MANY COLUMNS"}},
+		{name: "blank lines", content: "a,b\n1,x\n\n\n2,y,EXTRA\n3,z\n",
+			want: []string{"3 read = 2 loaded + 1 rejected", "line 5  TOO MANY COLUMNS"}},
+		{name: "unterminated quote mid-file", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\n"),
+			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
+		{name: "unterminated quote mid-file crlf", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\r\n"),
+			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
+		{name: "text keeps the bytes", content: "a,b\n1,Jos\xe9,30\n2,ok\n",
+			want: []string{"2 read = 1 loaded + 1 rejected", `1,Jos\\xe9,30`}},
+	}
+	for k := range 5 {
+		n := 200 + 37*k
+		bad := map[int]string{n / 3: fmt.Sprintf("%d,x,EXTRA", n/3), n / 2: fmt.Sprintf("%d,x,EXTRA", n/2)}
+		cases = append(cases, fidelityCase{name: fmt.Sprintf("crlf variant %d", k), content: rows(n, bad, "\r\n"),
+			want: []string{fmt.Sprintf("%d read = %d loaded + 2 rejected", n, n-2),
+				fmt.Sprintf("line %d ", n/3+1), fmt.Sprintf("line %d ", n/2+1)}})
+	}
+	runFidelity(t, cases)
+}

@@ -1,0 +1,355 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/plumb-data/plumb/source"
+)
+
+// csvRead is a CSV read whose dialect is settled.
+type csvRead struct {
+	args     []string // read_csv's arguments for the file as it is, columns included
+	clean    []string // read_csv's arguments for a cleaned copy (see readCleaned), columns excluded
+	columns  []string // the columns={...} entries
+	enc      string
+	anyOrder bool
+	rejects  string // the table's rejects table
+	split    *recordSplitter
+}
+
+// scanned is the physical account of a file: its data records, counted
+// by plumb, independently of what DuckDB reads.
+type scanned struct {
+	count  int64
+	dends  []int64 // per record, its end in DuckDB's decoded text
+	faults int64   // records plumb rejects itself
+	err    error
+}
+
+// rejected is what is known about one rejected record.
+type rejected struct {
+	reasons, columns, messages []string
+}
+
+func (r *rejected) add(reason, column, message string) {
+	for _, p := range []struct {
+		list *[]string
+		v    string
+	}{{&r.reasons, reason}, {&r.columns, column}, {&r.messages, message}} {
+		if p.v != "" && !slices.Contains(*p.list, p.v) {
+			*p.list = append(*p.list, p.v)
+		}
+	}
+}
+
+// readCSV reads a CSV file whose bytes plumb can split (not UTF-16) so
+// that every data record is accounted for: plumb counts the records
+// itself while DuckDB loads the file, maps each of DuckDB's errors to
+// the record it is in, and when a record is broken beyond what DuckDB
+// can isolate (an unterminated quote, a line too long) or the counts
+// do not add up, it loads a copy without the broken records in which
+// each record carries its index, so that the records loaded, rejected
+// and missing are known one by one. RowsRead is the count of records.
+func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, rd *csvRead) error {
+	sc := make(chan scanned, 1)
+	go func() {
+		var s scanned
+		s.err = splitFile(ctx, path, rd.split, nil, func(r *record) error {
+			s.count++
+			s.dends = append(s.dends, r.dend)
+			if r.fault != "" {
+				s.faults++
+			}
+			return nil
+		})
+		sc <- s
+	}()
+	tmpErrs, tmpScans := db.uniqueName("plumb_reject_errors"), db.uniqueName("plumb_reject_scans")
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
+	var loadErr error
+	read := func() error {
+		args := append(slices.Clone(rd.args), "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
+		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
+		return createTable(ctx, conn, q, rd.anyOrder)
+	}
+	loadErr = read()
+	s := <-sc
+	if s.err != nil {
+		return fmt.Errorf("scan records: %w", s.err)
+	}
+	f.read = s.count
+	if s.faults > 0 {
+		return db.readCleaned(ctx, conn, f, path, rd)
+	}
+	if loadErr != nil {
+		return csvError(f.Path, loadErr)
+	}
+	var err error
+	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
+		return err
+	}
+	bad := map[int64]*rejected{}
+	unplaced := false
+	err = eachError(ctx, conn, tmpErrs, func(pos sql.NullInt64, reason, column, message string) {
+		if !pos.Valid {
+			unplaced = true
+			return
+		}
+		q := pos.Int64 - 1
+		i := int64(sort.Search(len(s.dends), func(i int) bool { return s.dends[i] > q }))
+		if i >= s.count {
+			unplaced = true
+			return
+		}
+		if bad[i] == nil {
+			bad[i] = &rejected{}
+		}
+		bad[i].add(reason, column, message)
+	})
+	if err != nil {
+		return fmt.Errorf("read rejects: %w", err)
+	}
+	if unplaced || f.RowsLoaded+int64(len(bad)) != s.count {
+		db.log.Debug("csv: records do not add up; reading a numbered copy", "file", f.Path,
+			"records", s.count, "loaded", f.RowsLoaded, "rejected", len(bad))
+		return db.readCleaned(ctx, conn, f, path, rd)
+	}
+	return db.keepRejects(ctx, f, path, rd, bad)
+}
+
+// eachError calls fn with each error DuckDB stored for a read.
+func eachError(ctx context.Context, conn *sql.Conn, errs string, fn func(pos sql.NullInt64, reason, column, message string)) error {
+	rows, err := conn.QueryContext(ctx, "SELECT line_byte_position, error_type::VARCHAR, coalesce(column_name, ''), coalesce(error_message, '') FROM "+Ident(errs))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pos sql.NullInt64
+		var reason, column, message string
+		if err := rows.Scan(&pos, &reason, &column, &message); err != nil {
+			return err
+		}
+		fn(pos, reason, column, message)
+	}
+	return rows.Err()
+}
+
+// readCleaned loads a copy of the file that holds only its data records
+// without faults, each after its index as an extra first column, so that
+// which records DuckDB loaded is known exactly; records neither loaded
+// nor rejected by DuckDB are rejected as NOT LOADED, never dropped.
+func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, rd *csvRead) error {
+	tmp, err := os.CreateTemp(db.cfg.TempDir, "plumb-csv-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	var (
+		dends   []int64 // per written record, its end in the copy's decoded text
+		indexes []int64 // per written record, its index in the file
+		dpos    int64
+		n       int64
+	)
+	bad := map[int64]*rejected{}
+	delim := rd.split.delim
+	err = splitFile(ctx, path, rd.split, func(int64) bool { return true }, func(r *record) error {
+		n++
+		if r.fault != "" {
+			bad[r.index] = &rejected{reasons: []string{r.fault}, messages: []string{faultMessage(r.fault, rd.split.maxLine)}}
+			return nil
+		}
+		head := strconv.AppendInt(nil, r.index, 10)
+		head = append(head, delim)
+		w.Write(head)
+		w.Write(r.text)
+		w.WriteByte('\n')
+		dpos += int64(len(head)) + (r.dend - r.dstart)
+		dends = append(dends, dpos)
+		indexes = append(indexes, r.index)
+		dpos++
+		return nil
+	})
+	if err := errOr(err, w.Flush(), tmp.Close()); err != nil {
+		return fmt.Errorf("copy records: %w", err)
+	}
+	f.read = n
+	tmpErrs, tmpScans := db.uniqueName("plumb_reject_errors"), db.uniqueName("plumb_reject_scans")
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
+	args := append(slices.Clone(rd.clean), "columns={'plumb_rec': 'BIGINT', "+strings.Join(rd.columns, ", ")+"}",
+		"store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
+	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(tmp.Name()) + ", " + strings.Join(args, ", ") + ")"
+	if len(indexes) > 0 {
+		if err := createTable(ctx, conn, q, rd.anyOrder); err != nil {
+			return csvError(f.Path, err)
+		}
+	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM read_csv("+
+		Literal(path)+", "+strings.Join(rd.args, ", ")+") LIMIT 0"); err != nil {
+		return csvError(f.Path, err)
+	}
+	loaded := make([]bool, n)
+	if len(indexes) > 0 {
+		rows, err := conn.QueryContext(ctx, "SELECT plumb_rec FROM "+Ident(f.table))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var i int64
+			if err := rows.Scan(&i); err != nil {
+				rows.Close()
+				return err
+			}
+			if i >= 0 && i < n {
+				loaded[i] = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		err = eachError(ctx, conn, tmpErrs, func(pos sql.NullInt64, reason, column, message string) {
+			if !pos.Valid {
+				return
+			}
+			q := pos.Int64 - 1
+			k := sort.Search(len(dends), func(i int) bool { return dends[i] > q })
+			if k >= len(dends) || loaded[indexes[k]] {
+				return
+			}
+			i := indexes[k]
+			if bad[i] == nil {
+				bad[i] = &rejected{}
+			}
+			bad[i].add(reason, column, message)
+		})
+		if err != nil {
+			return fmt.Errorf("read rejects: %w", err)
+		}
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(f.table)+" DROP COLUMN plumb_rec"); err != nil {
+			return err
+		}
+	}
+	f.RowsLoaded = 0
+	for i, ok := range loaded {
+		if ok {
+			f.RowsLoaded++
+		} else if bad[int64(i)] == nil {
+			bad[int64(i)] = &rejected{reasons: []string{"NOT LOADED"}, messages: []string{"the CSV reader neither loaded nor rejected this record"}}
+		}
+	}
+	return db.keepRejects(ctx, f, path, rd, bad)
+}
+
+func faultMessage(fault string, maxLine int64) string {
+	if maxLine <= 0 {
+		maxLine = defaultMaxLineSize
+	}
+	switch fault {
+	case faultUnterminated:
+		return "a quoted value opened on this line is not closed (before the end of the file, or within the maximum line size); the rest of the file is read from the next line"
+	case faultBadQuote:
+		return "a quoted value is closed by a quote that is not followed by a delimiter or a line break"
+	case faultTooLong:
+		return fmt.Sprintf("the record is longer than the maximum line size (%d bytes)", maxLine)
+	}
+	return fault
+}
+
+// keepRejects writes one rejects row per rejected record, with its
+// physical line and its original bytes, and counts them.
+func (db *DB) keepRejects(ctx context.Context, f *loadedFile, path string, rd *csvRead, bad map[int64]*rejected) error {
+	f.RowsRejected = int64(len(bad))
+	if len(bad) == 0 {
+		return nil
+	}
+	app, err := db.NewAppender(ctx, rd.rejects)
+	if err != nil {
+		return err
+	}
+	err = splitFile(ctx, path, rd.split, func(i int64) bool { return bad[i] != nil }, func(r *record) error {
+		b := bad[r.index]
+		if b == nil {
+			return nil
+		}
+		slices.Sort(b.reasons)
+		slices.Sort(b.columns)
+		slices.Sort(b.messages)
+		if slices.Contains(b.reasons, "INVALID ENCODING") {
+			f.InvalidEncoding++
+		}
+		if slices.Contains(b.reasons, "CAST") {
+			f.CastErrors++
+		}
+		var cols any
+		if len(b.columns) > 0 {
+			cols = strings.Join(b.columns, ", ")
+		}
+		return app.Append(f.Path, r.line, cols, strings.Join(b.reasons, ", "), strings.Join(b.messages, "; "), recordText(r.text, rd.enc))
+	})
+	if cerr := app.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("keep rejects: %w", err)
+	}
+	return nil
+}
+
+// recordText renders a record's original bytes as text: decoded from
+// latin-1 when the file is read so, as is when they are valid UTF-8, and
+// otherwise with each byte that is not valid UTF-8 written as \xNN.
+func recordText(b []byte, enc string) string {
+	if enc == source.EncodingLatin1 {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		return string(r)
+	}
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	var sb strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size <= 1 {
+			fmt.Fprintf(&sb, `\x%02x`, b[0])
+			b = b[1:]
+			continue
+		}
+		sb.Write(b[:size])
+		b = b[size:]
+	}
+	return sb.String()
+}
+
+// splitFile splits a file's decompressed bytes into records.
+func splitFile(ctx context.Context, path string, s *recordSplitter, keep func(int64) bool, fn func(*record) error) error {
+	r, _, err := openText(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return s.split(ctx, r, keep, fn)
+}
+
+func errOr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
