@@ -132,7 +132,7 @@ func TestLoadAccountsForEveryRecord(t *testing.T) {
 			read: 2, loaded: 1, rejects: []wantReject{{2, `1,Jos\xe9,30`}}},
 		{name: "latin-1 crlf", file: "a.csv", csv: source.CSVOptions{Encoding: source.EncodingLatin1},
 			content: []byte("a,b\r\n1,Jos\xe9,30\r\n2,M\xfcller\r\n3,x,y\r\n"),
-			read: 3, loaded: 1, rejects: []wantReject{{2, "1,José,30"}, {4, "3,x,y"}}},
+			read:    3, loaded: 1, rejects: []wantReject{{2, "1,José,30"}, {4, "3,x,y"}}},
 		{name: "multi-line value before a reject", file: "a.csv", content: []byte("a,b\n1,\"x\n\ny\"\n2,y,EXTRA\n"),
 			read: 2, loaded: 1, rejects: []wantReject{{5, "2,y,EXTRA"}}},
 	}
