@@ -27,8 +27,24 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	}
 	user := csvUserOptions(o, enc, raw)
 	sn, err := sniffCSV(ctx, conn, path, user)
+	forced := false
 	if err != nil {
-		return err
+		if o.Quote == "" || enc == source.EncodingUTF16 {
+			return err
+		}
+		// The user named the quote; the sniffer failed on its sample
+		// (broken records in it): take the rest from a sniff without the
+		// quote, or what the user gave, and sniff a cleaned sample.
+		sn = &sniffed{delim: o.Delimiter, header: o.Header != source.HeaderNo, skip: o.Skip}
+		if o.Delimiter == "" {
+			free := o
+			free.Quote, free.Escape = "", ""
+			if sn, err = sniffCSV(ctx, conn, path, csvUserOptions(free, enc, raw)); err != nil {
+				return err
+			}
+		}
+		sn.quote, sn.escape = o.Quote, o.Quote
+		forced = true
 	}
 	if sn.quote == "" && o.Quote == "" {
 		// The sniffer leaves the quote empty when its sample holds no
@@ -37,6 +53,17 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		rfc, err := sniffCSV(ctx, conn, path, append(user, `quote='"'`, `escape='"'`))
 		if err == nil && rfc.delim == sn.delim && len(rfc.columns) == len(sn.columns) && rfc.header == sn.header {
 			sn.quote, sn.escape = rfc.quote, rfc.escape
+		}
+	}
+	if enc != source.EncodingUTF16 {
+		c, same, err := chooseDialect(ctx, path, o, sn)
+		if err != nil {
+			return &source.LoadError{Path: f.Path, Err: fmt.Errorf("weigh dialects: %w", err)}
+		}
+		if !same || forced {
+			if sn, err = db.sniffSample(ctx, conn, path, c, sn, user); err != nil {
+				return csvError(f.Path, err)
+			}
 		}
 	}
 	d := &source.Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,

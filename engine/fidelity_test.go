@@ -124,8 +124,14 @@ func TestLoadAccountsForEveryRecord(t *testing.T) {
 			read: 3, loaded: 2, rejects: []wantReject{{5, "2,y,EXTRA"}}},
 		{name: "blank crlf lines before a reject", file: "a.csv", content: []byte("a,b\r\n1,x\r\n\r\n\r\n2,y,EXTRA\r\n3,z\r\n"),
 			read: 3, loaded: 2, rejects: []wantReject{{5, "2,y,EXTRA"}}},
-		{name: "unterminated quote mid-file", file: "a.csv", content: numbered(10_000, map[int]string{5000: `5000,"oops`}, "\n"),
+		{name: "unterminated quote mid-file", file: "a.csv", csv: rfcQuote, content: numbered(10_000, map[int]string{5000: `5000,"oops`}, "\n"),
 			read: 10_000, loaded: 9_999, rejects: []wantReject{{5001, `5000,"oops`}}},
+		{name: "unterminated quote mid-file, crlf, gzip", file: "a.csv.gz", csv: rfcQuote, content: numbered(3_000, map[int]string{1500: `1500,"oops`}, "\r\n"),
+			read: 3_000, loaded: 2_999, rejects: []wantReject{{1501, `1500,"oops`}}},
+		{name: "two unterminated quotes", file: "a.csv", csv: rfcQuote, content: numbered(100, map[int]string{20: `20,"a`, 80: `80,"b`}, "\n"),
+			read: 100, loaded: 98, rejects: []wantReject{{21, `20,"a`}, {81, `80,"b`}}},
+		{name: "quote closed by a value", file: "a.csv", csv: rfcQuote, content: []byte("a,b\n1,\"abc\"def\n2,ok\n"),
+			read: 2, loaded: 1, rejects: []wantReject{{2, `1,"abc"def`}}},
 		{name: "reject text is not capped", file: "a.csv", content: numbered(10, map[int]string{7: long}, "\n"),
 			read: 10, loaded: 9, rejects: []wantReject{{8, long}}},
 		{name: "reject text keeps the bytes", file: "a.csv", content: []byte("a,b\n1,Jos\xe9,30\n2,ok\n"),
@@ -165,4 +171,38 @@ func TestLoadUnterminatedQuoteKeepsTheRowsAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	li.Drop(t.Context(), db)
+}
+
+// TestLoadDialectOnEvidence holds issue 13 item 1: one bad quote does not
+// decide the dialect of a file, and every flag given is honoured exactly.
+func TestLoadDialectOnEvidence(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	uq := []byte("id,name,city\n1,\"Smith, John\",Boston\n2,\"Doe, Jane\",NYC\n3,\"Broken,Chicago\n4,\"Lee, Ann\",LA\n")
+	tests := []struct {
+		name    string
+		content []byte
+		csv     source.CSVOptions
+	}{
+		{name: "sniffed", content: uq},
+		{name: "quote given", content: uq, csv: source.CSVOptions{Quote: `"`}},
+		{name: "quote and delimiter given", content: uq, csv: source.CSVOptions{Quote: `"`, Delimiter: ","}},
+		{name: "semicolons", content: bytes.ReplaceAll(uq, []byte(","), []byte(";"))},
+		{name: "crlf", content: bytes.ReplaceAll(uq, []byte("\n"), []byte("\r\n"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tbl := loadText(t, db, "uq.csv", tt.content, tt.csv, LoadOptions{Raw: true})
+			if d := tbl.Files[0].Dialect; d.Quote != `"` {
+				t.Errorf("quote: got %q, want \"", d.Quote)
+			}
+			checkAccount(t, db, tbl, 4, 3, []wantReject{{4, ""}})
+			want := "Lee, Ann|LA"
+			if tt.name == "semicolons" {
+				want = "Lee; Ann|LA"
+			}
+			wantValue("SELECT name || '|' || city FROM %s WHERE id = '4'", want)(t, db, tbl)
+		})
+	}
 }

@@ -31,6 +31,7 @@ type record struct {
 	end    int64  // just past its last byte, line break excluded
 	dstart int64  // offset in the text as DuckDB decodes it (UTF-8)
 	dend   int64  // end in the decoded text: DuckDB's byte positions count there
+	fields int    // its fields, when the splitter counts them
 	fault  string // "" for a record DuckDB is to read; else why plumb rejects it
 	text   []byte // the record's bytes, when asked for (see split's keep)
 }
@@ -45,6 +46,7 @@ type recordSplitter struct {
 	recordScanner
 	latin1  bool  // DuckDB decodes the bytes as latin-1 (positions count UTF-8)
 	maxLine int64 // 0: defaultMaxLineSize
+	fields  bool  // count each record's fields
 }
 
 // split calls fn with each data record in order. keep says which records
@@ -159,7 +161,7 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 			if !inRecord {
 				inRecord, fieldStart, empty, fault = true, true, true, ""
 				inQuote, pending, spill = false, 0, false
-				rec = record{line: line, offset: pos, dstart: dpos}
+				rec = record{line: line, offset: pos, dstart: dpos, fields: 1}
 				kept = keep != nil && !header && keep(index)
 				buf = buf[:0]
 			}
@@ -180,6 +182,9 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 				if len(body) > 0 {
 					fieldStart = body[len(body)-1] == s.delim
 				}
+				if s.fields {
+					rec.fields += bytes.Count(body, []byte{s.delim})
+				}
 			default:
 			scan:
 				for _, c := range body {
@@ -197,6 +202,9 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 						}
 						inQuote = false
 						fieldStart = c == s.delim
+						if fieldStart {
+							rec.fields++
+						}
 					case inQuote:
 						if c == s.escape && s.escape != s.quote || c == s.quote {
 							pending = c
@@ -205,6 +213,9 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 						inQuote, fieldStart = true, false
 					default:
 						fieldStart = c == s.delim
+						if fieldStart {
+							rec.fields++
+						}
 					}
 				}
 			}

@@ -61,9 +61,11 @@ func TestInspectAccountsForEveryRecord(t *testing.T) {
 			want: []string{"3 read = 1 loaded + 2 rejected", "line 2  TOO MANY COLUMNS", "line 3  TOO MANY COLUMNS"}},
 		{name: "blank lines", content: "a,b\n1,x\n\n\n2,y,EXTRA\n3,z\n",
 			want: []string{"3 read = 2 loaded + 1 rejected", "line 5  TOO MANY COLUMNS"}},
-		{name: "unterminated quote mid-file", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\n"),
+		{name: "lone broken quote reads best unquoted", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\n"),
+			want: []string{"quote (none)", "10,000 read = 10,000 loaded + 0 rejected"}},
+		{name: "unterminated quote mid-file", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\n"), args: []string{"--quote", `"`},
 			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
-		{name: "unterminated quote mid-file crlf", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\r\n"),
+		{name: "unterminated quote mid-file crlf", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\r\n"), args: []string{"--quote", `"`},
 			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
 		{name: "text keeps the bytes", content: "a,b\n1,Jos\xe9,30\n2,ok\n",
 			want: []string{"2 read = 1 loaded + 1 rejected", `1,Jos\\xe9,30`}},
@@ -76,4 +78,18 @@ func TestInspectAccountsForEveryRecord(t *testing.T) {
 				fmt.Sprintf("line %d ", n/3+1), fmt.Sprintf("line %d ", n/2+1)}})
 	}
 	runFidelity(t, cases)
+}
+
+// TestInspectDialectOnEvidence runs issue 13 item 1's reproducer with the
+// flags a user would try.
+func TestInspectDialectOnEvidence(t *testing.T) {
+	t.Parallel()
+	uq := "id,name,city\n1,\"Smith, John\",Boston\n2,\"Doe, Jane\",NYC\n3,\"Broken,Chicago\n4,\"Lee, Ann\",LA\n"
+	want := []string{"quote '\"'", "4 read = 3 loaded + 1 rejected", "line 4 "}
+	runFidelity(t, []fidelityCase{
+		{name: "sniffed", content: uq, want: want},
+		{name: "quote", content: uq, args: []string{"--quote", `"`}, want: want},
+		{name: "quote and delimiter", content: uq, args: []string{"--quote", `"`, "--delimiter", ","}, want: want},
+		{name: "tabs", content: strings.ReplaceAll(uq, ",", "\t"), want: want},
+	})
 }
