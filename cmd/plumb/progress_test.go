@@ -33,7 +33,11 @@ func TestProgress(t *testing.T) {
 	p := newProgress(&out, true)
 	p.every = 10 * time.Millisecond
 	p.Stage("loading x.csv")
-	time.Sleep(40 * time.Millisecond)
+	// Wait for redraws rather than a fixed time: a loaded machine may be
+	// slow to run the ticker.
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(out.String(), "loading x.csv") < 2 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	p.Stage("profiling column 2 of 13: email")
 	p.Done()
 	s := out.String()
