@@ -23,6 +23,9 @@ func (b Bound) String() string {
 	return strconv.FormatFloat(b.Number, 'f', -1, 64)
 }
 
+// literal writes a numeric bound as a SQL literal.
+func (b *Bound) literal() string { return strconv.FormatFloat(b.Number, 'f', -1, 64) }
+
 // MarshalText writes the bound as the rules file would.
 func (b Bound) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
 
