@@ -368,3 +368,37 @@ func TestRejectsAreTheLoadCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestFreshnessInTheFuture: a newest value after now fails, with its own
+// message, however recent it makes the data look.
+func TestFreshnessInTheFuture(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := loadText(t, db, t.TempDir(), "ts.csv", "id,ts\n1,2024-03-01 00:00:00\n2,2099-01-01 00:00:00\n")
+	now := func() time.Time { return time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name, where, status, detail string
+	}{
+		{"a value in the future", "", StatusFail, "newest ts is 2099-01-01 00:00:00, 27331d in the future; want one within 365d, and none after now"},
+		{"none in the future", "id = 1", StatusPass, "newest ts is 2024-03-01 00:00:00, 3d old; want within 365d"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rules := "checks:\n  - freshness: {column: ts, max_age: 365d}\n"
+			if c.where != "" {
+				rules += "    where: " + c.where + "\n"
+			}
+			r, err := Parse([]byte(rules))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Checks[0]; got.Status != c.status || got.Detail != c.detail {
+				t.Errorf("got %s: %s; want %s: %s", got.Status, got.Detail, c.status, c.detail)
+			}
+		})
+	}
+}

@@ -47,6 +47,14 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 			break
 		}
 		age := ev.opts.Now().Sub(newest)
+		if age < 0 {
+			// A value from the future is a wrong clock or a wrong value,
+			// never a fresh one.
+			ok = false
+			r.Detail = fmt.Sprintf("newest %s is %s, %s in the future; want one within %s, and none after now", cc.Columns[0],
+				newest.Format("2006-01-02 15:04:05"), formatAge(-age), formatAge(cc.MaxAge))
+			break
+		}
 		ok = age <= cc.MaxAge
 		r.Detail = fmt.Sprintf("newest %s is %s, %s old; want within %s", cc.Columns[0],
 			newest.Format("2006-01-02 15:04:05"), formatAge(age), formatAge(cc.MaxAge))
