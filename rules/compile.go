@@ -187,10 +187,10 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case Length:
 		var bad []string
 		if c.Min != nil {
-			bad = append(bad, fmt.Sprintf("length(%s) < %d", v, int64(c.Min.Number)))
+			bad = append(bad, "length("+v+") < "+c.Min.literal())
 		}
 		if c.Max != nil {
-			bad = append(bad, fmt.Sprintf("length(%s) > %d", v, int64(c.Max.Number)))
+			bad = append(bad, "length("+v+") > "+c.Max.literal())
 		}
 		valueCheck("(" + strings.Join(bad, " OR ") + ")")
 	case Type:

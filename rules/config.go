@@ -2,10 +2,8 @@ package rules
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -319,7 +317,7 @@ func (c *Check) kindArgs(a checkArgs) error {
 		if c.Min != nil && c.Max != nil && (c.Min.Text == "") != (c.Max.Text == "") {
 			return yamlconf.At(v["max"], "%s: min and max must both be numbers or both dates", a.kind)
 		}
-		if c.Min != nil && c.Max != nil && c.Min.Text == "" && c.Min.Number > c.Max.Number {
+		if c.Min != nil && c.Max != nil && c.Min.Text == "" && c.Min.rat().Cmp(c.Max.rat()) > 0 {
 			return yamlconf.At(v["max"], "%s: max %v is below min %v", a.kind, c.Max, c.Min)
 		}
 	case Pattern:
@@ -441,11 +439,11 @@ func parseBound(n *yaml.Node, kind Kind) (*Bound, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return nil, yamlconf.At(n, "%s: want a number", kind)
 	}
-	if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		if kind != Range && (f < 0 || f != math.Trunc(f)) {
+	if b, ok := parseNumber(n.Value); ok {
+		if kind != Range && !b.isWhole() {
 			return nil, yamlconf.At(n, "%s: want a whole number, not %s", kind, n.Value)
 		}
-		return &Bound{Number: f}, nil
+		return b, nil
 	}
 	if kind == Range && isDateText(n.Value) {
 		return &Bound{Text: n.Value}, nil

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -32,11 +33,11 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 		var want []string
 		if cc.Min != nil {
 			want = append(want, fmt.Sprintf("at least %v", cc.Min))
-			ok = ok && float64(n) >= cc.Min.Number
+			ok = ok && new(big.Rat).SetInt64(n).Cmp(cc.Min.rat()) >= 0
 		}
 		if cc.Max != nil {
 			want = append(want, fmt.Sprintf("at most %v", cc.Max))
-			ok = ok && float64(n) <= cc.Max.Number
+			ok = ok && new(big.Rat).SetInt64(n).Cmp(cc.Max.rat()) <= 0
 		}
 		r.Detail = fmt.Sprintf("%s rows; want %s", numfmt.Int(n), strings.Join(want, " and "))
 	case Freshness:
