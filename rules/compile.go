@@ -236,6 +236,8 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 		}
 		cc.agg, cc.aggArg = "max", x
 	case Schema:
+	case Avg, Sum, Min, Max, Stddev, DistinctCount, MissingPercent, DuplicatePercent:
+		return ev.compileAggregate(ctx, cc)
 	default:
 		return checkError(c, "unknown kind %s", c.Kind)
 	}

@@ -14,10 +14,19 @@
 //	    where: "country = 'US'"               # SQL over the typed columns
 //	  - expression: {sql: "ship_date >= order_date"}
 //	    name: ships after ordering
+//	  - avg: {column: balance, min: 0, max: 5000, group_by: [country]}
+//	  - missing_percent: {column: email, max: 2%}
 //
 // The kinds are not_null, unique, accepted_values, range, pattern,
 // length, type, semantic, row_count, freshness, references, expression,
-// duplicate_rows and schema. Values are checked as written (load the
+// duplicate_rows and schema, and the aggregates (AggregateKinds) avg,
+// sum, min, max, stddev, distinct_count, missing_percent and
+// duplicate_percent: each measures a column, over the rows or per group
+// of rows with the same group_by values, and holds the measure between
+// min and max (either may be left out; percentages in percent, 5 or 5%).
+// The result gives the measure and the bounds; per group, the groups out
+// of bounds are the samples, and max_failures counts groups. A freshness
+// check fails when its newest value is in the future. Values are checked as written (load the
 // source raw); nulls pass value checks unless the check says
 // allow_null: false.
 //
