@@ -10,6 +10,14 @@ import (
 
 // sampleText writes a failing value for a report line.
 func sampleText(s result.CheckSample, unit string, n int) string {
+	if s.Group != "" {
+		// A group of an aggregate check, and its measure.
+		v := "no values"
+		if !s.Null {
+			v = s.Value
+		}
+		return "group " + clip(s.Group, n) + ": " + v
+	}
 	v := "NULL"
 	if !s.Null {
 		v = strconv.Quote(clip(s.Value, n))
@@ -91,7 +99,7 @@ func markdownCheck(w *bufio.Writer, r *result.Check) {
 		}
 		if c.Detail != "" {
 			failing, share, allowed = "", "", ""
-			samples = []string{mdEscape(c.Detail)}
+			samples = append([]string{mdEscape(c.Detail)}, samples...)
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", strings.ToUpper(c.Status), mdEscape(c.Name), failing, share, allowed,
 			strings.Join(samples, "<br>"))

@@ -61,8 +61,19 @@ type CheckResult struct {
 	Share  float64 `json:"share"`
 	// Threshold is the tolerated number of failures (written 0, 10, 5%).
 	Threshold Threshold `json:"threshold"`
-	// Detail says what a dataset check saw.
-	Detail  string        `json:"detail,omitempty"`
+	// Detail says what a dataset or aggregate check saw.
+	Detail string `json:"detail,omitempty"`
+	// Value is what an aggregate check (avg, sum, min, max, stddev,
+	// distinct_count, missing_percent, duplicate_percent) measured over
+	// the rows it applies to ("" when they hold no value to measure), and
+	// Min and Max the bounds it held it to ("" when open), as the rules
+	// file writes them (percentages without the %). With group_by it
+	// measures each group instead: Groups counts them, Failed counts those
+	// out of bounds, and each of those is a Sample with Group set.
+	Value   string        `json:"value,omitempty"`
+	Min     string        `json:"min,omitempty"`
+	Max     string        `json:"max,omitempty"`
+	Groups  int64         `json:"groups,omitempty"`
 	Samples []CheckSample `json:"samples,omitempty"`
 	// Line is where the check is in the rules file.
 	Line int `json:"line"`
@@ -70,10 +81,13 @@ type CheckResult struct {
 
 // CheckSample is a failing value and where it was read. A sample of the
 // load check is a row rejected at load: Value is its text as read and
-// Reason why it could not be read.
+// Reason why it could not be read. A sample of an aggregate check with
+// group_by is a group out of bounds: Group names it ("region=EU"), Value
+// is its measure (Null when it has none) and Line is 0.
 type CheckSample struct {
 	File   string `json:"file,omitempty"` // set when the source has several files
 	Line   int64  `json:"line"`
+	Group  string `json:"group,omitempty"`
 	Value  string `json:"value"`
 	Null   bool   `json:"null,omitempty"`
 	Reason string `json:"reason,omitempty"`

@@ -145,7 +145,9 @@ type compiled struct {
 	value   string    // SQL: the text shown for a failing row
 	agg     string    // a dataset check's aggregate: "count" of rows it applies to, or "max" of aggArg
 	aggArg  string    // SQL
-	res     CheckResult
+	// aggregate is an aggregate check's query (AggregateKinds).
+	aggregate *aggregate
+	res       CheckResult
 }
 
 // isSet reports whether the check is over sets of rows (see setBits).

@@ -80,6 +80,12 @@ func TestChecks(t *testing.T) {
 		{"pattern", `- pattern: {column: email, regex: '^[^@\s]+@[^@\s]+\.[^@\s]+$'}`, want{"fail", 6, 1, []int64{3}}},
 		{"pattern ignoring case", "- pattern: {column: country, regex: '^[A-Z]{2}$'}\n  ignore_case: true", want{"pass", 6, 0, nil}},
 		{"length", "- length: {column: name, min: 3}", want{"fail", 6, 2, []int64{6, 7}}},
+		{"length up to the largest int64", "- length: {column: name, max: 9223372036854775807}", want{"pass", 6, 0, nil}},
+		{"length up to 1e19", "- length: {column: name, max: 1e19}", want{"pass", 6, 0, nil}},
+		{"range with huge and fractional bounds", "- range: {column: age, min: 17.5, max: 1e19}", want{"fail", 6, 2, []int64{4, 8}}},
+		{"range up to a HUGEINT", "- range: {column: age, max: 99999999999999999999999}", want{"fail", 6, 1, []int64{8}}},
+		{"row_count up to the largest int64", "- row_count: {min: 1, max: 9223372036854775807}", want{"pass", 6, 0, nil}},
+		{"row_count below a huge minimum", "- row_count: {min: 1e19}", want{"fail", 6, 1, nil}},
 		{"type integer", "- type: {column: age, type: integer}", want{"fail", 6, 1, []int64{8}}},
 		{"type date with format", "- type: {column: joined, type: date, format: '%Y-%m-%d'}", want{"fail", 6, 1, []int64{3}}},
 		{"semantic email", "- semantic: {column: email, type: email}", want{"fail", 6, 1, []int64{3}}},
@@ -366,5 +372,79 @@ func TestRejectsAreTheLoadCheck(t *testing.T) {
 				t.Errorf("quarantine:\ngot  %q\nwant %q", q, want)
 			}
 		})
+	}
+}
+
+// TestFreshnessInTheFuture: a newest value after now fails, with its own
+// message, however recent it makes the data look.
+func TestFreshnessInTheFuture(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := loadText(t, db, t.TempDir(), "ts.csv", "id,ts\n1,2024-03-01 00:00:00\n2,2099-01-01 00:00:00\n")
+	now := func() time.Time { return time.Date(2024, 3, 4, 0, 0, 0, 0, time.UTC) }
+	cases := []struct {
+		name, where, status, detail string
+	}{
+		{"a value in the future", "", StatusFail, "newest ts is 2099-01-01 00:00:00, 27331d in the future; want one within 365d, and none after now"},
+		{"none in the future", "id = 1", StatusPass, "newest ts is 2024-03-01 00:00:00, 3d old; want within 365d"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rules := "checks:\n  - freshness: {column: ts, max_age: 365d}\n"
+			if c.where != "" {
+				rules += "    where: " + c.where + "\n"
+			}
+			r, err := Parse([]byte(rules))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, r, Options{Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Checks[0]; got.Status != c.status || got.Detail != c.detail {
+				t.Errorf("got %s: %s; want %s: %s", got.Status, got.Detail, c.status, c.detail)
+			}
+		})
+	}
+}
+
+// TestBoundsAreExact: bounds compare to the last digit, beyond float64
+// (9007199254740993 is no float64), and print as written.
+func TestBoundsAreExact(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := loadText(t, db, t.TempDir(), "big.csv", "n\n9007199254740993\n1\n")
+	for _, c := range []struct {
+		max    string
+		failed int64
+	}{{"9007199254740992", 1}, {"9007199254740993", 0}, {"9007199254740992.5", 1}, {"1e16", 0}} {
+		r, err := Parse([]byte("checks:\n  - range: {column: n, max: " + c.max + "}\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Run(t.Context(), db, tbl, r, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Checks[0].Failed; got != c.failed {
+			t.Errorf("max %s: got %d failing, want %d", c.max, got, c.failed)
+		}
+	}
+	for in, want := range map[string]string{"9223372036854775807": "9223372036854775807", "1e19": "10000000000000000000",
+		"0.1": "0.1", "-1.50": "-1.5", "1e-300": "1e-300", ".5": "0.5", "1e300": "1e+300"} {
+		b, ok := parseNumber(in)
+		if !ok {
+			t.Errorf("parseNumber(%q): not a number", in)
+			continue
+		}
+		if got := b.String(); got != want {
+			t.Errorf("bound %s: got %s, want %s", in, got, want)
+		}
+	}
+	for _, in := range []string{"1/3", "0x10", "1_000", "Inf", "NaN", "1e400", "--1", ""} {
+		if _, ok := parseNumber(in); ok {
+			t.Errorf("parseNumber(%q): got a number, want none", in)
+		}
 	}
 }

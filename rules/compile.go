@@ -147,6 +147,14 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case NotNull:
 		cc.fails = "(" + v + " IS NULL)"
 	case AcceptedValues:
+		if typ, ok := ev.comparedTyped(cc.cols[0]); ok {
+			list, err := ev.typedList(ctx, c, cc.cols[0], typ)
+			if err != nil {
+				return err
+			}
+			valueCheck(ev.typedValue(cc.cols[0]) + " NOT IN " + list)
+			break
+		}
 		vals := c.Values
 		x := v
 		if c.IgnoreCase {
@@ -158,11 +166,9 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 		}
 		valueCheck(x + " NOT IN " + inList(vals))
 	case Range:
-		i := cc.cols[0]
-		x, lit := ev.number(i), func(b *Bound) string { return fmt.Sprintf("%v", b.Number) }
-		if (c.Min != nil && c.Min.Text != "") || (c.Max != nil && c.Max.Text != "") {
-			x = ev.timestamp(i)
-			lit = func(b *Bound) string { return "CAST(" + engine.Literal(b.Text) + " AS TIMESTAMP)" }
+		x, lit, err := ev.rangeValue(c, cc.cols[0])
+		if err != nil {
+			return err
 		}
 		bad := []string{x + " IS NULL"}
 		if c.Min != nil {
@@ -181,14 +187,18 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case Length:
 		var bad []string
 		if c.Min != nil {
-			bad = append(bad, fmt.Sprintf("length(%s) < %d", v, int64(c.Min.Number)))
+			bad = append(bad, "length("+v+") < "+c.Min.literal())
 		}
 		if c.Max != nil {
-			bad = append(bad, fmt.Sprintf("length(%s) > %d", v, int64(c.Max.Number)))
+			bad = append(bad, "length("+v+") > "+c.Max.literal())
 		}
 		valueCheck("(" + strings.Join(bad, " OR ") + ")")
 	case Type:
-		valueCheck(typeFails(v, c.Type, c.Format))
+		if ev.hasType(cc.cols[0], c.Type) {
+			valueCheck("false")
+		} else {
+			valueCheck(typeFails(v, c.Type, c.Format))
+		}
 	case Semantic:
 		is, err := semanticSQL(ctx, ev.db, c.Type, v)
 		if err != nil {
@@ -201,7 +211,11 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 			return err
 		}
 		key := engine.Ident(keyCol)
-		valueCheck(v + " NOT IN (SELECT CAST(" + key + " AS VARCHAR) FROM " + engine.Ident(ref.Name) + " WHERE " + key + " IS NOT NULL)")
+		x, typ := v, "VARCHAR"
+		if t, ok := ev.comparedTyped(cc.cols[0]); ok {
+			x, typ = ev.typedValue(cc.cols[0]), t
+		}
+		valueCheck(x + " NOT IN (SELECT TRY_CAST(" + key + " AS " + typ + ") FROM " + engine.Ident(ref.Name) + " WHERE " + key + " IS NOT NULL)")
 	case Expression:
 		if c.AllowNull {
 			cc.fails = "coalesce(NOT " + cc.sql.expr.SQL() + "::BOOLEAN, false)"
@@ -216,8 +230,14 @@ func (ev *evaluation) compileCheck(ctx context.Context, cc *compiled) error {
 	case RowCount:
 		cc.agg = "count"
 	case Freshness:
-		cc.agg, cc.aggArg = "max", ev.timestamp(cc.cols[0])
+		x, _, ok := ev.temporal(cc.cols[0])
+		if !ok {
+			return checkError(c, "%s, not dates or timestamps", ev.describe(cc.cols[0]))
+		}
+		cc.agg, cc.aggArg = "max", x
 	case Schema:
+	case Avg, Sum, Min, Max, Stddev, DistinctCount, MissingPercent, DuplicatePercent:
+		return ev.compileAggregate(ctx, cc)
 	default:
 		return checkError(c, "unknown kind %s", c.Kind)
 	}
@@ -232,21 +252,120 @@ func inList(vals []string) string {
 	return "(" + strings.Join(out, ", ") + ")"
 }
 
+// comparedTyped reports whether values of column i are compared with
+// the values a check lists as values of its loaded type (numbers,
+// booleans, dates and times: 1.5 is 1.50 in a DECIMAL(10,2) column), and
+// gives that type; columns loaded as text compare as written.
+func (ev *evaluation) comparedTyped(i int) (string, bool) {
+	typ := ev.t.Columns[i].Type
+	switch class := engine.Classify(typ); {
+	case class.IsNumeric(), class.IsTemporal(), class == engine.ClassBoolean:
+		return typ, true
+	}
+	return "", false
+}
+
+// typedList writes the values of check c as a SQL list of typ, the type
+// of column col, or says which of them is not a value of typ.
+func (ev *evaluation) typedList(ctx context.Context, c Check, col int, typ string) (string, error) {
+	values := c.Values
+	items := make([]string, len(values))
+	tests := make([]string, len(values))
+	for i, s := range values {
+		items[i] = "CAST(" + engine.Literal(s) + " AS " + typ + ")"
+		tests[i] = "TRY_CAST(" + engine.Literal(s) + " AS " + typ + ") IS NULL"
+	}
+	var bad []bool
+	rows, err := ev.db.QueryContext(ctx, "SELECT "+strings.Join(tests, ", "))
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		bad = make([]bool, len(values))
+		ptrs := make([]any, len(values))
+		for i := range bad {
+			ptrs[i] = &bad[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return "", err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for i, b := range bad {
+		if b {
+			return "", checkError(c, "value %q is not a %s, the type of column %s", values[i], typ, ev.t.Columns[col].Name)
+		}
+	}
+	return "(" + strings.Join(items, ", ") + ")", nil
+}
+
+// rangeValue is column i as a range check compares it, and how it
+// writes a bound: numbers with numeric bounds, points in time with dates.
+func (ev *evaluation) rangeValue(c Check, i int) (string, func(*Bound) string, error) {
+	if (c.Min != nil && c.Min.Text != "") || (c.Max != nil && c.Max.Text != "") {
+		x, typ, ok := ev.temporal(i)
+		if !ok {
+			hint := ""
+			if ev.readClass(i).IsNumeric() {
+				hint = ": give min and max as numbers"
+			}
+			return "", nil, checkError(c, "%s, not dates or timestamps%s", ev.describe(i), hint)
+		}
+		return x, func(b *Bound) string { return "CAST(" + engine.Literal(b.Text) + " AS " + typ + ")" }, nil
+	}
+	x, ok := ev.number(i)
+	if !ok {
+		hint := ""
+		if ev.readClass(i).IsTemporal() {
+			hint = ": give min and max as dates like 2024-01-31"
+		}
+		return "", nil, checkError(c, "%s, not numbers%s", ev.describe(i), hint)
+	}
+	return x, (*Bound).literal, nil
+}
+
+// hasType reports whether column i is loaded as a type whose every value
+// passes a type check of typ (a DATE column is of type date whatever
+// format the check gives for text).
+func (ev *evaluation) hasType(i int, typ string) bool {
+	class := engine.Classify(ev.t.Columns[i].Type)
+	switch typ {
+	case "boolean":
+		return class == engine.ClassBoolean
+	case "integer":
+		return class == engine.ClassInteger
+	case "decimal":
+		return class.IsNumeric()
+	case "date":
+		return class == engine.ClassDate
+	case "timestamp":
+		return class == engine.ClassDate || class == engine.ClassTimestamp
+	}
+	return false
+}
+
 // typeFails is the SQL that says a text value is not of a type.
 func typeFails(v, typ, format string) string {
 	switch typ {
 	case "boolean":
 		return "TRY_CAST(" + v + " AS BOOLEAN) IS NULL"
 	case "integer":
-		return "TRY_CAST(" + v + " AS HUGEINT) IS NULL"
+		// DuckDB rounds text like 1.5 to an integer; an integer is digits.
+		return "(NOT regexp_full_match(" + v + ", '\\s*[+-]?[0-9]+\\s*') OR TRY_CAST(" + v + " AS HUGEINT) IS NULL)"
 	case "decimal":
 		return "TRY_CAST(" + v + " AS DOUBLE) IS NULL"
 	}
-	sqlType := map[string]string{"date": "DATE", "timestamp": "TIMESTAMP"}[typ]
 	if format != "" {
 		return "try_strptime(" + v + ", " + engine.Literal(format) + ") IS NULL"
 	}
-	return "TRY_CAST(" + v + " AS " + sqlType + ") IS NULL"
+	if typ == "date" {
+		// DuckDB reads a timestamp as its date; a date has no time of day.
+		return "(TRY_CAST(" + v + " AS DATE) IS NULL OR TRY_CAST(" + v + " AS TIMESTAMP) <> TRY_CAST(" + v + " AS DATE))"
+	}
+	return "TRY_CAST(" + v + " AS TIMESTAMP) IS NULL"
 }
 
 // reference loads a references check's other source (once per source).

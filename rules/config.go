@@ -2,10 +2,9 @@ package rules
 
 import (
 	"fmt"
-	"math"
+	"math/big"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -193,7 +192,18 @@ var kindKeys = map[Kind][]string{
 	Expression:     {"sql"},
 	DuplicateRows:  {},
 	Schema:         {"columns", "allow_extra"},
+	// The aggregates (AggregateKinds).
+	Avg:              aggregateKeys,
+	Sum:              aggregateKeys,
+	Min:              aggregateKeys,
+	Max:              aggregateKeys,
+	Stddev:           aggregateKeys,
+	DistinctCount:    aggregateKeys,
+	MissingPercent:   aggregateKeys,
+	DuplicatePercent: aggregateKeys,
 }
+
+var aggregateKeys = []string{"column", "min", "max", "group_by"}
 
 // commonArgs reads the keys every check takes.
 func (c *Check) commonArgs(a checkArgs) error {
@@ -292,11 +302,21 @@ func (c *Check) kindArgs(a checkArgs) error {
 		if len(c.Values) == 0 {
 			return yamlconf.At(n, "values: empty list")
 		}
-	case Range, Length, RowCount:
+	case Range, Length, RowCount, Avg, Sum, Min, Max, Stddev, DistinctCount, MissingPercent, DuplicatePercent:
 		if a.kind != RowCount {
 			if err := column(); err != nil {
 				return err
 			}
+		}
+		if n := v["group_by"]; n != nil {
+			cols, err := yamlconf.StringList(n, "group_by")
+			if err != nil {
+				return err
+			}
+			if len(cols) == 0 {
+				return yamlconf.At(n, "group_by: no columns")
+			}
+			c.GroupBy = cols
 		}
 		for _, k := range []string{"min", "max"} {
 			n := v[k]
@@ -319,7 +339,7 @@ func (c *Check) kindArgs(a checkArgs) error {
 		if c.Min != nil && c.Max != nil && (c.Min.Text == "") != (c.Max.Text == "") {
 			return yamlconf.At(v["max"], "%s: min and max must both be numbers or both dates", a.kind)
 		}
-		if c.Min != nil && c.Max != nil && c.Min.Text == "" && c.Min.Number > c.Max.Number {
+		if c.Min != nil && c.Max != nil && c.Min.Text == "" && c.Min.rat().Cmp(c.Max.rat()) > 0 {
 			return yamlconf.At(v["max"], "%s: max %v is below min %v", a.kind, c.Max, c.Min)
 		}
 	case Pattern:
@@ -438,22 +458,32 @@ func sqlText(n *yaml.Node, what string) (string, place, error) {
 }
 
 func parseBound(n *yaml.Node, kind Kind) (*Bound, error) {
+	dates := kind == Range || kind == Min || kind == Max
+	want := "a number"
+	if dates {
+		want = "a number or a date like 2024-01-31"
+	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return nil, yamlconf.At(n, "%s: want a number", kind)
+		return nil, yamlconf.At(n, "%s: want %s", kind, want)
 	}
-	if f, err := strconv.ParseFloat(n.Value, 64); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		if kind != Range && (f < 0 || f != math.Trunc(f)) {
+	text := n.Value
+	percent := kind == MissingPercent || kind == DuplicatePercent
+	if percent {
+		text = strings.TrimSpace(strings.TrimSuffix(text, "%"))
+	}
+	if b, ok := parseNumber(text); ok {
+		switch {
+		case (kind == Length || kind == RowCount || kind == DistinctCount) && !b.isWhole():
 			return nil, yamlconf.At(n, "%s: want a whole number, not %s", kind, n.Value)
+		case percent && (b.rat().Sign() < 0 || b.rat().Cmp(big.NewRat(100, 1)) > 0):
+			return nil, yamlconf.At(n, "%s: want a percentage from 0 to 100, not %s", kind, n.Value)
 		}
-		return &Bound{Number: f}, nil
+		return b, nil
 	}
-	if kind == Range && isDateText(n.Value) {
+	if dates && isDateText(n.Value) {
 		return &Bound{Text: n.Value}, nil
 	}
-	if kind == Range {
-		return nil, yamlconf.At(n, "range %q: want a number or a date like 2024-01-31", n.Value)
-	}
-	return nil, yamlconf.At(n, "%s %q: want a number", kind, n.Value)
+	return nil, yamlconf.At(n, "%s %q: want %s", kind, n.Value, want)
 }
 
 // isDateText accepts ISO dates and timestamps.

@@ -14,12 +14,32 @@
 //	    where: "country = 'US'"               # SQL over the typed columns
 //	  - expression: {sql: "ship_date >= order_date"}
 //	    name: ships after ordering
+//	  - avg: {column: balance, min: 0, max: 5000, group_by: [country]}
+//	  - missing_percent: {column: email, max: 2%}
 //
 // The kinds are not_null, unique, accepted_values, range, pattern,
 // length, type, semantic, row_count, freshness, references, expression,
-// duplicate_rows and schema. Values are checked as written (load the
+// duplicate_rows and schema, and the aggregates (AggregateKinds) avg,
+// sum, min, max, stddev, distinct_count, missing_percent and
+// duplicate_percent: each measures a column, over the rows or per group
+// of rows with the same group_by values, and holds the measure between
+// min and max (either may be left out; percentages in percent, 5 or 5%).
+// The result gives the measure and the bounds; per group, the groups out
+// of bounds are the samples, and max_failures counts groups. A freshness
+// check fails when its newest value is in the future. Values are checked as written (load the
 // source raw); nulls pass value checks unless the check says
-// allow_null: false. Parse reports unknown keys, wrong types, bad
+// allow_null: false.
+//
+// A check reads a column by its type class (engine.Classify): the loaded
+// type, or for CSV loaded raw, the type DuckDB's sniffer saw. range,
+// freshness and the aggregates compare numbers as numbers and dates as
+// dates; on a text column they read each value (a value that is not a
+// number or a date fails), and on a column of the other kind (numeric
+// bounds for a DATE column, freshness of a BIGINT) they are a
+// *ConfigError at the check. accepted_values and references compare a
+// typed column's values in its type (1.5 matches 1.50 in a DECIMAL(10,2)
+// column) and a text column's as written; a type check passes every value
+// of a column loaded as that type. Parse reports unknown keys, wrong types, bad
 // thresholds and bad regexes as a *ConfigError with line and column, and
 // Run reports a check it cannot evaluate (a missing column, SQL that does
 // not bind) the same way, at the check, or at its where or sql.

@@ -15,7 +15,9 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 	var values []string
 	for _, r := range res.Checks {
 		for _, s := range r.Samples {
-			values = append(values, fmt.Sprintf("(%d, %d)", fileIndex[s.File], s.Line))
+			if s.Group == "" { // a group has no line
+				values = append(values, fmt.Sprintf("(%d, %d)", fileIndex[s.File], s.Line))
+			}
 		}
 	}
 	if len(values) == 0 && ev.opts.Quarantine == "" {
@@ -58,6 +60,9 @@ func (ev *evaluation) lines(ctx context.Context, res *Result) error {
 	for ci := range res.Checks {
 		for si := range res.Checks[ci].Samples {
 			s := &res.Checks[ci].Samples[si]
+			if s.Group != "" {
+				continue
+			}
 			s.Line = m[key{fileIndex[s.File], s.Line}]
 			if len(ev.t.Files) == 1 {
 				s.File = "" // the source names it

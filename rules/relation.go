@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -46,13 +47,6 @@ func (ev *evaluation) typed(c source.Column) string {
 	return "TRY_CAST(" + id + " AS " + c.Detected + ")"
 }
 
-// isDateOrTimestamp reports whether a DuckDB type holds dates or
-// timestamps.
-func isDateOrTimestamp(duckdbType string) bool {
-	class := engine.Classify(duckdbType)
-	return class == engine.ClassDate || class == engine.ClassTimestamp
-}
-
 // text is column i as text.
 func (ev *evaluation) text(i int) string {
 	if ev.t.Columns[i].Type == "VARCHAR" {
@@ -61,24 +55,88 @@ func (ev *evaluation) text(i int) string {
 	return "CAST(" + ev.names.raw(i) + " AS VARCHAR)"
 }
 
-// number is column i as a DOUBLE, NULL where it is not a number.
-func (ev *evaluation) number(i int) string {
-	if engine.Classify(ev.t.Columns[i].Type).IsNumeric() {
-		return "CAST(" + ev.names.raw(i) + " AS DOUBLE)"
+// How a check reads a column depends on its type class (engine.Classify,
+// the one table of DuckDB types): the loaded type, or for a column loaded
+// raw as text, the type DuckDB's sniffer saw in it. Checks that compare
+// magnitudes (range, freshness, the aggregates) read a column of numbers
+// as numbers and one of dates as dates; a column of text is read value
+// by value, and one that holds neither kind is a *ConfigError at the
+// check, never a SQL error.
+
+// readClass is the class column i is read as: its loaded type's, or for
+// a column loaded raw as text, the class of the type the sniffer saw
+// (text when it saw none).
+func (ev *evaluation) readClass(i int) engine.TypeClass {
+	c := ev.t.Columns[i]
+	if class := engine.Classify(c.Type); class != engine.ClassText || c.Detected == "" {
+		return class
 	}
-	return "TRY_CAST(" + ev.text(i) + " AS DOUBLE)"
+	return engine.Classify(c.Detected)
 }
 
-// timestamp is column i as a TIMESTAMP, NULL where it is not one.
-func (ev *evaluation) timestamp(i int) string {
+// readType is the DuckDB type column i is read as (see readClass).
+func (ev *evaluation) readType(i int) string {
 	c := ev.t.Columns[i]
-	switch {
-	case isDateOrTimestamp(c.Type):
-		return "CAST(" + ev.names.raw(i) + " AS TIMESTAMP)"
-	case c.Type == "VARCHAR" && isDateOrTimestamp(c.Detected):
-		return "coalesce(TRY_CAST(" + ev.typed(c) + " AS TIMESTAMP), TRY_CAST(" + ev.names.raw(i) + " AS TIMESTAMP))"
+	if engine.Classify(c.Type) == engine.ClassText && c.Detected != "" {
+		return c.Detected
 	}
-	return "TRY_CAST(" + ev.text(i) + " AS TIMESTAMP)"
+	return c.Type
+}
+
+// typedValue is column i as its read type: the loaded value, or the text
+// read as the sniffer's type (NULL where it does not read); rel holds it
+// under the column's own name.
+func (ev *evaluation) typedValue(i int) string { return engine.Ident(ev.t.Columns[i].Name) }
+
+// describe says what column i holds, for an error: "d holds date values
+// (DATE)".
+func (ev *evaluation) describe(i int) string {
+	c := ev.t.Columns[i]
+	typ := c.Type
+	if c.Type != ev.readType(i) {
+		typ = c.Type + " read as " + ev.readType(i)
+	}
+	return fmt.Sprintf("%s holds %s values (%s)", c.Name, ev.readClass(i), typ)
+}
+
+// number is column i as a number to compare with a numeric bound: its
+// value in its own type when it holds numbers (so that big integers and
+// decimals compare exactly), a text value read as a DOUBLE (NULL where it
+// is not a number); false when the column holds other values.
+func (ev *evaluation) number(i int) (string, bool) {
+	switch class := ev.readClass(i); {
+	case class.IsNumeric():
+		return ev.typedValue(i), true
+	case class == engine.ClassText:
+		return "TRY_CAST(" + ev.text(i) + " AS DOUBLE)", true
+	}
+	return "", false
+}
+
+// temporal is column i as a point in time to compare with a date bound,
+// and the type to read such a bound as (CAST(bound AS boundType)): a
+// column of dates or timestamps in its own type (falling back to DuckDB's
+// ISO reading for raw text the sniffer's format missed), a text value
+// read as a TIMESTAMP (NULL where it is not one); false when the column
+// holds other values.
+func (ev *evaluation) temporal(i int) (value, boundType string, ok bool) {
+	typ := ev.readType(i)
+	fallback := func(v string) string {
+		if ev.t.Columns[i].Type == typ {
+			return v
+		}
+		return "coalesce(" + v + ", TRY_CAST(" + ev.names.raw(i) + " AS " + typ + "))"
+	}
+	switch ev.readClass(i) {
+	case engine.ClassDate:
+		// A DATE compares with a TIMESTAMP bound as its midnight.
+		return fallback(ev.typedValue(i)), "TIMESTAMP", true
+	case engine.ClassTimestamp:
+		return fallback(ev.typedValue(i)), typ, true
+	case engine.ClassText:
+		return "TRY_CAST(" + ev.text(i) + " AS TIMESTAMP)", "TIMESTAMP", true
+	}
+	return "", "", false
 }
 
 var identRE = regexp.MustCompile(`"(?:[^"]|"")+"|[\pL_][\pL\pN_]*`)

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,17 @@ const (
 	Expression     Kind = "expression"
 	DuplicateRows  Kind = "duplicate_rows"
 	Schema         Kind = "schema"
+
+	// Aggregate checks: a measure of a column, over the rows or per group,
+	// between bounds (see AggregateKinds).
+	Avg              Kind = "avg"
+	Sum              Kind = "sum"
+	Min              Kind = "min"
+	Max              Kind = "max"
+	Stddev           Kind = "stddev"
+	DistinctCount    Kind = "distinct_count"
+	MissingPercent   Kind = "missing_percent"
+	DuplicatePercent Kind = "duplicate_percent"
 )
 
 // Load is the kind of the check Run adds when rows were rejected at load
@@ -41,7 +53,18 @@ const Load Kind = result.KindLoad
 
 // Kinds lists every kind of check, in the order the docs give them.
 var Kinds = []Kind{NotNull, Unique, AcceptedValues, Range, Pattern, Length, Type, Semantic,
-	RowCount, Freshness, References, Expression, DuplicateRows, Schema}
+	RowCount, Freshness, References, Expression, DuplicateRows, Schema,
+	Avg, Sum, Min, Max, Stddev, DistinctCount, MissingPercent, DuplicatePercent}
+
+// AggregateKinds are the kinds that measure a column (or each group of
+// rows, with group_by) and hold the measure between min and max: avg,
+// sum, min, max and stddev (the sample standard deviation) of a column of
+// numbers (min and max also of dates); distinct_count, the distinct
+// non-null values; missing_percent, the share of rows, in percent, that
+// are null, empty, blank or a sentinel (as the profile counts them); and
+// duplicate_percent, the share of non-null values, in percent, that
+// repeat an earlier one.
+var AggregateKinds = []Kind{Avg, Sum, Min, Max, Stddev, DistinctCount, MissingPercent, DuplicatePercent}
 
 // Types a type check accepts.
 var Types = []string{"boolean", "integer", "decimal", "date", "timestamp"}
@@ -64,7 +87,7 @@ type Check struct {
 	Values     []string `json:"values,omitempty"`
 	IgnoreCase bool     `json:"ignore_case,omitempty"`
 	// Min and Max bound a range (numbers, or dates and timestamps as
-	// text), a length, or a row count; nil is unbounded.
+	// text), a length, a row count or an aggregate; nil is unbounded.
 	Min *Bound `json:"min,omitempty"`
 	Max *Bound `json:"max,omitempty"`
 	// Regex is a pattern check's RE2 expression.
@@ -80,6 +103,9 @@ type Check struct {
 	// SQL is an expression check's condition, which rows must meet.
 	SQL        string `json:"sql,omitempty"`
 	AllowExtra bool   `json:"allow_extra,omitempty"`
+	// GroupBy: an aggregate check measures each group of rows with the
+	// same values of these columns; none measures all the rows.
+	GroupBy []string `json:"group_by,omitempty"`
 
 	// Line and Column locate the check in its rules file.
 	Line   int `json:"line"`
@@ -107,5 +133,11 @@ func (c *Check) DefaultName() string {
 	case Type, Semantic:
 		return kind + "(" + col + ": " + c.Type + ")"
 	}
+	if len(c.GroupBy) > 0 {
+		return kind + "(" + col + ") by " + strings.Join(c.GroupBy, ", ")
+	}
 	return kind + "(" + col + ")"
 }
+
+// IsAggregate reports whether the kind is one of AggregateKinds.
+func (k Kind) IsAggregate() bool { return slices.Contains(AggregateKinds, k) }

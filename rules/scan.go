@@ -44,6 +44,14 @@ func (ev *evaluation) scan(ctx context.Context, res *Result) error {
 			return err
 		}
 	}
+	for _, cc := range ev.checks {
+		if cc.aggregate != nil {
+			ev.opts.progress("measuring " + cc.Name)
+			if err := ev.measureAggregate(ctx, cc); err != nil {
+				return err
+			}
+		}
+	}
 	if ev.failing != "" {
 		items, fill = []string{"count(*)"}, []func(any){func(v any) { res.FailingRows = toInt(v) }}
 		for k, cc := range ev.checks {

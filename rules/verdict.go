@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
@@ -32,11 +33,11 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 		var want []string
 		if cc.Min != nil {
 			want = append(want, fmt.Sprintf("at least %v", cc.Min))
-			ok = ok && float64(n) >= cc.Min.Number
+			ok = ok && new(big.Rat).SetInt64(n).Cmp(cc.Min.rat()) >= 0
 		}
 		if cc.Max != nil {
 			want = append(want, fmt.Sprintf("at most %v", cc.Max))
-			ok = ok && float64(n) <= cc.Max.Number
+			ok = ok && new(big.Rat).SetInt64(n).Cmp(cc.Max.rat()) <= 0
 		}
 		r.Detail = fmt.Sprintf("%s rows; want %s", numfmt.Int(n), strings.Join(want, " and "))
 	case Freshness:
@@ -47,6 +48,14 @@ func (ev *evaluation) dataset(cc *compiled, v any) {
 			break
 		}
 		age := ev.opts.Now().Sub(newest)
+		if age < 0 {
+			// A value from the future is a wrong clock or a wrong value,
+			// never a fresh one.
+			ok = false
+			r.Detail = fmt.Sprintf("newest %s is %s, %s in the future; want one within %s, and none after now", cc.Columns[0],
+				newest.Format("2006-01-02 15:04:05"), formatAge(-age), formatAge(cc.MaxAge))
+			break
+		}
 		ok = age <= cc.MaxAge
 		r.Detail = fmt.Sprintf("newest %s is %s, %s old; want within %s", cc.Columns[0],
 			newest.Format("2006-01-02 15:04:05"), formatAge(age), formatAge(cc.MaxAge))

@@ -35,6 +35,14 @@ condition), duplicate_rows and schema. Every check takes name, severity
 where (a SQL filter). Values are checked as written; nulls pass value
 checks unless the check says allow_null: false.
 
+Aggregate checks measure a column and hold the measure between min and
+max (either may be left out): avg, sum, min, max, stddev,
+distinct_count, missing_percent (null, empty, blank or a sentinel like
+N/A) and duplicate_percent, in percent. With group_by: [col, ...] each
+group is measured, and the groups out of bounds are listed:
+  - avg: {column: balance, min: 0, max: 5000, group_by: [country]}
+  - missing_percent: {column: email, max: 2%}
+
 Each check reports its failing rows and share, and up to 5 failing values
 with their source line numbers. Rows rejected at load (see plumb inspect)
 could not be checked: they fail a check of their own, "load", which only

@@ -28,6 +28,15 @@ func TestCheck(t *testing.T) {
 	if err := os.WriteFile(passing, []byte("checks:\n  - not_null: [customer_id, email]\n  - unique: customer_id\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A clean date column: the sniffer types it DATE (issue 16).
+	iso := filepath.Join(dir, "iso.csv")
+	isoRules := filepath.Join(dir, "iso.yaml")
+	if err := os.WriteFile(iso, []byte("id,d\n1,2024-01-05\n2,2024-02-01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(isoRules, []byte("checks:\n  - freshness: {column: d, max_age: 8760h}\n  - range: {column: d, min: 2024-01-01, max: 2024-12-31}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	rules := "testdata/check/customers.yaml"
 	asOf := "--as-of=2024-12-27T12:00:00Z"
 	runCases(t, []cliCase{
@@ -43,6 +52,23 @@ func TestCheck(t *testing.T) {
 			wantStderr: []string{bad + ": line 3, column 35: range \"high\": want a number or a date"}},
 		{name: "unknown column", args: []string{"check", "testdata/customers.csv", "--rules", unknownCol}, wantCode: 2,
 			wantStderr: []string{"line 3, column 5: unique(custid): no column \"custid\""}},
+		{name: "clean date column", args: []string{"check", iso, "--rules", isoRules, "--as-of", "2024-06-01"},
+			wantStdout: []string{"ok    freshness(d)", "newest d is 2024-02-01 00:00:00, 121d old; want within 365d", "ok    range(d)"}},
+		{name: "aggregates", args: []string{"check", "testdata/customers.csv", "--rules", "testdata/check/aggregates.yaml", asOf},
+			wantCode: 1, wantStdout: []string{"FAIL  avg(balance)\n        avg(balance) is 24470.8; want between 0 and 10000",
+				"ok    max(signup_ts)\n        max(signup_ts) is 2024-12-26 23:28:44; want at most 2024-12-31",
+				"WARN  avg(balance) by country", "          group country=BR: 25355.9\n"}},
+		{name: "aggregates markdown", args: []string{"check", "testdata/customers.csv", "--rules", "testdata/check/aggregates.yaml", asOf, "--format", "markdown"},
+			wantCode: 1, wantStdout: []string{"| FAIL | avg(balance) |  |  |  | avg(balance) is 24470.8; want between 0 and 10000 (50 values are not numbers, left out) |",
+				"want at most 5000 (50 values are not numbers, left out)<br>group country=BR: 25355.9<br>"}},
+		{name: "aggregates html", args: []string{"check", "testdata/customers.csv", "--rules", "testdata/check/aggregates.yaml", asOf, "--format", "html"},
+			wantCode: 1, wantStdout: []string{"avg(balance) is 24470.8; want between 0 and 10000", `<span class="muted">group</span> country=BR: <code>25355.9</code>`}},
+		{name: "aggregates junit", args: []string{"check", "testdata/customers.csv", "--rules", "testdata/check/aggregates.yaml", asOf, "--format", "junit"},
+			wantCode: 1, wantStdout: []string{`<failure message="avg(balance) is 24470.8; want between 0 and 10000 (50 values are not numbers, left out)" type="avg">`,
+				"warning: avg(balance) is out of bounds in 20 of 20 groups; want at most 5000 (50 values are not numbers, left out)&#xA;group country=BR: 25355.9&#xA;"}},
+		{name: "aggregates json", args: []string{"check", "testdata/customers.csv", "--rules", "testdata/check/aggregates.yaml", asOf, "--format", "json"},
+			wantCode: 1, wantStdout: []string{`"kind": "avg"`, `"value": "24470.8",`, `"max": "10000",`,
+				`"groups": 20,`, `"group": "country=BR",`, `"value": "25355.9"`}},
 		{name: "no rules", args: []string{"check", "testdata/customers.csv"}, wantCode: 2, wantStderr: []string{"--rules is required"}},
 		{name: "bad as-of", args: []string{"check", "testdata/customers.csv", "--rules", rules, "--as-of", "soon"}, wantCode: 2, wantStderr: []string{"--as-of"}},
 		{name: "unreadable source", args: []string{"check", "testdata/zoo/empty.csv", "--rules", rules}, wantCode: 2, wantStderr: []string{"source is empty"}},
