@@ -3,9 +3,10 @@ package report
 import (
 	"bufio"
 	"fmt"
-	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
+
+	"github.com/plumb-data/plumb/result"
 )
 
 func str(p *string) string {
@@ -31,6 +32,15 @@ func keyNames(r *result.Diff, sep string) []string {
 		}
 	}
 	return ks
+}
+
+// typeNote is a type difference's note in parentheses after how it is
+// compared: "text: 1 value of the target does not read as BIGINT".
+func typeNote(t result.TypeDiff) string {
+	if t.Note == "" {
+		return string(t.ComparedAs)
+	}
+	return string(t.ComparedAs) + ": " + t.Note
 }
 
 func textDiff(w *bufio.Writer, r *result.Diff) {
@@ -64,7 +74,7 @@ func textDiff(w *bufio.Writer, r *result.Diff) {
 		fmt.Fprintf(w, "  target-only cols   %s\n", clip(strings.Join(r.TargetOnlyColumns, ", "), width-21))
 	}
 	for _, t := range r.TypeDifferences {
-		fmt.Fprintf(w, "  type difference    %s: %s vs %s (compared as %s)\n", t.Column, t.SourceType, t.TargetType, t.ComparedAs)
+		fmt.Fprintf(w, "  type difference    %s: %s vs %s (compared as %s)\n", t.Column, t.SourceType, t.TargetType, typeNote(t))
 	}
 	if r.Mode == "keyed" && len(r.Columns) > 0 {
 		fmt.Fprintf(w, "\n  %-24s %10s %8s %12s  %s\n", "column", "mismatches", "share", "max |Δ|", "compared as")
@@ -189,7 +199,7 @@ func markdownDiff(w *bufio.Writer, r *result.Diff) {
 	if len(r.TypeDifferences) > 0 {
 		fmt.Fprintf(w, "\n| column | source type | target type | compared as |\n|---|---|---|---|\n")
 		for _, t := range r.TypeDifferences {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEscape(t.Column), t.SourceType, t.TargetType, t.ComparedAs)
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEscape(t.Column), t.SourceType, t.TargetType, mdEscape(typeNote(t)))
 		}
 	}
 }

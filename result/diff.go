@@ -59,6 +59,10 @@ type TypeDiff struct {
 	SourceType string     `json:"source_type"`
 	TargetType string     `json:"target_type"`
 	ComparedAs Comparison `json:"compared_as"`
+	// Note says why a column of text beside a typed one compares as text:
+	// how many of its values do not read as the other side's type, and
+	// the least of them.
+	Note string `json:"note,omitempty"`
 }
 
 // DiffColumn is the comparison of one mapped column over matched rows.
@@ -120,8 +124,10 @@ const (
 )
 
 // Comparison is how the values of a column pair are compared, decided by
-// the types of the two sides; DiffColumn.ComparedAs and TypeDiff.ComparedAs
-// hold it as text.
+// the types of the two sides and, where a side is text (delimited text is
+// always text, as written), by what every value of it reads as; see
+// package reconcile. DiffColumn.ComparedAs and TypeDiff.ComparedAs hold
+// it as text.
 type Comparison string
 
 // The comparisons.

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plumb-data/plumb/engine"
 )
 
 func TestDiff(t *testing.T) {
@@ -53,7 +55,7 @@ func TestDiffWritesDiffsFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	stdout, stderr, code := plumb(t, "", "inspect", out)
-	if code != 0 || !strings.Contains(stdout, "9 read = 9 loaded") || !strings.Contains(stdout, "source_value") {
+	if code != 0 || !strings.Contains(stdout, "10 read = 10 loaded") || !strings.Contains(stdout, "source_value") {
 		t.Errorf("diffs file: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(out); err != nil {
@@ -109,5 +111,100 @@ func TestDiffRefusesInjectedSQL(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
 		t.Errorf("user SQL wrote %s", entries[0].Name())
+	}
+}
+
+// writeLines writes a file of lines into dir and returns its path.
+func writeLines(t *testing.T, dir, name string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// sniffedCodes is the issue's file: 50,000 integer codes, then a code a
+// typed read rejects (ABC) and last.
+func sniffedCodes(last string) []string {
+	lines := []string{"id,code"}
+	for i := range 50000 {
+		lines = append(lines, fmt.Sprintf("%d,%d", i, i))
+	}
+	return append(lines, "50000,ABC", "50001,"+last)
+}
+
+// TestDiffComparesValuesAsWritten diffs generated variants of the same
+// data through the CLI: delimited text compares as written, whatever a
+// sample of it looks like; text beside typed columns (Parquet, JSON
+// numbers) reads as their type only when every value of it does.
+func TestDiffComparesValuesAsWritten(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	typed := filepath.Join(dir, "typed.parquet")
+	db, err := engine.Open(t.Context(), engine.Config{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.WriteQuery(t.Context(), "SELECT * FROM (VALUES (1, 1.5::DOUBLE, 123::BIGINT, DATE '2024-01-02'), (2, 2.0, 124, DATE '2024-01-03')) t(id, x, code, d)", typed)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(name string, lines ...string) string { return writeLines(t, dir, name, lines...) }
+	plainText := file("plain.csv", "id,x,code,d", "1,1.50,123,2024-01-02", "2,2,124,2024-01-03")
+	zeros := file("zeros.csv", "id,x,code,d", "1,1.50,00123,2024-01-02", "2,2,124,2024-01-03")
+	otherDates := file("dates.csv", "id,x,code,d", "1,1.50,123,2024-01-02", "2,2,124,01/03/2024")
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout []string
+	}{
+		{"codes that turn text after the sample", []string{file("a.csv", sniffedCodes("00123")...), file("b.csv", sniffedCodes("123")...), "--key", "id"},
+			1, []string{"DIFFERENT (keyed)", "rows               50,002 source, 50,002 target", `50001: "00123" -> "123"`}},
+		{"codes that turn text after the sample, keyless", []string{filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")},
+			1, []string{"DIFFERENT (keyless)", `1× "50001", "00123"`, `1× "50001", "123"`}},
+		{"leading zeros", []string{file("z1.csv", "id,code", "1,00123"), file("z2.csv", "id,code", "1,123"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "00123" -> "123"`}},
+		{"leading zeros in TSV", []string{file("z1.tsv", "id\tcode", "1\t00123"), file("z2.tsv", "id\tcode", "1\t123"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "00123" -> "123"`}},
+		{"dates in two formats", []string{file("d1.csv", "id,d", "1,2024-01-02"), file("d2.csv", "id,d", "1,01/02/2024"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "2024-01-02" -> "01/02/2024"`}},
+		{"1.50 and 1.5", []string{file("n1.csv", "id,x", "1,1.50"), file("n2.csv", "id,x", "1,1.5"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "1.50" -> "1.5"`}},
+		{"1.50 and 1.5 with a tolerance of 0", []string{filepath.Join(dir, "n1.csv"), filepath.Join(dir, "n2.csv"), "--key", "id", "--tolerance", "x=0"},
+			0, []string{"EQUAL", "x                                 0    0.00%               number"}},
+		{"1.50 and 1.5 within the default tolerance", []string{filepath.Join(dir, "n1.csv"), filepath.Join(dir, "n2.csv"), "--key", "id", "--tolerance", "0.001"},
+			0, []string{"EQUAL", "number ±0.001"}},
+		{"Y and yes", []string{file("b1.csv", "id,b", "1,Y"), file("b2.csv", "id,b", "1,yes"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "Y" -> "yes"`}},
+		{"Parquet and plain text", []string{typed, plainText, "--key", "id"},
+			0, []string{"EQUAL", "x: DOUBLE vs VARCHAR (compared as number)", "code: BIGINT vs VARCHAR (compared as number)", "d: DATE vs VARCHAR (compared as temporal)"}},
+		{"Parquet and leading zeros", []string{typed, zeros, "--key", "id"},
+			1, []string{"DIFFERENT", `code: BIGINT vs VARCHAR (compared as text: 1 value of the target does not read as BIGINT, e.g. "00123")`, `1: "123" -> "00123"`}},
+		{"Parquet and leading zeros, numbers asked for", []string{typed, zeros, "--key", "id", "--tolerance", "code=0"},
+			0, []string{"EQUAL", "code                              0    0.00%               number-or-text"}},
+		{"Parquet and another date format", []string{typed, otherDates, "--key", "id"},
+			1, []string{"DIFFERENT", `d: DATE vs VARCHAR (compared as text: 1 value of the target does not read as DATE, e.g. "01/03/2024")`}},
+		{"JSON strings and CSV", []string{file("j.ndjson", `{"id":1,"code":"00123","x":1.5}`), file("j.csv", "id,code,x", "1,123,1.50"), "--key", "id"},
+			1, []string{"DIFFERENT", `1: "00123" -> "123"`, "x: DOUBLE vs VARCHAR (compared as number)"}},
+		{"a filter sees a column of whole numbers as numbers", []string{filepath.Join(dir, "z1.csv"), filepath.Join(dir, "z2.csv"), "--key", "id", "--where", "id < 5"},
+			1, []string{"DIFFERENT", `1: "00123" -> "123"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := plumb(t, "", append([]string{"diff"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit code: got %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			if strings.Contains(stderr, "rejected") {
+				t.Errorf("rows were rejected: %s", stderr)
+			}
+		})
 	}
 }
