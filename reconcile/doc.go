@@ -1,13 +1,13 @@
 // Package reconcile compares a target with its source: row by row on a
 // key, as multisets of whole rows without one, or as row counts and sums
 // per group. Differences are findings in the result (rows on one side
-// only, changed values, duplicate and NULL keys); an error means the
-// comparison could not be made.
+// only, changed values, duplicate and NULL keys, rows rejected at load);
+// an error means the comparison could not be made.
 //
 //	src, err := db.Load(ctx, srcSource, engine.LoadOptions{Raw: true})
 //	tgt, err := db.Load(ctx, tgtSource, engine.LoadOptions{Raw: true})
 //	res, err := reconcile.Run(ctx, db, src, tgt, reconcile.Options{Keys: keys})
-//	// res.Equal, res.Columns[i].Mismatches, res.OnlyInSource, ...
+//	// res.Equal, res.Columns[i].Mismatches, res.SourceRejected, ...
 //
 // # Values as written
 //
@@ -43,6 +43,12 @@
 // ISO date or timestamp, or true and false, so that a filter such as
 // id < 5 works; the values compared are still the text. SQLSeesText, and
 // the source side of a Mapping, keep the text for that SQL too.
+//
+// # Rows rejected at load
+//
+// Rows a load rejected (malformed) were never compared: the result counts
+// them per side with the first few, and Equal is false while there are
+// any (LoadedEqual says whether the rows loaded agree).
 //
 // Building needs the duckdb_arrow tag: go build -tags duckdb_arrow.
 package reconcile

@@ -32,7 +32,7 @@ func (r *runner) keyed(ctx context.Context) error {
 	if err := r.keyedSamples(ctx, d, dups, hasDups); err != nil {
 		return err
 	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0 &&
+	r.res.LoadedEqual = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0 &&
 		!hasDups && r.res.NullKeys.Source == 0 && r.res.NullKeys.Target == 0
 	if r.opts.DiffsPath != "" {
 		return r.writeKeyedDiffs(ctx, d, dups, hasDups)

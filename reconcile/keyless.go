@@ -51,7 +51,7 @@ func (r *runner) keyless(ctx context.Context) error {
 	if err := r.keylessSamples(ctx, d); err != nil {
 		return err
 	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
+	r.res.LoadedEqual = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
 	if r.opts.DiffsPath != "" {
 		return r.writeKeylessDiffs(ctx, d)
 	}

@@ -47,6 +47,10 @@ type Options struct {
 	// Mapping always sees text: transformations are written against the
 	// source as its system wrote it.
 	SQLSeesText bool
+	// AllowRejects declares rows rejected at load expected: the result
+	// still counts them, and Equal is still false, but RejectsAllowed
+	// tells reports not to fail on them.
+	AllowRejects bool
 	// GroupBy and Sum switch to aggregate reconciliation: row counts and
 	// sums per group.
 	GroupBy, Sum []string

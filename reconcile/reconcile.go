@@ -97,6 +97,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.res.Keys == nil {
 		r.res.Keys = []Pair{}
 	}
+	if err := r.rejected(ctx); err != nil {
+		return nil, err
+	}
 	if err := r.typeForSQL(ctx); err != nil {
 		return nil, err
 	}
@@ -127,6 +130,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, r.explain(ctx, err)
 	}
+	r.res.Equal = r.res.LoadedEqual && r.res.SourceRejected == 0 && r.res.TargetRejected == 0
 	return r.res, nil
 }
 

@@ -151,8 +151,8 @@ func TestSampleTypesDoNotHideRows(t *testing.T) {
 	src, tgt := file("a.csv", "00123"), file("b.csv", "123")
 	for _, opts := range []Options{{Keys: keys("id")}, {}} {
 		r := diff(t, db, src, tgt, opts)
-		if r.Equal || r.SourceRows != 30002 || src.RowsRejected != 0 {
-			t.Errorf("%s: equal %t, %d rows, %d rejected; want different, 30,002 rows, none rejected", r.Mode, r.Equal, r.SourceRows, src.RowsRejected)
+		if r.Equal || r.SourceRows != 30002 || r.SourceRejected != 0 {
+			t.Errorf("%s: equal %t, %d rows, %d rejected; want different, 30,002 rows, none rejected", r.Mode, r.Equal, r.SourceRows, r.SourceRejected)
 		}
 	}
 }
@@ -235,5 +235,39 @@ func TestFiltersSeeWholeColumnTypes(t *testing.T) {
 	}
 	if _, err := Run(t.Context(), db, src, tgt, Options{Keys: keys("id"), Where: "id < 5", SQLSeesText: true}); err == nil {
 		t.Error("a filter comparing text with a number ran with SQLSeesText")
+	}
+}
+
+func TestRejectedRows(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	dir := t.TempDir()
+	src := enginetest.Load(t, db, writeFile(t, dir, "a.csv", "id,v", "1,a", "2,b,extra", "3,c", "4,d,e,f"), true)
+	tgt := enginetest.Load(t, db, writeFile(t, dir, "b.csv", "id,v", "1,a", "3,c"), true)
+	for _, tt := range []struct {
+		name    string
+		opts    Options
+		samples int
+	}{
+		{"samples", Options{Keys: keys("id")}, 2},
+		{"one sample", Options{Keys: keys("id"), Samples: 1}, 1},
+		{"no samples", Options{Samples: -1}, 0},
+		{"allowed", Options{AllowRejects: true}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := diff(t, db, src, tgt, tt.opts)
+			if r.Equal || !r.LoadedEqual || r.SourceRejected != 2 || r.TargetRejected != 0 || r.RejectsAllowed != tt.opts.AllowRejects {
+				t.Errorf("got equal %t, loaded equal %t, rejected %d/%d, allowed %t; want false, true, 2/0, %t",
+					r.Equal, r.LoadedEqual, r.SourceRejected, r.TargetRejected, r.RejectsAllowed, tt.opts.AllowRejects)
+			}
+			if len(r.SourceRejectedSamples) != tt.samples || len(r.TargetRejectedSamples) != 0 {
+				t.Fatalf("got %d and %d samples, want %d and 0", len(r.SourceRejectedSamples), len(r.TargetRejectedSamples), tt.samples)
+			}
+			if tt.samples > 0 {
+				if x := r.SourceRejectedSamples[0]; x.Line != 3 || x.Text != "2,b,extra" || x.Reason == "" {
+					t.Errorf("first sample: got %+v, want line 3, 2,b,extra and a reason", x)
+				}
+			}
+		})
 	}
 }

@@ -41,10 +41,12 @@ columns whose every value is a number. Filters (--where) see a text
 column typed when every value of it reads as one type (--raw: as text).
 
 Duplicate keys are reported, never paired; rows with NULL keys are
-counted.
+counted. Rows rejected at load (malformed) are reported and make the
+sides unequal, since they were not compared.
 
-Exit 0 when the sides are equal (within tolerance), 1 when they differ,
-2 on error.`,
+Exit 0 when the sides are equal (within tolerance), 1 when they differ
+or rows were rejected at load (--allow-rejects: when they differ), 2 on
+error.`,
 		Example: `  plumb diff old.parquet new.csv --key id
   plumb diff legacy.csv crm.csv --key cust_no=customer_id --mapping mapping.csv --diffs diffs.csv
   plumb diff a.csv b.csv --key id --tolerance balance=0.01 --ignore-case=email --trim
@@ -113,7 +115,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				opts.Samples = -1
 			}
 			opts.DiffsPath = diffs
-			opts.SQLSeesText = src.raw
+			opts.SQLSeesText, opts.AllowRejects = src.raw, src.allowRejects
 			opts.Origins.Where, opts.Origins.SourceWhere, opts.Origins.TargetWhere = "--where", "--source-where", "--target-where"
 			ctx := cmd.Context()
 			var outputs []string
@@ -155,7 +157,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 			if err := rep.write(g, rd, res); err != nil {
 				return err
 			}
-			if !res.Equal {
+			if !res.LoadedEqual || rejectsFinding(&src, tables[:]...) {
 				return errFindings
 			}
 			return nil

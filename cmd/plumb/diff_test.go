@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -207,4 +208,77 @@ func TestDiffComparesValuesAsWritten(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDiffRejectedRows: rows rejected at load are a finding of diff,
+// shown in every format, unless --allow-rejects says they are expected;
+// the verdict never says equal while rows are missing.
+func TestDiffRejectedRows(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ragged := writeLines(t, dir, "ragged.csv", "id,v", "1,a", "2,b,extra", "3,c")
+	clean := writeLines(t, dir, "clean.csv", "id,v", "1,a", "3,c")
+	changed := writeLines(t, dir, "changed.csv", "id,v", "1,a", "3,x")
+	for _, tt := range []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout []string
+	}{
+		{"text", []string{ragged, clean, "--key", "id"}, 1,
+			[]string{"ROWS REJECTED (keyed)", "rejected at load   1 source, 0 target, not compared", "rejected at load, source: first 1 of 1", `line 3  TOO MANY COLUMNS  "2,b,extra"`}},
+		{"on the target side", []string{clean, ragged, "--key", "id"}, 1, []string{"ROWS REJECTED (keyed)", "0 source, 1 target", "rejected at load, target"}},
+		{"allowed", []string{ragged, clean, "--key", "id", "--allow-rejects"}, 0, []string{"ROWS REJECTED (keyed)", "not compared (allowed)"}},
+		{"allowed, and the rest differs", []string{ragged, changed, "--key", "id", "--allow-rejects"}, 1, []string{"DIFFERENT, ROWS REJECTED (keyed)"}},
+		{"keyless", []string{ragged, clean}, 1, []string{"ROWS REJECTED (keyless)"}},
+		{"aggregate", []string{ragged, clean, "--group-by", "v"}, 1, []string{"ROWS REJECTED (aggregate)", "rejected at load, source"}},
+		{"markdown", []string{ragged, clean, "--key", "id", "--format", "markdown"}, 1,
+			[]string{": rows rejected", "| rejected at load (source / target) | 1 / 0 |", "| source | " + ragged + " | 3 | TOO MANY COLUMNS | `2,b,extra` |"}},
+		{"html", []string{ragged, clean, "--key", "id", "--format", "html"}, 1,
+			[]string{"<b>rows rejected</b>", `<section id="rejected">`, "TOO MANY COLUMNS"}},
+		{"junit", []string{ragged, clean, "--key", "id", "--format", "junit"}, 1,
+			[]string{`<testcase classname="plumb.diff.rows" name="no rows rejected at load">`, `<failure message="1 source and 0 target rows rejected at load were not compared" type="rejects">`}},
+		{"junit allowed", []string{ragged, clean, "--key", "id", "--format", "junit", "--allow-rejects"}, 0,
+			[]string{`failures="0"`, "<system-out>allowed: 1 source and 0 target rows rejected"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := plumb(t, "", append([]string{"diff"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit code: got %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			if strings.Contains(stdout, "EQUAL") || strings.Contains(stdout, ">equal<") {
+				t.Errorf("the report says equal while a row is missing:\n%s", stdout)
+			}
+		})
+	}
+	t.Run("json", func(t *testing.T) {
+		stdout, _, code := plumb(t, "", "diff", ragged, clean, "--key", "id", "--format", "json")
+		var doc struct {
+			Result struct {
+				Equal                 bool `json:"equal"`
+				LoadedEqual           bool `json:"loaded_equal"`
+				SourceRejected        int64
+				TargetRejected        int64
+				SourceRejectedSamples []struct {
+					Line int64  `json:"line"`
+					Text string `json:"text"`
+				} `json:"source_rejected_samples"`
+			} `json:"result"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		r := doc.Result
+		if code != 1 || r.Equal || !r.LoadedEqual || len(r.SourceRejectedSamples) != 1 || r.SourceRejectedSamples[0].Line != 3 {
+			t.Errorf("exit %d, result %+v; want 1, not equal, loaded rows equal, the rejected line 3", code, r)
+		}
+		if !strings.Contains(stdout, `"source_rejected": 1`) || !strings.Contains(stdout, `"target_rejected": 0`) {
+			t.Errorf("json lacks the counts of rejected rows:\n%s", stdout)
+		}
+	})
 }
