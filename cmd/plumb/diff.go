@@ -9,6 +9,7 @@ import (
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/reconcile"
 	"github.com/plumb-data/plumb/report"
+	"github.com/plumb-data/plumb/source"
 	"github.com/spf13/cobra"
 )
 
@@ -56,6 +57,15 @@ error.`,
 			rd, err := rep.renderer()
 			if err != nil {
 				return err
+			}
+			if samples < 0 {
+				return fmt.Errorf("--samples: %d is negative; give 0 for no examples", samples)
+			}
+			var sources [2]source.Source
+			for i, arg := range args {
+				if sources[i], err = src.source(arg); err != nil {
+					return err
+				}
 			}
 			if keys != "" {
 				if opts.Keys, err = reconcile.ParsePairs(keys); err != nil {
@@ -135,11 +145,7 @@ error.`,
 			// decided by DuckDB's sniffer from a sample would rewrite
 			// 00123 as 123, and reject the rows that do not fit.
 			var tables [2]*engine.Table
-			for i, arg := range args {
-				s, err := src.source(arg)
-				if err != nil {
-					return err
-				}
+			for i, s := range sources {
 				if tables[i], err = g.load(ctx, db, s, engine.LoadOptions{Raw: true}); err != nil {
 					return err
 				}
@@ -183,7 +189,7 @@ error.`,
 	f.StringVar(&opts.TargetWhere, "target-where", "", "SQL filter applied to the target")
 	f.StringSliceVar(&opts.GroupBy, "group-by", nil, "aggregate reconciliation: compare row counts (and --sum) per group of these columns")
 	f.StringArrayVar(&opts.Sum, "sum", nil, "with --group-by: also compare the sum of this column (repeatable)")
-	f.IntVar(&samples, "samples", 5, "examples to show per column and category")
+	f.IntVar(&samples, "samples", 5, "examples to show per column and category (0: none)")
 	f.StringVar(&diffs, "diffs", "", "write every difference in long form to this CSV or Parquet file")
 	return c
 }

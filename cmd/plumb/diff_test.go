@@ -282,3 +282,20 @@ func TestDiffRejectedRows(t *testing.T) {
 		}
 	})
 }
+
+// TestDiffRefusesNegativeCounts: a negative count is a usage error,
+// refused before any source is read (the sources here do not exist).
+func TestDiffRefusesNegativeCounts(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ flag, want string }{
+		{"--samples", "--samples: -1 is negative"},
+		{"--skip", "--skip: -1 is negative"},
+	} {
+		t.Run(tt.flag, func(t *testing.T) {
+			_, stderr, code := plumb(t, "", "diff", "testdata/nope-a.csv", "testdata/nope-b.csv", "--key", "id", tt.flag, "-1")
+			if code != 2 || !strings.Contains(stderr, tt.want) || strings.Contains(stderr, "nope") {
+				t.Errorf("got exit %d, stderr %q; want 2 and only %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
