@@ -40,7 +40,7 @@ func (r *runner) aggregate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("aggregate: %w", err)
 	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0
+	r.res.LoadedEqual = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0
 	return nil
 }
 

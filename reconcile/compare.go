@@ -50,31 +50,63 @@ func isInteger(typ string) bool {
 	return engine.Classify(typ) == engine.ClassInteger
 }
 
+// typ is the type of side's values of c.
+func (c compared) typ(side int) string {
+	if side == tgtSide {
+		return c.tgtType
+	}
+	return c.srcType
+}
+
+// as is the type side's values of c are compared as: their own, or the
+// type their text reads as (see Values as written in the package
+// documentation).
+func (c compared) as(side int) string {
+	as := c.srcAs
+	if side == tgtSide {
+		as = c.tgtAs
+	}
+	if as == "" {
+		return c.typ(side)
+	}
+	return as
+}
+
+// value is v, a value of side of c, as the type it is compared as.
+func (c compared) value(side int, v string) string {
+	if as := c.as(side); !strings.EqualFold(as, c.typ(side)) {
+		return "CAST(" + v + " AS " + as + ")"
+	}
+	return v
+}
+
 // differs is a SQL condition, over s.v<i> and t.v<i>, that is true when
 // column i differs.
 func (r *runner) differs(i int) string {
 	c := r.cols[i]
-	s, t := fmt.Sprintf("s.v%d", i), fmt.Sprintf("t.v%d", i)
+	sv, tv := fmt.Sprintf("s.v%d", i), fmt.Sprintf("t.v%d", i)
+	s, t := c.value(srcSide, sv), c.value(tgtSide, tv)
+	sa, ta := c.as(srcSide), c.as(tgtSide)
 	switch c.comparedAs {
 	case AsNumber:
-		if c.tol == (Tolerance{}) && isInteger(c.srcType) && isInteger(c.tgtType) {
+		if c.tol == (Tolerance{}) && isInteger(sa) && isInteger(ta) {
 			return s + " IS DISTINCT FROM " + t
 		}
 		return numDiffers(s+"::DOUBLE", t+"::DOUBLE", c.tol)
 	case AsNumberOrText:
 		ns, nt := "TRY_CAST("+s+" AS DOUBLE)", "TRY_CAST("+t+" AS DOUBLE)"
 		return "CASE WHEN " + ns + " IS NOT NULL AND " + nt + " IS NOT NULL THEN " + numDiffers(ns, nt, c.tol) +
-			" ELSE " + r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t) + " END"
+			" ELSE " + r.text(i, srcSide, sv) + " IS DISTINCT FROM " + r.text(i, tgtSide, tv) + " END"
 	case AsTemporal:
-		return coarse(s, c.srcType, c.tgtType) + " IS DISTINCT FROM " + coarse(t, c.srcType, c.tgtType)
+		return coarse(s, sa, ta) + " IS DISTINCT FROM " + coarse(t, sa, ta)
 	case AsTemporalOrText:
-		ts, tt := coarse("TRY_CAST("+s+" AS TIMESTAMP)", c.srcType, c.tgtType), coarse("TRY_CAST("+t+" AS TIMESTAMP)", c.srcType, c.tgtType)
+		ts, tt := coarse("TRY_CAST("+s+" AS TIMESTAMP)", sa, ta), coarse("TRY_CAST("+t+" AS TIMESTAMP)", sa, ta)
 		return "CASE WHEN " + ts + " IS NOT NULL AND " + tt + " IS NOT NULL THEN " + ts + " IS DISTINCT FROM " + tt +
-			" ELSE " + r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t) + " END"
+			" ELSE " + r.text(i, srcSide, sv) + " IS DISTINCT FROM " + r.text(i, tgtSide, tv) + " END"
 	case AsBoolean:
 		return s + " IS DISTINCT FROM " + t
 	}
-	return r.text(i, s) + " IS DISTINCT FROM " + r.text(i, t)
+	return r.text(i, srcSide, sv) + " IS DISTINCT FROM " + r.text(i, tgtSide, tv)
 }
 
 func numDiffers(s, t string, tol Tolerance) string {
@@ -114,10 +146,10 @@ func coarse(v, a, b string) string {
 	return "CAST(" + v + " AS TIMESTAMP)"
 }
 
-// text normalizes a value for a text comparison of column i.
-func (r *runner) text(i int, v string) string {
+// text normalizes a value of side for a text comparison of column i.
+func (r *runner) text(i, side int, v string) string {
 	c := r.cols[i]
-	e := "CAST(" + v + " AS VARCHAR)"
+	e := textOf(v, c.typ(side))
 	if r.opts.Trim.Has(c.name) || r.opts.Trim.Has(c.srcShow) {
 		e = "trim(" + e + ")"
 	}
@@ -130,18 +162,20 @@ func (r *runner) text(i int, v string) string {
 	return e
 }
 
-// normal is the form of column i that keyless comparison groups on.
-func (r *runner) normal(i int, v string) string {
+// normal is the form of column i, a value v of side, that keyless
+// comparison groups on.
+func (r *runner) normal(i, side int, v string) string {
 	c := r.cols[i]
+	sa, ta := c.as(srcSide), c.as(tgtSide)
 	switch c.comparedAs {
 	case AsNumber, AsNumberOrText:
-		return "coalesce(CAST(TRY_CAST(" + v + " AS DOUBLE) AS VARCHAR), " + r.text(i, v) + ")"
+		return "coalesce(CAST(TRY_CAST(" + v + " AS DOUBLE) AS VARCHAR), " + r.text(i, side, v) + ")"
 	case AsTemporal:
-		return coarse(v, c.srcType, c.tgtType)
+		return coarse(c.value(side, v), sa, ta)
 	case AsTemporalOrText:
-		return "coalesce(CAST(" + coarse("TRY_CAST("+v+" AS TIMESTAMP)", c.srcType, c.tgtType) + " AS VARCHAR), " + r.text(i, v) + ")"
+		return "coalesce(CAST(" + coarse("TRY_CAST("+v+" AS TIMESTAMP)", sa, ta) + " AS VARCHAR), " + r.text(i, side, v) + ")"
 	case AsBoolean:
-		return v
+		return c.value(side, v)
 	}
-	return r.text(i, v)
+	return r.text(i, side, v)
 }

@@ -32,7 +32,7 @@ func (r *runner) keyed(ctx context.Context) error {
 	if err := r.keyedSamples(ctx, d, dups, hasDups); err != nil {
 		return err
 	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0 &&
+	r.res.LoadedEqual = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0 && r.res.Changed == 0 &&
 		!hasDups && r.res.NullKeys.Source == 0 && r.res.NullKeys.Target == 0
 	if r.opts.DiffsPath != "" {
 		return r.writeKeyedDiffs(ctx, d, dups, hasDups)
@@ -173,7 +173,10 @@ func (r *runner) countDifferences(ctx context.Context, d string) error {
 	r.res.Matched = r.res.SourceRows - r.res.NullKeys.Source - r.res.DuplicateKeys.SourceRows - r.res.OnlyInSource
 	r.res.Unchanged = r.res.Matched - r.res.Changed
 	for i, c := range r.cols {
-		col := Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Tolerance: c.tol.String(), Mismatches: counts[3+i], Samples: []Sample{}}
+		col := Column{Column: c.name, Source: c.srcShow, ComparedAs: c.comparedAs, Mismatches: counts[3+i], Samples: []Sample{}}
+		if c.comparedAs == AsNumber || c.comparedAs == AsNumberOrText {
+			col.Tolerance = c.tol.String()
+		}
 		if r.res.Matched > 0 {
 			col.Share = float64(col.Mismatches) / float64(r.res.Matched)
 		}

@@ -15,8 +15,8 @@ import (
 func (r *runner) keyless(ctx context.Context) error {
 	var sv, tv, eq, cols []string
 	for i := range r.cols {
-		sv = append(sv, r.normal(i, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
-		tv = append(tv, r.normal(i, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
+		sv = append(sv, r.normal(i, srcSide, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
+		tv = append(tv, r.normal(i, tgtSide, fmt.Sprintf("v%d", i))+fmt.Sprintf(" AS v%d", i))
 		eq = append(eq, fmt.Sprintf("s.v%d IS NOT DISTINCT FROM t.v%d", i, i))
 		cols = append(cols, fmt.Sprintf("coalesce(s.v%d, t.v%d) AS v%d", i, i, i))
 	}
@@ -51,7 +51,7 @@ func (r *runner) keyless(ctx context.Context) error {
 	if err := r.keylessSamples(ctx, d); err != nil {
 		return err
 	}
-	r.res.Equal = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
+	r.res.LoadedEqual = r.res.OnlyInSource == 0 && r.res.OnlyInTarget == 0
 	if r.opts.DiffsPath != "" {
 		return r.writeKeylessDiffs(ctx, d)
 	}

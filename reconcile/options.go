@@ -26,8 +26,12 @@ type Options struct {
 	// Columns restricts the comparison to these (target-side) columns;
 	// Ignore leaves these out.
 	Columns, Ignore []string
-	// Tolerance is the default for numeric columns; PerColumn overrides it
-	// by target column name.
+	// Tolerance is the default for numeric columns (of text, those whose
+	// every value reads as a number on both sides); PerColumn overrides
+	// it by target column name, and asks for a column to be compared as
+	// numbers even where a side is text (a tolerance of 0 compares
+	// numbers exactly). See Values as written in the package
+	// documentation.
 	Tolerance Tolerance
 	PerColumn map[string]Tolerance
 	// IgnoreCase, Trim and NullEqualsEmpty apply to text comparisons.
@@ -35,6 +39,18 @@ type Options struct {
 	// Where filters both sides; SourceWhere and TargetWhere one side each.
 	// Each is one DuckDB SQL expression over the side's columns.
 	Where, SourceWhere, TargetWhere string
+	// SQLSeesText has the SQL a user wrote (filters, expressions) see the
+	// columns of delimited text as text, as written. By default such a
+	// column is typed for that SQL when every value of it reads as one
+	// type (whole numbers, numbers, ISO dates and timestamps, true and
+	// false), so that a filter such as id < 5 works. The source side of a
+	// Mapping always sees text: transformations are written against the
+	// source as its system wrote it.
+	SQLSeesText bool
+	// AllowRejects declares rows rejected at load expected: the result
+	// still counts them, and Equal is still false, but RejectsAllowed
+	// tells reports not to fail on them.
+	AllowRejects bool
 	// GroupBy and Sum switch to aggregate reconciliation: row counts and
 	// sums per group.
 	GroupBy, Sum []string

@@ -16,7 +16,7 @@ import (
 // pairColumns decides which source expression is compared with which
 // target column, and how.
 func (r *runner) pairColumns(ctx context.Context) error {
-	p := newPairing(r.src, r.tgt, r.user.exprs)
+	p := newPairing(r.src, r.tgt, r.user.exprs, r.column)
 	if err := r.pairKeys(p); err != nil {
 		return err
 	}
@@ -49,10 +49,13 @@ type pairing struct {
 	exprs            map[string]*fragment // vetted source expressions, by text
 	used             map[string]bool      // target columns paired, lower case
 	usedSrc          map[string]bool      // source columns paired, lower case
+	// column is the SQL of a side's column as loaded (runner.column).
+	column func(side int, name string) string
 }
 
-func newPairing(src, tgt *engine.Table, exprs map[string]*fragment) *pairing {
-	p := &pairing{srcCols: map[string]source.Column{}, tgtCols: map[string]source.Column{}, exprs: exprs, used: map[string]bool{}, usedSrc: map[string]bool{}}
+func newPairing(src, tgt *engine.Table, exprs map[string]*fragment, column func(int, string) string) *pairing {
+	p := &pairing{srcCols: map[string]source.Column{}, tgtCols: map[string]source.Column{}, exprs: exprs, used: map[string]bool{}, usedSrc: map[string]bool{},
+		column: column}
 	for _, c := range tgt.Columns {
 		p.tgtCols[strings.ToLower(c.Name)] = c
 	}
@@ -81,7 +84,7 @@ func (p *pairing) source(pr Pair) (string, *fragment, error) {
 	if _, ok := p.srcCols[strings.ToLower(pr.Source)]; !ok {
 		return "", nil, fmt.Errorf("source has no column %q", pr.Source)
 	}
-	return engine.Ident(pr.Source), nil, nil
+	return p.column(srcSide, pr.Source), nil, nil
 }
 
 // pairKeys pairs the key columns. The mapping spec, when given, also says
@@ -105,7 +108,7 @@ func (r *runner) pairKeys(p *pairing) error {
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
-		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, user: user, tgtExpr: engine.Ident(tc.Name)})
+		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, user: user, tgtExpr: p.column(tgtSide, tc.Name)})
 		p.used[strings.ToLower(tc.Name)] = true
 		p.usedSrc[strings.ToLower(k.Source)] = true
 	}
@@ -160,7 +163,8 @@ func (r *runner) pairValues(p *pairing, pairs []Pair) error {
 		if err != nil {
 			return err
 		}
-		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: pr.Source, user: user, tgtExpr: engine.Ident(tc.Name), tol: r.tolerance(tc.Name, pr.Source)})
+		tol, asked := r.tolerance(tc.Name, pr.Source)
+		r.cols = append(r.cols, compared{name: tc.Name, srcExpr: se, srcShow: pr.Source, user: user, tgtExpr: p.column(tgtSide, tc.Name), tol: tol, tolAsked: asked})
 		p.used[strings.ToLower(tc.Name)] = true
 		if !pr.Expr {
 			p.usedSrc[strings.ToLower(pr.Source)] = true
@@ -170,8 +174,9 @@ func (r *runner) pairValues(p *pairing, pairs []Pair) error {
 }
 
 // tolerance is the tolerance of a column, by its target name, else its
-// source name in any case, else the default.
-func (r *runner) tolerance(target, source string) Tolerance {
+// source name in any case, else the default; asked is set when the
+// column has a tolerance of its own.
+func (r *runner) tolerance(target, source string) (Tolerance, bool) {
 	tol, ok := r.opts.PerColumn[target]
 	if !ok {
 		for k, v := range r.opts.PerColumn {
@@ -183,7 +188,7 @@ func (r *runner) tolerance(target, source string) Tolerance {
 	if !ok {
 		tol = r.opts.Tolerance
 	}
-	return tol
+	return tol, ok
 }
 
 // oneSideColumns lists the columns on one side only: those nothing on
@@ -215,7 +220,8 @@ func (r *runner) oneSideColumns(pairs []Pair) {
 }
 
 // typeColumns finds the types of both sides of each pair, which decide
-// how values compare, and lists the compared columns whose types differ.
+// with the text they hold how values compare (see decideComparisons),
+// and lists the compared columns whose types differ.
 func (r *runner) typeColumns(ctx context.Context) error {
 	for _, group := range [][]compared{r.keys, r.cols} {
 		for i := range group {
@@ -230,12 +236,14 @@ func (r *runner) typeColumns(ctx context.Context) error {
 			if c.tgtType, err = r.typeOf(ctx, tgtSide, c.tgtExpr); err != nil {
 				return fmt.Errorf("target %s: %w", c.name, err)
 			}
-			c.comparedAs = compareClass(c.srcType, c.tgtType)
 		}
+	}
+	if err := r.decideComparisons(ctx); err != nil {
+		return err
 	}
 	for _, c := range r.cols {
 		if c.srcType != c.tgtType {
-			r.res.TypeDifferences = append(r.res.TypeDifferences, TypeDiff{Column: c.name, SourceType: c.srcType, TargetType: c.tgtType, ComparedAs: c.comparedAs})
+			r.res.TypeDifferences = append(r.res.TypeDifferences, TypeDiff{Column: c.name, SourceType: c.srcType, TargetType: c.tgtType, ComparedAs: c.comparedAs, Note: c.note})
 		}
 	}
 	return nil

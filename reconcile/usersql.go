@@ -120,9 +120,9 @@ func vetUserSQL(ctx context.Context, db *engine.DB, opts Options) (*userSQL, err
 // table.
 func (r *runner) from(side int) string {
 	if side == srcSide {
-		return engine.Ident(r.src.Name) + " AS source"
+		return engine.Ident(r.rel[srcSide]) + " AS source"
 	}
-	return engine.Ident(r.tgt.Name) + " AS target"
+	return engine.Ident(r.rel[tgtSide]) + " AS target"
 }
 
 // filter is the WHERE clause of a side, or "". Each condition gets

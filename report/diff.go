@@ -3,9 +3,12 @@ package report
 import (
 	"bufio"
 	"fmt"
-	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/plumb-data/plumb/result"
+	"github.com/plumb-data/plumb/source"
 )
 
 func str(p *string) string {
@@ -33,20 +36,79 @@ func keyNames(r *result.Diff, sep string) []string {
 	return ks
 }
 
-func textDiff(w *bufio.Writer, r *result.Diff) {
-	verdict := "DIFFERENT"
-	if r.Equal {
-		verdict = "EQUAL"
+// diffVerdict is a diff's verdict: EQUAL or DIFFERENT, and when rows were
+// rejected at load, ROWS REJECTED (the loaded rows agree, but rows are
+// missing from the comparison) or DIFFERENT, ROWS REJECTED. It never says
+// equal while rows are missing.
+func diffVerdict(r *result.Diff) string {
+	rejected := r.SourceRejected+r.TargetRejected > 0
+	switch {
+	case r.Equal && !rejected:
+		return "EQUAL"
+	case rejected && r.LoadedEqual:
+		return "ROWS REJECTED"
+	case rejected:
+		return "DIFFERENT, ROWS REJECTED"
 	}
-	fmt.Fprintf(w, "%s  vs  %s: %s (%s)\n", r.Source, r.Target, verdict, r.Mode)
+	return "DIFFERENT"
+}
+
+// rejectedCounts writes the rows rejected at load per side: "1 source, 0
+// target, not compared", and whether they were expected.
+func rejectedCounts(r *result.Diff) string {
+	s := fmt.Sprintf("%s source, %s target, not compared", num(r.SourceRejected), num(r.TargetRejected))
+	if r.RejectsAllowed {
+		s += " (allowed)"
+	}
+	return s
+}
+
+// sideRejects are the rows of one side of a diff rejected at load: how
+// many, and the first few. Source names the side's source.
+type sideRejects struct {
+	Side    string
+	Source  string
+	Total   int64
+	Samples []source.Reject
+}
+
+// rejectedSides are the rows rejected at load of each side of r.
+func rejectedSides(r *result.Diff) []sideRejects {
+	return []sideRejects{{"source", r.Source, r.SourceRejected, r.SourceRejectedSamples}, {"target", r.Target, r.TargetRejected, r.TargetRejectedSamples}}
+}
+
+// at is where a rejected row was: its line, and its file when the side
+// has several.
+func (s sideRejects) at(x source.Reject) string {
+	if x.File == s.Source {
+		return fmt.Sprintf("line %d", x.Line)
+	}
+	return fmt.Sprintf("%s:%d", x.File, x.Line)
+}
+
+// typeNote is a type difference's note in parentheses after how it is
+// compared: "text: 1 value of the target does not read as BIGINT".
+func typeNote(t result.TypeDiff) string {
+	if t.Note == "" {
+		return string(t.ComparedAs)
+	}
+	return string(t.ComparedAs) + ": " + t.Note
+}
+
+func textDiff(w *bufio.Writer, r *result.Diff) {
+	fmt.Fprintf(w, "%s  vs  %s: %s (%s)\n", r.Source, r.Target, diffVerdict(r), r.Mode)
 	if len(r.Keys) > 0 {
 		fmt.Fprintf(w, "  key                %s\n", strings.Join(keyNames(r, "="), ", "))
 	}
 	fmt.Fprintf(w, "  rows               %s source, %s target\n", num(r.SourceRows), num(r.TargetRows))
+	if r.SourceRejected+r.TargetRejected > 0 {
+		fmt.Fprintf(w, "  rejected at load   %s\n", rejectedCounts(r))
+	}
 	if r.Mode == "aggregate" {
 		fmt.Fprintf(w, "  groups             %s matched (%s equal, %s differ), %s only in source, %s only in target\n",
 			num(r.Matched), num(r.Unchanged), num(r.Changed), num(r.OnlyInSource), num(r.OnlyInTarget))
 		textGroups(w, r)
+		textRejected(w, r)
 		return
 	}
 	fmt.Fprintf(w, "  matched            %s (%s unchanged, %s changed)\n", num(r.Matched), num(r.Unchanged), num(r.Changed))
@@ -64,7 +126,7 @@ func textDiff(w *bufio.Writer, r *result.Diff) {
 		fmt.Fprintf(w, "  target-only cols   %s\n", clip(strings.Join(r.TargetOnlyColumns, ", "), width-21))
 	}
 	for _, t := range r.TypeDifferences {
-		fmt.Fprintf(w, "  type difference    %s: %s vs %s (compared as %s)\n", t.Column, t.SourceType, t.TargetType, t.ComparedAs)
+		fmt.Fprintf(w, "  type difference    %s: %s vs %s (compared as %s)\n", t.Column, t.SourceType, t.TargetType, typeNote(t))
 	}
 	if r.Mode == "keyed" && len(r.Columns) > 0 {
 		fmt.Fprintf(w, "\n  %-24s %10s %8s %12s  %s\n", "column", "mismatches", "share", "max |Δ|", "compared as")
@@ -120,6 +182,22 @@ func textDiff(w *bufio.Writer, r *result.Diff) {
 			fmt.Fprintf(w, "    %s: %d in source, %d in target\n", strings.Join(d.Key, ", "), d.Source, d.Target)
 		}
 	}
+	textRejected(w, r)
+}
+
+// textRejected writes the first rows of each side rejected at load, as
+// plumb inspect does: where, why, and the line as read.
+func textRejected(w *bufio.Writer, r *result.Diff) {
+	for _, part := range rejectedSides(r) {
+		if len(part.Samples) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n  rejected at load, %s: first %d of %s\n", part.Side, len(part.Samples), num(part.Total))
+		for _, x := range part.Samples {
+			head := fmt.Sprintf("    %s  %s", part.at(x), x.Reason)
+			fmt.Fprintf(w, "%s  %s\n", head, clip(strconv.Quote(x.Text), width-utf8.RuneCountInString(head)-2))
+		}
+	}
 }
 
 func textGroups(w *bufio.Writer, r *result.Diff) {
@@ -152,14 +230,14 @@ func flt(f *float64) string {
 }
 
 func markdownDiff(w *bufio.Writer, r *result.Diff) {
-	verdict := "different"
-	if r.Equal {
-		verdict = "equal"
-	}
-	fmt.Fprintf(w, "## diff %s vs %s: %s\n\n", mdCode(r.Source), mdCode(r.Target), verdict)
+	fmt.Fprintf(w, "## diff %s vs %s: %s\n\n", mdCode(r.Source), mdCode(r.Target), strings.ToLower(diffVerdict(r)))
 	fmt.Fprintf(w, "| | count |\n|---|---:|\n")
-	rows := [][2]string{{"source rows", num(r.SourceRows)}, {"target rows", num(r.TargetRows)}, {"matched", num(r.Matched)},
-		{"unchanged", num(r.Unchanged)}, {"changed", num(r.Changed)}, {"only in source", num(r.OnlyInSource)}, {"only in target", num(r.OnlyInTarget)}}
+	rows := [][2]string{{"source rows", num(r.SourceRows)}, {"target rows", num(r.TargetRows)}}
+	if r.SourceRejected+r.TargetRejected > 0 {
+		rows = append(rows, [2]string{"rejected at load (source / target)", num(r.SourceRejected) + " / " + num(r.TargetRejected)})
+	}
+	rows = append(rows, [][2]string{{"matched", num(r.Matched)},
+		{"unchanged", num(r.Unchanged)}, {"changed", num(r.Changed)}, {"only in source", num(r.OnlyInSource)}, {"only in target", num(r.OnlyInTarget)}}...)
 	if r.Mode == "keyed" {
 		rows = append(rows, [2]string{"duplicate keys (source / target)", num(r.DuplicateKeys.SourceKeys) + " / " + num(r.DuplicateKeys.TargetKeys)},
 			[2]string{"null keys (source / target)", num(r.NullKeys.Source) + " / " + num(r.NullKeys.Target)})
@@ -189,7 +267,15 @@ func markdownDiff(w *bufio.Writer, r *result.Diff) {
 	if len(r.TypeDifferences) > 0 {
 		fmt.Fprintf(w, "\n| column | source type | target type | compared as |\n|---|---|---|---|\n")
 		for _, t := range r.TypeDifferences {
-			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEscape(t.Column), t.SourceType, t.TargetType, t.ComparedAs)
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", mdEscape(t.Column), t.SourceType, t.TargetType, mdEscape(typeNote(t)))
+		}
+	}
+	if len(r.SourceRejectedSamples)+len(r.TargetRejectedSamples) > 0 {
+		fmt.Fprintf(w, "\n**rejected at load** (%s)\n\n| side | file | line | reason | text |\n|---|---|---:|---|---|\n", rejectedCounts(r))
+		for _, part := range rejectedSides(r) {
+			for _, x := range part.Samples {
+				fmt.Fprintf(w, "| %s | %s | %d | %s | %s |\n", part.Side, mdEscape(x.File), x.Line, mdEscape(x.Reason), mdCode(x.Text))
+			}
 		}
 	}
 }

@@ -77,11 +77,7 @@ func (htmlRenderer) Check(w io.Writer, r *result.Check) error {
 }
 
 func (htmlRenderer) Diff(w io.Writer, r *result.Diff) error {
-	verdict := "different"
-	if r.Equal {
-		verdict = "equal"
-	}
-	p := page{Title: "Diff: " + r.Source + " vs " + r.Target, Subtitle: verdict + ", " + string(r.Mode), Kind: KindDiff}
+	p := page{Title: "Diff: " + r.Source + " vs " + r.Target, Subtitle: strings.ToLower(diffVerdict(r)) + ", " + string(r.Mode), Kind: KindDiff}
 	return writePage(w, p, "diff", diffView(r))
 }
 
@@ -279,7 +275,9 @@ func diffView(r *result.Diff) any {
 		*result.Diff
 		KeyNames     []string
 		MatchedShare float64
-	}{r, keys, ratio(r.Matched, max(r.SourceRows, r.TargetRows))}
+		Verdict      string
+		Rejected     []sideRejects
+	}{r, keys, ratio(r.Matched, max(r.SourceRows, r.TargetRows)), strings.ToLower(diffVerdict(r)), rejectedSides(r)}
 }
 
 func ratio(a, b int64) float64 {

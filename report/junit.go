@@ -125,6 +125,9 @@ func junitDiff(r *result.Diff) junitSuites {
 		}
 		su.add(tc)
 	}
+	if r.SourceRejected+r.TargetRejected > 0 {
+		su.add(junitRejected(r, class))
+	}
 	if r.Mode == "aggregate" {
 		tc := junitCase{Classname: class + ".groups", Name: "groups agree"}
 		var text strings.Builder
@@ -139,7 +142,7 @@ func junitDiff(r *result.Diff) junitSuites {
 				text.WriteString(strings.Join(vals, ", ") + "\n")
 			}
 		}
-		if !r.Equal {
+		if !r.LoadedEqual && !r.Equal {
 			tc.Failure = &junitFailure{Message: fmt.Sprintf("%s groups differ, %s only in source, %s only in target",
 				num(r.Changed), num(r.OnlyInSource), num(r.OnlyInTarget)), Type: "groups", Text: text.String()}
 		}
@@ -175,4 +178,24 @@ func junitDiff(r *result.Diff) junitSuites {
 		su.add(tc)
 	}
 	return junitSuites{Name: "plumb diff", Suites: []junitSuite{su}}
+}
+
+// junitRejected is the testcase of a diff's rows rejected at load, which
+// the comparison never saw: a failure, unless they were declared expected
+// (--allow-rejects), with the first rejected rows of each side.
+func junitRejected(r *result.Diff, class string) junitCase {
+	tc := junitCase{Classname: class + ".rows", Name: "no rows rejected at load"}
+	var text strings.Builder
+	for _, part := range rejectedSides(r) {
+		for _, x := range part.Samples {
+			fmt.Fprintf(&text, "%s %s: %s: %s\n", part.Side, part.at(x), x.Reason, clip(x.Text, 200))
+		}
+	}
+	msg := fmt.Sprintf("%s source and %s target rows rejected at load were not compared", num(r.SourceRejected), num(r.TargetRejected))
+	if r.RejectsAllowed {
+		tc.SystemOut = "allowed: " + msg + "\n" + text.String()
+		return tc
+	}
+	tc.Failure = &junitFailure{Message: msg, Type: "rejects", Text: text.String()}
+	return tc
 }

@@ -1,5 +1,7 @@
 package result
 
+import "github.com/plumb-data/plumb/source"
+
 // Diff is the reconciliation of a source with a target; plain data for
 // reports.
 type Diff struct {
@@ -8,11 +10,26 @@ type Diff struct {
 	// Mode is "keyed", "keyless" (multiset of whole rows) or "aggregate".
 	Mode DiffMode     `json:"mode"`
 	Keys []ColumnPair `json:"keys"`
-	// Equal is true when nothing differs (within tolerance).
+	// Equal is true when the sides are equal: every row of each was
+	// loaded, and nothing differs among them (within tolerance). Rows
+	// rejected at load were never compared, so Equal is false when there
+	// are any, even when they were expected (RejectsAllowed).
 	Equal bool `json:"equal"`
+	// LoadedEqual is true when nothing differs among the rows loaded: what
+	// Equal says, leaving rows rejected at load aside.
+	LoadedEqual bool `json:"loaded_equal"`
 
-	SourceRows   int64 `json:"source_rows"`
-	TargetRows   int64 `json:"target_rows"`
+	SourceRows int64 `json:"source_rows"`
+	TargetRows int64 `json:"target_rows"`
+	// SourceRejected and TargetRejected count the rows of each side that
+	// could not be loaded (malformed, see plumb inspect) and so were not
+	// compared; SourceRows and TargetRows count only rows loaded.
+	SourceRejected int64 `json:"source_rejected"`
+	TargetRejected int64 `json:"target_rejected"`
+	// RejectsAllowed says rows rejected at load were declared expected
+	// (plumb diff --allow-rejects): they are reported, not a failure.
+	RejectsAllowed bool `json:"rejects_allowed"`
+
 	Matched      int64 `json:"matched"`
 	OnlyInSource int64 `json:"only_in_source"`
 	OnlyInTarget int64 `json:"only_in_target"`
@@ -29,10 +46,14 @@ type Diff struct {
 	TypeDifferences   []TypeDiff   `json:"type_differences"`
 	Columns           []DiffColumn `json:"columns"`
 
-	OnlyInSourceSamples []DiffRow   `json:"only_in_source_samples"`
-	OnlyInTargetSamples []DiffRow   `json:"only_in_target_samples"`
-	DuplicateSamples    []DiffDup   `json:"duplicate_samples"`
-	Groups              []DiffGroup `json:"groups,omitempty"`
+	OnlyInSourceSamples []DiffRow `json:"only_in_source_samples"`
+	OnlyInTargetSamples []DiffRow `json:"only_in_target_samples"`
+	DuplicateSamples    []DiffDup `json:"duplicate_samples"`
+	// SourceRejectedSamples and TargetRejectedSamples are the first rows
+	// of each side rejected at load, in file and line order.
+	SourceRejectedSamples []source.Reject `json:"source_rejected_samples"`
+	TargetRejectedSamples []source.Reject `json:"target_rejected_samples"`
+	Groups                []DiffGroup     `json:"groups,omitempty"`
 	// GroupColumns and SumColumns name the aggregate mode's columns.
 	GroupColumns []string `json:"group_columns,omitempty"`
 	SumColumns   []string `json:"sum_columns,omitempty"`
@@ -59,6 +80,10 @@ type TypeDiff struct {
 	SourceType string     `json:"source_type"`
 	TargetType string     `json:"target_type"`
 	ComparedAs Comparison `json:"compared_as"`
+	// Note says why a column of text beside a typed one compares as text:
+	// how many of its values do not read as the other side's type, and
+	// the least of them.
+	Note string `json:"note,omitempty"`
 }
 
 // DiffColumn is the comparison of one mapped column over matched rows.
@@ -120,8 +145,10 @@ const (
 )
 
 // Comparison is how the values of a column pair are compared, decided by
-// the types of the two sides; DiffColumn.ComparedAs and TypeDiff.ComparedAs
-// hold it as text.
+// the types of the two sides and, where a side is text (delimited text is
+// always text, as written), by what every value of it reads as; see
+// package reconcile. DiffColumn.ComparedAs and TypeDiff.ComparedAs hold
+// it as text.
 type Comparison string
 
 // The comparisons.

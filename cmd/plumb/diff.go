@@ -9,6 +9,7 @@ import (
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/reconcile"
 	"github.com/plumb-data/plumb/report"
+	"github.com/plumb-data/plumb/source"
 	"github.com/spf13/cobra"
 )
 
@@ -29,12 +30,24 @@ func newDiffCmd(g *globals) *cobra.Command {
 		Long: `diff compares two sources row by row on a key (or, without --key, as
 multisets of whole rows; with --group-by, as counts and sums per group).
 
-Values compare as typed values when both sides have the same type (CSV
-1.50 equals Parquet 1.5), otherwise as text. Duplicate keys are reported,
-never paired; rows with NULL keys are counted.
+Delimited text (CSV, TSV, ...) is compared as written: 00123 differs from
+123, and CSV 1.50 from CSV 1.5. Where both sides carry real types
+(Parquet, Arrow, JSON numbers) values compare as typed values. Text
+beside a typed column is read as the column's type when every one of its
+values is written plainly as one (Parquet 1.5 equals CSV 1.50; one 00123
+or ABC among them and the column compares as text). A column's own
+--tolerance (col=0.01, or col=0 for exact numbers) compares values that
+read as numbers as numbers; a default --tolerance applies to text
+columns whose every value is a number. Filters (--where) see a text
+column typed when every value of it reads as one type (--raw: as text).
 
-Exit 0 when the sides are equal (within tolerance), 1 when they differ,
-2 on error.`,
+Duplicate keys are reported, never paired; rows with NULL keys are
+counted. Rows rejected at load (malformed) are reported and make the
+sides unequal, since they were not compared.
+
+Exit 0 when the sides are equal (within tolerance), 1 when they differ
+or rows were rejected at load (--allow-rejects: when they differ), 2 on
+error.`,
 		Example: `  plumb diff old.parquet new.csv --key id
   plumb diff legacy.csv crm.csv --key cust_no=customer_id --mapping mapping.csv --diffs diffs.csv
   plumb diff a.csv b.csv --key id --tolerance balance=0.01 --ignore-case=email --trim
@@ -44,6 +57,15 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 			rd, err := rep.renderer()
 			if err != nil {
 				return err
+			}
+			if samples < 0 {
+				return fmt.Errorf("--samples: %d is negative; give 0 for no examples", samples)
+			}
+			var sources [2]source.Source
+			for i, arg := range args {
+				if sources[i], err = src.source(arg); err != nil {
+					return err
+				}
 			}
 			if keys != "" {
 				if opts.Keys, err = reconcile.ParsePairs(keys); err != nil {
@@ -103,6 +125,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 				opts.Samples = -1
 			}
 			opts.DiffsPath = diffs
+			opts.SQLSeesText, opts.AllowRejects = src.raw, src.allowRejects
 			opts.Origins.Where, opts.Origins.SourceWhere, opts.Origins.TargetWhere = "--where", "--source-where", "--target-where"
 			ctx := cmd.Context()
 			var outputs []string
@@ -118,15 +141,12 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 			if err := reconcile.Check(ctx, db, opts); err != nil {
 				return err
 			}
+			// Delimited text loads as written, every value text: types
+			// decided by DuckDB's sniffer from a sample would rewrite
+			// 00123 as 123, and reject the rows that do not fit.
 			var tables [2]*engine.Table
-			for i, arg := range args {
-				s, err := src.source(arg)
-				if err != nil {
-					return err
-				}
-				// A mapping's transformations are written against the
-				// source as its system wrote it: text, for delimited files.
-				if tables[i], err = g.load(ctx, db, s, engine.LoadOptions{Raw: src.raw || (i == 0 && mapping != "")}); err != nil {
+			for i, s := range sources {
+				if tables[i], err = g.load(ctx, db, s, engine.LoadOptions{Raw: true}); err != nil {
 					return err
 				}
 			}
@@ -143,7 +163,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 			if err := rep.write(g, rd, res); err != nil {
 				return err
 			}
-			if !res.Equal {
+			if !res.LoadedEqual || rejectsFinding(&src, tables[:]...) {
 				return errFindings
 			}
 			return nil
@@ -157,7 +177,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 	f.StringVar(&columns, "columns", "", "compare only these columns")
 	f.StringVar(&ignore, "ignore", "", "leave these columns out")
 	f.StringVar(&mapping, "mapping", "", "mapping spec CSV: source_field,transformation,target_field (transformation: empty or a DuckDB SQL expression)")
-	f.StringArrayVar(&tolerances, "tolerance", nil, "numeric tolerance: 0.001 for all numeric columns, col=0.01 absolute, col=0.1% relative (repeatable)")
+	f.StringArrayVar(&tolerances, "tolerance", nil, "numeric tolerance: 0.001 for all numeric columns, col=0.01 absolute, col=0.1% relative, col=0 exact numbers (repeatable)")
 	f.StringVar(&ignoreCase, "ignore-case", "", "compare text ignoring case: alone for all columns, or =col,col")
 	f.StringVar(&trim, "trim", "", "trim surrounding spaces before comparing: alone for all columns, or =col,col")
 	f.StringVar(&nullEmpty, "null-equals-empty", "", "treat NULL and empty text as equal: alone for all columns, or =col,col")
@@ -169,7 +189,7 @@ Exit 0 when the sides are equal (within tolerance), 1 when they differ,
 	f.StringVar(&opts.TargetWhere, "target-where", "", "SQL filter applied to the target")
 	f.StringSliceVar(&opts.GroupBy, "group-by", nil, "aggregate reconciliation: compare row counts (and --sum) per group of these columns")
 	f.StringArrayVar(&opts.Sum, "sum", nil, "with --group-by: also compare the sum of this column (repeatable)")
-	f.IntVar(&samples, "samples", 5, "examples to show per column and category")
+	f.IntVar(&samples, "samples", 5, "examples to show per column and category (0: none)")
 	f.StringVar(&diffs, "diffs", "", "write every difference in long form to this CSV or Parquet file")
 	return c
 }
