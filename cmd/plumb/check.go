@@ -52,7 +52,10 @@ reason and its text; --passing writes the rest, so the two add up to
 every row read.
 
 Exit 0 when no error-severity check fails, 1 when one does, 2 for a bad
-rules file or source.`,
+rules file or source.
+
+Every kind and key of a rules file is described in docs/rules.md; plumb
+schema rules prints its JSON Schema, for editors.`,
 		Example: `  plumb check testdata/customers.csv --rules testdata/check/customers.yaml
   plumb check orders.csv --rules checks.yaml --quarantine bad.csv --passing good.parquet
   plumb check orders.parquet --rules checks.yaml --format json -o report.json`,

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/internal/enginetest"
+	"github.com/plumb-data/plumb/rules"
 )
 
 func TestCheck(t *testing.T) {
@@ -352,4 +354,19 @@ func TestCheckRejectedRows(t *testing.T) {
 			t.Errorf("quarantine:\ngot  %q\nwant %q", q, want)
 		}
 	})
+}
+
+// TestSchemaCommand: plumb schema prints each file's schema, the same the
+// packages build, and refuses other names.
+func TestSchemaCommand(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string][]byte{"rules": rules.JSONSchema(), "dedupe": dedupe.JSONSchema()} {
+		stdout, stderr, code := plumb(t, "", "schema", name)
+		if code != 0 || stdout != string(want) {
+			t.Errorf("plumb schema %s: exit %d, %d bytes (want %d): %s", name, code, len(stdout), len(want), stderr)
+		}
+	}
+	if _, _, code := plumb(t, "", "schema", "job"); code != 2 {
+		t.Errorf("plumb schema job: exit %d, want 2", code)
+	}
 }

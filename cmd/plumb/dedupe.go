@@ -30,7 +30,10 @@ trained without labels (u from random pairs, m by expectation-
 maximisation), links pairs whose match probability reaches the threshold,
 and groups linked records into clusters.
 
-Exit 0 when no duplicates are found, 1 when some are, 2 on error.`,
+Exit 0 when no duplicates are found, 1 when some are, 2 on error.
+
+Every key of a dedupe config is described in docs/dedupe.md; plumb
+schema dedupe prints its JSON Schema, for editors.`,
 		Example: `  plumb dedupe testdata/dedupe/people.csv --config testdata/dedupe/dedupe.yaml
   plumb dedupe customers.csv --config dedupe.yaml --clusters clusters.parquet --pairs pairs.csv
   plumb dedupe labelled.csv --config dedupe.yaml --truth entity_id --format json`,
