@@ -58,10 +58,7 @@ func (r *runner) aggregateQuery() string {
 	for i := range r.opts.Sum {
 		sums = append(sums, fmt.Sprintf("sum(a%d) AS a%d", i, i))
 		sel = append(sel, fmt.Sprintf("s.a%d AS sa%d, t.a%d AS ta%d", i, i, i, i))
-		tol := r.opts.Tolerance
-		if v, ok := r.opts.PerColumn[r.opts.Sum[i]]; ok {
-			tol = v
-		}
+		tol, _ := r.tolerance(r.opts.Sum[i], r.opts.Sum[i])
 		differ = append(differ, numDiffers(fmt.Sprintf("s.a%d", i), fmt.Sprintf("t.a%d", i), tol))
 	}
 	side := func(view string) string {

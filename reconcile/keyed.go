@@ -29,6 +29,9 @@ func (r *runner) keyed(ctx context.Context) error {
 	if err := r.countDifferences(ctx, d); err != nil {
 		return err
 	}
+	if err := r.closeness(ctx, dups, hasDups); err != nil {
+		return err
+	}
 	if err := r.keyedSamples(ctx, d, dups, hasDups); err != nil {
 		return err
 	}
@@ -116,18 +119,69 @@ func (r *runner) duplicateKeys(ctx context.Context) (string, bool, error) {
 	return dups, true, nil
 }
 
+// pairable is the rows of a side view that can be paired: no NULL key
+// part, no key duplicated on either side.
+func (r *runner) pairable(view, dups string, hasDups bool) string {
+	q := "SELECT * FROM " + engine.Ident(view) + " WHERE NOT (" + r.nullKey() + ")"
+	if hasDups {
+		q = "SELECT * FROM (" + q + ") ANTI JOIN " + engine.Ident(dups) + " USING (" + r.keyColumns() + ")"
+	}
+	return q
+}
+
+// closeness completes the numeric columns' account over every matched
+// pair, not only the mismatched ones: the largest |Δ| (so a column within
+// its tolerance still says how close it came), and, where a column mixes
+// numbers and text, how many pairs were compared as text. It costs one
+// more join, run only when a column has a tolerance or mixes.
+func (r *runner) closeness(ctx context.Context, dups string, hasDups bool) error {
+	var aggs []string
+	var idx []int
+	for i, c := range r.cols {
+		mixed := c.comparedAs == AsNumberOrText
+		if !mixed && !(c.comparedAs == AsNumber && c.tol != (Tolerance{})) {
+			continue
+		}
+		ns, nt := fmt.Sprintf("TRY_CAST(s.v%d AS DOUBLE)", i), fmt.Sprintf("TRY_CAST(t.v%d AS DOUBLE)", i)
+		aggs = append(aggs, "max(abs("+ns+" - "+nt+"))",
+			fmt.Sprintf("count(*) FILTER (WHERE (%s IS NULL OR %s IS NULL) AND NOT (s.v%d IS NULL AND t.v%d IS NULL))", ns, nt, i, i))
+		idx = append(idx, i)
+	}
+	if len(aggs) == 0 || r.res.Matched == 0 {
+		return nil
+	}
+	var on []string
+	for i := range r.keys {
+		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
+	}
+	deltas, fallbacks := make([]sql.NullFloat64, len(idx)), make([]int64, len(idx))
+	vals := make([]any, 0, 2*len(idx))
+	for j := range idx {
+		vals = append(vals, &deltas[j], &fallbacks[j])
+	}
+	q := "SELECT " + strings.Join(aggs, ", ") + " FROM (" + r.pairable(r.srcView, dups, hasDups) + ") s JOIN (" +
+		r.pairable(r.tgtView, dups, hasDups) + ") t ON " + strings.Join(on, " AND ")
+	if err := r.db.QueryRowContext(ctx, q).Scan(vals...); err != nil {
+		return fmt.Errorf("closeness: %w", err)
+	}
+	for j, i := range idx {
+		col := &r.res.Columns[i]
+		if deltas[j].Valid {
+			v := deltas[j].Float64
+			col.MaxAbsDelta = &v
+		}
+		if r.cols[i].comparedAs == AsNumberOrText {
+			col.AsText = fallbacks[j]
+		}
+	}
+	return nil
+}
+
 // joinOnKeys joins the pairable rows of the two sides on their keys, in
 // one pass, into a scratch table of the rows that differ: k…, status,
 // then per column m<i> (it differs), s<i> and t<i> (its values).
 func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (string, error) {
-	kcols, isNull := r.keyColumns(), r.nullKey()
-	pairable := func(view string) string {
-		q := "SELECT * FROM " + engine.Ident(view) + " WHERE NOT (" + isNull + ")"
-		if hasDups {
-			q = "SELECT * FROM (" + q + ") ANTI JOIN " + engine.Ident(dups) + " USING (" + kcols + ")"
-		}
-		return q
-	}
+	pairable := func(view string) string { return r.pairable(view, dups, hasDups) }
 	var on []string
 	for i := range r.keys {
 		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))

@@ -237,7 +237,7 @@ func ParseMappingFile(r io.Reader, name string) ([]Pair, []string, error) {
 		if tgt == "" {
 			return nil, nil, &MappingError{Line: line, Err: errors.New("target_field is empty")}
 		}
-		p := Pair{Source: expr, Target: tgt, Expr: true}
+		p := Pair{Source: expr, Target: tgt, Expr: true, Field: src}
 		if expr == "" {
 			if src == "" {
 				return nil, nil, &MappingError{Line: line, Err: fmt.Errorf("target %s: neither source_field nor transformation", tgt)}

@@ -35,7 +35,7 @@ func TestParseMapping(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m) != 2 || m[0] != (Pair{Source: "id", Target: "cust_id"}) || m[1] != (Pair{Source: "first || ' ' || last", Target: "full_name", Expr: true}) {
+	if len(m) != 2 || m[0] != (Pair{Source: "id", Target: "cust_id"}) || m[1] != (Pair{Source: "first || ' ' || last", Target: "full_name", Expr: true, Field: "name"}) {
 		t.Errorf("got %+v", m)
 	}
 	for _, tt := range []struct {

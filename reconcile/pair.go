@@ -88,17 +88,13 @@ func (p *pairing) source(pr Pair) (string, *fragment, error) {
 }
 
 // pairKeys pairs the key columns. The mapping spec, when given, also says
-// how keys map.
+// how keys map: a key named as its source field or its target field
+// takes the mapping's row, transformation included (id with 'C' || id
+// → code), and a key pair a=b takes the row that maps b from a.
 func (r *runner) pairKeys(p *pairing) error {
-	bySource := map[string]Pair{}
-	for _, m := range r.opts.Mapping {
-		if !m.Expr {
-			bySource[strings.ToLower(m.Source)] = m
-		}
-	}
 	for _, k := range r.opts.Keys {
-		if m, ok := bySource[strings.ToLower(k.Source)]; ok && k.Source == k.Target {
-			k.Target = m.Target
+		if m, ok := r.mappedKey(k); ok {
+			k = m
 		}
 		se, user, err := p.source(k)
 		if err != nil {
@@ -108,11 +104,36 @@ func (r *runner) pairKeys(p *pairing) error {
 		if err != nil {
 			return fmt.Errorf("key: %w", err)
 		}
-		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: k.Source, user: user, tgtExpr: p.column(tgtSide, tc.Name)})
+		show := k.Source
+		if k.Expr && k.Field != "" {
+			show = k.Field
+		}
+		r.keys = append(r.keys, compared{name: tc.Name, srcExpr: se, srcShow: show, user: user, tgtExpr: p.column(tgtSide, tc.Name)})
 		p.used[strings.ToLower(tc.Name)] = true
-		p.usedSrc[strings.ToLower(k.Source)] = true
+		p.usedSrc[strings.ToLower(show)] = true
 	}
 	return nil
+}
+
+// mappedKey is the mapping spec's row for a key, if it has one.
+func (r *runner) mappedKey(k Pair) (Pair, bool) {
+	same := func(a, b string) bool { return a != "" && strings.EqualFold(a, b) }
+	for _, m := range r.opts.Mapping {
+		field := m.Source
+		if m.Expr {
+			field = m.Field
+		}
+		if k.Source == k.Target {
+			if same(field, k.Source) || same(m.Target, k.Target) {
+				return m, true
+			}
+			continue
+		}
+		if same(m.Target, k.Target) && (same(field, k.Source) || field == "") {
+			return m, true
+		}
+	}
+	return Pair{}, false
 }
 
 // candidates are the pairs that may be compared: the mapping spec's rows,

@@ -204,4 +204,3 @@ type runError struct{ err error }
 
 func (e *runError) Error() string { return engine.ErrorReason(e.err) }
 func (e *runError) Unwrap() error { return e.err }
-

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -135,10 +136,7 @@ func textDiff(w *bufio.Writer, r *result.Diff) {
 			if c.MaxAbsDelta != nil {
 				delta = strconv.FormatFloat(*c.MaxAbsDelta, 'g', 6, 64)
 			}
-			as := string(c.ComparedAs)
-			if c.Tolerance != "" {
-				as += " ±" + c.Tolerance
-			}
+			as := comparedAs(c)
 			fmt.Fprintf(w, "  %-24s %10s %8s %12s  %s\n", clip(c.Column, 24), num(c.Mismatches), pct(c.Share), delta, as)
 		}
 		for _, c := range r.Columns {
@@ -252,7 +250,7 @@ func markdownDiff(w *bufio.Writer, r *result.Diff) {
 			if c.MaxAbsDelta != nil {
 				delta = strconv.FormatFloat(*c.MaxAbsDelta, 'g', 6, 64)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdEscape(c.Column), num(c.Mismatches), pct(c.Share), delta, c.ComparedAs)
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdEscape(c.Column), num(c.Mismatches), pct(c.Share), delta, comparedAs(c))
 		}
 		for _, c := range r.Columns {
 			if len(c.Samples) == 0 {
@@ -308,4 +306,17 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// comparedAs says how a column was compared: the comparison, its
+// tolerance, and how many pairs of a mixed column were compared as text.
+func comparedAs(c result.DiffColumn) string {
+	as := string(c.ComparedAs)
+	if c.Tolerance != "" {
+		as += " ±" + c.Tolerance
+	}
+	if c.AsText > 0 {
+		as += " (" + numfmt.Count(c.AsText, "pair") + " as text)"
+	}
+	return as
 }

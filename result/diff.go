@@ -94,9 +94,13 @@ type DiffColumn struct {
 	Tolerance  string     `json:"tolerance,omitempty"`
 	Mismatches int64      `json:"mismatches"`
 	// Share is Mismatches over matched rows.
-	Share       float64      `json:"share"`
-	MaxAbsDelta *float64     `json:"max_abs_delta,omitempty"`
-	Samples     []DiffSample `json:"samples"`
+	Share       float64  `json:"share"`
+	MaxAbsDelta *float64 `json:"max_abs_delta,omitempty"`
+	// AsText counts the matched pairs of a column that mixes numbers and
+	// text (compared as number-or-text) where a side did not read as a
+	// number, so the pair was compared as text.
+	AsText  int64        `json:"as_text,omitempty"`
+	Samples []DiffSample `json:"samples"`
 }
 
 // DiffSample is one differing value.
@@ -174,9 +178,11 @@ const (
 )
 
 // ColumnPair names a source column (or, with Expr, a DuckDB SQL expression
-// over source columns) and its target column.
+// over source columns) and its target column. Field is the source column
+// a mapping spec's transformation row names (its source_field), if any.
 type ColumnPair struct {
 	Source string `json:"source"`
 	Target string `json:"target"`
 	Expr   bool   `json:"expr,omitempty"`
+	Field  string `json:"field,omitempty"`
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/reconcile"
@@ -52,7 +53,7 @@ error.`,
   plumb diff legacy.csv crm.csv --key cust_no=customer_id --mapping mapping.csv --diffs diffs.csv
   plumb diff a.csv b.csv --key id --tolerance balance=0.01 --ignore-case=email --trim
   plumb diff a.csv b.csv --group-by country --sum balance`,
-		Args: cobra.ExactArgs(2),
+		Args: diffArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rd, err := rep.renderer()
 			if err != nil {
@@ -192,4 +193,25 @@ error.`,
 	f.IntVar(&samples, "samples", 5, "examples to show per column and category (0: none)")
 	f.StringVar(&diffs, "diffs", "", "write every difference in long form to this CSV or Parquet file")
 	return c
+}
+
+// optionalValueFlags take a value only after '=': given alone they apply
+// to every column.
+var optionalValueFlags = []string{"ignore-case", "trim", "null-equals-empty"}
+
+// diffArgs wants SOURCE and TARGET, and says what was meant when a column
+// list was given to an optional-value flag after a space.
+func diffArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 2 {
+		return nil
+	}
+	if len(args) > 2 {
+		for _, name := range optionalValueFlags {
+			if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == f.NoOptDefVal {
+				return fmt.Errorf("diff takes SOURCE and TARGET, and got %d arguments (%s): --%s takes its columns after '=', "+
+					"as in --%s=%s; alone it applies to every column", len(args), strings.Join(args, " "), name, name, args[len(args)-1])
+			}
+		}
+	}
+	return cobra.ExactArgs(2)(cmd, args)
 }

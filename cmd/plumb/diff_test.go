@@ -185,7 +185,7 @@ func TestDiffComparesValuesAsWritten(t *testing.T) {
 		{"Parquet and leading zeros", []string{typed, zeros, "--key", "id"},
 			1, []string{"DIFFERENT", `code: BIGINT vs VARCHAR (compared as text: 1 value of the target does not read as BIGINT, e.g. "00123")`, `1: "123" -> "00123"`}},
 		{"Parquet and leading zeros, numbers asked for", []string{typed, zeros, "--key", "id", "--tolerance", "code=0"},
-			0, []string{"EQUAL", "code                              0    0.00%               number-or-text"}},
+			0, []string{"EQUAL", "code                              0    0.00%            0  number-or-text"}},
 		{"Parquet and another date format", []string{typed, otherDates, "--key", "id"},
 			1, []string{"DIFFERENT", `d: DATE vs VARCHAR (compared as text: 1 value of the target does not read as DATE, e.g. "01/03/2024")`}},
 		{"JSON strings and CSV", []string{file("j.ndjson", `{"id":1,"code":"00123","x":1.5}`), file("j.csv", "id,code,x", "1,123,1.50"), "--key", "id"},
@@ -298,4 +298,42 @@ func TestDiffRefusesNegativeCounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDiffRightAnswers: the diff cases of the right-answers issue, with
+// variants.
+func TestDiffRightAnswers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.csv", "id,amount,balance\n1,10,15079.86\n2,20,N/A\n3,30,\n4,40,100.5\n")
+	b := write("b.csv", "id,amount,balance\n1,10,15079.856\n2,21,N/A\n3,30,\n4,40,100.5\n")
+	s := write("s.csv", "id,name\n1,Ann\n2,Bob\n")
+	tgt := write("t.csv", "code,name\nC1,Ann\nC2,Bob\n")
+	m := write("m.csv", "source_system,source_field,transformation,target_system,target_field,notes\nA,id,'C' || id,B,code,key\nA,name,,B,name,\n")
+	cases := []cliCase{
+		// A tolerance applies where both values are numbers, whatever else
+		// the column holds; max |Δ| shows even within it, and the pairs
+		// compared as text are counted.
+		{name: "tolerance on a mixed column", args: []string{"diff", a, b, "--key", "id", "--tolerance", "balance=0.01", "--columns", "balance"}, wantCode: 0,
+			wantStdout: []string{"0.004", "number-or-text ±0.01 (1 pair as text)"}},
+		{name: "tolerance in another case", args: []string{"diff", a, b, "--key", "id", "--tolerance", "BALANCE=0.01", "--columns", "balance"}, wantCode: 0},
+		{name: "group-by tolerance in another case", args: []string{"diff", a, b, "--group-by", "id", "--sum", "amount", "--tolerance", "AMOUNT=1"}, wantCode: 0, wantStdout: []string{"EQUAL"}},
+		{name: "group-by tolerance too small", args: []string{"diff", a, b, "--group-by", "id", "--sum", "amount", "--tolerance", "AMOUNT=0.5"}, wantCode: 1},
+		// A transformation on the key row of a mapping is used, under
+		// either name of the key.
+		{name: "key transformed, source name", args: []string{"diff", s, tgt, "--key", "id", "--mapping", m}, wantCode: 0, wantStdout: []string{"EQUAL", "matched            2"}},
+		{name: "key transformed, target name", args: []string{"diff", s, tgt, "--key", "code", "--mapping", m}, wantCode: 0, wantStdout: []string{"EQUAL"}},
+		{name: "key transformed, pair", args: []string{"diff", s, tgt, "--key", "id=code", "--mapping", m}, wantCode: 0, wantStdout: []string{"EQUAL"}},
+		// A column list after a space is a usage error that says what was meant.
+		{name: "ignore-case with a space", args: []string{"diff", a, b, "--key", "id", "--ignore-case", "email"}, wantCode: 2, wantStderr: []string{"--ignore-case=email"}},
+		{name: "trim with a space", args: []string{"diff", a, b, "--key", "id", "--trim", "name"}, wantCode: 2, wantStderr: []string{"--trim=name"}},
+	}
+	runCases(t, cases, nil)
 }
