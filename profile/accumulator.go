@@ -30,6 +30,8 @@ type accumulator struct {
 	types            [numTypes]int64 // by the place of the type in typeOrder
 	dates            formatCounts
 	stamps           formatCounts
+	dayMonth         dayMonth                 // dates that read as %m/%d/%Y and as %d/%m/%Y
+	ymd              ymdDates                 // eight digits that read as %Y%m%d
 	semantic         [numSemantic]int64       // by the place of the type in SemanticTypes
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
@@ -63,7 +65,7 @@ func newAccumulator(name, loadedType string, top int, sentinels sentinelSet) *ac
 
 // findingNames are the findings, by their place in accumulator.findings.
 var findingNames = [...]string{"non_ascii", "control_characters", "thousands_separator_or_currency", "leading_zeros",
-	"leading_or_trailing_whitespace", "mixed_date_formats", "case_variants"}
+	"leading_or_trailing_whitespace", "mixed_date_formats", "ambiguous_day_month", "case_variants"}
 
 func (a *accumulator) finding(name, example string, n int64) {
 	i := 0
@@ -311,7 +313,7 @@ func (a *accumulator) addSemantic(bits uint16, n int64) {
 // countTypes counts the types a valid value (trimmed) parses as, the tests
 // screened by its shape; a value of none is kept as an invalid example.
 func (a *accumulator) countTypes(t string, sh *shape, n int64) {
-	matched := false
+	matched, number := false, false
 	if sh.boolean && len(t) <= 5 && isBoolean(t) {
 		a.types[tBoolean] += n
 		matched = true
@@ -324,25 +326,43 @@ func (a *accumulator) countTypes(t string, sh *shape, n int64) {
 			a.types[tDecimal] += n
 			a.nums.add(weighted{f, n})
 			a.numExt.offer(f, t)
-			matched = true
+			matched, number = true, true
 		}
+	}
+	if sh.ymd {
+		if sec, ok := parseYMD(t); ok {
+			a.ymd.add(t, sec, n)
+		} else {
+			a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
+		}
+	} else if number {
+		a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
 	}
 	dated := false
 	if len(sh.dates) > 0 {
-		first := ""
-		var sec float64
+		// At most two formats read one mask: month first and day first.
+		var found int
+		var format string
+		var secs [2]float64
 		for _, f := range sh.dates {
 			if at, ok := parseLayout(t, f); ok {
-				if first == "" {
-					first, sec = f, at
+				if found == 0 {
+					format = f
 				}
-				a.dates.add(f, n)
+				secs[found] = at
+				found++
 			}
 		}
-		if first != "" {
+		switch found {
+		case 1:
+			a.dates.add(format, n)
+			a.addSeconds(secs[0], t, n)
+		case 2:
+			a.dayMonth.add(t, secs[0], secs[1], n)
+		}
+		if found > 0 {
 			a.types[tDate] += n
 			a.types[tTimestamp] += n
-			a.addSeconds(sec, t, n)
 			matched, dated = true, true
 		}
 	}

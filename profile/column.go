@@ -2,6 +2,13 @@ package profile
 
 import "math"
 
+// ymdColumn reports whether the column holds dates written %Y%m%d:
+// nearly all its values (95%, as for any inferred type) are dates, most
+// of them written so.
+func (a *accumulator) ymdColumn() bool {
+	return a.ymd.n > 0 && a.ymd.n >= a.types[tDate] && share(a.ymd.n+a.types[tDate], a.valid) >= 0.95
+}
+
 // finish computes the column's profile.
 func (a *accumulator) finish() Column {
 	for _, sh := range a.shapeOrder {
@@ -28,6 +35,22 @@ func (a *accumulator) finish() Column {
 			break
 		}
 	}
+	if a.ymdColumn() {
+		// Eight-digit dates are integers too; as dates, those that are
+		// not valid dates ("19551192") are the column's invalid values.
+		c.InferredType = TypeDate
+		for _, i := range []int{tDate, tTimestamp} {
+			a.types[i] += a.ymd.n
+			c.Conformity[i] = Share{Value: typeOrder[i], Count: a.types[i], Share: share(a.types[i], a.valid)}
+		}
+		a.dates.add(ymdFormat, a.ymd.n)
+		a.times.merge(&a.ymd.times)
+		a.timeExt.merge(a.ymd.ext)
+		for _, v := range a.ymd.miss {
+			a.invalid = keepSmallest(a.invalid, v, 5)
+		}
+	}
+	a.resolveDayMonth()
 	if c.InferredType == TypeDate || c.InferredType == TypeTimestamp || len(a.dates)+len(a.stamps) > 0 {
 		all := map[string]int64{}
 		for _, f := range a.dates {

@@ -44,6 +44,8 @@ func (a *accumulator) merge(b *accumulator) {
 	for _, f := range b.dates {
 		a.dates.add(f.format, f.n)
 	}
+	a.dayMonth.merge(&b.dayMonth)
+	a.ymd.merge(&b.ymd)
 	for _, f := range b.stamps {
 		a.stamps.add(f.format, f.n)
 	}

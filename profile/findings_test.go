@@ -1,0 +1,186 @@
+//go:build duckdb_arrow
+
+package profile
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/enginetest"
+)
+
+// generated is a column of generated values, with one count each.
+type generated []string
+
+// profileValues profiles values (one row each, and nulls) with the quick
+// accumulator, checking it against the reference and a merge of shards.
+func profileValues(t *testing.T, values []string, nulls int64) Column {
+	t.Helper()
+	seen := map[string]int{}
+	var distinct []string
+	var counts []int64
+	for _, v := range values {
+		i, ok := seen[v]
+		if !ok {
+			i = len(distinct)
+			seen[v] = i
+			distinct = append(distinct, v)
+			counts = append(counts, 0)
+		}
+		counts[i]++
+	}
+	fast, ref, merged := profileBoth(distinct, counts, nulls, 0)
+	if !reflect.DeepEqual(fast, ref) {
+		t.Fatalf("the quick accumulator differs from the reference:%s", differ(fast, ref))
+	}
+	if !reflect.DeepEqual(merged, ref) {
+		t.Fatalf("merged accumulators differ from the reference:%s", differ(merged, ref))
+	}
+	return fast
+}
+
+// finding returns the column's finding of that name.
+func finding(c Column, name string) (Share, bool) {
+	i := slices.IndexFunc(c.Findings, func(s Share) bool { return s.Value == name })
+	if i < 0 {
+		return Share{}, false
+	}
+	return c.Findings[i], true
+}
+
+// dates generates n dates from 1940 on, written by write.
+func dates(seed uint64, n int, write func(time.Time) string) generated {
+	rng := rand.New(rand.NewPCG(seed, 8))
+	out := make(generated, n)
+	for i := range out {
+		out[i] = write(time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(30_000)))
+	}
+	return out
+}
+
+func monthFirst(d time.Time) string { return fmt.Sprintf("%d/%d/%d", d.Month(), d.Day(), d.Year()) }
+func dayFirst(d time.Time) string   { return fmt.Sprintf("%02d/%02d/%d", d.Day(), d.Month(), d.Year()) }
+
+// ambiguousOnly keeps the dates whose day is 12 or less.
+func ambiguousOnly(g generated, write func(time.Time) string) generated {
+	var out generated
+	for _, v := range g {
+		d, _ := time.Parse("1/2/2006", v)
+		if d.Day() <= 12 && d.Month() != time.Month(d.Day()) {
+			out = append(out, write(d))
+		}
+	}
+	return out
+}
+
+// TestDates: dates written without padding count as dates, eight-digit
+// %Y%m%d columns are dates with their impossible ones shown, and dates
+// that read both as day first and month first are an ambiguity, not a
+// mix of formats (issue 16, item 8).
+func TestDates(t *testing.T) {
+	t.Parallel()
+	iso := func(d time.Time) string { return d.Format("2006-01-02") }
+	ymd := func(d time.Time) string { return d.Format("20060102") }
+	rng := rand.New(rand.NewPCG(5, 5))
+	ids := make(generated, 800)
+	for i := range ids {
+		ids[i] = fmt.Sprint(10_000_000 + rng.IntN(89_999_999))
+	}
+	tests := []struct {
+		name       string
+		values     generated
+		typ        string
+		formats    []string // DateFormats, in order
+		invalid    []string // some of InvalidExamples
+		ambiguous  int64    // the ambiguous_day_month finding's count
+		mixed      int64    // the mixed_date_formats finding's count
+		dateShare  float64  // at least this share conforms as date
+		numericNil bool
+	}{
+		{name: "month first, not padded", values: dates(1, 803, monthFirst), typ: TypeDate, formats: []string{"%m/%d/%Y"}, dateShare: 1},
+		{name: "month first, not padded, one bad", values: append(dates(2, 802, monthFirst), "13/45/1997"), typ: TypeDate,
+			formats: []string{"%m/%d/%Y"}, invalid: []string{"13/45/1997"}, dateShare: 0.998},
+		{name: "ymd", values: dates(3, 1000, ymd), typ: TypeDate, formats: []string{"%Y%m%d"}, dateShare: 1},
+		{name: "ymd with impossible dates", values: append(dates(4, 965, ymd), slices.Repeat(generated{"19551192", "20010230", "19990001"}, 12)...),
+			typ: TypeDate, formats: []string{"%Y%m%d"}, invalid: []string{"19551192", "19990001", "20010230"}, dateShare: 0.96},
+		{name: "eight-digit ids", values: ids, typ: TypeInteger},
+		{name: "ambiguous only", values: ambiguousOnly(dates(5, 1000, monthFirst), dayFirst), typ: TypeDate, formats: []string{"%m/%d/%Y"},
+			ambiguous: -1, dateShare: 1},
+		{name: "day first settles it", values: append(ambiguousOnly(dates(6, 500, monthFirst), dayFirst), dates(7, 300, dayFirst)...),
+			typ: TypeDate, formats: []string{"%d/%m/%Y"}, dateShare: 1},
+		{name: "iso with some month first", values: append(dates(8, 900, iso), dates(9, 100, monthFirst)...), typ: TypeDate,
+			formats: []string{"%Y-%m-%d", "%m/%d/%Y"}, mixed: 100, dateShare: 1},
+		{name: "both orders", values: append(dates(10, 300, dayFirst), dates(11, 300, monthFirst)...), typ: TypeDate,
+			ambiguous: -1, mixed: -1, dateShare: 1},
+	}
+	db := enginetest.Open(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := profileValues(t, tt.values, 3)
+			if c.InferredType != tt.typ {
+				t.Errorf("type %s, want %s (conformity %+v)", c.InferredType, tt.typ, c.Conformity)
+			}
+			var formats []string
+			for _, f := range c.DateFormats {
+				formats = append(formats, f.Value)
+			}
+			if tt.formats != nil && !slices.Equal(formats, tt.formats) {
+				t.Errorf("formats %+v, want %v", c.DateFormats, tt.formats)
+			}
+			var sum int64
+			for _, f := range c.DateFormats {
+				sum += f.Count
+			}
+			if sum > c.Valid.Count {
+				t.Errorf("formats count %d values, the column has %d: a value counted twice", sum, c.Valid.Count)
+			}
+			for _, v := range tt.invalid {
+				if !slices.Contains(c.InvalidExamples, v) {
+					t.Errorf("invalid examples %q lack %q", c.InvalidExamples, v)
+				}
+			}
+			if got := c.Conformity[tDate].Share; got < tt.dateShare {
+				t.Errorf("date conformity %g, want at least %g", got, tt.dateShare)
+			}
+			for name, want := range map[string]int64{"ambiguous_day_month": tt.ambiguous, "mixed_date_formats": tt.mixed} {
+				f, ok := finding(c, name)
+				switch {
+				case want == 0 && ok:
+					t.Errorf("finding %+v, want none", f)
+				case want < 0 && !ok, want > 0 && f.Count != want:
+					t.Errorf("finding %s %+v, want count %d", name, f, want)
+				}
+			}
+			if c.InferredType == TypeDate && c.Numeric == nil {
+				t.Error("a date column without a range")
+			}
+			// DuckDB reads as many values in the formats reported as the
+			// profile counts in them.
+			for _, f := range c.DateFormats {
+				var n int64
+				q := "SELECT count(*) FROM unnest(" + listOf(tt.values) + ") AS t(v) WHERE try_strptime(v, " + engine.Literal(f.Value) + ") IS NOT NULL"
+				if err := db.QueryRowContext(t.Context(), q).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				if n < f.Count {
+					t.Errorf("DuckDB reads %d values as %s, the profile counts %d", n, f.Value, f.Count)
+				}
+			}
+		})
+	}
+}
+
+// listOf is a SQL list of the values.
+func listOf(values []string) string {
+	q := make([]string, len(values))
+	for i, v := range values {
+		q[i] = engine.Literal(v)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
