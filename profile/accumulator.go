@@ -33,6 +33,8 @@ type accumulator struct {
 	dayMonth         dayMonth                 // dates that read as %m/%d/%Y and as %d/%m/%Y
 	ymd              ymdDates                 // eight digits that read as %Y%m%d
 	semantic         [numSemantic]int64       // by the place of the type in SemanticTypes
+	semExamples      semanticExamples         // the smallest values of each set of semantic types
+	boolSeen         uint8                    // the kinds of boolean-like values seen (boolKind)
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
@@ -200,6 +202,7 @@ func (a *accumulator) add(v *string, n int64) {
 	if sh.letters {
 		a.variant(t, ascii, sh.upper, n)
 	}
+	var bits uint16
 	if sh.semantic {
 		ssh := sh
 		if sh.long {
@@ -208,8 +211,9 @@ func (a *accumulator) add(v *string, n int64) {
 			*ssh = shape{}
 			screen(ssh, buf, l)
 		}
-		a.addSemantic(semanticOf(t, ssh), n)
+		bits = semanticOf(t, ssh)
 	}
+	a.addSemantic(t, bits, n)
 	a.countTypes(t, sh, n)
 }
 
@@ -251,7 +255,7 @@ func (a *accumulator) addValid(s, t string, n int64) {
 	if strings.ContainsAny(tmask, "Aa") {
 		a.variant(t, isASCII(t), true, n)
 	}
-	a.addSemantic(semanticBits(t, tmask), n)
+	a.addSemantic(t, semanticBits(t, tmask), n)
 	a.countTypes(t, newShape(tmask, utf8.RuneCountInString(t)), n)
 }
 
@@ -302,12 +306,20 @@ func (a *accumulator) overflowPattern(key []byte, n int64) {
 	a.overflow.addBytes(key, n)
 }
 
-func (a *accumulator) addSemantic(bits uint16, n int64) {
-	for i := 0; bits != 0; bits, i = bits>>1, i+1 {
-		if bits&1 != 0 {
+// addSemantic counts the semantic types a valid value (trimmed) is of,
+// bits as semanticBits has them, and keeps the smallest values of each
+// set of types, the examples of the values that are not of a column's
+// type.
+func (a *accumulator) addSemantic(t string, bits uint16, n int64) {
+	if bits&(1<<semBoolean) != 0 {
+		a.boolSeen |= boolKind(t)
+	}
+	for b, i := bits, 0; b != 0; b, i = b>>1, i+1 {
+		if b&1 != 0 {
 			a.semantic[i] += n
 		}
 	}
+	a.semExamples.add(bits, t)
 }
 
 // countTypes counts the types a valid value (trimmed) parses as, the tests

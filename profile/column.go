@@ -1,12 +1,35 @@
 package profile
 
-import "math"
+import (
+	"math"
+	"slices"
+	"strings"
+)
 
 // ymdColumn reports whether the column holds dates written %Y%m%d:
 // nearly all its values (95%, as for any inferred type) are dates, most
 // of them written so.
 func (a *accumulator) ymdColumn() bool {
 	return a.ymd.n > 0 && a.ymd.n >= a.types[tDate] && share(a.ymd.n+a.types[tDate], a.valid) >= 0.95
+}
+
+// codes reports whether a column of numbers holds codes rather than
+// quantities, whose range and mean mean nothing: some of its values have
+// leading zeros, or it holds postal codes some of which are not numbers
+// (ZIP+4, "12345-6789").
+func (a *accumulator) codes(semanticType string) bool {
+	if a.findings[slices.Index(findingNames[:], "leading_zeros")] > 0 {
+		return true
+	}
+	if semanticType != "postal_code" {
+		return false
+	}
+	for p := range a.patterns {
+		if postalMasks[p] && strings.Trim(p, "9") != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // finish computes the column's profile.
@@ -24,6 +47,12 @@ func (a *accumulator) finish() Column {
 		Conformity: []Share{}, Patterns: []Share{}, CompactPatterns: []Share{}, Top: []Share{}, Semantic: []Share{}, Findings: []Share{}}
 	if nonNull := a.rows - a.nulls; nonNull > 0 {
 		c.Uniqueness = share(a.distinct, nonNull)
+	}
+	if !booleanPair(a.boolSeen, true) {
+		a.types[tBoolean] = 0
+	}
+	if !booleanPair(a.boolSeen, false) {
+		a.semantic[semBoolean] = 0
 	}
 	for i, t := range typeOrder {
 		c.Conformity = append(c.Conformity, Share{Value: t, Count: a.types[i], Share: share(a.types[i], a.valid)})
@@ -87,16 +116,6 @@ func (a *accumulator) finish() Column {
 			c.Length.Over255 = o.Count
 		}
 	}
-	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
-		c.Numeric = numericStats(a.nums.all(), a.numExt)
-	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric = numericStats(a.times.all(), a.timeExt)
-	}
-	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
-	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
-	for _, t := range a.topValues {
-		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
-	}
 	sem := map[string]int64{}
 	for i, n := range a.semantic {
 		if n > 0 {
@@ -106,6 +125,26 @@ func (a *accumulator) finish() Column {
 	c.Semantic = shares(sem, a.valid, 0, nil)
 	if len(c.Semantic) > 0 && c.Semantic[0].Share >= 0.8 {
 		c.SemanticType = c.Semantic[0].Value
+	}
+	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
+		switch {
+		case a.codes(c.SemanticType):
+			c.InferredType = TypeText
+		case c.SemanticType == "postal_code":
+			// Four or five digits, and nothing says they are codes:
+			// years, counts, amounts.
+			c.SemanticType = ""
+		}
+	}
+	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
+		c.Numeric = numericStats(a.nums.all(), a.numExt)
+	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
+		c.Numeric = numericStats(a.times.all(), a.timeExt)
+	}
+	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
+	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
+	for _, t := range a.topValues {
+		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
 	}
 	a.lowerSpellings()
 	for _, v := range a.lower {
@@ -118,6 +157,11 @@ func (a *accumulator) finish() Column {
 		if n > 0 {
 			findings[findingNames[i]], examples[findingNames[i]] = n, a.examples[i]
 		}
+	}
+	if i := slices.Index(SemanticTypes, c.SemanticType); i >= 0 && a.valid > a.semantic[i] {
+		// The values that are not of the column's semantic type.
+		name := "not_" + c.SemanticType
+		findings[name], examples[name] = a.valid-a.semantic[i], a.semExamples.not(i)
 	}
 	c.Findings = shares(findings, a.valid, 0, examples)
 	return c

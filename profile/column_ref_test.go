@@ -106,11 +106,7 @@ func (a *accumulator) addRef(v *string, n int64) {
 			}
 		}
 	}
-	for bits, i := refSemanticBits(t, tmask), 0; bits != 0; bits, i = bits>>1, i+1 {
-		if bits&1 != 0 {
-			a.semantic[i] += n
-		}
-	}
+	a.addSemantic(t, refSemanticBits(t, tmask), n)
 	// Types, screened cheaply before parsing.
 	matched := false
 	if len(t) <= 5 && isBoolean(t) {
@@ -373,7 +369,7 @@ func refSemanticBits(v, mask string) uint16 {
 		digits := strings.Count(mask, "9")
 		if isCard(v) {
 			out |= 1 << semCard
-		} else if len(layoutMasks[mask]) == 0 && (digits >= 10 && digits <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || digits == 7 && mask == "999-9999") {
+		} else if len(layoutMasks[mask]) == 0 && (digits >= 10 && digits <= 15 && strings.Trim(mask, "9") != "" || digits == 7 && mask == "999-9999") {
 			out |= 1 << semPhone
 		}
 	}

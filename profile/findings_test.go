@@ -184,3 +184,75 @@ func listOf(values []string) string {
 	}
 	return "[" + strings.Join(q, ", ") + "]"
 }
+
+// TestSemanticTypes: the values of a column not of its semantic type are
+// a finding with their count and examples, and codes, constants and
+// letters are not taken for phones, booleans or numbers (issue 16,
+// item 9).
+func TestSemanticTypes(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 9))
+	pick := func(n int, gen func(i int) string) generated {
+		out := make(generated, n)
+		for i := range out {
+			out[i] = gen(i)
+		}
+		return out
+	}
+	emails := pick(490, func(i int) string { return fmt.Sprintf("user%d@example.com", i) })
+	emails = append(emails, "not an email", "user@", "@example.com", "x@y", "user at example.com", "n.a.", "user@example", "?? ", "user@@x.com", "john.doe")
+	registration := pick(600, func(int) string { return fmt.Sprintf("%012d", rng.IntN(1_000_000)) })
+	phones := pick(600, func(int) string {
+		return fmt.Sprintf("(%03d) %03d-%04d", 200+rng.IntN(700), rng.IntN(1000), rng.IntN(10000))
+	})
+	gender := pick(900, func(int) string { return []string{"F", "M", "U", "F", "M", "F"}[rng.IntN(6)] })
+	yesNo := pick(400, func(int) string { return []string{"Y", "N"}[rng.IntN(2)] })
+	zip := pick(960, func(int) string { return fmt.Sprint(10000 + rng.IntN(89999)) })
+	zip = append(zip, pick(40, func(int) string { return fmt.Sprintf("%d-%04d", 10000+rng.IntN(89999), rng.IntN(10000)) })...)
+	paddedIDs := pick(970, func(int) string { return fmt.Sprint(1000 + rng.IntN(9000)) })
+	paddedIDs = append(paddedIDs, pick(30, func(int) string { return fmt.Sprintf("%05d", rng.IntN(1000)) })...)
+	years := pick(500, func(int) string { return fmt.Sprint(1950 + rng.IntN(70)) })
+	tests := []struct {
+		name     string
+		values   generated
+		typ      string // inferred type
+		semantic string // semantic type
+		notBool  bool   // no boolean conformity, no boolean_like
+		numeric  bool   // has numeric statistics
+		not      int64  // the count of the not_<semantic type> finding
+		examples []string
+	}{
+		{name: "email with strays", values: emails, typ: TypeText, semantic: "email", not: 10, examples: []string{"??", "@example.com", "john.doe"}},
+		{name: "zero-padded registration numbers", values: registration, typ: TypeText, semantic: ""},
+		{name: "phones", values: phones, typ: TypeText, semantic: "phone"},
+		{name: "constant 1", values: slices.Repeat(generated{"1"}, 300), typ: TypeInteger, notBool: true, numeric: true},
+		{name: "constant true", values: slices.Repeat(generated{"true"}, 300), typ: TypeText, notBool: true},
+		{name: "F, M, U", values: gender, typ: TypeText, notBool: true},
+		{name: "Y and N", values: yesNo, typ: TypeBoolean, semantic: "boolean_like"},
+		{name: "0 and 1", values: pick(200, func(i int) string { return fmt.Sprint(i % 2) }), typ: TypeInteger, semantic: "boolean_like", numeric: true},
+		{name: "ZIP and ZIP+4", values: zip, typ: TypeText, semantic: "postal_code"},
+		{name: "ids, some zero-padded", values: paddedIDs, typ: TypeText, semantic: "postal_code"},
+		{name: "years", values: years, typ: TypeInteger, numeric: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := profileValues(t, tt.values, 0)
+			if c.InferredType != tt.typ || c.SemanticType != tt.semantic {
+				t.Errorf("got %s/%s, want %s/%s (semantic %+v)", c.InferredType, c.SemanticType, tt.typ, tt.semantic, c.Semantic)
+			}
+			if tt.notBool && (c.Conformity[tBoolean].Count > 0 || slices.ContainsFunc(c.Semantic, func(s Share) bool { return s.Value == "boolean_like" })) {
+				t.Errorf("boolean: conformity %+v, semantic %+v", c.Conformity, c.Semantic)
+			}
+			if (c.Numeric != nil) != tt.numeric {
+				t.Errorf("numeric statistics %+v, want them: %v", c.Numeric, tt.numeric)
+			}
+			f, ok := finding(c, "not_"+tt.semantic)
+			switch {
+			case tt.not == 0 && ok:
+				t.Errorf("finding %+v, want none", f)
+			case tt.not > 0 && (f.Count != tt.not || !slices.Equal(f.Examples, tt.examples)):
+				t.Errorf("finding %+v, want count %d, examples %q", f, tt.not, tt.examples)
+			}
+		})
+	}
+}

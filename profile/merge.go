@@ -55,6 +55,8 @@ func (a *accumulator) merge(b *accumulator) {
 	for i, n := range b.semantic {
 		a.semantic[i] += n
 	}
+	a.boolSeen |= b.boolSeen
+	a.semExamples.merge(b.semExamples)
 	for i, n := range b.findings {
 		a.findings[i] += n
 		for _, e := range b.examples[i] {
