@@ -19,6 +19,7 @@ type accumulator struct {
 	rows, nulls      int64
 	empty, ws, sent  int64
 	valid, distinct  int64
+	validDistinct    int64 // distinct valid values
 	dupValues        int64
 	minText, maxText string
 	hasText          bool
@@ -67,7 +68,8 @@ func newAccumulator(name, loadedType string, top int, sentinels sentinelSet) *ac
 
 // findingNames are the findings, by their place in accumulator.findings.
 var findingNames = [...]string{"non_ascii", "control_characters", "thousands_separator_or_currency", "leading_zeros",
-	"leading_or_trailing_whitespace", "mixed_date_formats", "ambiguous_day_month", "case_variants"}
+	"leading_or_trailing_whitespace", "mixed_date_formats", "ambiguous_day_month", "case_variants",
+	"all_missing", "constant", "high_cardinality", "skewed"}
 
 func (a *accumulator) finding(name, example string, n int64) {
 	i := 0
@@ -75,7 +77,9 @@ func (a *accumulator) finding(name, example string, n int64) {
 		i++
 	}
 	a.findings[i] += n
-	a.examples[i] = keepSmallest(a.examples[i], example, 3)
+	if example != "" {
+		a.examples[i] = keepSmallest(a.examples[i], example, 3)
+	}
 }
 
 // formatCounts counts values by date or timestamp format: a few formats,
@@ -130,6 +134,7 @@ func (a *accumulator) add(v *string, n int64) {
 		return
 	}
 	a.valid += n
+	a.validDistinct++
 	// The quick path: a value without surrounding whitespace, whose shape
 	// has been seen before or can still be remembered.
 	if t != s {

@@ -13,6 +13,15 @@ func (a *accumulator) ymdColumn() bool {
 	return a.ymd.n > 0 && a.ymd.n >= a.types[tDate] && share(a.ymd.n+a.types[tDate], a.valid) >= 0.95
 }
 
+// skewed is the skewness (in either direction) past which a column of
+// numbers is skewed: twice what is commonly held highly skewed.
+const skewed = 2
+
+// highCardinality is the number of distinct values past which a text
+// column of mostly distinct values, but no key, has high cardinality: a
+// category with too many categories, or an identifier that repeats.
+const highCardinality = 50
+
 // codes reports whether a column of numbers holds codes rather than
 // quantities, whose range and mean mean nothing: some of its values have
 // leading zeros, or it holds postal codes some of which are not numbers
@@ -137,9 +146,17 @@ func (a *accumulator) finish() Column {
 		}
 	}
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
-		c.Numeric = numericStats(a.nums.all(), a.numExt)
+		var tl tail
+		c.Numeric, tl = numericStats(a.nums.all(), a.numExt)
+		if math.Abs(tl.skewness) >= skewed && tl.count > 0 {
+			extreme := c.Numeric.MaxValue
+			if tl.skewness < 0 {
+				extreme = c.Numeric.MinValue
+			}
+			a.finding("skewed", extreme, tl.count)
+		}
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric = numericStats(a.times.all(), a.timeExt)
+		c.Numeric, _ = numericStats(a.times.all(), a.timeExt)
 	}
 	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
 	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
@@ -149,8 +166,17 @@ func (a *accumulator) finish() Column {
 	a.lowerSpellings()
 	for _, v := range a.lower {
 		if v.n > 1 {
-			a.finding("case_variants", v.first+" / "+v.second, v.rows)
+			a.finding("case_variants", v.first+" / "+v.second, v.deviating())
 		}
+	}
+	switch {
+	case a.rows > 0 && a.valid == 0:
+		a.finding("all_missing", "", a.rows)
+	case a.validDistinct == 1 && a.valid > 1:
+		a.finding("constant", a.semExamples[0].examples[0], a.valid)
+	case c.InferredType == TypeText && c.SemanticType == "" && a.validDistinct > highCardinality &&
+		a.validDistinct < a.valid && share(a.validDistinct, a.valid) >= 0.5:
+		a.finding("high_cardinality", "", a.validDistinct)
 	}
 	findings, examples := map[string]int64{}, map[string][]string{}
 	for i, n := range a.findings {

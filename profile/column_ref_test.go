@@ -52,6 +52,7 @@ func (a *accumulator) addRef(v *string, n int64) {
 		return
 	}
 	a.valid += n
+	a.validDistinct++
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
@@ -97,6 +98,13 @@ func (a *accumulator) addRef(v *string, n int64) {
 			if v.n == 0 || t != v.first && t != v.second {
 				v.n++
 			}
+			// Each spelling's rows.
+			i := slices.IndexFunc(v.counts, func(c spellingCount) bool { return c.spelling == t })
+			if i < 0 {
+				v.counts = append(v.counts, spellingCount{t, 0})
+				i = len(v.counts) - 1
+			}
+			v.counts[i].rows += n
 			v.rows += n
 			switch {
 			case t < v.first:

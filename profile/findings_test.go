@@ -256,3 +256,81 @@ func TestSemanticTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnFindings: constant, all-missing, high-cardinality and skewed
+// columns are findings, and case variants count the rows that spell a
+// value otherwise than its most common spelling (issue 16, item 10).
+func TestColumnFindings(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(10, 10))
+	pick := func(n int, gen func(i int) string) generated {
+		out := make(generated, n)
+		for i := range out {
+			out[i] = gen(i)
+		}
+		return out
+	}
+	status := append(slices.Repeat(generated{"active"}, 900), slices.Repeat(generated{"Active"}, 60)...)
+	status = append(status, slices.Repeat(generated{"ACTIVE"}, 40)...)
+	status = append(status, slices.Repeat(generated{"closed"}, 500)...)
+	status = append(status, slices.Repeat(generated{"Closed"}, 7)...)
+	tests := []struct {
+		name    string
+		values  generated
+		nulls   int64
+		want    map[string]int64 // findings and their counts
+		without []string         // findings it must not have
+	}{
+		{name: "constant", values: slices.Repeat(generated{"X"}, 50), nulls: 5, want: map[string]int64{"constant": 50}},
+		{name: "constant among sentinels", values: append(slices.Repeat(generated{"7"}, 20), "N/A", "", " "), want: map[string]int64{"constant": 20}},
+		{name: "all missing", values: generated{"", " ", "N/A", "-"}, nulls: 10, want: map[string]int64{"all_missing": 14}, without: []string{"constant"}},
+		{name: "all null", nulls: 10, want: map[string]int64{"all_missing": 10}},
+		{name: "one value once", values: generated{"X"}, without: []string{"constant"}},
+		{name: "high cardinality", values: pick(400, func(int) string { return fmt.Sprintf("note %d", rng.IntN(300)) }), want: map[string]int64{"high_cardinality": -1}},
+		{name: "a key", values: pick(400, func(i int) string { return fmt.Sprintf("k%d", i) }), without: []string{"high_cardinality"}},
+		{name: "categories", values: pick(400, func(int) string { return fmt.Sprintf("c%d", rng.IntN(40)) }), without: []string{"high_cardinality"}},
+		{name: "skewed", values: pick(1000, func(int) string { return fmt.Sprint(int(rng.ExpFloat64() * rng.ExpFloat64() * rng.ExpFloat64() * 100)) }),
+			want: map[string]int64{"skewed": -1}},
+		{name: "symmetric", values: pick(1000, func(int) string { return fmt.Sprintf("%.2f", rng.NormFloat64()*10+50) }), without: []string{"skewed"}},
+		{name: "case variants", values: status, want: map[string]int64{"case_variants": 107}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := profileValues(t, tt.values, tt.nulls)
+			for name, n := range tt.want {
+				f, ok := finding(c, name)
+				if !ok || n >= 0 && f.Count != n {
+					t.Errorf("finding %s %+v, want count %d; findings %+v", name, f, n, c.Findings)
+				}
+			}
+			for _, name := range tt.without {
+				if f, ok := finding(c, name); ok {
+					t.Errorf("finding %+v, want none", f)
+				}
+			}
+		})
+	}
+}
+
+// TestColumnsSelected: a profile of some columns says that its duplicate
+// rows and key candidates are within them.
+func TestColumnsSelected(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	tbl := enginetest.Load(t, db, enginetest.Fixture("customers.csv"), true)
+	for _, tt := range []struct {
+		columns []string
+		want    bool
+	}{{nil, false}, {[]string{"status", "country"}, true}} {
+		res, err := Run(t.Context(), db, tbl, Options{Columns: tt.columns})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ColumnsSelected != tt.want {
+			t.Errorf("columns %v: columns selected %v, want %v", tt.columns, res.ColumnsSelected, tt.want)
+		}
+		if tt.want && res.DuplicateRows == 0 {
+			t.Errorf("columns %v: no duplicate rows, yet status and country repeat together", tt.columns)
+		}
+	}
+}
