@@ -19,6 +19,7 @@ type accumulator struct {
 	rows, nulls      int64
 	empty, ws, sent  int64
 	valid, distinct  int64
+	validDistinct    int64 // distinct valid values
 	dupValues        int64
 	minText, maxText string
 	hasText          bool
@@ -30,7 +31,11 @@ type accumulator struct {
 	types            [numTypes]int64 // by the place of the type in typeOrder
 	dates            formatCounts
 	stamps           formatCounts
+	dayMonth         dayMonth                 // dates that read as %m/%d/%Y and as %d/%m/%Y
+	ymd              ymdDates                 // eight digits that read as %Y%m%d
 	semantic         [numSemantic]int64       // by the place of the type in SemanticTypes
+	semExamples      semanticExamples         // the smallest values of each set of semantic types
+	boolSeen         uint8                    // the kinds of boolean-like values seen (boolKind)
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
@@ -63,7 +68,8 @@ func newAccumulator(name, loadedType string, top int, sentinels sentinelSet) *ac
 
 // findingNames are the findings, by their place in accumulator.findings.
 var findingNames = [...]string{"non_ascii", "control_characters", "thousands_separator_or_currency", "leading_zeros",
-	"leading_or_trailing_whitespace", "mixed_date_formats", "case_variants"}
+	"leading_or_trailing_whitespace", "mixed_date_formats", "ambiguous_day_month", "case_variants",
+	"all_missing", "constant", "high_cardinality", "skewed"}
 
 func (a *accumulator) finding(name, example string, n int64) {
 	i := 0
@@ -71,7 +77,9 @@ func (a *accumulator) finding(name, example string, n int64) {
 		i++
 	}
 	a.findings[i] += n
-	a.examples[i] = keepSmallest(a.examples[i], example, 3)
+	if example != "" {
+		a.examples[i] = keepSmallest(a.examples[i], example, 3)
+	}
 }
 
 // formatCounts counts values by date or timestamp format: a few formats,
@@ -126,6 +134,7 @@ func (a *accumulator) add(v *string, n int64) {
 		return
 	}
 	a.valid += n
+	a.validDistinct++
 	// The quick path: a value without surrounding whitespace, whose shape
 	// has been seen before or can still be remembered.
 	if t != s {
@@ -198,6 +207,7 @@ func (a *accumulator) add(v *string, n int64) {
 	if sh.letters {
 		a.variant(t, ascii, sh.upper, n)
 	}
+	var bits uint16
 	if sh.semantic {
 		ssh := sh
 		if sh.long {
@@ -206,8 +216,9 @@ func (a *accumulator) add(v *string, n int64) {
 			*ssh = shape{}
 			screen(ssh, buf, l)
 		}
-		a.addSemantic(semanticOf(t, ssh), n)
+		bits = semanticOf(t, ssh)
 	}
+	a.addSemantic(t, bits, n)
 	a.countTypes(t, sh, n)
 }
 
@@ -249,7 +260,7 @@ func (a *accumulator) addValid(s, t string, n int64) {
 	if strings.ContainsAny(tmask, "Aa") {
 		a.variant(t, isASCII(t), true, n)
 	}
-	a.addSemantic(semanticBits(t, tmask), n)
+	a.addSemantic(t, semanticBits(t, tmask), n)
 	a.countTypes(t, newShape(tmask, utf8.RuneCountInString(t)), n)
 }
 
@@ -300,18 +311,26 @@ func (a *accumulator) overflowPattern(key []byte, n int64) {
 	a.overflow.addBytes(key, n)
 }
 
-func (a *accumulator) addSemantic(bits uint16, n int64) {
-	for i := 0; bits != 0; bits, i = bits>>1, i+1 {
-		if bits&1 != 0 {
+// addSemantic counts the semantic types a valid value (trimmed) is of,
+// bits as semanticBits has them, and keeps the smallest values of each
+// set of types, the examples of the values that are not of a column's
+// type.
+func (a *accumulator) addSemantic(t string, bits uint16, n int64) {
+	if bits&(1<<semBoolean) != 0 {
+		a.boolSeen |= boolKind(t)
+	}
+	for b, i := bits, 0; b != 0; b, i = b>>1, i+1 {
+		if b&1 != 0 {
 			a.semantic[i] += n
 		}
 	}
+	a.semExamples.add(bits, t)
 }
 
 // countTypes counts the types a valid value (trimmed) parses as, the tests
 // screened by its shape; a value of none is kept as an invalid example.
 func (a *accumulator) countTypes(t string, sh *shape, n int64) {
-	matched := false
+	matched, number := false, false
 	if sh.boolean && len(t) <= 5 && isBoolean(t) {
 		a.types[tBoolean] += n
 		matched = true
@@ -324,25 +343,43 @@ func (a *accumulator) countTypes(t string, sh *shape, n int64) {
 			a.types[tDecimal] += n
 			a.nums.add(weighted{f, n})
 			a.numExt.offer(f, t)
-			matched = true
+			matched, number = true, true
 		}
+	}
+	if sh.ymd {
+		if sec, ok := parseYMD(t); ok {
+			a.ymd.add(t, sec, n)
+		} else {
+			a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
+		}
+	} else if number {
+		a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
 	}
 	dated := false
 	if len(sh.dates) > 0 {
-		first := ""
-		var sec float64
+		// At most two formats read one mask: month first and day first.
+		var found int
+		var format string
+		var secs [2]float64
 		for _, f := range sh.dates {
 			if at, ok := parseLayout(t, f); ok {
-				if first == "" {
-					first, sec = f, at
+				if found == 0 {
+					format = f
 				}
-				a.dates.add(f, n)
+				secs[found] = at
+				found++
 			}
 		}
-		if first != "" {
+		switch found {
+		case 1:
+			a.dates.add(format, n)
+			a.addSeconds(secs[0], t, n)
+		case 2:
+			a.dayMonth.add(t, secs[0], secs[1], n)
+		}
+		if found > 0 {
 			a.types[tDate] += n
 			a.types[tTimestamp] += n
-			a.addSeconds(sec, t, n)
 			matched, dated = true, true
 		}
 	}

@@ -1,6 +1,45 @@
 package profile
 
-import "math"
+import (
+	"math"
+	"slices"
+	"strings"
+)
+
+// ymdColumn reports whether the column holds dates written %Y%m%d:
+// nearly all its values (95%, as for any inferred type) are dates, most
+// of them written so.
+func (a *accumulator) ymdColumn() bool {
+	return a.ymd.n > 0 && a.ymd.n >= a.types[tDate] && share(a.ymd.n+a.types[tDate], a.valid) >= 0.95
+}
+
+// skewed is the skewness (in either direction) past which a column of
+// numbers is skewed: twice what is commonly held highly skewed.
+const skewed = 2
+
+// highCardinality is the number of distinct values past which a text
+// column of mostly distinct values, but no key, has high cardinality: a
+// category with too many categories, or an identifier that repeats.
+const highCardinality = 50
+
+// codes reports whether a column of numbers holds codes rather than
+// quantities, whose range and mean mean nothing: some of its values have
+// leading zeros, or it holds postal codes some of which are not numbers
+// (ZIP+4, "12345-6789").
+func (a *accumulator) codes(semanticType string) bool {
+	if a.findings[slices.Index(findingNames[:], "leading_zeros")] > 0 {
+		return true
+	}
+	if semanticType != "postal_code" {
+		return false
+	}
+	for p := range a.patterns {
+		if postalMasks[p] && strings.Trim(p, "9") != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // finish computes the column's profile.
 func (a *accumulator) finish() Column {
@@ -18,6 +57,12 @@ func (a *accumulator) finish() Column {
 	if nonNull := a.rows - a.nulls; nonNull > 0 {
 		c.Uniqueness = share(a.distinct, nonNull)
 	}
+	if !booleanPair(a.boolSeen, true) {
+		a.types[tBoolean] = 0
+	}
+	if !booleanPair(a.boolSeen, false) {
+		a.semantic[semBoolean] = 0
+	}
 	for i, t := range typeOrder {
 		c.Conformity = append(c.Conformity, Share{Value: t, Count: a.types[i], Share: share(a.types[i], a.valid)})
 	}
@@ -28,6 +73,22 @@ func (a *accumulator) finish() Column {
 			break
 		}
 	}
+	if a.ymdColumn() {
+		// Eight-digit dates are integers too; as dates, those that are
+		// not valid dates ("19551192") are the column's invalid values.
+		c.InferredType = TypeDate
+		for _, i := range []int{tDate, tTimestamp} {
+			a.types[i] += a.ymd.n
+			c.Conformity[i] = Share{Value: typeOrder[i], Count: a.types[i], Share: share(a.types[i], a.valid)}
+		}
+		a.dates.add(ymdFormat, a.ymd.n)
+		a.times.merge(&a.ymd.times)
+		a.timeExt.merge(a.ymd.ext)
+		for _, v := range a.ymd.miss {
+			a.invalid = keepSmallest(a.invalid, v, 5)
+		}
+	}
+	a.resolveDayMonth()
 	if c.InferredType == TypeDate || c.InferredType == TypeTimestamp || len(a.dates)+len(a.stamps) > 0 {
 		all := map[string]int64{}
 		for _, f := range a.dates {
@@ -64,16 +125,6 @@ func (a *accumulator) finish() Column {
 			c.Length.Over255 = o.Count
 		}
 	}
-	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
-		c.Numeric = numericStats(a.nums.all(), a.numExt)
-	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric = numericStats(a.times.all(), a.timeExt)
-	}
-	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
-	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
-	for _, t := range a.topValues {
-		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
-	}
 	sem := map[string]int64{}
 	for i, n := range a.semantic {
 		if n > 0 {
@@ -84,17 +135,59 @@ func (a *accumulator) finish() Column {
 	if len(c.Semantic) > 0 && c.Semantic[0].Share >= 0.8 {
 		c.SemanticType = c.Semantic[0].Value
 	}
+	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
+		switch {
+		case a.codes(c.SemanticType):
+			c.InferredType = TypeText
+		case c.SemanticType == "postal_code":
+			// Four or five digits, and nothing says they are codes:
+			// years, counts, amounts.
+			c.SemanticType = ""
+		}
+	}
+	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
+		var tl tail
+		c.Numeric, tl = numericStats(a.nums.all(), a.numExt)
+		if math.Abs(tl.skewness) >= skewed && tl.count > 0 {
+			extreme := c.Numeric.MaxValue
+			if tl.skewness < 0 {
+				extreme = c.Numeric.MinValue
+			}
+			a.finding("skewed", extreme, tl.count)
+		}
+	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
+		c.Numeric, _ = numericStats(a.times.all(), a.timeExt)
+	}
+	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
+	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
+	for _, t := range a.topValues {
+		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
+	}
 	a.lowerSpellings()
 	for _, v := range a.lower {
 		if v.n > 1 {
-			a.finding("case_variants", v.first+" / "+v.second, v.rows)
+			a.finding("case_variants", v.first+" / "+v.second, v.deviating())
 		}
+	}
+	switch {
+	case a.rows > 0 && a.valid == 0:
+		a.finding("all_missing", "", a.rows)
+	case a.validDistinct == 1 && a.valid > 1:
+		a.finding("constant", a.semExamples[0].examples[0], a.valid)
+	case c.InferredType == TypeText && c.SemanticType == "" && a.validDistinct > highCardinality &&
+		a.validDistinct < a.valid && share(a.validDistinct, a.valid) >= 0.5:
+		a.finding("high_cardinality", "", a.validDistinct)
 	}
 	findings, examples := map[string]int64{}, map[string][]string{}
 	for i, n := range a.findings {
 		if n > 0 {
 			findings[findingNames[i]], examples[findingNames[i]] = n, a.examples[i]
 		}
+	}
+	if i := slices.Index(SemanticTypes, c.SemanticType); i >= 0 && a.valid > a.semantic[i] {
+		// The values that are not of the column's semantic type.
+		name := "not_" + c.SemanticType
+		findings[name], examples[name] = a.valid-a.semantic[i], a.semExamples.not(i)
 	}
 	c.Findings = shares(findings, a.valid, 0, examples)
 	return c

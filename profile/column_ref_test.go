@@ -52,6 +52,7 @@ func (a *accumulator) addRef(v *string, n int64) {
 		return
 	}
 	a.valid += n
+	a.validDistinct++
 	l := utf8.RuneCountInString(s)
 	a.lenMin, a.lenMax = min(a.lenMin, l), max(a.lenMax, l)
 	a.lenSum += int64(l) * n
@@ -97,6 +98,13 @@ func (a *accumulator) addRef(v *string, n int64) {
 			if v.n == 0 || t != v.first && t != v.second {
 				v.n++
 			}
+			// Each spelling's rows.
+			i := slices.IndexFunc(v.counts, func(c spellingCount) bool { return c.spelling == t })
+			if i < 0 {
+				v.counts = append(v.counts, spellingCount{t, 0})
+				i = len(v.counts) - 1
+			}
+			v.counts[i].rows += n
 			v.rows += n
 			switch {
 			case t < v.first:
@@ -106,11 +114,7 @@ func (a *accumulator) addRef(v *string, n int64) {
 			}
 		}
 	}
-	for bits, i := refSemanticBits(t, tmask), 0; bits != 0; bits, i = bits>>1, i+1 {
-		if bits&1 != 0 {
-			a.semantic[i] += n
-		}
-	}
+	a.addSemantic(t, refSemanticBits(t, tmask), n)
 	// Types, screened cheaply before parsing.
 	matched := false
 	if len(t) <= 5 && isBoolean(t) {
@@ -119,6 +123,7 @@ func (a *accumulator) addRef(v *string, n int64) {
 	}
 	// Screened by its characters first; every integer is also a decimal,
 	// so one parse serves both.
+	number := false
 	if strings.Trim(t, "0123456789.-+eE") == "" {
 		if f, ok := parseDecimal(t); ok {
 			if isInteger(t) {
@@ -127,16 +132,31 @@ func (a *accumulator) addRef(v *string, n int64) {
 			a.types[tDecimal] += n
 			a.nums.add(weighted{f, n})
 			a.numExt.offer(f, t)
-			matched = true
+			matched, number = true, true
 		}
+	}
+	// Eight digits may be a date written %Y%m%d (a year from 1000).
+	if tmask == "99999999" {
+		if d, err := time.Parse("20060102", t); err == nil && t[0] != '0' {
+			a.ymd.add(t, float64(d.Unix()), n)
+		} else {
+			a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
+		}
+	} else if number {
+		a.ymd.miss = keepSmallest(a.ymd.miss, t, 5)
 	}
 	if fs := dateFormatMasked(t, tmask); len(fs) > 0 {
 		a.types[tDate] += n
 		a.types[tTimestamp] += n
-		for _, f := range fs {
-			a.dates.add(f, n)
+		if len(fs) == 2 {
+			// Month first and day first: which, the column settles.
+			md, _ := time.Parse(layoutOf(fs[0]), t)
+			dm, _ := time.Parse(layoutOf(fs[1]), t)
+			a.dayMonth.add(t, float64(md.Unix()), float64(dm.Unix()), n)
+		} else {
+			a.dates.add(fs[0], n)
+			a.addTime(t, layoutOf(fs[0]), n)
 		}
-		a.addTime(t, layoutOf(fs[0]), n)
 		matched = true
 	} else if f := timestampFormat(t); f != "" {
 		a.types[tTimestamp] += n
@@ -196,7 +216,8 @@ func corpus(t testing.TB) [][]string {
 	cols = append(cols, []string{
 		"", " ", "N/A", " N/A ", "null", "-", "true", "FALSE", "yes", "Y", "0", "1", "01", "007", "-5", "+3", "1e5", "1.5E-3", "0.5", ".5", "5.",
 		"1,234", "$1,234.50", "€ 12", "£3", "12,34", "2024-01-31", "2024-02-30", "2023-02-29", "2024-02-29", "01/31/2024", "31/01/2024", "12/11/2024",
-		"31.01.2024", "2024/01/31", "05-Mar-2024", "Mar 05, 2024", "2024-01-31 23:59:59", "2024-01-31 24:00:00", "2024-01-31 23:60:00",
+		"31.01.2024", "2024/01/31", "1/28/1997", "12/3/2001", "3/4/1990", "03/04/1990", "13/4/1990", "1.2.2024", "2024-1-5", "2024/1/31",
+		"19970128", "19551192", "20240229", "20230229", "01234567", "10000000", "1/31/2024 10:00:00", "1/3/2024 1:00", "05-Mar-2024", "Mar 05, 2024", "2024-01-31 23:59:59", "2024-01-31 24:00:00", "2024-01-31 23:60:00",
 		"2024-01-31T10:00:00", "2024-01-31 10:00:00.123", "2024-01-31T10:00:00Z", "2024-01-31 10:00", "01/31/2024 10:00:00", "01/31/2024 10:00",
 		"٢٠٢٤-٠١-٣١", "१२३", "a@b.co", "A@B.CO", "http://x.org", "www.x.org", "5c5249bc-7379-4f23-b166-46bae72b00be", "192.168.0.1",
 		"4111 1111 1111 1111", "(555) 123-4567", "555-1234", "+44 20 7946 0958", "SW1A 1AA", "K1A 0B1", "90210", "90210-1234", "US", "us", "XX",
@@ -356,7 +377,7 @@ func refSemanticBits(v, mask string) uint16 {
 		digits := strings.Count(mask, "9")
 		if isCard(v) {
 			out |= 1 << semCard
-		} else if len(layoutMasks[mask]) == 0 && (digits >= 10 && digits <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || digits == 7 && mask == "999-9999") {
+		} else if len(layoutMasks[mask]) == 0 && (digits >= 10 && digits <= 15 && strings.Trim(mask, "9") != "" || digits == 7 && mask == "999-9999") {
 			out |= 1 << semPhone
 		}
 	}

@@ -15,6 +15,7 @@ func (a *accumulator) merge(b *accumulator) {
 	a.ws += b.ws
 	a.sent += b.sent
 	a.valid += b.valid
+	a.validDistinct += b.validDistinct
 	a.distinct += b.distinct
 	a.dupValues += b.dupValues
 	if b.hasText {
@@ -44,6 +45,8 @@ func (a *accumulator) merge(b *accumulator) {
 	for _, f := range b.dates {
 		a.dates.add(f.format, f.n)
 	}
+	a.dayMonth.merge(&b.dayMonth)
+	a.ymd.merge(&b.ymd)
 	for _, f := range b.stamps {
 		a.stamps.add(f.format, f.n)
 	}
@@ -53,6 +56,8 @@ func (a *accumulator) merge(b *accumulator) {
 	for i, n := range b.semantic {
 		a.semantic[i] += n
 	}
+	a.boolSeen |= b.boolSeen
+	a.semExamples.merge(b.semExamples)
 	for i, n := range b.findings {
 		a.findings[i] += n
 		for _, e := range b.examples[i] {
@@ -67,10 +72,17 @@ func (a *accumulator) merge(b *accumulator) {
 			}
 			continue
 		}
-		if w.n == 1 && v.n == 1 && w.first == v.first {
-			w.n = 1 // one spelling, trimmed from two values
-		} else {
-			w.n += v.n
+		counts := slices.Clone(w.spellings())
+		for _, c := range v.spellings() {
+			if i := slices.IndexFunc(counts, func(x spellingCount) bool { return x.spelling == c.spelling }); i >= 0 {
+				counts[i].rows += c.rows
+			} else {
+				counts = append(counts, c)
+			}
+		}
+		w.n, w.counts = len(counts), nil
+		if len(counts) > 1 {
+			w.counts = counts
 		}
 		w.rows += v.rows
 		spellings := slices.Compact(slices.Sorted(slices.Values([]string{w.first, w.second, v.first, v.second})))

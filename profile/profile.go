@@ -79,7 +79,8 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
 	full := engine.Ident(t.Name) // every row, however many are profiled value by value
-	res := &Result{Source: t.Source, ColumnCount: len(cols), RowsRejected: t.RowsRejected, KeyCandidates: [][]string{}}
+	res := &Result{Source: t.Source, ColumnCount: len(cols), RowsRejected: t.RowsRejected, KeyCandidates: [][]string{},
+		ColumnsSelected: len(opts.Columns) > 0}
 	sample := opts.Sample
 	if opts.Approx && sample.IsZero() && t.RowsLoaded > ApproxSampleRows {
 		// About that many rows, by a Bernoulli sample: quick, where an

@@ -64,7 +64,7 @@ func semanticOf(v string, sh *shape) uint16 {
 	if sh.phoneish {
 		if isCard(v) {
 			out |= 1 << semCard
-		} else if isPhone(v, sh) {
+		} else if isPhone(sh) {
 			out |= 1 << semPhone
 		}
 	}
@@ -127,11 +127,13 @@ func isIPv4(v string) bool {
 	return true
 }
 
-// isPhone is a phone-like value (sh.phoneish) of 10 to 15 digits that is
-// not a plain integer, or a local number written 999-9999. (No date
-// layout is phone-like with so many digits: dates have 6 or 8.)
-func isPhone(v string, sh *shape) bool {
-	return sh.nines >= 10 && sh.nines <= 15 && (!isInteger(v) || strings.HasPrefix(v, "+")) || sh.local
+// isPhone is a phone-like value (sh.phoneish) of 10 to 15 digits written
+// with some punctuation or a leading +, or a local number written
+// 999-9999: digits alone (a zero-padded registration number, an id) are
+// no phone. (No date layout is phone-like with so many digits: dates
+// have 6 to 8.)
+func isPhone(sh *shape) bool {
+	return sh.nines >= 10 && sh.nines <= 15 && !sh.digitsOnly || sh.local
 }
 
 // isCard is a 13 to 19 digit number (spaces and dashes allowed) that
@@ -191,5 +193,81 @@ func CountryCodes() []string {
 		out = append(out, c)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// The kinds of boolean-like values, as boolKind tells them.
+const (
+	boolTrueWord  = 1 << iota // true, t, yes, y
+	boolFalseWord             // false, f, no, n
+	boolOne                   // 1
+	boolZero                  // 0
+)
+
+// boolKind says which kind of boolean-like value t is (one that
+// semanticOf finds boolean-like).
+func boolKind(t string) uint8 {
+	switch {
+	case t == "1":
+		return boolOne
+	case t == "0":
+		return boolZero
+	}
+	switch t[0] | 0x20 {
+	case 't', 'y':
+		return boolTrueWord
+	}
+	return boolFalseWord
+}
+
+// booleanPair reports whether the kinds seen hold both a true and a false
+// value: a column of "1" alone, or of F, M and U, is no boolean. words
+// counts boolean words only (the boolean type), else 0 and 1 too
+// (boolean_like).
+func booleanPair(seen uint8, words bool) bool {
+	if words {
+		return seen&boolTrueWord != 0 && seen&boolFalseWord != 0
+	}
+	return seen&(boolTrueWord|boolOne) != 0 && seen&(boolFalseWord|boolZero) != 0
+}
+
+// semanticExamples keeps, for each set of semantic types values are of
+// (semanticBits), the three smallest such values: a few sets per column,
+// found faster in a list than in a map.
+type semanticExamples []semanticExample
+
+type semanticExample struct {
+	bits     uint16
+	examples []string
+}
+
+func (s *semanticExamples) add(bits uint16, t string) {
+	for i := range *s {
+		if e := &(*s)[i]; e.bits == bits {
+			e.examples = keepSmallest(e.examples, t, 3)
+			return
+		}
+	}
+	*s = append(*s, semanticExample{bits, []string{strings.Clone(t)}})
+}
+
+func (s *semanticExamples) merge(o semanticExamples) {
+	for _, e := range o {
+		for _, v := range e.examples {
+			s.add(e.bits, v)
+		}
+	}
+}
+
+// not returns the smallest values that are not of semantic type i.
+func (s semanticExamples) not(i int) []string {
+	var out []string
+	for _, e := range s {
+		if e.bits&(1<<i) == 0 {
+			for _, v := range e.examples {
+				out = keepSmallest(out, v, 3)
+			}
+		}
+	}
 	return out
 }

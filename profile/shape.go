@@ -26,6 +26,7 @@ type shape struct {
 	ipv4, postal, country bool     // of the mask of an IPv4 address, a postal code, a country code
 	dates                 []string // date formats of this shape
 	stamp                 bool     // may be a timestamp
+	ymd                   bool     // eight digits: may be a date written %Y%m%d
 	long                  bool     // the shape of values over 40 characters, by compact mask
 	transient             bool     // worked out for one value; mask, patKey and compact unset
 }
@@ -140,7 +141,8 @@ func screen[M string | []byte](sh *shape, mask M, runes int) {
 	if len(mask) <= 12 {
 		sh.dates = layoutMasks[string(mask)]
 	}
-	sh.stamp = len(mask) >= 14 && mask[0] == '9' && (mask[2] == '/' || mask[4] == '-')
+	sh.stamp = len(mask) >= 13 && mask[0] == '9' && (mask[1] == '/' || mask[2] == '/' || mask[4] == '-')
+	sh.ymd = len(mask) == 8 && nines == 8
 	sh.semantic = atInside || hasPrefix(mask, "aaaa://") || hasPrefix(mask, "aaaaa://") || hasPrefix(mask, "aaa.") ||
 		len(mask) == 36 || sh.ipv4 || sh.phoneish || sh.country || runes <= 5 || sh.postal
 }

@@ -99,11 +99,18 @@ var quantiles = []struct {
 	q    float64
 }{{"p1", 0.01}, {"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}, {"p99", 0.99}}
 
+// tail is the values of a skewed column far out on its long side.
+type tail struct {
+	skewness float64 // the sample's skewness (g1)
+	count    int64   // values more than three standard deviations out on the side of the skew
+}
+
 // numericStats computes statistics of weighted values: exact quantiles
-// (nearest rank) and an equal-width histogram of at most 20 bins.
-func numericStats(ws []weighted, ext extreme) *Numeric {
+// (nearest rank), an equal-width histogram of at most 20 bins, and the
+// long tail.
+func numericStats(ws []weighted, ext extreme) (*Numeric, tail) {
 	if len(ws) == 0 {
-		return nil
+		return nil, tail{}
 	}
 	sortWeighted(ws)
 	var n int64
@@ -122,6 +129,22 @@ func numericStats(ws []weighted, ext extreme) *Numeric {
 	if n > 1 {
 		num.Stddev = round6(math.Sqrt(sq / float64(n-1)))
 	}
+	var tl tail
+	if sq > 0 {
+		var cube float64
+		for _, w := range ws {
+			d := w.v - mean
+			cube += d * d * d * float64(w.n)
+		}
+		m2 := sq / float64(n)
+		tl.skewness = cube / float64(n) / math.Pow(m2, 1.5)
+		sd := math.Sqrt(m2)
+		for _, w := range ws {
+			if tl.skewness > 0 && w.v > mean+3*sd || tl.skewness < 0 && w.v < mean-3*sd {
+				tl.count += w.n
+			}
+		}
+	}
 	i, run := 0, int64(0)
 	for _, q := range quantiles {
 		target := int64(math.Ceil(q.q * float64(n)))
@@ -135,7 +158,7 @@ func numericStats(ws []weighted, ext extreme) *Numeric {
 	width := (num.Max - num.Min) / float64(bins)
 	if width == 0 {
 		num.Histogram = []Bin{{Low: num.Min, High: num.Max, Count: n}}
-		return num
+		return num, tl
 	}
 	num.Histogram = make([]Bin, bins)
 	for b := range num.Histogram {
@@ -145,7 +168,7 @@ func numericStats(ws []weighted, ext extreme) *Numeric {
 		b := min(int((w.v-num.Min)/width), bins-1)
 		num.Histogram[b].Count += w.n
 	}
-	return num
+	return num, tl
 }
 
 func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }

@@ -12,13 +12,59 @@ import (
 type variants struct {
 	n             int
 	rows          int64
-	first, second string // the two smallest spellings
+	first, second string          // the two smallest spellings
+	counts        []spellingCount // the rows of each spelling, once there are two
+}
+
+type spellingCount struct {
+	spelling string
+	rows     int64
+}
+
+// deviating is how many rows spell the value otherwise than its most
+// common spelling.
+func (v *variants) deviating() int64 {
+	var most int64
+	for _, c := range v.counts {
+		most = max(most, c.rows)
+	}
+	if v.counts == nil {
+		return 0
+	}
+	return v.rows - most
+}
+
+// countSpelling counts n rows of spelling t; while there is one spelling,
+// rows counts it.
+func (v *variants) countSpelling(t string, n int64) {
+	if v.counts == nil {
+		if t == v.first {
+			return
+		}
+		v.counts = []spellingCount{{v.first, v.rows}}
+	}
+	for i := range v.counts {
+		if v.counts[i].spelling == t {
+			v.counts[i].rows += n
+			return
+		}
+	}
+	v.counts = append(v.counts, spellingCount{strings.Clone(t), n})
+}
+
+// spellings returns the rows of each spelling.
+func (v *variants) spellings() []spellingCount {
+	if v.counts == nil {
+		return []spellingCount{{v.first, v.rows}}
+	}
+	return v.counts
 }
 
 // spell counts a spelling of the value. The same trimmed value can come
 // twice (" x" and "x "); that is one spelling, whose second arrival adds
 // rows only (n only needs to tell one spelling from more).
 func (v *variants) spell(t string, n int64) {
+	v.countSpelling(t, n)
 	v.rows += n
 	if t == v.first || t == v.second {
 		return

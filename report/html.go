@@ -222,6 +222,7 @@ type profileColumn struct {
 	Missing     []part
 	MissingRate float64
 	Conforms    float64 // share of valid values of the inferred type
+	HasValid    bool    // whether there are valid values to conform
 	Temporal    bool
 	Quantiles   []result.Share
 }
@@ -236,7 +237,10 @@ func profileView(r *result.Profile) any {
 			{"valid", c.Valid.Share, "valid"},
 		}
 		pc.MissingRate = c.Nulls.Share + c.Empty.Share + c.Whitespace.Share + c.Sentinels.Share
-		pc.Conforms = 1
+		pc.Conforms, pc.HasValid = 1, c.Valid.Count > 0
+		if !pc.HasValid {
+			pc.Conforms = 0
+		}
 		for _, s := range c.Conformity {
 			if s.Value == c.InferredType {
 				pc.Conforms = s.Share

@@ -12,7 +12,7 @@ import (
 )
 
 func textProfile(w *bufio.Writer, r *result.Profile) {
-	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows%s\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows), within(r))
 	switch {
 	case r.Sampled != "" && r.SourceRows > 0:
 		fmt.Fprintf(w, "  sampled %s of %s rows; distinct counts estimated over every row\n", r.Sampled, num(r.SourceRows))
@@ -28,7 +28,7 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 	if len(keys) == 0 {
 		keys = []string{"none"}
 	}
-	fmt.Fprintf(w, "  key candidates: %s\n", clip(strings.Join(keys, ", "), width-18))
+	fmt.Fprintf(w, "  key candidates%s: %s\n", within(r), clip(strings.Join(keys, ", "), width-18-len(within(r))))
 	for _, c := range r.Columns {
 		fmt.Fprintf(w, "\n%s  %s", c.Name, c.InferredType)
 		if c.SemanticType != "" {
@@ -90,6 +90,15 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 	}
 }
 
+// within says, of a profile of some columns only, that duplicate rows and
+// key candidates are within those columns.
+func within(r *result.Profile) string {
+	if r.ColumnsSelected {
+		return " among the columns profiled"
+	}
+	return ""
+}
+
 func cnt(c result.Count) string {
 	if c.Count == 0 {
 		return "0"
@@ -136,7 +145,7 @@ func distinct(c result.ProfileColumn) string {
 }
 
 func markdownProfile(w *bufio.Writer, r *result.Profile) {
-	fmt.Fprintf(w, "## profile %s\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows\n\n", mdCode(r.Source), num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows))
+	fmt.Fprintf(w, "## profile %s\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows%s\n\n", mdCode(r.Source), num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows), within(r))
 	if r.Sampled != "" {
 		fmt.Fprintf(w, "Sampled %s of %s rows.\n\n", r.Sampled, cmp.Or(num(r.SourceRows), "the"))
 	}

@@ -17,9 +17,12 @@ type Profile struct {
 	DuplicateRows int64 `json:"duplicate_rows"`
 	// KeyCandidates are columns, or failing those column pairs, whose
 	// values are unique and never null.
-	KeyCandidates [][]string      `json:"key_candidates"`
-	Columns       []ProfileColumn `json:"columns"`
-	Drift         *Drift          `json:"drift,omitempty"`
+	KeyCandidates [][]string `json:"key_candidates"`
+	// ColumnsSelected is set when the profile covers some columns only:
+	// duplicate rows and key candidates are then within those columns.
+	ColumnsSelected bool            `json:"columns_selected,omitempty"`
+	Columns         []ProfileColumn `json:"columns"`
+	Drift           *Drift          `json:"drift,omitempty"`
 }
 
 // ProfileColumn is the profile of one column, computed on the text as written.

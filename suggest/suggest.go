@@ -27,6 +27,9 @@ type Result struct {
 	Evidence []string
 	// Left lists the checks considered and left out, with why.
 	Left []string
+	// columns[i] is the profile of the column Rules.Checks[i] checks
+	// alone, if any.
+	columns []*profile.Column
 }
 
 // maxTolerated is the largest share of failing rows a suggested check may
@@ -48,6 +51,7 @@ func LoadOptions() engine.LoadOptions { return rules.LoadOptions() }
 func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result) (*Result, error) {
 	s := &Result{Source: t.Source, Rows: p.Rows}
 	s.Rules.Dataset = datasetName(t.Source)
+	var col *profile.Column // the column the checks added are on
 	add := func(c rules.Check, why string) {
 		if c.Severity == "" {
 			c.Severity = rules.SeverityError
@@ -56,10 +60,17 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result)
 		c.Name = c.DefaultName()
 		s.Rules.Checks = append(s.Rules.Checks, c)
 		s.Evidence = append(s.Evidence, why)
+		s.columns = append(s.columns, col)
 	}
 	var notNull []string
 	for _, c := range p.Columns {
-		if c.Rows > 0 && c.Nulls.Count == 0 {
+		switch blank := c.Empty.Count + c.Whitespace.Count; {
+		case c.Rows == 0 || c.Nulls.Count > 0:
+		case blank > 0:
+			// not_null passes an empty or blank value, which is missing
+			// all the same.
+			s.Left = append(s.Left, fmt.Sprintf("not_null(%s): no nulls, but %s empty or blank values", c.Name, numfmt.Int(blank)))
+		default:
 			notNull = append(notNull, c.Name)
 		}
 	}
@@ -72,24 +83,31 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result)
 		}
 		add(rules.Check{Kind: rules.Unique, Columns: key}, "unique and never null: a key candidate")
 	}
-	for _, c := range p.Columns {
+	for i, c := range p.Columns {
 		if c.Valid.Count == 0 {
 			continue
 		}
-		col := []string{c.Name}
+		col = &p.Columns[i]
+		constant := hasFinding(c, "constant")
 		if vals, ignoreCase, ok := acceptedValues(c, p.Rows); ok {
 			why := fmt.Sprintf("%d distinct values", c.Distinct)
 			if ignoreCase {
 				why += ", in several cases"
 			}
-			add(rules.Check{Kind: rules.AcceptedValues, Columns: col, Values: vals, IgnoreCase: ignoreCase}, why)
+			if constant {
+				why = fmt.Sprintf("a constant column: every value is %q today; is it meant to be?", vals[0])
+			}
+			add(rules.Check{Kind: rules.AcceptedValues, Columns: []string{c.Name}, Values: vals, IgnoreCase: ignoreCase}, why+markers(c))
 		}
+		col := []string{c.Name}
 		switch c.InferredType {
 		case profile.TypeInteger, profile.TypeDecimal:
-			if n := c.Numeric; n != nil {
+			// A range says nothing of a constant (accepted_values does),
+			// nor of codes with leading zeros.
+			if n := c.Numeric; n != nil && !constant && !hasFinding(c, "leading_zeros") {
 				lo, hi := math.Floor(n.Min), math.Ceil(n.Max)
 				add(rules.Check{Kind: rules.Range, Columns: col, Min: &rules.Bound{Number: lo}, Max: &rules.Bound{Number: hi}},
-					fmt.Sprintf("%s values from %s to %s", c.InferredType, n.MinValue, n.MaxValue))
+					fmt.Sprintf("%s values from %s to %s", c.InferredType, n.MinValue, n.MaxValue)+markers(c))
 			}
 			add(rules.Check{Kind: rules.Type, Columns: col, Type: c.InferredType}, conformity(c))
 		case profile.TypeBoolean:
@@ -113,13 +131,14 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, p *profile.Result)
 			} else if len(c.Patterns) > 0 && c.Patterns[0].Share >= 0.9 {
 				if re, ok := maskRegex(c.Patterns[0].Value); ok {
 					add(rules.Check{Kind: rules.Pattern, Columns: col, Regex: re},
-						fmt.Sprintf("%.1f%% of values have the shape %s", c.Patterns[0].Share*100, c.Patterns[0].Value))
+						fmt.Sprintf("%.1f%% of values have the shape %s", c.Patterns[0].Share*100, c.Patterns[0].Value)+markers(c))
 				}
 			}
 			add(rules.Check{Kind: rules.Length, Columns: col, Min: &rules.Bound{Number: float64(c.Length.Min)}, Max: &rules.Bound{Number: float64(c.Length.Max)}},
-				fmt.Sprintf("%d to %d characters, %d typical", c.Length.Min, c.Length.Max, c.Length.P50))
+				fmt.Sprintf("%d to %d characters, %d typical", c.Length.Min, c.Length.Max, c.Length.P50)+markers(c))
 		}
 	}
+	col = nil
 	add(rules.Check{Kind: rules.RowCount, Min: &rules.Bound{Number: 1}}, fmt.Sprintf("%s rows today", numfmt.Int(p.Rows)))
 	if p.DuplicateRows == 0 && p.Sampled == "" {
 		add(rules.Check{Kind: rules.DuplicateRows}, "no row repeats another")
@@ -151,6 +170,7 @@ func (s *Result) verify(ctx context.Context, db *engine.DB, t *engine.Table) err
 	}
 	var keep []rules.Check
 	var why []string
+	var cols []*profile.Column
 	results := map[string]rules.CheckResult{}
 	for _, r := range res.Checks {
 		results[r.Name] = r
@@ -160,6 +180,9 @@ func (s *Result) verify(ctx context.Context, db *engine.DB, t *engine.Table) err
 		if c.Kind == rules.NotNull {
 			// The profile counts nulls exactly as the check does.
 			r = rules.CheckResult{Status: rules.StatusPass}
+		}
+		if col := s.columns[i]; col != nil && r.Detail == "" && (c.Kind == rules.Type || c.Kind == rules.Semantic) {
+			s.Evidence[i] = conforming(c, *col, r)
 		}
 		switch {
 		case r.Status == rules.StatusPass:
@@ -173,8 +196,9 @@ func (s *Result) verify(ctx context.Context, db *engine.DB, t *engine.Table) err
 		}
 		keep = append(keep, c)
 		why = append(why, s.Evidence[i])
+		cols = append(cols, s.columns[i])
 	}
-	s.Rules.Checks, s.Evidence = keep, why
+	s.Rules.Checks, s.Evidence, s.columns = keep, why, cols
 	return nil
 }
 
@@ -183,6 +207,45 @@ func failText(r rules.CheckResult) string {
 		return ""
 	}
 	return fmt.Sprintf("%s of %s rows (%.1f%%) fail today", numfmt.Int(r.Failed), numfmt.Int(r.Rows), r.Share*100)
+}
+
+// conforming is the evidence of a type or semantic check, on the
+// values the check tries (every non-null one) as the check found them,
+// so that it agrees with the rows that fail today.
+func conforming(chk rules.Check, c profile.Column, r rules.CheckResult) string {
+	nonNull := c.Rows - c.Nulls.Count
+	what := "are " + chk.Type + "s"
+	if chk.Kind == rules.Semantic {
+		what = "look like " + strings.ReplaceAll(chk.Type, "_", " ")
+	}
+	why := fmt.Sprintf("%s of %s non-null values %s", numfmt.Int(nonNull-r.Failed), numfmt.Int(nonNull), what)
+	if chk.Format != "" && len(c.DateFormats) > 0 {
+		why += fmt.Sprintf("; %.1f%% written %s", c.DateFormats[0].Share*100, chk.Format)
+	}
+	return why + markers(c)
+}
+
+// markers notes the empty, blank and sentinel values of a column, which
+// a check of its values fails (the profile leaves them out of its
+// figures).
+func markers(c profile.Column) string {
+	var parts []string
+	for _, m := range []struct {
+		n    int64
+		kind string
+	}{{c.Empty.Count, "empty"}, {c.Whitespace.Count, "blank"}, {c.Sentinels.Count, "sentinel"}} {
+		if m.n > 0 {
+			parts = append(parts, numfmt.Int(m.n)+" "+m.kind)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (its " + strings.Join(parts, ", ") + " values fail it)"
+}
+
+func hasFinding(c profile.Column, name string) bool {
+	return slices.ContainsFunc(c.Findings, func(f profile.Share) bool { return f.Value == name })
 }
 
 func conformity(c profile.Column) string {
