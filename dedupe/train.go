@@ -31,7 +31,11 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 		return err
 	}
 	nf := len(r.cfg.Fields)
-	r.md = newModel(nf, random)
+	levels := make([][]Level, nf)
+	for f, fl := range r.cfg.Fields {
+		levels[f] = levelsOf(fl.Compare)
+	}
+	r.md = newModel(levels, random)
 	var sum [][numLevels]float64 = make([][numLevels]float64, nf)
 	sessions := make([]int, nf)
 	var matches float64 // matching pairs found by the most productive rule
@@ -53,7 +57,7 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 		for f := range learn {
 			learn[f] = !used[f]
 		}
-		md := newModel(nf, random)
+		md := newModel(levels, random)
 		r.res.EMIterations += md.train(without(byPattern, used), learn, 200)
 		var pairs int64
 		for _, n := range byPattern {
@@ -71,7 +75,7 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	}
 	for f := range nf {
 		if sessions[f] > 0 {
-			for l := LevelExact; l < numLevels; l++ {
+			for _, l := range levels[f] {
 				r.md.m[f][l] = sum[f][l] / float64(sessions[f])
 			}
 		}
@@ -86,7 +90,7 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	r.res.Lambda = r.md.lambda
 	for i, f := range r.cfg.Fields {
 		fm := FieldModel{Column: f.Column, Compare: f.Compare}
-		for l := range numLevels {
+		for _, l := range append([]Level{LevelNull}, levels[i]...) {
 			fm.Levels = append(fm.Levels, LevelModel{Level: l.String(), M: round(r.md.m[i][l]), U: round(r.md.u[i][l]), Weight: round(r.md.fieldWeight(i, l))})
 		}
 		r.res.Model = append(r.res.Model, fm)
