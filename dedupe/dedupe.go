@@ -110,7 +110,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.opts.Threshold > 0 {
 		threshold = r.opts.Threshold
 	}
-	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, WeakClusters: []WeakCluster{}, TopClusters: []ClusterDetail{}, Stages: []Stage{}}
+	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, Warnings: []Warning{}, WeakClusters: []WeakCluster{}, TopClusters: []ClusterDetail{}, Stages: []Stage{}}
 	for _, f := range r.cfg.Fields {
 		r.res.Fields = append(r.res.Fields, f.Column)
 	}
