@@ -9,6 +9,12 @@
 // agreement patterns; links over the threshold form clusters (connected
 // components).
 //
+// A field has only the levels its comparator can produce (an exact
+// comparator has no close). Weights fall from exact to close to far
+// (pool-adjacent-violators on m/u after EM). A blocking rule whose pairs
+// hold fewer than 10 matches trains nothing; fields no rule trained keep
+// their starting m, marked untrained; the Result's Warnings say so.
+//
 //	cfg, err := dedupe.Parse(yamlBytes)
 //	res, err := dedupe.Run(ctx, db, table, cfg, dedupe.Options{ClustersPath: "clusters.csv"})
 package dedupe
