@@ -115,6 +115,10 @@ func TestCompareLevels(t *testing.T) {
 		{"soundex", "robert", "rupert", LevelClose}, {"soundex", "robert", "smith", LevelFar},
 		{"numeric", "100", "100.5", LevelClose}, {"numeric", "100", "150", LevelFar}, {"numeric", "1e2", "100", LevelExact},
 		{"date", "1990-02-11", "1990-11-02", LevelClose}, {"date", "1990-02-11", "1990-02-12", LevelClose}, {"date", "1990-02-11", "1985-07-30", LevelFar},
+		{"date", "03/04/1990", "04/03/1990", LevelClose}, {"date", "28/01/1997", "01/28/1997", LevelClose},
+		{"date", "19900304", "19900403", LevelClose}, {"date", "04.03.1990", "03.04.1990", LevelClose},
+		{"date", "3/14/1990", "14/3/1990", LevelClose}, {"date", "03/04/1990", "09/12/1990", LevelFar},
+		{"exact", "close", "closer", LevelFar},
 	}
 	for _, tt := range tests {
 		if _, got := compare(tt.kind, tt.a, tt.b); got != tt.want {

@@ -9,6 +9,12 @@
 // agreement patterns; links over the threshold form clusters (connected
 // components).
 //
+// A field has only the levels its comparator can produce (an exact
+// comparator has no close). Weights fall from exact to close to far
+// (pool-adjacent-violators on m/u after EM). A blocking rule whose pairs
+// hold fewer than 10 matches trains nothing; fields no rule trained keep
+// their starting m, marked untrained; the Result's Warnings say so.
+//
 //	cfg, err := dedupe.Parse(yamlBytes)
 //	res, err := dedupe.Run(ctx, db, table, cfg, dedupe.Options{ClustersPath: "clusters.csv"})
 package dedupe
@@ -110,7 +116,7 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 	if r.opts.Threshold > 0 {
 		threshold = r.opts.Threshold
 	}
-	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, WeakClusters: []WeakCluster{}, TopClusters: []ClusterDetail{}, Stages: []Stage{}}
+	r.res = &Result{Source: r.t.Source, Threshold: threshold, Rules: []Rule{}, Warnings: []Warning{}, WeakClusters: []WeakCluster{}, TopClusters: []ClusterDetail{}, Stages: []Stage{}}
 	for _, f := range r.cfg.Fields {
 		r.res.Fields = append(r.res.Fields, f.Column)
 	}

@@ -8,29 +8,49 @@ import (
 
 // model is a Fellegi-Sunter model: for each field and level, m is the
 // chance of that level among matching pairs and u among non-matching
-// pairs; lambda is the share of candidate pairs that match.
+// pairs; lambda is the share of candidate pairs that match. A field has
+// only the levels its comparator can produce (levels[f], most similar
+// first); m and u of the others stay 0 and are never used.
 type model struct {
 	lambda float64
+	levels [][]Level
 	m, u   [][numLevels]float64
 }
 
 // newModel estimates u from the level counts of random record pairs
-// (almost all non-matches), with add-one smoothing.
-func newModel(nFields int, random map[pattern]int64) *model {
-	md := &model{lambda: 0.1, m: make([][numLevels]float64, nFields), u: make([][numLevels]float64, nFields)}
-	for f := range nFields {
+// (almost all non-matches), with add-one smoothing over the levels each
+// field can produce, and starts m at initialM.
+func newModel(levels [][]Level, random map[pattern]int64) *model {
+	nf := len(levels)
+	md := &model{lambda: 0.1, levels: levels, m: make([][numLevels]float64, nf), u: make([][numLevels]float64, nf)}
+	for f, ls := range levels {
 		var c [numLevels]float64
 		for _, p := range slices.Sorted(maps.Keys(random)) {
 			c[p.level(f)] += float64(random[p])
 		}
-		total := c[LevelExact] + c[LevelClose] + c[LevelFar]
-		for l := LevelExact; l < numLevels; l++ {
-			md.u[f][l] = (c[l] + 1) / (total + 3)
+		var total float64
+		for _, l := range ls {
+			total += c[l]
+		}
+		for _, l := range ls {
+			md.u[f][l] = (c[l] + 1) / (total + float64(len(ls)))
 		}
 		md.u[f][LevelNull], md.m[f][LevelNull] = 1, 1
-		md.m[f][LevelExact], md.m[f][LevelClose], md.m[f][LevelFar] = 0.9, 0.07, 0.03
+		md.m[f] = initialM(ls)
 	}
 	return md
+}
+
+// initialM is where EM starts m, and what m stays for a field no session
+// could train: 0.9 for exact agreement, 0.1 for the rest, of which 0.07
+// goes to close when the comparator has it.
+func initialM(levels []Level) [numLevels]float64 {
+	var m [numLevels]float64
+	m[LevelNull], m[LevelExact], m[LevelFar] = 1, 0.9, 0.1
+	if slices.Contains(levels, LevelClose) {
+		m[LevelClose], m[LevelFar] = 0.07, 0.03
+	}
+	return m
 }
 
 // train runs expectation-maximisation over the counts of distinct
@@ -61,11 +81,14 @@ func (md *model) train(counts map[pattern]int64, learn []bool, iterations int) i
 		change := math.Abs(md.lambda - mass/total)
 		md.lambda = clamp(mass / total)
 		for f := range nf {
-			nonNull := acc[f][LevelExact] + acc[f][LevelClose] + acc[f][LevelFar]
+			var nonNull float64
+			for _, l := range md.levels[f] {
+				nonNull += acc[f][l]
+			}
 			if !learn[f] || nonNull == 0 {
 				continue
 			}
-			for l := LevelExact; l < numLevels; l++ {
+			for _, l := range md.levels[f] {
 				v := clamp(acc[f][l] / nonNull)
 				change = math.Max(change, math.Abs(v-md.m[f][l]))
 				md.m[f][l] = v

@@ -19,6 +19,15 @@ type (
 	Link          = result.DedupeLink
 	LinkField     = result.DedupeLinkField
 	Comparator    = result.Comparator
+	Warning       = result.DedupeWarning
+	WarningKind   = result.DedupeWarningKind
+)
+
+// The kinds of Warning.
+const (
+	WarnFewMatches      = result.WarnFewMatches
+	WarnUntrained       = result.WarnUntrained
+	WarnMatchesDisagree = result.WarnMatchesDisagree
 )
 
 // The comparators a field may use.

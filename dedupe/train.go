@@ -6,8 +6,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/internal/numfmt"
 )
 
 // train estimates u from random record pairs, then m the way splink
@@ -31,8 +34,12 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 		return err
 	}
 	nf := len(r.cfg.Fields)
-	r.md = newModel(nf, random)
-	var sum [][numLevels]float64 = make([][numLevels]float64, nf)
+	levels := make([][]Level, nf)
+	for f, fl := range r.cfg.Fields {
+		levels[f] = levelsOf(fl.Compare)
+	}
+	r.md = newModel(levels, random)
+	sum := make([][numLevels]float64, nf)
 	sessions := make([]int, nf)
 	var matches float64 // matching pairs found by the most productive rule
 	for i, rule := range r.cfg.Blocking {
@@ -53,13 +60,28 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 		for f := range learn {
 			learn[f] = !used[f]
 		}
-		md := newModel(nf, random)
+		md := newModel(levels, random)
 		r.res.EMIterations += md.train(without(byPattern, used), learn, 200)
 		var pairs int64
 		for _, n := range byPattern {
 			pairs += n
 		}
-		matches = max(matches, md.lambda*float64(pairs))
+		found := md.lambda * float64(pairs)
+		matches = max(matches, found)
+		if !slices.Contains(learn, true) {
+			continue
+		}
+		// m is a share among matches: from a handful of them it is
+		// noise, and EM on pairs with no matches at all still finds some.
+		if found < minMatches {
+			msg := fmt.Sprintf("blocking rule %d (%s): EM took %.1f of its %s for matches, too few to estimate m from (want %d); they trained nothing",
+				i+1, strings.Join(rule, ", "), found, numfmt.Count(pairs, "candidate pair"), minMatches)
+			if pairs == 0 {
+				msg = fmt.Sprintf("blocking rule %d (%s) found no candidate pairs to estimate m from", i+1, strings.Join(rule, ", "))
+			}
+			r.res.Warnings = append(r.res.Warnings, Warning{Kind: WarnFewMatches, Rule: i + 1, Matches: round(found), Message: msg})
+			continue
+		}
 		for f := range nf {
 			if learn[f] {
 				for l := range numLevels {
@@ -69,13 +91,36 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 			}
 		}
 	}
+	var untrained []string
 	for f := range nf {
-		if sessions[f] > 0 {
-			for l := LevelExact; l < numLevels; l++ {
-				r.md.m[f][l] = sum[f][l] / float64(sessions[f])
-			}
+		if sessions[f] == 0 {
+			untrained = append(untrained, r.cfg.Fields[f].Column)
+			continue
+		}
+		for _, l := range levels[f] {
+			r.md.m[f][l] = sum[f][l] / float64(sessions[f])
 		}
 	}
+	// Duplicates mostly agree on every field; pairs that mostly
+	// disagree on one are related records EM took for the same.
+	var disagree, shares []string
+	for f, fl := range r.cfg.Fields {
+		if sessions[f] > 0 && r.md.m[f][LevelFar] > 0.5 {
+			disagree = append(disagree, fl.Column)
+			shares = append(shares, fmt.Sprintf("%s (m far %.2f)", fl.Column, r.md.m[f][LevelFar]))
+		}
+	}
+	if len(disagree) > 0 {
+		r.res.Warnings = append(r.res.Warnings, Warning{Kind: WarnMatchesDisagree, Fields: disagree,
+			Message: fmt.Sprintf("the pairs EM took for matches mostly disagree on %s: they may be related records (one household) rather than duplicates",
+				strings.Join(shares, ", "))})
+	}
+	if len(untrained) > 0 {
+		r.res.Warnings = append(r.res.Warnings, Warning{Kind: WarnUntrained, Fields: untrained,
+			Message: fmt.Sprintf("m of %s never trained (each blocking rule's pairs agree on them, or held too few matches): starting values are used",
+				strings.Join(untrained, ", "))})
+	}
+	r.md.monotone()
 	// The prior is the chance that two random records match, not that a
 	// candidate pair does: blocking already chose pairs that agree, and
 	// that agreement is counted again by the fields' weights.
@@ -85,14 +130,19 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	}
 	r.res.Lambda = r.md.lambda
 	for i, f := range r.cfg.Fields {
-		fm := FieldModel{Column: f.Column, Compare: f.Compare}
-		for l := range numLevels {
+		fm := FieldModel{Column: f.Column, Compare: f.Compare, Trained: sessions[i] > 0}
+		for _, l := range append([]Level{LevelNull}, levels[i]...) {
 			fm.Levels = append(fm.Levels, LevelModel{Level: l.String(), M: round(r.md.m[i][l]), U: round(r.md.u[i][l]), Weight: round(r.md.fieldWeight(i, l))})
 		}
 		r.res.Model = append(r.res.Model, fm)
 	}
 	return nil
 }
+
+// minMatches is the fewest matching pairs EM must find among a blocking
+// rule's pairs for them to train m: with 10, a share of 0.9 is known to
+// about ±0.1.
+const minMatches = 10
 
 // exactShares is, per field, the share of pairs whose values agree
 // exactly, among pairs where both are present.

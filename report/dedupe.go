@@ -23,13 +23,16 @@ func textDedupe(w *bufio.Writer, r *result.Dedupe) {
 	}
 	fmt.Fprintf(w, "  cluster sizes    %s\n", clip(strings.Join(sizes, ", "), width-19))
 	fmt.Fprintf(w, "  model            prior %.3g that two records match, %d EM iterations\n", r.Lambda, r.EMIterations)
+	for _, warn := range r.Warnings {
+		fmt.Fprintf(w, "  warning          %s\n", warn.Message)
+	}
 	fmt.Fprintf(w, "\n  %-20s %-13s %-6s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
 	for _, f := range r.Model {
 		for _, l := range f.Levels {
 			if l.Level == "null" {
 				continue
 			}
-			fmt.Fprintf(w, "  %-20s %-13s %-6s %9.5f %9.5f %8.2f\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight)
+			fmt.Fprintf(w, "  %-20s %-13s %-6s %9.5f %9.5f %8.2f%s\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight, untrainedMark(f, "  m untrained"))
 		}
 	}
 	if len(r.WeakClusters) > 0 {
@@ -62,15 +65,30 @@ func markdownDedupe(w *bufio.Writer, r *result.Dedupe) {
 	for _, rule := range r.Rules {
 		fmt.Fprintf(w, "| %s | %s |\n", mdEscape(strings.Join(rule.Keys, ", ")), num(rule.Pairs))
 	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(w, "\n")
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "- **warning:** %s\n", mdEscape(warn.Message))
+		}
+	}
 	fmt.Fprintf(w, "\n| field | level | m | u | weight |\n|---|---|---:|---:|---:|\n")
 	for _, f := range r.Model {
 		for _, l := range f.Levels {
 			if l.Level != "null" {
-				fmt.Fprintf(w, "| %s | %s | %.5f | %.5f | %.2f |\n", mdEscape(f.Column), l.Level, l.M, l.U, l.Weight)
+				fmt.Fprintf(w, "| %s | %s | %.5f%s | %.5f | %.2f |\n", mdEscape(f.Column), l.Level, l.M, untrainedMark(f, " (untrained)"), l.U, l.Weight)
 			}
 		}
 	}
 	if t := r.Truth; t != nil {
 		fmt.Fprintf(w, "\nAgainst %s: precision %.4f, recall %.4f, F1 %.4f (B³ F1 %.4f)\n", mdCode(t.Column), t.Precision, t.Recall, t.F1, t.B3F1)
 	}
+}
+
+// untrainedMark is mark when no EM session learned the field's m (its m
+// are starting values), else nothing.
+func untrainedMark(f result.FieldModel, mark string) string {
+	if f.Trained {
+		return ""
+	}
+	return mark
 }

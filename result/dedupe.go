@@ -22,6 +22,10 @@ type Dedupe struct {
 	Lambda       float64      `json:"lambda"`
 	EMIterations int          `json:"em_iterations"`
 	Model        []FieldModel `json:"model"`
+	// Warnings say where the model is not to be trusted as learned: a
+	// blocking rule whose pairs held too few matches to estimate m from,
+	// fields whose m was never trained.
+	Warnings []DedupeWarning `json:"warnings"`
 	// WeakClusters are clusters whose weakest link is far below the
 	// cluster's average: one weak link may be chaining two entities.
 	WeakClusters []WeakCluster `json:"weak_clusters"`
@@ -32,6 +36,37 @@ type Dedupe struct {
 	Truth       *Accuracy       `json:"truth,omitempty"`
 	Stages      []DedupeStage   `json:"stages"`
 }
+
+// DedupeWarning is something a reader must know before trusting the
+// model.
+type DedupeWarning struct {
+	Kind DedupeWarningKind `json:"kind"`
+	// Rule is the blocking rule (from 1) a few_matches warning is about.
+	Rule int `json:"rule,omitempty"`
+	// Matches is how many of the rule's candidate pairs EM took for
+	// matches.
+	Matches float64 `json:"matches,omitempty"`
+	// Fields are the fields an untrained or matches_disagree warning is
+	// about.
+	Fields  []string `json:"fields,omitempty"`
+	Message string   `json:"message"`
+}
+
+// DedupeWarningKind says what a DedupeWarning is about.
+type DedupeWarningKind string
+
+// The kinds of DedupeWarning.
+const (
+	// WarnFewMatches: EM found too few matches among a blocking rule's
+	// pairs to estimate m; those pairs trained nothing.
+	WarnFewMatches DedupeWarningKind = "few_matches"
+	// WarnUntrained: no blocking rule trained these fields' m.
+	WarnUntrained DedupeWarningKind = "untrained"
+	// WarnMatchesDisagree: the pairs EM took for matches mostly
+	// disagree on these fields, as related records do (people of one
+	// household), not duplicates.
+	WarnMatchesDisagree DedupeWarningKind = "matches_disagree"
+)
 
 // DedupeRule is a blocking rule and the candidate pairs it yields.
 type DedupeRule struct {
@@ -45,15 +80,22 @@ type SizeCount struct {
 	Clusters int64 `json:"clusters"`
 }
 
-// FieldModel is the trained m and u of a field's levels.
+// FieldModel is the trained m and u of a field's levels: null and the
+// levels its comparator can produce, most similar first. Trained is false
+// when no EM session learned the field's m: its m are the starting
+// values (0.9 for exact), not estimates.
 type FieldModel struct {
 	Column  string       `json:"column"`
 	Compare Comparator   `json:"compare"`
+	Trained bool         `json:"trained"`
 	Levels  []LevelModel `json:"levels"`
 }
 
 // LevelModel is one comparison level: m is its chance among matches, u
-// among non-matches, Weight = log2(m/u).
+// among non-matches, Weight = log2(m/u). Weights never rise from one
+// level to a less similar one: where EM's estimates did, the levels were
+// pooled (their m redistributed in proportion to u), so m may differ from
+// what EM found.
 type LevelModel struct {
 	Level  string  `json:"level"`
 	M      float64 `json:"m"`
