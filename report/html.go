@@ -56,6 +56,7 @@ var templates = template.Must(template.New("page").Funcs(template.FuncMap{
 	"f2":       func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
 	"lower":    strings.ToLower,
 	"checkBar": checkBar,
+	"visible":  visible,
 }).Parse(pageTmpl))
 
 func (htmlRenderer) Inspect(io.Writer, []*result.Inspect) error {
@@ -317,4 +318,27 @@ func dedupeView(r *result.Dedupe) any {
 		*result.Dedupe
 		Sizes []sizeBar
 	}{r, sizes}
+}
+
+// visible shows a value from the data so that what a person cannot see
+// becomes visible: an empty value as (empty), spaces at either end and a
+// value of spaces only as ␣, tabs as → and line breaks as ↵ (the page's
+// footer says so), clipped to n characters.
+func visible(s string, n int) template.HTML {
+	if s == "" {
+		return `<span class="null">(empty)</span>`
+	}
+	s = clip(s, n)
+	core := strings.TrimLeft(s, " ")
+	lead := len(s) - len(core)
+	trimmed := strings.TrimRight(core, " ")
+	trail := len(core) - len(trimmed)
+	ws := func(k int) string {
+		if k == 0 {
+			return ""
+		}
+		return `<span class="ws">` + strings.Repeat("␣", k) + `</span>`
+	}
+	inner := template.HTMLEscapeString(strings.NewReplacer("\t", "→", "\r\n", "↵", "\n", "↵", "\r", "↵").Replace(trimmed))
+	return template.HTML(ws(lead) + inner + ws(trail))
 }

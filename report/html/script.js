@@ -2,7 +2,7 @@
   "use strict";
   var errors = document.getElementById("plumb-errors");
   window.addEventListener("error", function (e) {
-    errors.textContent += (e.message || "error") + "\n";
+    errors.textContent += (errors.textContent ? "" : " · ") + (e.message || "error") + "\n";
     document.body.setAttribute("data-errors", "1");
   });
 
