@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
@@ -47,7 +48,7 @@ func checkCounts(c result.CheckResult) string {
 	case c.Failed == 0:
 		return fmt.Sprintf("all %s rows pass", num(c.Rows))
 	}
-	return fmt.Sprintf("%s of %s rows fail (%s), allowed %s", num(c.Failed), num(c.Rows), pct(c.Share), c.Threshold)
+	return fmt.Sprintf("%s of %s fail (%s), allowed %s", num(c.Failed), numfmt.Count(c.Rows, "row"), pct(c.Share), c.Threshold)
 }
 
 func textCheck(w *bufio.Writer, r *result.Check) {
@@ -72,9 +73,9 @@ func textCheck(w *bufio.Writer, r *result.Check) {
 	for _, c := range r.Checks {
 		mark := map[string]string{result.StatusPass: "ok  ", result.StatusWarn: "WARN", result.StatusFail: "FAIL"}[c.Status]
 		fmt.Fprintf(w, "  %s  %s\n", mark, clip(c.Name, width-8))
-		fmt.Fprintf(w, "        %s\n", clip(checkCounts(c), width-8))
+		wrapped(w, "        ", checkCounts(c))
 		for _, s := range c.Samples {
-			fmt.Fprintf(w, "          %s\n", clip(sampleText(s, r.LineUnit, 48), width-10))
+			wrapped(w, "          ", sampleText(s, r.LineUnit, 48))
 		}
 	}
 }

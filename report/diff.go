@@ -212,7 +212,7 @@ func textGroups(w *bufio.Writer, r *result.Diff) {
 		for i, k := range g.Key {
 			keys[i] = str(k)
 		}
-		line := fmt.Sprintf("    %s: rows %d vs %d", strings.Join(keys, ", "), g.SourceRows, g.TargetRows)
+		line := fmt.Sprintf("    %s: rows %s vs %s", strings.Join(keys, ", "), num(g.SourceRows), num(g.TargetRows))
 		for i, s := range r.SumColumns {
 			line += fmt.Sprintf("; sum(%s) %s vs %s", s, flt(g.SourceSums[i]), flt(g.TargetSums[i]))
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/result"
 	"html/template"
 	"io"
@@ -41,7 +42,7 @@ var templates = template.Must(template.New("page").Funcs(template.FuncMap{
 	"num":      num,
 	"pct":      pct,
 	"share":    func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-	"g":        g,
+	"g":        shortNumber,
 	"bar":      bar,
 	"stack":    stack,
 	"hist":     histogram,
@@ -64,7 +65,7 @@ func (htmlRenderer) Inspect(io.Writer, []*result.Inspect) error {
 }
 
 func (htmlRenderer) Profile(w io.Writer, r *result.Profile) error {
-	p := page{Title: "Profile of " + r.Source, Subtitle: fmt.Sprintf("%s rows, %d columns", num(r.Rows), r.ColumnCount), Kind: KindProfile}
+	p := page{Title: "Profile of " + r.Source, Subtitle: numfmt.Count(r.Rows, "row") + ", " + numfmt.Count(int64(r.ColumnCount), "column"), Kind: KindProfile}
 	return writePage(w, p, "profile", profileView(r))
 }
 
@@ -168,14 +169,14 @@ func histogram(bins []result.Bin, temporal bool) template.HTML {
 		if top > 0 {
 			bh = float64(b.Count) / float64(top) * h
 		}
-		lo, hi := g(b.Low), g(b.High)
+		lo, hi := shortNumber(b.Low), shortNumber(b.High)
 		if temporal {
 			lo, hi = unixDate(b.Low), unixDate(b.High)
 		}
 		fmt.Fprintf(&s, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s – %s: %s</title></rect>`,
 			float64(i)*bw+0.5, h-bh, math.Max(bw-1, 0.5), bh, template.HTMLEscapeString(lo), template.HTMLEscapeString(hi), num(b.Count))
 	}
-	first, last := g(bins[0].Low), g(bins[len(bins)-1].High)
+	first, last := shortNumber(bins[0].Low), shortNumber(bins[len(bins)-1].High)
 	if temporal {
 		first, last = unixDate(bins[0].Low), unixDate(bins[len(bins)-1].High)
 	}
@@ -254,7 +255,7 @@ func profileView(r *result.Profile) any {
 				if !ok {
 					continue
 				}
-				s := g(v)
+				s := shortNumber(v)
 				if pc.Temporal {
 					s = unixDate(v)
 				}

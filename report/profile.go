@@ -4,15 +4,17 @@ import (
 	"bufio"
 	"cmp"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/result"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 )
 
 func textProfile(w *bufio.Writer, r *result.Profile) {
-	fmt.Fprintf(w, "%s: %s rows, %d columns, %s rejected at load, %s duplicate rows%s\n", r.Source, num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows), within(r))
+	fmt.Fprintf(w, "%s: %s, %s, %s rejected at load, %s%s\n", r.Source, numfmt.Count(r.Rows, "row"), numfmt.Count(int64(r.ColumnCount), "column"), num(r.RowsRejected), numfmt.Count(r.DuplicateRows, "duplicate row"), within(r))
 	switch {
 	case r.Sampled != "" && r.SourceRows > 0:
 		fmt.Fprintf(w, "  sampled %s of %s rows; distinct counts estimated over every row\n", r.Sampled, num(r.SourceRows))
@@ -53,14 +55,14 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 		}
 		if n := c.Numeric; n != nil {
 			if c.InferredType == result.TypeInteger || c.InferredType == result.TypeDecimal {
-				fmt.Fprintf(w, "  range      %s .. %s, mean %s, sd %s\n", n.MinValue, n.MaxValue, g(n.Mean), g(n.Stddev))
-				fmt.Fprintf(w, "  quantiles  p1 %s  p25 %s  p50 %s  p75 %s  p99 %s\n", g(n.Quantiles["p1"]), g(n.Quantiles["p25"]), g(n.Quantiles["p50"]), g(n.Quantiles["p75"]), g(n.Quantiles["p99"]))
+				fmt.Fprintf(w, "  range      %s .. %s, mean %s, sd %s\n", n.MinValue, n.MaxValue, shortNumber(n.Mean), shortNumber(n.Stddev))
+				fmt.Fprintf(w, "  quantiles  p1 %s  p25 %s  p50 %s  p75 %s  p99 %s\n", shortNumber(n.Quantiles["p1"]), shortNumber(n.Quantiles["p25"]), shortNumber(n.Quantiles["p50"]), shortNumber(n.Quantiles["p75"]), shortNumber(n.Quantiles["p99"]))
 			} else {
 				fmt.Fprintf(w, "  range      %s .. %s, median %s\n", n.MinValue, n.MaxValue, unixDate(n.Quantiles["p50"]))
 			}
 		}
 		l := c.Length
-		fmt.Fprintf(w, "  length     %d..%d, mean %s, p50 %d, p95 %d\n", l.Min, l.Max, g(l.Mean), l.P50, l.P95)
+		fmt.Fprintf(w, "  length     %d..%d, mean %s, p50 %d, p95 %d\n", l.Min, l.Max, shortNumber(l.Mean), l.P50, l.P95)
 		var over []string
 		for _, o := range l.Over {
 			if o.Count > 0 {
@@ -75,7 +77,7 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 			if len(f.Examples) > 0 {
 				ex = ": " + quoteAll(f.Examples)
 			}
-			fmt.Fprintf(w, "  finding    %s\n", clip(fmt.Sprintf("%s %s%s", strings.ReplaceAll(f.Value, "_", " "), num(f.Count), ex), width-13))
+			wrapped(w, "  finding    ", fmt.Sprintf("%s %s%s", strings.ReplaceAll(f.Value, "_", " "), num(f.Count), ex))
 		}
 	}
 	if d := r.Drift; d != nil {
@@ -85,7 +87,7 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 			if ch.Column != "" {
 				col = ch.Column + ": "
 			}
-			fmt.Fprintf(w, "  %-16s %s\n", ch.Kind, clip(fmt.Sprintf("%s%s -> %s; %s", col, ch.Before, ch.After, ch.Detail), width-19))
+			wrapped(w, fmt.Sprintf("  %-16s ", ch.Kind), fmt.Sprintf("%s%s -> %s; %s", col, ch.Before, ch.After, ch.Detail))
 		}
 	}
 }
@@ -106,7 +108,18 @@ func cnt(c result.Count) string {
 	return num(c.Count) + " (" + pct(c.Share) + ")"
 }
 
-func g(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
+// shortNumber writes a statistic for people: integers exactly (an id or a
+// yyyymmdd date must not read 1.06987e+06), large values with two
+// decimals, the rest to six significant digits.
+func shortNumber(f float64) string {
+	switch a := math.Abs(f); {
+	case f == math.Trunc(f) && a < 1e15:
+		return strconv.FormatFloat(f, 'f', 0, 64) // an id or a yyyymmdd date, exactly
+	case a >= 1e5 && a < 1e15:
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(f, 'g', 6, 64)
+}
 
 // unixDate shows Unix seconds as a UTC date, or date and time.
 func unixDate(sec float64) string {
@@ -145,7 +158,7 @@ func distinct(c result.ProfileColumn) string {
 }
 
 func markdownProfile(w *bufio.Writer, r *result.Profile) {
-	fmt.Fprintf(w, "## profile %s\n\n%s rows, %d columns, %s rejected at load, %s duplicate rows%s\n\n", mdCode(r.Source), num(r.Rows), r.ColumnCount, num(r.RowsRejected), num(r.DuplicateRows), within(r))
+	fmt.Fprintf(w, "## profile %s\n\n%s, %s, %s rejected at load, %s%s\n\n", mdCode(r.Source), numfmt.Count(r.Rows, "row"), numfmt.Count(int64(r.ColumnCount), "column"), num(r.RowsRejected), numfmt.Count(r.DuplicateRows, "duplicate row"), within(r))
 	if r.Sampled != "" {
 		fmt.Fprintf(w, "Sampled %s of %s rows.\n\n", r.Sampled, cmp.Or(num(r.SourceRows), "the"))
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fromGolden reads a result back from a JSON golden file that the CLI
@@ -316,6 +318,31 @@ func TestSupportsMatchesRenderers(t *testing.T) {
 			if _, err := For(f, k); (err == nil) != Supports(f, k) {
 				t.Errorf("For(%s, %s) = %v, Supports says %t", f, k, err, Supports(f, k))
 			}
+		}
+	}
+}
+
+func TestTextNumbersAndWrapping(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		f    float64
+		want string
+	}{{1069870, "1069870"}, {19501231, "19501231"}, {101499.5, "101499.50"}, {866.1700634, "866.17"}, {0.000123456, "0.000123456"}, {-5, "-5"}} {
+		if got := shortNumber(tc.f); got != tc.want {
+			t.Errorf("shortNumber(%v) = %q, want %q", tc.f, got, tc.want)
+		}
+	}
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	verdict := "newest ts is 2099-01-01 00:00:00, 27331d in the future; want one within 365d, and none after now"
+	wrapped(w, "        ", verdict)
+	w.Flush()
+	if got := strings.Join(strings.Fields(b.String()), " "); got != verdict {
+		t.Errorf("wrapping lost words: %q", b.String())
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if utf8.RuneCountInString(line) > width {
+			t.Errorf("line over %d columns: %q", width, line)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func textInspect(w *bufio.Writer, r *result.Inspect) {
 		if int64(len(r.Rejects)) < r.RowsRejected {
 			shown = fmt.Sprintf(", first %d", len(r.Rejects))
 		}
-		fmt.Fprintf(w, "  rejected   %s rows%s\n", num(r.RowsRejected), shown)
+		fmt.Fprintf(w, "  rejected   %s%s\n", numfmt.Count(r.RowsRejected, "row"), shown)
 		for _, x := range r.Rejects {
 			loc := fmt.Sprintf("line %d", x.Line)
 			if len(r.Files) > 1 {
@@ -111,6 +111,31 @@ func char(c string) string {
 }
 
 // clip shortens s to at most n runes, marking the cut.
+// wrapped writes s after prefix, wrapped at spaces to the report's width,
+// continuation lines indented as far as prefix: for lines that carry a
+// verdict, which clipping would cut.
+func wrapped(w *bufio.Writer, prefix, s string) {
+	indent := strings.Repeat(" ", utf8.RuneCountInString(prefix))
+	avail := max(width-len(indent), 20)
+	line := prefix
+	n := 0
+	for i, word := range strings.Split(s, " ") {
+		wl := utf8.RuneCountInString(word)
+		if i > 0 && n+1+wl > avail {
+			w.WriteString(line + "\n")
+			line, n = indent+word, wl
+			continue
+		}
+		if i > 0 {
+			line += " "
+			n++
+		}
+		line += word
+		n += wl
+	}
+	w.WriteString(line + "\n")
+}
+
 func clip(s string, n int) string {
 	if n < 4 {
 		n = 4
