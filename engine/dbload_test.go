@@ -3,10 +3,12 @@
 package engine
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plumb-data/plumb/internal/dbtest"
 	"github.com/plumb-data/plumb/source"
@@ -185,5 +187,35 @@ func TestLoadSQLiteMixedClasses(t *testing.T) {
 	}
 	if got != "42|forty-two" {
 		t.Errorf("got %q, want the values as written", got)
+	}
+}
+
+// TestLoadDatabaseCancelStopsTheServer: cancelling a load stops the
+// query on the server, not only in plumb.
+func TestLoadDatabaseCancelStopsTheServer(t *testing.T) {
+	for _, tc := range []struct {
+		name, sleep string
+		open        func(testing.TB) *dbtest.DB
+	}{
+		{"postgres", "SELECT pg_sleep(20) AS s", dbtest.Postgres},
+		{"mysql", "SELECT SLEEP(20) AS s", dbtest.MySQL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.open(t)
+			db := openDB(t)
+			src, err := source.Parse(d.Query(tc.sleep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			if _, err := db.Load(ctx, src, LoadOptions{}); err == nil {
+				t.Fatal("a cancelled load succeeded")
+			}
+			if waited := time.Since(start); waited > 5*time.Second {
+				t.Errorf("the load took %s to stop", waited)
+			}
+		})
 	}
 }
