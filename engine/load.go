@@ -58,11 +58,15 @@ type part struct {
 	rowid, rowidAs string
 }
 
-// Load reads a source into a DuckDB table. Rows that cannot be parsed are
+// Load reads a source into a DuckDB table: files, or a database table or
+// query, streamed through its driver (see loadDatabase). Rows that cannot be parsed are
 // kept in the table's rejects, never dropped: RowsLoaded + RowsRejected =
 // RowsRead. An error means the source as a whole could not be read; it is
 // a *LoadError naming the file (and line, where known).
 func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*Table, error) {
+	if src.Database != nil {
+		return db.loadDatabase(ctx, src, opts)
+	}
 	paths, cleanup, err := db.resolvePaths(src, opts)
 	if err != nil {
 		cleanup()

@@ -40,7 +40,7 @@ func Run(ctx context.Context, db *engine.DB, src source.Source, opts Options) (*
 	res := &Result{
 		Source: t.Source, Format: string(t.Format), Files: t.Files, Columns: t.Columns, Renamed: t.Renamed,
 		RowsRead: t.RowsRead, RowsLoaded: t.RowsLoaded, RowsRejected: t.RowsRejected,
-		Rejects: []source.Reject{}, Hints: []string{},
+		Rejects: []source.Reject{}, Hints: []string{}, Database: t.Catalog,
 	}
 	if res.Renamed == nil {
 		res.Renamed = []source.Rename{}
@@ -48,6 +48,9 @@ func Run(ctx context.Context, db *engine.DB, src source.Source, opts Options) (*
 	for _, f := range t.Files {
 		if f.InvalidEncoding > 0 && f.Dialect != nil && f.Dialect.Encoding == source.EncodingUTF8 {
 			res.Hints = append(res.Hints, fmt.Sprintf("%s: %d rows are not valid UTF-8; if the file is in another encoding, try --encoding latin-1 (or utf-16)", f.Path, f.InvalidEncoding))
+		}
+		if f.Format.IsDatabase() && f.RowsRejected > 0 {
+			res.Hints = append(res.Hints, fmt.Sprintf("%s: %d rows hold values with no DuckDB value (see the rejects); cast them in a ?query= to load them", f.Path, f.RowsRejected))
 		}
 		if f.CastErrors > 0 {
 			res.Hints = append(res.Hints, fmt.Sprintf("%s: %d rows have values that do not fit the type inferred from a sample; --raw keeps every value as text", f.Path, f.CastErrors))

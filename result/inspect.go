@@ -16,4 +16,8 @@ type Inspect struct {
 	Rejects []source.Reject `json:"rejects"`
 	// Hints suggest what to change when the rejects point at a cause.
 	Hints []string `json:"hints"`
+	// Database is what the database says of a database source: server
+	// and version, declared schema, keys, the catalog's row estimate, and
+	// how each column loaded. Absent for files.
+	Database *source.Catalog `json:"database,omitempty"`
 }

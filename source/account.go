@@ -17,6 +17,8 @@ type Account struct {
 	RowsRead     int64 `json:"rows_read"`
 	RowsLoaded   int64 `json:"rows_loaded"`
 	RowsRejected int64 `json:"rows_rejected"`
+	// Catalog is set for a database source.
+	Catalog *Catalog `json:"catalog,omitempty"`
 }
 
 // File is the account of one file of a source.

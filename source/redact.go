@@ -25,8 +25,8 @@ var goDSN = regexp.MustCompile(`^([^:@/\s]*):(.*)@(tcp|tcp6|unix|udp)\(`)
 // path, a query or a fragment.
 func hostAfter(s string, i int) bool {
 	rest := s[i+1:]
-	if rest == "" {
-		return false
+	if rest == "" { // user:password@ and nothing after: still hidden
+		return true
 	}
 	if rest[0] == '[' { // IPv6 literal
 		return strings.IndexByte(rest, ']') > 0
@@ -44,7 +44,7 @@ func hostAfter(s string, i int) bool {
 		return true
 	}
 	switch rest[n] {
-	case ':', '/', '?', '#', '(':
+	case ':', '/', '?', '#', '(', ' ', '\t', '\n', '\r':
 		return true
 	}
 	return n == 0 && (rest[0] == '/' || rest[0] == '?')

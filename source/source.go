@@ -84,18 +84,25 @@ type CSVOptions struct {
 }
 
 // Source says what to load: one or more files (globs allowed; "-" is
-// standard input) in one format.
+// standard input) in one format, or a database table or query.
 type Source struct {
-	// Spec is the source as the user wrote it, used in messages.
+	// Spec is the source as the user wrote it, passwords redacted, used
+	// in messages.
 	Spec   string
 	Format Format
 	Paths  []string
 	CSV    CSVOptions
+	// Database is set for a database source (Format is then FormatPostgres,
+	// FormatMySQL or FormatSQLite, and Paths is empty).
+	Database *Database
 }
 
 // Parse reads a source spec: a path, a glob, or "-" for standard
 // input, optionally prefixed with a format and a colon, as in "csv:-",
-// "tsv:export.txt" or "ndjson:events.log".
+// "tsv:export.txt" or "ndjson:events.log"; or a database table or query,
+// as in "postgres://user@host/db?table=schema.customers",
+// "mysql://user@host/db?query=SELECT …" or "app.db?table=t" (see
+// parseDatabase).
 func Parse(spec string) (Source, error) {
 	if strings.TrimSpace(spec) == "" {
 		return Source{}, fmt.Errorf("empty source")
@@ -109,8 +116,13 @@ func Parse(spec string) (Source, error) {
 	}
 	src := Source{Spec: shown}
 	path := spec
-	if i := strings.Index(spec, "://"); i > 0 {
-		return Source{}, fmt.Errorf("source %q: %s:// sources are not supported yet; use a file path", shown, spec[:i])
+	if strings.Index(spec, "://") > 0 || isSQLitePath(spec) {
+		d, err := parseDatabase(spec, shown)
+		if err != nil {
+			return Source{}, err
+		}
+		src.Format, src.Database = d.Format, d
+		return src, nil
 	}
 	if i := strings.IndexByte(spec, ':'); i > 1 {
 		if f, delim, err := ParseFormat(spec[:i]); err == nil {

@@ -25,7 +25,8 @@ func TestParse(t *testing.T) {
 		{spec: "weird:name.csv", wantPath: "weird:name.csv"},
 		{spec: "", wantErr: "empty source"},
 		{spec: "csv:", wantErr: "no path"},
-		{spec: "postgres://u:secret@host/db", wantErr: "not supported yet"},
+		{spec: "postgres://u:secret@host/db", wantErr: "?table=NAME or ?query="},
+		{spec: "ftp://u:secret@host/x.csv", wantErr: "not supported"},
 		{spec: "data[.csv", wantErr: "bad glob"},
 	}
 	for _, tt := range tests {
@@ -48,7 +49,7 @@ func TestParse(t *testing.T) {
 
 func TestParseSourceHidesPasswords(t *testing.T) {
 	t.Parallel()
-	_, err := Parse("postgres://user:hunter2@db.example.com/prod")
+	_, err := Parse("postgres://user:hunter2@db.example.com/prod?table=a..b")
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("got %v: the error must not show the password", err)
 	}
@@ -77,7 +78,9 @@ func TestParseChar(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"data.csv", "-", "csv:-", "tsv:x.txt", "a/*.parquet", "postgres://u:p@h/d", "x[", ":", "json:"} {
+	for _, s := range []string{"data.csv", "-", "csv:-", "tsv:x.txt", "a/*.parquet", "postgres://u:p@h/d", "x[", ":", "json:",
+		"postgres://u:p@h:5432/d?table=s.t&sslmode=disable", "mysql://root:@h/db?query=SELECT 1", "app.db?table=t",
+		"sqlite:///x/app.db?query=select%201", `postgres://h/d?table="A.b"."c"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
@@ -89,6 +92,10 @@ func FuzzParse(f *testing.F) {
 					t.Errorf("error for %q shows the password: %v", spec, err)
 				}
 			}
+			return
+		}
+		if src.Database != nil {
+			checkDatabase(t, spec, src)
 			return
 		}
 		if len(src.Paths) != 1 || src.Paths[0] == "" {

@@ -1,0 +1,89 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plumb-data/plumb/internal/dbtest"
+)
+
+// crmRows are testdata/diff/crm.csv's rows, for a table of customers.
+const crmRows = `(100, 'Ana Silva', 'ana.silva@example.com', '1985-03-14', 'gold'),
+	(101, 'Ben Okafor', 'ben@example.com', '1990-02-11', 'silver'),
+	(102, 'Chloé Martin', 'chloe@example.com', '1978-07-30', 'gold'),
+	(104, 'Eli Cohen', 'eli@example.com', '1995-05-05', 'bronze')`
+
+// customers creates testdata/diff/crm.csv as a table of each database
+// available and returns their source specs by database.
+func customers(t *testing.T) map[string]string {
+	t.Helper()
+	specs := map[string]string{}
+	for name, open := range map[string]func(testing.TB) *dbtest.DB{"postgres": dbtest.Postgres, "mysql": dbtest.MySQL, "sqlite": dbtest.SQLite} {
+		if os.Getenv("PLUMB_TEST_"+strings.ToUpper(name)) == "" && name != "sqlite" {
+			t.Logf("PLUMB_TEST_%s is not set: %s is left out", strings.ToUpper(name), name)
+			continue
+		}
+		d := open(t)
+		d.Exec(t, "CREATE TABLE customers (customer_id integer PRIMARY KEY, full_name varchar(40) NOT NULL, email varchar(60) UNIQUE, birth_date date, segment varchar(10))",
+			"INSERT INTO customers VALUES "+crmRows)
+		specs[name] = d.Table("customers")
+	}
+	return specs
+}
+
+func TestDatabaseSources(t *testing.T) {
+	specs := customers(t)
+	dir := t.TempDir()
+	for name, spec := range specs {
+		t.Run(name, func(t *testing.T) {
+			rules := filepath.Join(dir, name+".yaml")
+			os.WriteFile(rules, []byte("checks:\n  - unique: customer_id\n  - not_null: email\n  - references: {column: customer_id, to: '"+spec+"', key: customer_id}\n"), 0o644)
+			for _, tc := range []struct {
+				name     string
+				args     []string
+				wantCode int
+				want     []string
+			}{
+				{name: "inspect", args: []string{"inspect", spec}, want: []string{"4 read = 4 loaded + 0 rejected", "customer_id", "birth_date"}},
+				{name: "inspect json", args: []string{"inspect", spec, "--format", "json"}, want: []string{`"server"`, `"primary_key": [`, `"loaded_as": "VARCHAR"`}},
+				{name: "profile", args: []string{"profile", spec}, want: []string{"full_name", "4"}},
+				{name: "check", args: []string{"check", spec, "--rules", rules}, want: []string{"unique", "references"}},
+				{name: "suggest", args: []string{"suggest", spec}, want: []string{"customer_id"}},
+				{name: "diff file vs table", args: []string{"diff", "testdata/diff/crm.csv", spec, "--key", "customer_id"}, want: []string{"4 source, 4 target", "4 unchanged"}},
+				{name: "dedupe", args: []string{"dedupe", spec, "--config", "testdata/dedupe/crm.yaml"}, want: []string{"0 duplicates"}},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					stdout, stderr, code := plumb(t, "", tc.args...)
+					if code != tc.wantCode {
+						t.Fatalf("exit %d, want %d\n%s%s", code, tc.wantCode, stdout, stderr)
+					}
+					for _, w := range tc.want {
+						if !strings.Contains(stdout, w) {
+							t.Errorf("stdout lacks %q:\n%s", w, stdout)
+						}
+					}
+				})
+			}
+		})
+	}
+	if specs["postgres"] != "" && specs["mysql"] != "" {
+		t.Run("diff across servers", func(t *testing.T) {
+			stdout, stderr, code := plumb(t, "", "diff", specs["postgres"], specs["mysql"], "--key", "customer_id")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestDatabaseSourceErrorsHidePasswords(t *testing.T) {
+	t.Parallel()
+	_, stderr, code := plumb(t, "", "inspect", "postgres://plumb:Hunter2Secret@127.0.0.1:1/nodb?table=t&connect_timeout=2")
+	if code != 2 || strings.Contains(stderr, "Hunter2Secret") || !strings.Contains(stderr, "xxxxx") {
+		t.Errorf("exit %d, stderr %q: want exit 2 with the password hidden", code, stderr)
+	}
+}

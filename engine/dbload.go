@@ -1,0 +1,178 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/plumb-data/plumb/engine/dbsource"
+	"github.com/plumb-data/plumb/source"
+)
+
+// flushEvery is how many rows a database load appends between flushes:
+// the appender's buffer, not the table, bounds the memory a load holds
+// in Go.
+const flushEvery = 100_000
+
+// loadDatabase streams a database source's rows through its driver into
+// a DuckDB table, with the Appender: memory holds one batch, not the
+// table. A row with a value that has no value of its column's type is
+// rejected (reason CAST, its row number as the line), never dropped.
+func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOptions) (_ *Table, err error) {
+	fail := func(err error) error {
+		var le *source.LoadError
+		if errors.As(err, &le) {
+			return err
+		}
+		return &source.LoadError{Path: src.Spec, Err: err}
+	}
+	r, err := dbsource.Open(ctx, src.Database)
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer func() {
+		if cerr := r.Close(); cerr != nil && err == nil {
+			err = fail(cerr)
+		}
+	}()
+	name := opts.Table
+	if name == "" {
+		name = db.uniqueName("plumb_src")
+	}
+	t := &Table{Name: name, AnyOrder: opts.AnyOrder, RejectsTable: name + "_rejects",
+		Account: source.Account{Source: src.Spec, Format: src.Format, Catalog: r.Catalog()}}
+	t.parts = []part{{table: name}}
+	cols := r.Columns()
+	defs := make([]string, len(cols))
+	seen := map[string]bool{}
+	// JSON columns are appended as text and typed after: the Appender
+	// would encode a Go string as a JSON string.
+	var jsonCols []string
+	for i, c := range cols {
+		n := c.Name
+		for k := 2; n == "" || seen[strings.ToLower(n)]; k++ {
+			n = fmt.Sprintf("%s_%d", c.Name, k)
+			if c.Name == "" {
+				n = fmt.Sprintf("column_%d", i+1)
+			}
+		}
+		if n != c.Name {
+			t.Renamed = append(t.Renamed, source.Rename{File: src.Spec, Position: i + 1, Header: c.Name, Name: n, Reason: "duplicate or empty name"})
+		}
+		seen[strings.ToLower(n)] = true
+		typ := c.Type
+		if typ == "JSON" {
+			typ = "VARCHAR"
+			jsonCols = append(jsonCols, n)
+		}
+		defs[i] = Ident(n) + " " + typ
+	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		"CREATE OR REPLACE TABLE " + Ident(name) + " (" + strings.Join(defs, ", ") + ")",
+		"CREATE OR REPLACE TABLE " + Ident(t.RejectsTable) + " (file VARCHAR, line BIGINT, columns VARCHAR, reason VARCHAR, message VARCHAR, text VARCHAR)",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			db.dropAll(context.WithoutCancel(ctx), conn, t)
+			return nil, fail(fmt.Errorf("create table: %w", err))
+		}
+	}
+	if err := db.appendRows(ctx, r, t, src.Spec); err != nil {
+		db.dropAll(context.WithoutCancel(ctx), conn, t)
+		return nil, fail(err)
+	}
+	for _, c := range jsonCols {
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(name)+" ALTER "+Ident(c)+" TYPE JSON"); err != nil {
+			db.dropAll(context.WithoutCancel(ctx), conn, t)
+			return nil, fail(fmt.Errorf("column %s as JSON: %w", c, err))
+		}
+	}
+	t.Files = []source.File{{Path: src.Spec, Format: src.Format, RowsLoaded: t.RowsLoaded, RowsRejected: t.RowsRejected}}
+	if t.Columns, err = columns(ctx, conn, name); err != nil {
+		db.dropAll(context.WithoutCancel(ctx), conn, t)
+		return nil, fail(err)
+	}
+	if err := db.keepRowid(ctx, conn, t); err != nil {
+		db.dropAll(context.WithoutCancel(ctx), conn, t)
+		return nil, fail(fmt.Errorf("keep the rowid column apart: %w", err))
+	}
+	return t, nil
+}
+
+// appendRows appends every row of r to t, and its rejects to t's
+// rejects table, counting both.
+func (db *DB) appendRows(ctx context.Context, r dbsource.Reader, t *Table, spec string) (err error) {
+	app, err := db.NewAppender(ctx, t.Name)
+	if err != nil {
+		return err
+	}
+	rej, err := db.NewAppender(ctx, t.RejectsTable)
+	if err != nil {
+		app.Close()
+		return err
+	}
+	defer func() { err = errors.Join(err, app.Close(), rej.Close()) }()
+	row := make([]driver.Value, len(r.Columns()))
+	vals := make([]any, len(row))
+	for r.Next() {
+		t.RowsRead++
+		if err := r.Row(vals); err != nil {
+			var ve *dbsource.ValueError
+			if !errors.As(err, &ve) {
+				return err
+			}
+			if err := rej.Append(spec, t.RowsRead, ve.Column, "CAST", ve.Error(), r.Text()); err != nil {
+				return fmt.Errorf("keep reject: %w", err)
+			}
+			t.RowsRejected++
+			continue
+		}
+		for i, v := range vals {
+			row[i] = duckValue(v)
+		}
+		if err := app.Append(row...); err != nil {
+			return fmt.Errorf("row %d: %w", t.RowsRead, err)
+		}
+		t.RowsLoaded++
+		if t.RowsLoaded%flushEvery == 0 {
+			if err := app.app.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// duckValue turns dbsource's plain values into the duckdb-go values the
+// Appender takes for DECIMAL, INTERVAL and UUID (a float64 appended to a
+// DECIMAL column would be stored as its unscaled integer).
+func duckValue(v any) driver.Value {
+	switch v := v.(type) {
+	case dbsource.Decimal:
+		return duckdb.Decimal{Width: v.Width, Scale: v.Scale, Value: v.Value}
+	case dbsource.Interval:
+		return duckdb.Interval{Months: v.Months, Days: v.Days, Micros: v.Micros}
+	case [16]byte:
+		u := duckdb.UUID(v)
+		return &u
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = duckValue(e)
+		}
+		return out
+	}
+	return v
+}

@@ -1,0 +1,221 @@
+//go:build duckdb_arrow
+
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/plumb-data/plumb/internal/dbtest"
+	"github.com/plumb-data/plumb/source"
+)
+
+// typeCase is one column of the type matrix: declared as decl on the
+// database, holding value, it must load as DuckDB type want with the
+// text want (DuckDB's CAST to VARCHAR), or reject its row.
+type typeCase struct {
+	name, decl, value string
+	wantType, want    string
+	reject            bool
+}
+
+var postgresTypes = []typeCase{
+	{name: "smallint", decl: "smallint", value: "-32768", wantType: "SMALLINT", want: "-32768"},
+	{name: "integer", decl: "integer", value: "2147483647", wantType: "INTEGER", want: "2147483647"},
+	{name: "bigint", decl: "bigint", value: "-9223372036854775808", wantType: "BIGINT", want: "-9223372036854775808"},
+	{name: "numeric 12,2", decl: "numeric(12,2)", value: "95845.58", wantType: "DECIMAL(12,2)", want: "95845.58"},
+	{name: "numeric 38,10", decl: "numeric(38,10)", value: "1234567890123456789012345678.0123456789", wantType: "DECIMAL(38,10)", want: "1234567890123456789012345678.0123456789"},
+	{name: "numeric short scale", decl: "numeric(10,4)", value: "-0.5", wantType: "DECIMAL(10,4)", want: "-0.5000"},
+	{name: "numeric unconstrained", decl: "numeric", value: "3.14159265358979323846264338327950288419716939937510", wantType: "VARCHAR", want: "3.14159265358979323846264338327950288419716939937510"},
+	{name: "numeric NaN", decl: "numeric(10,2)", value: "'NaN'", reject: true},
+	{name: "real", decl: "real", value: "0.1", wantType: "FLOAT", want: "0.1"},
+	{name: "double", decl: "double precision", value: "0.1", wantType: "DOUBLE", want: "0.1"},
+	{name: "double max", decl: "double precision", value: "1.7976931348623157e308", wantType: "DOUBLE", want: "1.7976931348623157e+308"},
+	{name: "boolean", decl: "boolean", value: "true", wantType: "BOOLEAN", want: "true"},
+	{name: "date", decl: "date", value: "'2024-02-29'", wantType: "DATE", want: "2024-02-29"},
+	{name: "date infinity", decl: "date", value: "'infinity'", reject: true},
+	{name: "timestamp", decl: "timestamp", value: "'2024-01-02 03:04:05.123456'", wantType: "TIMESTAMP", want: "2024-01-02 03:04:05.123456"},
+	{name: "timestamptz to UTC", decl: "timestamptz", value: "'2024-01-02 03:04:05+02'", wantType: "TIMESTAMP WITH TIME ZONE", want: "2024-01-02 01:04:05+00"},
+	{name: "time", decl: "time", value: "'13:14:15.5'", wantType: "TIME", want: "13:14:15.5"},
+	{name: "interval", decl: "interval", value: "'1 year 2 mons 3 days 04:05:06'", wantType: "INTERVAL", want: "1 year 2 months 3 days 04:05:06"},
+	{name: "uuid", decl: "uuid", value: "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", wantType: "UUID", want: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"},
+	{name: "json as written", decl: "json", value: `'{"b": 1, "a": 2}'`, wantType: "JSON", want: `{"b": 1, "a": 2}`},
+	{name: "jsonb", decl: "jsonb", value: `'{"b": 1, "a": 2}'`, wantType: "JSON", want: `{"a": 2, "b": 1}`},
+	{name: "bytea", decl: "bytea", value: `'\xdead00ef'`, wantType: "BLOB", want: `\xDE\xAD\x00\xEF`},
+	{name: "int array", decl: "integer[]", value: "'{1,NULL,3}'", wantType: "INTEGER[]", want: "[1, NULL, 3]"},
+	{name: "text array", decl: "text[]", value: `'{a,"b c"}'`, wantType: "VARCHAR[]", want: "[a, b c]"},
+	{name: "enum", decl: "mood", value: "'happy'", wantType: "VARCHAR", want: "happy"},
+	{name: "inet as text", decl: "inet", value: "'10.0.0.1/8'", wantType: "VARCHAR", want: "10.0.0.1/8"},
+	{name: "text", decl: "text", value: "'ünïcode ''q'''", wantType: "VARCHAR", want: "ünïcode 'q'"},
+}
+
+var mysqlTypes = []typeCase{
+	{name: "tinyint", decl: "tinyint", value: "-128", wantType: "TINYINT", want: "-128"},
+	{name: "tinyint(1) boolean", decl: "tinyint(1)", value: "1", wantType: "BOOLEAN", want: "true"},
+	{name: "tinyint(1) holding 2", decl: "tinyint(1)", value: "2", reject: true},
+	{name: "int unsigned", decl: "int unsigned", value: "4294967295", wantType: "UINTEGER", want: "4294967295"},
+	{name: "bigint", decl: "bigint", value: "-9223372036854775808", wantType: "BIGINT", want: "-9223372036854775808"},
+	{name: "bigint unsigned past int64", decl: "bigint unsigned", value: "18446744073709551615", wantType: "UBIGINT", want: "18446744073709551615"},
+	{name: "decimal 12,2", decl: "decimal(12,2)", value: "95845.58", wantType: "DECIMAL(12,2)", want: "95845.58"},
+	{name: "decimal 38,10", decl: "decimal(38,10)", value: "1234567890123456789012345678.0123456789", wantType: "DECIMAL(38,10)", want: "1234567890123456789012345678.0123456789"},
+	{name: "decimal 65,30", decl: "decimal(65,30)", value: "12345678901234567890123456789012345.123456789012345678901234567890", wantType: "VARCHAR", want: "12345678901234567890123456789012345.123456789012345678901234567890"},
+	{name: "float", decl: "float", value: "0.1", wantType: "FLOAT", want: "0.1"},
+	{name: "double", decl: "double", value: "0.1", wantType: "DOUBLE", want: "0.1"},
+	{name: "date", decl: "date", value: "'2024-02-29'", wantType: "DATE", want: "2024-02-29"},
+	{name: "zero date", decl: "date", value: "'0000-00-00'", reject: true},
+	{name: "zero datetime", decl: "datetime", value: "'0000-00-00 00:00:00'", reject: true},
+	{name: "datetime", decl: "datetime(6)", value: "'2024-01-02 03:04:05.123456'", wantType: "TIMESTAMP", want: "2024-01-02 03:04:05.123456"},
+	{name: "timestamp to UTC", decl: "timestamp", value: "'2024-01-02 03:04:05'", wantType: "TIMESTAMP WITH TIME ZONE", want: "2024-01-02 03:04:05+00"},
+	{name: "time past a day", decl: "time", value: "'-838:59:59'", wantType: "INTERVAL", want: "-838:59:59"},
+	{name: "json", decl: "json", value: `'{"b": 1}'`, want: `{"b": 1}`},
+	{name: "blob", decl: "blob", value: "x'DEAD00EF'", wantType: "BLOB", want: `\xDE\xAD\x00\xEF`},
+	{name: "enum", decl: "enum('sad','happy')", value: "'happy'", wantType: "VARCHAR", want: "happy"},
+	{name: "year", decl: "year", value: "2024", wantType: "SMALLINT", want: "2024"},
+	{name: "varchar", decl: "varchar(20)", value: "'ünïcode'", wantType: "VARCHAR", want: "ünïcode"},
+}
+
+var sqliteTypes = []typeCase{
+	{name: "integers", decl: "integer", value: "9223372036854775807", wantType: "BIGINT", want: "9223372036854775807"},
+	{name: "reals", decl: "real", value: "0.1", wantType: "DOUBLE", want: "0.1"},
+	{name: "text in a date column stays as written", decl: "date", value: "'2024-02-29'", wantType: "VARCHAR", want: "2024-02-29"},
+	{name: "blob", decl: "blob", value: "x'DEAD00EF'", wantType: "BLOB", want: `\xDE\xAD\x00\xEF`},
+	{name: "untyped text", decl: "", value: "'x'", wantType: "VARCHAR", want: "x"},
+}
+
+func TestLoadDatabaseTypesPostgres(t *testing.T) {
+	d := dbtest.Postgres(t)
+	d.Exec(t, "CREATE TYPE mood AS ENUM ('sad', 'happy')")
+	testTypes(t, d, postgresTypes)
+}
+
+func TestLoadDatabaseTypesMySQL(t *testing.T) {
+	testTypes(t, dbtest.MySQL(t), mysqlTypes)
+}
+
+func TestLoadDatabaseTypesSQLite(t *testing.T) {
+	testTypes(t, dbtest.SQLite(t), sqliteTypes)
+}
+
+// testTypes loads each case as a table of its own (id, c) and checks
+// the type and value c loads as, or that its row is rejected, counted.
+func testTypes(t *testing.T, d *dbtest.DB, cases []typeCase) {
+	db := openDB(t)
+	if _, err := db.ExecContext(t.Context(), "SET TimeZone = 'UTC'"); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			table := fmt.Sprintf("t%d", i)
+			d.Exec(t, fmt.Sprintf("CREATE TABLE %s (id integer, c %s)", table, tc.decl),
+				fmt.Sprintf("INSERT INTO %s VALUES (1, %s), (2, NULL)", table, tc.value))
+			src, err := source.Parse(d.Table(table))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := db.Load(t.Context(), src, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tbl.RowsRead != 2 || tbl.RowsRead != tbl.RowsLoaded+tbl.RowsRejected {
+				t.Fatalf("got %d read, %d loaded, %d rejected; want 2 read, all accounted for", tbl.RowsRead, tbl.RowsLoaded, tbl.RowsRejected)
+			}
+			if tc.reject {
+				rj, err := db.Rejects(t.Context(), tbl, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tbl.RowsRejected != 1 || len(rj) != 1 || rj[0].Columns != "c" || rj[0].Line != 1 {
+					t.Fatalf("got %d rejected %+v, want row 1 rejected for column c", tbl.RowsRejected, rj)
+				}
+				t.Logf("rejected: %s", rj[0].Message)
+				return
+			}
+			if tbl.RowsRejected != 0 {
+				rj, _ := db.Rejects(t.Context(), tbl, 0)
+				t.Fatalf("got rejects %+v", rj)
+			}
+			if tc.wantType != "" && tbl.Columns[1].Type != tc.wantType {
+				t.Errorf("got type %s, want %s", tbl.Columns[1].Type, tc.wantType)
+			}
+			var got sql.NullString
+			if err := db.QueryRowContext(t.Context(), "SELECT CAST(c AS VARCHAR) FROM "+Ident(tbl.Name)+" WHERE id = 1").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got.String != tc.want {
+				t.Errorf("got %q, want %q", got.String, tc.want)
+			}
+			var nulls int
+			if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+Ident(tbl.Name)+" WHERE id = 2 AND c IS NULL").Scan(&nulls); err != nil || nulls != 1 {
+				t.Errorf("NULL did not load as NULL (%d, %v)", nulls, err)
+			}
+			if c := tbl.Catalog; c == nil || len(c.Columns) != 2 || c.Columns[1].LoadedAs == "" {
+				t.Errorf("catalog %+v: want both columns with their loaded type", c)
+			} else if c.Columns[1].Note != "" {
+				t.Logf("note: %s", c.Columns[1].Note)
+			}
+		})
+	}
+}
+
+// TestLoadSQLiteMixedClasses: a column holding integers and text loads
+// as text, each value as written, and says so.
+func TestLoadSQLiteMixedClasses(t *testing.T) {
+	d := dbtest.SQLite(t)
+	d.Exec(t, "CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER, r)", "INSERT INTO t VALUES (1, 42, 1), (2, 'forty-two', 2.5), (3, NULL, NULL)")
+	db := openDB(t)
+	src, _ := source.Parse(d.Table("t"))
+	tbl, err := db.Load(t.Context(), src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.Columns[1].Type != "VARCHAR" || tbl.Columns[2].Type != "DOUBLE" {
+		t.Errorf("got types %+v, want v VARCHAR and r DOUBLE", tbl.Columns)
+	}
+	if n := tbl.Catalog.Columns[1].Note; !strings.Contains(n, "integer, text") {
+		t.Errorf("got note %q, want the storage classes", n)
+	}
+	if pk := tbl.Catalog.PrimaryKey; len(pk) != 1 || pk[0] != "id" {
+		t.Errorf("got primary key %v", pk)
+	}
+	var got string
+	if err := db.QueryRowContext(t.Context(), "SELECT string_agg(v, '|' ORDER BY id) FROM "+Ident(tbl.Name)).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "42|forty-two" {
+		t.Errorf("got %q, want the values as written", got)
+	}
+}
+
+// TestLoadDatabaseCancelStopsTheServer: cancelling a load stops the
+// query on the server, not only in plumb.
+func TestLoadDatabaseCancelStopsTheServer(t *testing.T) {
+	for _, tc := range []struct {
+		name, sleep string
+		open        func(testing.TB) *dbtest.DB
+	}{
+		{"postgres", "SELECT pg_sleep(20) AS s", dbtest.Postgres},
+		{"mysql", "SELECT SLEEP(20) AS s", dbtest.MySQL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := tc.open(t)
+			db := openDB(t)
+			src, err := source.Parse(d.Query(tc.sleep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			if _, err := db.Load(ctx, src, LoadOptions{}); err == nil {
+				t.Fatal("a cancelled load succeeded")
+			}
+			if waited := time.Since(start); waited > 5*time.Second {
+				t.Errorf("the load took %s to stop", waited)
+			}
+		})
+	}
+}
