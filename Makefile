@@ -29,7 +29,8 @@ fmt:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo 'gofmt: files above need formatting (make fmt)'; exit 1; }
 	$(GO) vet $(TAGS) ./...
-	staticcheck $(TAGS) ./...
+	@command -v staticcheck >/dev/null || test -x "$$($(GO) env GOPATH)/bin/staticcheck" || $(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	PATH="$$PATH:$$($(GO) env GOPATH)/bin" staticcheck $(TAGS) ./...
 	bash .ci/imports
 
 # Rewrite every golden file and generated fixture (internal/golden's
