@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/mdtest"
 	"github.com/plumb-data/plumb/result"
 	"io"
 	"os"
@@ -241,7 +242,7 @@ func TestMarkdownEscapesData(t *testing.T) {
 	out := b.String()
 	for _, line := range strings.Split(out, "\n") {
 		// Inside a code span HTML is text; elsewhere it must be escaped.
-		if text := outsideCodeSpans(line); strings.ContainsAny(text, "<>") {
+		if text := mdtest.OutsideCodeSpans(line); strings.ContainsAny(text, "<>") {
 			t.Errorf("raw HTML outside a code span: %s", line)
 		}
 	}
@@ -251,47 +252,6 @@ func TestMarkdownEscapesData(t *testing.T) {
 	if got := mdCode("a``b`"); got != "``` a``b` ```" {
 		t.Errorf("mdCode(%q) = %q", "a``b`", got)
 	}
-}
-
-// outsideCodeSpans is a Markdown line without its code spans (a run of n
-// backticks up to the next run of exactly n).
-func outsideCodeSpans(line string) string {
-	var b strings.Builder
-	for i := 0; i < len(line); {
-		if line[i] != '`' {
-			b.WriteByte(line[i])
-			i++
-			continue
-		}
-		n := 0
-		for i+n < len(line) && line[i+n] == '`' {
-			n++
-		}
-		j := i + n
-		closed := false
-		for j < len(line) {
-			if line[j] != '`' {
-				j++
-				continue
-			}
-			m := 0
-			for j+m < len(line) && line[j+m] == '`' {
-				m++
-			}
-			if m == n {
-				closed = true
-				j += m
-				break
-			}
-			j += m
-		}
-		if !closed {
-			b.WriteString(line[i:])
-			break
-		}
-		i = j
-	}
-	return b.String()
 }
 
 // TestSupportsMatchesRenderers: a format Supports for a kind renders it,

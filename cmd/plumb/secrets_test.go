@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/plumb-data/plumb/internal/mdtest"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -92,32 +93,9 @@ func TestMarkdownShowsNoRawHTML(t *testing.T) {
 		}
 		for _, line := range strings.Split(stdout, "\n") {
 			// plumb's own <br> separates values in a cell.
-			if text := strings.ReplaceAll(mdOutsideCode(line), "<br>", ""); strings.ContainsAny(text, "<>") {
+			if text := strings.ReplaceAll(mdtest.OutsideCodeSpans(line), "<br>", ""); strings.ContainsAny(text, "<>") {
 				t.Errorf("plumb %s: raw HTML outside a code span: %s", strings.Join(args, " "), line)
 			}
 		}
 	}
-}
-
-// mdOutsideCode is a Markdown line without its code spans.
-func mdOutsideCode(line string) string {
-	var b strings.Builder
-	for i := 0; i < len(line); {
-		if line[i] != '`' {
-			b.WriteByte(line[i])
-			i++
-			continue
-		}
-		n := 0
-		for i+n < len(line) && line[i+n] == '`' {
-			n++
-		}
-		end := strings.Index(line[i+n:], strings.Repeat("`", n))
-		if end < 0 {
-			b.WriteString(line[i:])
-			break
-		}
-		i += n + end + n
-	}
-	return b.String()
 }
