@@ -145,8 +145,8 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		args = append(args, "nullstr="+List(o.NullStrings))
 	}
 	if enc != source.EncodingUTF16 {
-		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects,
-			split: csvSplitter(d, len(cols) == 1, enc)}
+		f.split = csvSplitter(d, len(cols) == 1, enc)
+		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects, split: f.split}
 		rd.clean = []string{"auto_detect=false", dialect[1], dialect[2], dialect[3], "skip=0", "header=false",
 			"encoding=" + Literal(enc), "new_line='\\n'"}
 		rd.clean = append(rd.clean, args[len(dialect)+1:]...)

@@ -56,6 +56,9 @@ type part struct {
 	// rowid is the name of the file's column named rowid in any case,
 	// kept in table under the name rowidAs (see keepRowid); "" for none.
 	rowid, rowidAs string
+	// split is how the file was cut into records; nil when plumb did
+	// not cut it (formats other than delimited text, UTF-16).
+	split *recordSplitter
 }
 
 // Load reads a source into a DuckDB table. Rows that cannot be parsed are
@@ -95,7 +98,7 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 			return nil, err
 		}
 		t.Files = append(t.Files, f.File)
-		t.parts = append(t.parts, part{table: f.table, path: f.path})
+		t.parts = append(t.parts, part{table: f.table, path: f.path, split: f.split})
 		t.Renamed = append(t.Renamed, f.renamed...)
 		if f.detected != nil {
 			detected = append(detected, f.detected)
@@ -274,6 +277,7 @@ type loadedFile struct {
 	read     int64  // records in the file, counted apart from those loaded and rejected
 	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
+	split    *recordSplitter   // how a delimited text file was cut into records
 }
 
 func unwrapPathError(err error) error {
