@@ -245,6 +245,11 @@ func TestColumnNames(t *testing.T) {
 		{[]string{"a", "a", "a_2"}, []string{"a", "a_3", "a_2"}, 1},
 		{[]string{" id ", "id"}, []string{"id", "id_2"}, 2},
 		{[]string{`we"ird`, "日本"}, []string{`we"ird`, "日本"}, 0},
+		// issue 13 item 13: the written name keeps priority
+		{[]string{"", "column_1"}, []string{"column_1_2", "column_1"}, 1},
+		{[]string{"", "COLUMN_1", "column_1_2"}, []string{"column_1_3", "COLUMN_1", "column_1_2"}, 1},
+		{[]string{"column_2", "", "", "column_2"}, []string{"column_2", "column_2_2", "column_3", "column_2_3"}, 3},
+		{[]string{" ", "column_1 "}, []string{"column_1_2", "column_1"}, 2},
 	}
 	for _, tt := range tests {
 		got, renamed := columnNames("f.csv", tt.header)

@@ -168,3 +168,15 @@ func TestCheckLinesAfterBrokenQuote(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectWrittenNamesKeepPriority runs issue 13 item 13's reproducer:
+// a generated name never takes a name the header wrote.
+func TestInspectWrittenNamesKeepPriority(t *testing.T) {
+	t.Parallel()
+	runFidelity(t, []fidelityCase{
+		{name: "reproducer", content: ",column_1\na,b\n", want: []string{"1  column_1_2  VARCHAR", "2  column_1    VARCHAR",
+			`column 1: "" -> column_1_2 (empty header)`}},
+		{name: "two generated", content: "column_3,,\na,b,c\n", want: []string{"1  column_3    VARCHAR", "2  column_2    VARCHAR",
+			"3  column_3_2  VARCHAR"}},
+	})
+}
