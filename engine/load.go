@@ -263,7 +263,7 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src source.Source, o
 		}
 		return nil, &source.LoadError{Path: display, Err: err}
 	}
-	if format != source.FormatCSV {
+	if format != source.FormatCSV && !f.counted {
 		f.read = f.RowsLoaded + f.RowsRejected
 	}
 	return f, nil
@@ -275,6 +275,7 @@ type loadedFile struct {
 	table    string // the DuckDB table it was loaded into
 	path     string // where the bytes are (stdin's spool file for "-")
 	read     int64  // records in the file, counted apart from those loaded and rejected
+	counted  bool   // read was counted (always for CSV); else it is the sum
 	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
 	split    *recordSplitter   // how a delimited text file was cut into records
