@@ -144,9 +144,13 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	if o.NullStrings != nil {
 		args = append(args, "nullstr="+List(o.NullStrings))
 	}
+	if raw {
+		// As written: a quoted empty value is an empty string, not NULL.
+		args = append(args, "allow_quoted_nulls=false")
+	}
 	if enc != source.EncodingUTF16 {
-		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects,
-			split: csvSplitter(d, len(cols) == 1, enc)}
+		f.split = csvSplitter(d, len(cols) == 1, enc)
+		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects, split: f.split}
 		rd.clean = []string{"auto_detect=false", dialect[1], dialect[2], dialect[3], "skip=0", "header=false",
 			"encoding=" + Literal(enc), "new_line='\\n'"}
 		rd.clean = append(rd.clean, args[len(dialect)+1:]...)
@@ -327,35 +331,39 @@ func rawHeader(ctx context.Context, conn *sql.Conn, path string, dialect []strin
 // columnNames turns header fields into unique, non-empty column names,
 // reporting every change: surrounding spaces are trimmed, an empty name
 // becomes column_N (N its 1-based position), and the second and later
-// uses of a name get _2, _3, … (skipping names already taken).
+// uses of a name get _2, _3, … (skipping names already taken). Names as
+// written keep priority: the first use of each keeps its name, then the
+// later uses and the generated names take what is left, in order, so a
+// header ",column_1" keeps the written column_1 and names the empty one
+// column_1_2.
 func columnNames(file string, header []string) ([]string, []source.Rename) {
 	names := make([]string, len(header))
-	var renamed []source.Rename
-	taken := make(map[string]bool, len(header))
 	reasons := make([]string, len(header))
+	generated := make([]bool, len(header))
 	for i, h := range header {
 		n := strings.TrimSpace(h)
 		switch {
 		case n == "":
 			n = fmt.Sprintf("column_%d", i+1)
-			reasons[i] = "empty header"
+			reasons[i], generated[i] = "empty header", true
 		case n != h:
 			reasons[i] = "surrounding spaces trimmed"
 		}
 		names[i] = n
 	}
-	// Names as written (after trimming) keep priority over generated ones.
-	first := make(map[string]int, len(names))
+	taken := make(map[string]bool, len(header))
+	keeps := make([]bool, len(header))
 	for i, n := range names {
-		key := strings.ToLower(n)
-		if _, dup := first[key]; !dup {
-			first[key] = i
-			taken[key] = true
+		if key := strings.ToLower(n); !generated[i] && !taken[key] {
+			taken[key], keeps[i] = true, true
 		}
 	}
 	for i, n := range names {
-		key := strings.ToLower(n)
-		if first[key] == i {
+		if keeps[i] {
+			continue
+		}
+		if generated[i] && !taken[strings.ToLower(n)] {
+			taken[strings.ToLower(n)] = true
 			continue
 		}
 		for k := 2; ; k++ {
@@ -366,11 +374,11 @@ func columnNames(file string, header []string) ([]string, []source.Rename) {
 				break
 			}
 		}
-		reasons[i] = "duplicate header"
-		if h := strings.TrimSpace(header[i]); h == "" {
-			reasons[i] = "empty header"
+		if !generated[i] {
+			reasons[i] = "duplicate header"
 		}
 	}
+	var renamed []source.Rename
 	for i, r := range reasons {
 		if r != "" {
 			renamed = append(renamed, source.Rename{File: file, Position: i + 1, Header: header[i], Name: names[i], Reason: r})

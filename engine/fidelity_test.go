@@ -5,10 +5,13 @@ package engine
 import (
 	"bytes"
 	"compress/gzip"
+	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,6 +206,115 @@ func TestLoadDialectOnEvidence(t *testing.T) {
 				want = "Lee; Ann|LA"
 			}
 			wantValue("SELECT name || '|' || city FROM %s WHERE id = '4'", want)(t, db, tbl)
+		})
+	}
+}
+
+// TestLoadRawKeepsValuesAsWritten holds issue 13 item 9: in a raw load a
+// quoted empty value is an empty string (an unquoted one is NULL), and a
+// line break inside a quoted value keeps its bytes, CRLF included, in the
+// straight load and in the numbered copy a broken record sends it to.
+// Generated variants hold every value of random files to what was
+// written.
+func TestLoadRawKeepsValuesAsWritten(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	type row struct {
+		id    string
+		v     string
+		null  bool
+		quote bool
+	}
+	render := func(rows []row, eol string, broken int) []byte {
+		var b strings.Builder
+		b.WriteString("id,v" + eol)
+		for i, r := range rows {
+			if i == broken {
+				b.WriteString(`x,"bro"ken` + eol)
+			}
+			b.WriteString(r.id + ",")
+			switch {
+			case r.null:
+			case r.quote:
+				b.WriteString(`"` + strings.ReplaceAll(r.v, `"`, `""`) + `"`)
+			default:
+				b.WriteString(r.v)
+			}
+			b.WriteString(eol)
+		}
+		return []byte(b.String())
+	}
+	fixed := []row{{id: "1", v: "", quote: true}, {id: "2", null: true}, {id: "3", v: "a\r\nb", quote: true},
+		{id: "4", v: "a\nb", quote: true}, {id: "5", v: "\r\n", quote: true}, {id: "6", v: `say "hi"`, quote: true}}
+	type variant struct {
+		name   string
+		rows   []row
+		eol    string
+		broken int // index of the row a broken record goes before; -1 for none
+	}
+	variants := []variant{
+		{"lf", fixed, "\n", -1}, {"crlf", fixed, "\r\n", -1},
+		{"lf, numbered copy", fixed, "\n", 2}, {"crlf, numbered copy", fixed, "\r\n", 4},
+	}
+	rng := rand.New(rand.NewPCG(9, 13))
+	pieces := []string{"", "a", "b c", ",", "\r\n", "\n", `"`, "é", " ", "\r\n\r\n"}
+	for k := range 6 {
+		n := 20 + rng.IntN(3000)
+		if k == 5 {
+			n = 60_000 // past DuckDB's parallel buffers
+		}
+		rows := make([]row, n)
+		for i := range rows {
+			var v strings.Builder
+			for range rng.IntN(4) {
+				v.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			r := row{id: strconv.Itoa(i + 1), v: v.String()}
+			switch {
+			case r.v == "" && rng.IntN(2) == 0:
+				r.null = true
+			case r.v == "" || strings.ContainsAny(r.v, ",\r\n\"") || rng.IntN(3) == 0:
+				r.quote = true
+			}
+			rows[i] = r
+		}
+		broken := -1
+		if k%2 == 1 {
+			broken = rng.IntN(n)
+		}
+		variants = append(variants, variant{fmt.Sprintf("generated %d", k), rows, []string{"\n", "\r\n"}[k%2], broken})
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			tbl := loadText(t, db, "a.csv", render(v.rows, v.eol, v.broken), source.CSVOptions{Quote: `"`, Delimiter: ","}, LoadOptions{Raw: true})
+			want := int64(len(v.rows))
+			if v.broken >= 0 {
+				want++
+			}
+			if tbl.RowsRead != want || tbl.RowsLoaded != int64(len(v.rows)) {
+				t.Fatalf("got %d read, %d loaded; want %d, %d", tbl.RowsRead, tbl.RowsLoaded, want, len(v.rows))
+			}
+			rows, err := db.QueryContext(t.Context(), "SELECT id, v FROM "+Ident(tbl.Name)+" ORDER BY id::INTEGER")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			i := 0
+			for ; rows.Next(); i++ {
+				var id string
+				var got sql.NullString
+				if err := rows.Scan(&id, &got); err != nil {
+					t.Fatal(err)
+				}
+				w := v.rows[i]
+				if id != w.id || got.Valid == w.null || got.String != w.v {
+					t.Fatalf("row %s: got %q (valid %t), want %q (null %t)", w.id, got.String, got.Valid, w.v, w.null)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }

@@ -4,21 +4,16 @@ package engine
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"github.com/plumb-data/plumb/source"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 )
@@ -35,144 +30,22 @@ func (db *DB) loadParquet(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	return err
 }
 
-var jsonLineRE = regexp.MustCompile(`line (\d+)`)
-
-// loadJSON loads a JSON document or newline-delimited JSON. DuckDB reads
-// well-formed files directly; when newline-delimited JSON has malformed
-// lines, plumb sets them aside as rejects (with line numbers and text) and
-// loads the rest, since DuckDB's own ignore_errors would turn them into
-// rows of NULLs.
-func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, pk peek, rejects string) error {
-	ndjson := f.Format == source.FormatNDJSON || pk.format == source.FormatNDJSON
-	format := "auto"
-	if ndjson {
-		format = "newline_delimited"
-	}
-	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_json(" + Literal(path) + ", format=" + Literal(format) + ")"
-	_, err := conn.ExecContext(ctx, q)
-	if err == nil {
-		f.RowsLoaded, err = count(ctx, conn, f.table)
-		return err
-	}
-	if !ndjson {
-		return jsonError(f.Path, err)
-	}
-	good, bad, err := splitNDJSON(path, db.cfg.TempDir)
-	if err != nil {
-		return &source.LoadError{Path: f.Path, Err: err}
-	}
-	defer os.Remove(good)
-	if len(bad) == 0 {
-		// Every line is valid JSON, so DuckDB failed on something else
-		// (most often a type that changes after its sample): read all
-		// lines before deciding the schema.
-		q = "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_json(" + Literal(path) +
-			", format='newline_delimited', sample_size=-1)"
-	} else {
-		q = "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_json(" + Literal(good) +
-			", format='newline_delimited', sample_size=-1)"
-	}
-	if _, err = conn.ExecContext(ctx, q); err != nil {
-		return jsonError(f.Path, err)
-	}
-	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
-		return err
-	}
-	stmt, err := conn.PrepareContext(ctx, "INSERT INTO "+Ident(rejects)+" VALUES (?, ?, NULL, 'INVALID JSON', ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, b := range bad {
-		if _, err := stmt.ExecContext(ctx, f.Path, b.line, b.message, b.text); err != nil {
-			return fmt.Errorf("keep rejects: %w", err)
-		}
-	}
-	f.RowsRejected = int64(len(bad))
-	return nil
-}
-
-func jsonError(path string, err error) error {
-	le := &source.LoadError{Path: path, Err: err}
-	if m := jsonLineRE.FindStringSubmatch(err.Error()); m != nil {
-		le.Line, _ = strconv.ParseInt(m[1], 10, 64)
-	}
-	return le
-}
-
-type badLine struct {
-	line          int64
-	message, text string
-}
-
-// splitNDJSON copies the lines of a newline-delimited JSON file that hold
-// one JSON object each to a new file, and returns the others.
-func splitNDJSON(path, dir string) (string, []badLine, error) {
-	r, _, err := openText(path)
-	if err != nil {
-		return "", nil, err
-	}
-	defer r.Close()
-	out, err := os.CreateTemp(dir, "plumb-ndjson-*.ndjson")
-	if err != nil {
-		return "", nil, err
-	}
-	w := bufio.NewWriterSize(out, 1<<20)
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 256<<20)
-	var bad []badLine
-	var line int64
-	for sc.Scan() {
-		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(b, &obj); err != nil {
-			msg := err.Error()
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) {
-				msg = "not a JSON object: " + te.Value
-			}
-			bad = append(bad, badLine{line: line, message: msg, text: string(sc.Bytes())})
-			continue
-		}
-		w.Write(b)
-		w.WriteByte('\n')
-	}
-	err = errors.Join(sc.Err(), w.Flush(), out.Close())
-	if err != nil {
-		os.Remove(out.Name())
-		return "", nil, err
-	}
-	return out.Name(), bad, nil
-}
-
 // loadArrow loads an Arrow IPC file (Feather v2) or stream, read with
 // arrow-go and handed to DuckDB batch by batch through the Arrow C stream
-// interface.
-func (db *DB) loadArrow(ctx context.Context, conn *sql.Conn, f *loadedFile, path string) error {
+// interface. Every batch is validated in full before DuckDB sees it, and
+// a panic of the reader on corrupt bytes is an error: a damaged file
+// fails with an error naming the batch, never crashes.
+func (db *DB) loadArrow(ctx context.Context, conn *sql.Conn, f *loadedFile, path string) (err error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer fh.Close()
-	var rr arrowReader
-	if fr, ferr := ipc.NewFileReader(fh); ferr == nil {
-		defer fr.Close()
-		rr = &fileRecordReader{fr: fr}
-	} else {
-		if _, err := fh.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		sr, serr := ipc.NewReader(bufio.NewReaderSize(fh, 1<<20))
-		if serr != nil {
-			return fmt.Errorf("not an Arrow IPC file (%v) nor stream (%v)", ferr, serr)
-		}
-		rr = sr
+	rr, err := openArrow(fh)
+	if err != nil {
+		return err
 	}
-	defer rr.Release()
+	defer rr.Close()
 	view := db.uniqueName("plumb_arrow")
 	var release func()
 	err = conn.Raw(func(dc any) error {
@@ -187,14 +60,154 @@ func (db *DB) loadArrow(ctx context.Context, conn *sql.Conn, f *loadedFile, path
 		return fmt.Errorf("hand Arrow data to DuckDB: %w", err)
 	}
 	defer release()
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM "+Ident(view)); err != nil {
-		return err
-	}
+	_, qerr := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM "+Ident(view))
 	if rerr := rr.Err(); rerr != nil {
 		return rerr
 	}
+	if qerr != nil {
+		return qerr
+	}
 	f.RowsLoaded, err = count(ctx, conn, f.table)
 	return err
+}
+
+// openArrow opens an Arrow IPC file, or else stream, behind a
+// checkedReader.
+func openArrow(fh *os.File) (rr *checkedReader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rr, err = nil, fmt.Errorf("corrupt Arrow data: %v", p)
+		}
+	}()
+	if err := checkArrowSchema(fh); err != nil {
+		return nil, err
+	}
+	fr, ferr := ipc.NewFileReader(fh)
+	if ferr == nil {
+		return &checkedReader{arrowReader: &fileRecordReader{fr: fr}, close: fr.Close}, nil
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	sr, serr := ipc.NewReader(bufio.NewReaderSize(fh, 1<<20))
+	if serr != nil {
+		return nil, fmt.Errorf("not an Arrow IPC file (%v) nor stream (%v)", ferr, serr)
+	}
+	return &checkedReader{arrowReader: sr, close: func() error { return nil }}, nil
+}
+
+// checkedReader hands on the batches of an Arrow reader that pass
+// arrow-go's full validation, and turns a panic of the reader into an
+// error: what is handed to DuckDB is read by C code that trusts it.
+type checkedReader struct {
+	arrowReader
+	close func() error // closes what the reader reads
+	batch int          // batches read
+	err   error
+}
+
+// Close releases the reader and closes what it reads.
+func (r *checkedReader) Close() error {
+	r.Release()
+	return r.close()
+}
+
+func (r *checkedReader) Err() error { return r.err }
+
+// Schema returns the reader's schema; nil when reading it panics (Next
+// then reports the error).
+func (r *checkedReader) Schema() (s *arrow.Schema) {
+	defer r.recover(nil)
+	return r.arrowReader.Schema()
+}
+
+func (r *checkedReader) Next() (ok bool) {
+	defer r.recover(&ok)
+	if r.err != nil {
+		return false
+	}
+	if !r.arrowReader.Next() {
+		if err := r.arrowReader.Err(); err != nil && err != io.EOF {
+			r.err = fmt.Errorf("Arrow batch %d: %w", r.batch+1, err)
+		}
+		return false
+	}
+	r.batch++
+	if err := validateBatch(r.arrowReader.Schema(), r.arrowReader.RecordBatch()); err != nil {
+		r.err = fmt.Errorf("Arrow batch %d: %w", r.batch, err)
+		return false
+	}
+	return true
+}
+
+// recover, deferred, turns a panic into r.err and sets *ok, when given,
+// to false.
+func (r *checkedReader) recover(ok *bool) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	if r.err == nil {
+		r.err = fmt.Errorf("corrupt Arrow data after batch %d: %v", r.batch, p)
+	}
+	if ok != nil {
+		*ok = false
+	}
+}
+
+// maxEmptyBatchRows is the most rows a batch may hold beyond eight per
+// byte of its buffers.
+const maxEmptyBatchRows = 1 << 20
+
+// dataBytes is the size of an array's buffers, its children's included.
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	if d.DataType().ID() == arrow.DICTIONARY {
+		if dict, ok := d.Dictionary().(*array.Data); ok && dict != nil {
+			n += dataBytes(dict)
+		}
+	}
+	return n
+}
+
+// validateBatch checks a batch against its schema and validates each
+// column in full.
+func validateBatch(schema *arrow.Schema, rec arrow.RecordBatch) error {
+	if rec == nil {
+		return fmt.Errorf("no batch")
+	}
+	if int(rec.NumCols()) != schema.NumFields() {
+		return fmt.Errorf("%d columns, the schema has %d", rec.NumCols(), schema.NumFields())
+	}
+	var held int64
+	for _, col := range rec.Columns() {
+		held += dataBytes(col.Data())
+	}
+	if rows := rec.NumRows(); rows < 0 || rows > 8*held+maxEmptyBatchRows {
+		// Columns without buffers (nulls, empty structs) can claim any
+		// length; a corrupt one would have DuckDB make rows for ever.
+		return fmt.Errorf("%d rows in %d bytes of data", rows, held)
+	}
+	for i, col := range rec.Columns() {
+		if !arrow.TypeEqual(col.DataType(), schema.Field(i).Type) {
+			return fmt.Errorf("column %s: type %s, the schema says %s", schema.Field(i).Name, col.DataType(), schema.Field(i).Type)
+		}
+		if int64(col.Len()) != rec.NumRows() {
+			return fmt.Errorf("column %s: %d values in a batch of %d rows", schema.Field(i).Name, col.Len(), rec.NumRows())
+		}
+		if err := array.ValidateFull(col); err != nil {
+			return fmt.Errorf("column %s: %w", schema.Field(i).Name, err)
+		}
+	}
+	return nil
 }
 
 type arrowReader interface {

@@ -56,6 +56,9 @@ type part struct {
 	// rowid is the name of the file's column named rowid in any case,
 	// kept in table under the name rowidAs (see keepRowid); "" for none.
 	rowid, rowidAs string
+	// split is how the file was cut into records; nil when plumb did
+	// not cut it (formats other than delimited text, UTF-16).
+	split *recordSplitter
 }
 
 // Load reads a source into a DuckDB table: files, or a database table or
@@ -99,7 +102,7 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 			return nil, err
 		}
 		t.Files = append(t.Files, f.File)
-		t.parts = append(t.parts, part{table: f.table, path: f.path})
+		t.parts = append(t.parts, part{table: f.table, path: f.path, split: f.split})
 		t.Renamed = append(t.Renamed, f.renamed...)
 		if f.detected != nil {
 			detected = append(detected, f.detected)
@@ -264,7 +267,7 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src source.Source, o
 		}
 		return nil, &source.LoadError{Path: display, Err: err}
 	}
-	if format != source.FormatCSV {
+	if format != source.FormatCSV && !f.counted {
 		f.read = f.RowsLoaded + f.RowsRejected
 	}
 	return f, nil
@@ -276,8 +279,10 @@ type loadedFile struct {
 	table    string // the DuckDB table it was loaded into
 	path     string // where the bytes are (stdin's spool file for "-")
 	read     int64  // records in the file, counted apart from those loaded and rejected
+	counted  bool   // read was counted (always for CSV); else it is the sum
 	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
+	split    *recordSplitter   // how a delimited text file was cut into records
 }
 
 func unwrapPathError(err error) error {

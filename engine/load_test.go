@@ -8,8 +8,10 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"github.com/plumb-data/plumb/internal/golden"
 	"github.com/plumb-data/plumb/source"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -245,6 +247,11 @@ func TestColumnNames(t *testing.T) {
 		{[]string{"a", "a", "a_2"}, []string{"a", "a_3", "a_2"}, 1},
 		{[]string{" id ", "id"}, []string{"id", "id_2"}, 2},
 		{[]string{`we"ird`, "日本"}, []string{`we"ird`, "日本"}, 0},
+		// issue 13 item 13: the written name keeps priority
+		{[]string{"", "column_1"}, []string{"column_1_2", "column_1"}, 1},
+		{[]string{"", "COLUMN_1", "column_1_2"}, []string{"column_1_3", "COLUMN_1", "column_1_2"}, 1},
+		{[]string{"column_2", "", "", "column_2"}, []string{"column_2", "column_2_2", "column_3", "column_2_3"}, 3},
+		{[]string{" ", "column_1 "}, []string{"column_1_2", "column_1"}, 2},
 	}
 	for _, tt := range tests {
 		got, renamed := columnNames("f.csv", tt.header)
@@ -494,5 +501,119 @@ func TestLoadMatchesSynthTruth(t *testing.T) {
 				t.Errorf("raw=%t: reject %d on line %d, truth says %d", raw, i, r.Line, truth.MalformedLines[i])
 			}
 		}
+	}
+}
+
+// TestLoadNDJSONRejectsEachBadLine holds issue 13 items 11 and 12: a line
+// of newline-delimited JSON that is not one object DuckDB can read as a
+// row (an array, null, a scalar, a key twice in an object, nesting too
+// deep, malformed) is a reject of that line and the rest load, with their
+// own columns; RowsRead counts the lines that are not blank.
+func TestLoadNDJSONRejectsEachBadLine(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	deep := func(d int) string { return `{"id":9,"v":` + strings.Repeat("[", d-1) + strings.Repeat("]", d-1) + "}" }
+	bad := []struct{ line, message string }{
+		{`[1,2]`, "not a JSON object: array"},
+		{`null`, "not a JSON object: null"},
+		{`42`, "not a JSON object: number"},
+		{`"x"`, "not a JSON object: string"},
+		{`{"id":7,"id":8}`, `duplicate key "id"`},
+		{`{"id":7,"v":{"x":1,"x":2}}`, `duplicate key "x"`},
+		{`{"id":7,"v":"a","\u0076":"b"}`, `duplicate key "\u0076"`},
+		{deep(maxJSONDepth + 1), "nested deeper than"},
+		{deep(20_000), "nested deeper than"},
+		{`{"id":7,`, "unexpected end of JSON input"},
+	}
+	good := []string{`{"id":1,"v":"a"}`, `{"id":2,"v":"b","w":true}`, deep(maxJSONDepth - 1), `{"id":3,"v":{"x":1,"X":2}}`}
+	type variant struct {
+		name  string
+		lines []string // "" for a blank line
+		bad   map[int]string
+	}
+	var variants []variant
+	for _, b := range bad {
+		variants = append(variants, variant{name: b.line[:min(len(b.line), 30)],
+			lines: []string{good[0], b.line, "", good[1]}, bad: map[int]string{2: b.message}})
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for k := range 8 {
+		v := variant{name: fmt.Sprintf("generated %d", k), bad: map[int]string{}}
+		for i := range 5 + rng.IntN(200) {
+			switch r := rng.IntN(10); {
+			case r == 0:
+				v.lines = append(v.lines, "")
+			case r < 3:
+				b := bad[rng.IntN(len(bad))]
+				v.lines = append(v.lines, b.line)
+				v.bad[i+1] = b.message
+			default:
+				v.lines = append(v.lines, good[rng.IntN(len(good))])
+			}
+		}
+		variants = append(variants, v)
+	}
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			var read int64
+			for _, l := range v.lines {
+				if l != "" {
+					read++
+				}
+			}
+			path := filepath.Join(t.TempDir(), "f.ndjson")
+			if err := os.WriteFile(path, []byte(strings.Join(v.lines, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := load(t, db, path, source.CSVOptions{}, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tbl.RowsRead != read || tbl.RowsRejected != int64(len(v.bad)) || tbl.RowsLoaded != read-int64(len(v.bad)) {
+				t.Errorf("got %d read = %d loaded + %d rejected; want %d = %d + %d",
+					tbl.RowsRead, tbl.RowsLoaded, tbl.RowsRejected, read, read-int64(len(v.bad)), len(v.bad))
+			}
+			if n := countRows(t, db, tbl.Name); n != tbl.RowsLoaded {
+				t.Errorf("table holds %d rows, RowsLoaded says %d", n, tbl.RowsLoaded)
+			}
+			if tbl.RowsLoaded > 0 && !slices.ContainsFunc(tbl.Columns, func(c source.Column) bool { return c.Name == "id" }) {
+				t.Errorf("columns %v: the good lines' columns are lost", tbl.Columns)
+			}
+			rj, err := db.Rejects(t.Context(), tbl, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rj {
+				msg, ok := v.bad[int(r.Line)]
+				if !ok || !strings.Contains(r.Message, msg) || r.Text != v.lines[r.Line-1] {
+					t.Errorf("reject on line %d: %q (%q); want %q", r.Line, r.Message, trimTo(r.Text, 40), msg)
+				}
+			}
+		})
+	}
+}
+
+// TestLoadJSONTooDeep: a JSON document nested past maxJSONDepth is
+// refused, naming its line, before DuckDB reads it.
+func TestLoadJSONTooDeep(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	for _, d := range []int{maxJSONDepth + 1, 10_000, 20_000} {
+		path := filepath.Join(t.TempDir(), "f.json")
+		doc := "[\n" + `{"id":1},` + "\n" + `{"v":` + strings.Repeat("[", d) + strings.Repeat("]", d) + "}]"
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := load(t, db, path, source.CSVOptions{}, LoadOptions{})
+		var le *source.LoadError
+		if !errors.As(err, &le) || le.Line != 3 || !strings.Contains(err.Error(), "nested deeper") {
+			t.Errorf("depth %d: got %v, want a LoadError on line 3", d, err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "ok.json")
+	os.WriteFile(path, []byte(`[{"v":`+strings.Repeat("[", maxJSONDepth-2)+strings.Repeat("]", maxJSONDepth-2)+"}]"), 0o644)
+	if _, err := load(t, db, path, source.CSVOptions{}, LoadOptions{}); err != nil {
+		t.Errorf("depth %d: %v", maxJSONDepth, err)
 	}
 }

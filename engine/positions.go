@@ -3,12 +3,9 @@
 package engine
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -149,7 +146,7 @@ func (db *DB) LineIndex(ctx context.Context, t *Table) (*LineIndex, error) {
 	}
 	for i, f := range t.Files {
 		emit := func(row, delta int64) error { return app.Append(int32(i), row, delta) }
-		lines, err := db.fileLines(ctx, t, f, t.parts[i].path, emit)
+		lines, err := db.fileLines(ctx, t, f, t.parts[i].path, t.parts[i].split, emit)
 		if err == nil && !lines {
 			err = emit(0, 1)
 		}
@@ -168,28 +165,16 @@ func (db *DB) LineIndex(ctx context.Context, t *Table) (*LineIndex, error) {
 }
 
 // fileLines emits the line index entries of one file and reports whether
-// it could; it cannot for formats without lines.
-func (db *DB) fileLines(ctx context.Context, t *Table, f source.File, path string, emit func(row, delta int64) error) (bool, error) {
-	var sc *recordScanner
+// it could; it cannot for formats without lines. split is how the load
+// cut the file into records (nil: not delimited text plumb split), so
+// that the lines are those of the records as loaded, also after a broken
+// quote.
+func (db *DB) fileLines(ctx context.Context, t *Table, f source.File, path string, split *recordSplitter, emit func(row, delta int64) error) (bool, error) {
+	sc := split
 	switch {
-	case f.Format == source.FormatCSV && f.Dialect != nil && f.Dialect.Encoding != source.EncodingUTF16:
-		d := f.Dialect
-		sc = &recordScanner{skip: d.Skip, header: d.Header, nl: '\n'}
-		if d.Quote != "" {
-			sc.quote, sc.escape = d.Quote[0], d.Quote[0]
-			if d.Escape != "" {
-				sc.escape = d.Escape[0]
-			}
-		}
-		if d.Delimiter != "" {
-			sc.delim = d.Delimiter[0]
-		}
-		if d.NewLine == `\r` {
-			sc.nl = '\r'
-		}
-		sc.keepEmpty = len(t.Columns) == 1
+	case sc != nil:
 	case f.Format == source.FormatNDJSON:
-		sc = &recordScanner{nl: '\n', skipBlank: true}
+		sc = &recordSplitter{recordScanner: recordScanner{nl: '\n', skipBlank: true}}
 	default:
 		return false, nil
 	}
@@ -203,11 +188,11 @@ func (db *DB) fileLines(ctx context.Context, t *Table, f source.File, path strin
 	}
 	defer r.Close()
 	var row, last int64 = 0, -1
-	err = sc.scan(ctx, r, func(line int64) error {
-		if rejected[line] {
+	err = sc.split(ctx, r, nil, func(rec *record) error {
+		if rejected[rec.line] {
 			return nil
 		}
-		delta := line - row
+		delta := rec.line - row
 		row++
 		if delta == last {
 			return nil
@@ -241,130 +226,4 @@ func (db *DB) rejectedLines(ctx context.Context, t *Table, file string) (map[int
 		out[l] = true
 	}
 	return out, rows.Err()
-}
-
-// recordScanner finds the line each record of delimited text starts on,
-// as DuckDB reads it: a quote opens a quoted value only at the start of a
-// field, newlines inside quoted values do not end the record, empty lines
-// are no records (except in one-column files), and skip lines and the
-// header come first.
-type recordScanner struct {
-	skip          int
-	header        bool
-	delim         byte
-	quote, escape byte // 0: none
-	nl            byte
-	keepEmpty     bool // a one-column file: an empty line is a record
-	skipBlank     bool // NDJSON: whitespace-only lines are no records
-}
-
-// scan calls fn with the 1-based line of each data record.
-func (s *recordScanner) scan(ctx context.Context, r io.Reader, fn func(line int64) error) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	var (
-		line       int64 = 1 // line the reader is on
-		start      int64     // line the current record started on
-		inRecord   bool      // a record has begun and not ended
-		inQuote    bool
-		pending    byte // quote just seen inside quotes (may be doubled), or escape awaiting its byte
-		fieldStart = true
-		empty      = true // the record so far has no bytes but line ends
-		skip       = s.skip
-		header     = s.header
-	)
-	for n := 0; ; n++ {
-		if n%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		chunk, err := br.ReadSlice(s.nl)
-		if len(chunk) > 0 {
-			ended := chunk[len(chunk)-1] == s.nl
-			body := chunk
-			if ended {
-				body = chunk[:len(chunk)-1]
-			}
-			if skip > 0 {
-				if ended {
-					skip--
-					line++
-				}
-				if err != nil && err != bufio.ErrBufferFull {
-					break
-				}
-				continue
-			}
-			if !inRecord {
-				inRecord, start, fieldStart, empty = true, line, true, true
-			}
-			if len(bytes.TrimRight(body, "\r")) > 0 {
-				empty = false
-			}
-			if s.skipBlank && len(bytes.TrimSpace(body)) == 0 {
-				empty = true
-			}
-			// The quick path: no quote in the piece and none open.
-			if s.quote == 0 || !inQuote && pending == 0 && bytes.IndexByte(body, s.quote) < 0 {
-				if len(body) > 0 {
-					fieldStart = body[len(body)-1] == s.delim
-				}
-			} else {
-				for _, c := range body {
-					switch {
-					case pending == s.escape && s.escape != s.quote:
-						pending = 0
-					case pending == s.quote:
-						pending = 0
-						if c == s.quote {
-							continue // a doubled quote inside quotes
-						}
-						inQuote = false
-						fieldStart = c == s.delim
-					case inQuote:
-						if c == s.escape && s.escape != s.quote || c == s.quote {
-							pending = c
-						}
-					case c == s.quote && fieldStart:
-						inQuote, fieldStart = true, false
-					default:
-						fieldStart = c == s.delim
-					}
-				}
-			}
-			if ended {
-				line++
-				switch {
-				case pending == s.quote: // a closing quote at the end of a line
-					pending, inQuote = 0, false
-				case pending != 0: // an escaped line break
-					pending = 0
-				}
-				if !inQuote {
-					inRecord = false
-					if header {
-						header = false
-					} else if !empty || s.keepEmpty && !s.skipBlank {
-						if err := fn(start); err != nil {
-							return err
-						}
-					}
-				}
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF {
-			if inRecord && !empty && !header {
-				return fn(start)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

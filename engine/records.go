@@ -36,6 +36,21 @@ type record struct {
 	text   []byte // the record's bytes, when asked for (see split's keep)
 }
 
+// recordScanner says how delimited text is cut into records, as DuckDB
+// reads it (recordSplitter does the cutting): a quote opens a quoted value only at the start of a
+// field, newlines inside quoted values do not end the record, empty lines
+// are no records (except in one-column files), and skip lines and the
+// header come first.
+type recordScanner struct {
+	skip          int
+	header        bool
+	delim         byte
+	quote, escape byte // 0: none
+	nl            byte
+	keepEmpty     bool // a one-column file: an empty line is a record
+	skipBlank     bool // NDJSON: whitespace-only lines are no records
+}
+
 // recordSplitter is recordScanner with the isolation of broken records:
 // a quoted value that never closes, or closes with something other than
 // a delimiter or a line break after it, makes a broken record of the

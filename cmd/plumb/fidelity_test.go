@@ -3,9 +3,12 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -91,5 +94,89 @@ func TestInspectDialectOnEvidence(t *testing.T) {
 		{name: "quote", content: uq, args: []string{"--quote", `"`}, want: want},
 		{name: "quote and delimiter", content: uq, args: []string{"--quote", `"`, "--delimiter", ","}, want: want},
 		{name: "tabs", content: strings.ReplaceAll(uq, ",", "\t"), want: want},
+	})
+}
+
+// TestCheckLinesAfterBrokenQuote: the lines plumb check gives for rows
+// after a quote that never closes are the rows' own, as the load cut the
+// file (the line index uses the load's record splitter). The reproducer
+// is issue 13 item 2's file; the variants move the broken quote and the
+// failing rows about, in LF and CRLF files.
+func TestCheckLinesAfterBrokenQuote(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rules := filepath.Join(dir, "rules.yaml")
+	if err := os.WriteFile(rules, []byte("checks:\n  - expression: {sql: \"v <> 'bad'\"}\n    name: not bad\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type variant struct {
+		n, broken int
+		failing   []int
+		eol       string
+	}
+	variants := []variant{{n: 10_000, broken: 5000, failing: []int{4999, 5001, 9999}, eol: "\n"}}
+	rng := rand.New(rand.NewPCG(13, 2))
+	for k := range 6 {
+		n := 50 + rng.IntN(400)
+		v := variant{n: n, broken: 1 + rng.IntN(n), eol: []string{"\n", "\r\n"}[k%2]}
+		for len(v.failing) < 3 {
+			if f := 1 + rng.IntN(n); f != v.broken && !slices.Contains(v.failing, f) {
+				v.failing = append(v.failing, f)
+			}
+		}
+		slices.Sort(v.failing)
+		variants = append(variants, v)
+	}
+	for k, v := range variants {
+		t.Run(fmt.Sprintf("%d rows, broken %d, %q", v.n, v.broken, v.eol), func(t *testing.T) {
+			t.Parallel()
+			bad := map[int]string{v.broken: fmt.Sprintf(`%d,"oops`, v.broken)}
+			var want []int64
+			for _, f := range v.failing {
+				bad[f] = fmt.Sprintf("%d,bad", f)
+				want = append(want, int64(f)+1)
+			}
+			path := filepath.Join(dir, fmt.Sprintf("f%d.csv", k))
+			if err := os.WriteFile(path, []byte(rows(v.n, bad, v.eol)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stdout, stderr, _ := plumb(t, "", "check", path, "--rules", rules, "--quote", `"`, "--allow-rejects", "--format", "json")
+			var doc struct {
+				Result struct {
+					Checks []struct {
+						Name    string `json:"name"`
+						Samples []struct {
+							Line int64 `json:"line"`
+						} `json:"samples"`
+					} `json:"checks"`
+				} `json:"result"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+				t.Fatalf("%v\n%s%s", err, stdout, stderr)
+			}
+			var got []int64
+			for _, c := range doc.Result.Checks {
+				if c.Name == "not bad" {
+					for _, s := range c.Samples {
+						got = append(got, s.Line)
+					}
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("sample lines: got %v, want %v\n%s", got, want, stderr)
+			}
+		})
+	}
+}
+
+// TestInspectWrittenNamesKeepPriority runs issue 13 item 13's reproducer:
+// a generated name never takes a name the header wrote.
+func TestInspectWrittenNamesKeepPriority(t *testing.T) {
+	t.Parallel()
+	runFidelity(t, []fidelityCase{
+		{name: "reproducer", content: ",column_1\na,b\n", want: []string{"1  column_1_2  VARCHAR", "2  column_1    VARCHAR",
+			`column 1: "" -> column_1_2 (empty header)`}},
+		{name: "two generated", content: "column_3,,\na,b,c\n", want: []string{"1  column_3    VARCHAR", "2  column_2    VARCHAR",
+			"3  column_3_2  VARCHAR"}},
 	})
 }
