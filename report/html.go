@@ -51,7 +51,7 @@ var templates = template.Must(template.New("page").Funcs(template.FuncMap{
 	"clip":     clip,
 	"join":     strings.Join,
 	"add":      func(a, b int) int { return a + b },
-	"under":    func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"under":    func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	"diffval":  diffValue,
 	"f4":       func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) },
 	"f2":       func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },

@@ -22,6 +22,9 @@ func TestProfile(t *testing.T) {
 			wantCode: 1, wantStdout: []string{"drift since", "removed"}},
 		{name: "no drift", args: []string{"profile", "testdata/customers.csv", "--baseline", baseline}, wantStdout: []string{"drift since " + baseline + ": 0 changes"}},
 		{name: "drift", args: []string{"profile", "testdata/diff/target.csv", "--baseline", baseline}, wantCode: 1, wantStdout: []string{"row_count", "added"}},
+		// Every format renders drift (HTML refused a named change kind).
+		{name: "drift html", args: []string{"profile", "testdata/diff/target.csv", "--baseline", baseline, "--format", "html"}, wantCode: 1, wantStdout: []string{"row count", "added"}},
+		{name: "drift markdown", args: []string{"profile", "testdata/diff/target.csv", "--baseline", baseline, "--format", "markdown"}, wantCode: 1, wantStdout: []string{"row_count", "added"}},
 		{name: "columns and top", args: []string{"profile", "testdata/customers.csv", "--columns", "status", "--top", "2"},
 			wantStdout: []string{"status  text", `top        "active" 31.27%, "pending" 31.20%`}},
 		{name: "sample", args: []string{"profile", "testdata/customers.csv", "--sample", "10%"}, wantStdout: []string{"sampled 10% of the rows"}},
