@@ -62,6 +62,19 @@ type AnomalyOptions struct {
 	Threshold float64
 }
 
+func (a AnomalyOptions) withDefaults() AnomalyOptions {
+	if a.Window <= 0 {
+		a.Window = 14
+	}
+	if a.MinRuns <= 0 {
+		a.MinRuns = 5
+	}
+	if a.Threshold <= 0 {
+		a.Threshold = 3
+	}
+	return a
+}
+
 // Step is one step of a job, with the options its command takes.
 type Step struct {
 	// Name names the step's reports and metrics; it defaults to the
