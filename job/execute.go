@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -166,6 +167,12 @@ func (r *runner) check(ctx context.Context, db *engine.DB, s *Step) (*outcome, e
 	}
 	// rules.Run loads references, then confines the session.
 	res, err := rules.Run(ctx, db, t, s.Rules, opts)
+	var ce *rules.ConfigError
+	if errors.As(err, &ce) {
+		// A check DuckDB refused, at its place in the rules file (or,
+		// inline, in the job file).
+		return nil, fmt.Errorf("%s: %w", checksOrigin(s.RulesPath), err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -222,8 +229,21 @@ func (r *runner) dedupe(ctx context.Context, db *engine.DB, s *Step) (*outcome, 
 		return nil, err
 	}
 	res, err := dedupe.Run(ctx, db, t, s.DedupeConfig, opts)
+	var ce *dedupe.ConfigError
+	if errors.As(err, &ce) {
+		return nil, fmt.Errorf("%s: %w", s.ConfigPath, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &outcome{report.KindDedupe, res, res.Links > 0 || rejected(s, t)}, nil
+}
+
+// checksOrigin names where a step's checks were read: its rules file, or the
+// job file for inline checks.
+func checksOrigin(rulesPath string) string {
+	if rulesPath == "" {
+		return "the job file"
+	}
+	return rulesPath
 }
