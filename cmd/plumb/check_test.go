@@ -13,6 +13,7 @@ import (
 
 	"github.com/plumb-data/plumb/dedupe"
 	"github.com/plumb-data/plumb/internal/enginetest"
+	"github.com/plumb-data/plumb/job"
 	"github.com/plumb-data/plumb/rules"
 )
 
@@ -360,13 +361,13 @@ func TestCheckRejectedRows(t *testing.T) {
 // packages build, and refuses other names.
 func TestSchemaCommand(t *testing.T) {
 	t.Parallel()
-	for name, want := range map[string][]byte{"rules": rules.JSONSchema(), "dedupe": dedupe.JSONSchema()} {
+	for name, want := range map[string][]byte{"rules": rules.JSONSchema(), "dedupe": dedupe.JSONSchema(), "job": job.JSONSchema()} {
 		stdout, stderr, code := plumb(t, "", "schema", name)
 		if code != 0 || stdout != string(want) {
 			t.Errorf("plumb schema %s: exit %d, %d bytes (want %d): %s", name, code, len(stdout), len(want), stderr)
 		}
 	}
-	if _, _, code := plumb(t, "", "schema", "job"); code != 2 {
-		t.Errorf("plumb schema job: exit %d, want 2", code)
+	if _, _, code := plumb(t, "", "schema", "jobs"); code != 2 {
+		t.Errorf("plumb schema jobs: exit %d, want 2", code)
 	}
 }
