@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"github.com/plumb-data/plumb/result"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func textDedupe(w *bufio.Writer, r *result.Dedupe) {
 				fmt.Fprintf(w, "    …\n")
 				break
 			}
-			fmt.Fprintf(w, "    cluster %d: %d records, weakest link %.2f, average %.2f\n", c.Cluster, c.Size, c.MinWeight, c.AvgWeight)
+			fmt.Fprintf(w, "    cluster %d: %s, weakest link %.2f, average %.2f\n", c.Cluster, numfmt.Count(int64(c.Size), "record"), c.MinWeight, c.AvgWeight)
 		}
 	}
 	if t := r.Truth; t != nil {

@@ -81,7 +81,7 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 		}
 	}
 	if d := r.Drift; d != nil {
-		fmt.Fprintf(w, "\ndrift since %s: %d changes\n", d.Baseline, len(d.Changes))
+		fmt.Fprintf(w, "\ndrift since %s: %s\n", d.Baseline, numfmt.Count(int64(len(d.Changes)), "change"))
 		for _, ch := range d.Changes {
 			col := ""
 			if ch.Column != "" {

@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"io"
 	"math"
 	"path/filepath"
@@ -73,7 +74,7 @@ func writeTrends(w io.Writer, tr *job.Trends) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "job %s: %d runs, %s to %s\n", tr.Job, len(tr.Runs), tr.Runs[0].Run, tr.Runs[len(tr.Runs)-1].Run)
+	fmt.Fprintf(&b, "job %s: %s, %s to %s\n", tr.Job, numfmt.Count(int64(len(tr.Runs)), "run"), tr.Runs[0].Run, tr.Runs[len(tr.Runs)-1].Run)
 	// Exit codes and anomaly counts are few: written as digits.
 	var exits, anomalies strings.Builder
 	for _, r := range tr.Runs {

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/plumb-data/plumb/internal/numfmt"
 	"os"
 
 	"github.com/plumb-data/plumb/engine"
@@ -62,7 +63,7 @@ rules passes on the data they were drawn from, and fails when it changes.`,
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(g.stderr, "plumb: wrote %d checks to %s\n", len(sug.Rules.Checks), output)
+			fmt.Fprintf(g.stderr, "plumb: wrote %s to %s\n", numfmt.Count(int64(len(sug.Rules.Checks)), "check"), output)
 			return nil
 		},
 	}
