@@ -219,3 +219,33 @@ func TestLoadDatabaseCancelStopsTheServer(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadMySQLKeysetPages: a MySQL table with a primary key is read in
+// keyset pages ordered by the key; a compound text and integer key over
+// more rows than a page loads every row once, in key order.
+func TestLoadMySQLKeysetPages(t *testing.T) {
+	d := dbtest.MySQL(t)
+	const n = 120_001 // two full pages and one row
+	d.Exec(t, "CREATE TABLE t (k varchar(10), i int, v int, PRIMARY KEY (k, i))",
+		fmt.Sprintf("INSERT INTO t SELECT concat('k', seq %% 7), seq, seq FROM seq_1_to_%d", n))
+	db := openDB(t)
+	src, err := source.Parse(d.Table("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.RowsLoaded != n || tbl.RowsRejected != 0 {
+		t.Fatalf("got %d loaded, %d rejected; want %d loaded", tbl.RowsLoaded, tbl.RowsRejected, n)
+	}
+	var rows, distinct int64
+	var sum float64
+	if err := db.QueryRowContext(t.Context(), "SELECT count(*), count(DISTINCT v), sum(v) FROM "+Ident(tbl.Name)).Scan(&rows, &distinct, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || distinct != n || sum != float64(n)*(n+1)/2 {
+		t.Errorf("got %d rows, %d distinct, sum %.0f; want every row once", rows, distinct, sum)
+	}
+}
