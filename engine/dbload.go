@@ -28,8 +28,8 @@ const (
 const flushEvery = 100_000
 
 // loadDatabase streams a database source's rows through its driver into
-// a DuckDB table, with the Appender: memory holds one batch, not the
-// table. A row with a value that has no value of its column's type is
+// a DuckDB table, as Arrow record batches (with the Appender when a
+// column is a list): memory holds a few batches, not the table. A row with a value that has no value of its column's type is
 // rejected (reason CAST, its row number as the line), never dropped.
 func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOptions) (_ *Table, err error) {
 	fail := func(err error) error {
@@ -57,6 +57,7 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 	t.parts = []part{{table: name}}
 	cols := r.Columns()
 	defs := make([]string, len(cols))
+	names := make([]string, len(cols))
 	seen := map[string]bool{}
 	// JSON columns are appended as text and typed after: the Appender
 	// would encode a Go string as a JSON string.
@@ -73,6 +74,7 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 			t.Renamed = append(t.Renamed, source.Rename{File: src.Spec, Position: i + 1, Header: c.Name, Name: n, Reason: "duplicate or empty name"})
 		}
 		seen[strings.ToLower(n)] = true
+		names[i] = n
 		typ := c.Type
 		if typ == "JSON" {
 			typ = "VARCHAR"
@@ -94,7 +96,12 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 			return nil, fail(fmt.Errorf("create table: %w", err))
 		}
 	}
-	if err := db.appendRows(ctx, r, t, src.Spec); err != nil {
+	if schema, ok := arrowSchema(names, cols); ok {
+		err = db.insertArrow(ctx, conn, r, schema, t, src.Spec)
+	} else {
+		err = db.appendRows(ctx, r, t, src.Spec)
+	}
+	if err != nil {
 		db.dropAll(context.WithoutCancel(ctx), conn, t)
 		return nil, fail(err)
 	}
