@@ -93,7 +93,7 @@ func TestIngestPostgresVersusExport(t *testing.T) {
 		plumbTime.Seconds(), exportTime.Seconds(), readTime.Seconds(), plain.Seconds(), plumbTime.Seconds()/plain.Seconds())
 	t.Logf("client CPU (user+sys): plumb load %.2fs; psql %.2fs + read_csv %.2fs = %.2fs; ratio %.2f×", plumbCPU.Seconds(),
 		exportCPU.Seconds(), readCPU.Seconds(), (exportCPU + readCPU).Seconds(), plumbCPU.Seconds()/(exportCPU+readCPU).Seconds())
-	t.Logf("memory: peak RSS after the load %d MB; peak Go heap during the load %d MB; DuckDB after the load %d MB",
+	t.Logf("memory: peak RSS after the load %d MB; peak live Go heap during the load %d MB; DuckDB after the load %d MB",
 		ru.Maxrss/1024, goHeap>>20, duckMem>>20)
 }
 
@@ -105,10 +105,10 @@ func cpuTime(who int) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// watchGoHeap samples the Go heap's live objects every 20ms until the
+// watchGoHeap samples the Go heap live after the last GC every 20ms until the
 // returned function is called, which gives the peak.
 func watchGoHeap() func() uint64 {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	done := make(chan struct{})
 	out := make(chan uint64)
 	go func() {
