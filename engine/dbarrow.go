@@ -70,7 +70,7 @@ func arrowType(duck string) arrow.DataType {
 		return arrow.PrimitiveTypes.Float32
 	case "DOUBLE":
 		return arrow.PrimitiveTypes.Float64
-	case "VARCHAR", "JSON", "UUID":
+	case "VARCHAR", "JSON", "UUID", "TIMETZ":
 		return arrow.BinaryTypes.String
 	case "BLOB":
 		return arrow.BinaryTypes.Binary

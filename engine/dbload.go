@@ -59,9 +59,10 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 	defs := make([]string, len(cols))
 	names := make([]string, len(cols))
 	seen := map[string]bool{}
-	// JSON columns are appended as text and typed after: the Appender
-	// would encode a Go string as a JSON string.
-	var jsonCols []string
+	// JSON and TIMETZ columns are loaded as text and typed after: the
+	// Appender would encode a Go string as a JSON string, and has no
+	// TIMETZ value to take.
+	typedAfter := map[string]string{}
 	for i, c := range cols {
 		n := c.Name
 		for k := 2; n == "" || seen[strings.ToLower(n)]; k++ {
@@ -76,9 +77,9 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 		seen[strings.ToLower(n)] = true
 		names[i] = n
 		typ := c.Type
-		if typ == "JSON" {
+		if typ == "JSON" || typ == "TIMETZ" {
 			typ = "VARCHAR"
-			jsonCols = append(jsonCols, n)
+			typedAfter[n] = c.Type
 		}
 		defs[i] = Ident(n) + " " + typ
 	}
@@ -105,10 +106,12 @@ func (db *DB) loadDatabase(ctx context.Context, src source.Source, opts LoadOpti
 		db.dropAll(context.WithoutCancel(ctx), conn, t)
 		return nil, fail(err)
 	}
-	for _, c := range jsonCols {
-		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(name)+" ALTER "+Ident(c)+" TYPE JSON"); err != nil {
-			db.dropAll(context.WithoutCancel(ctx), conn, t)
-			return nil, fail(fmt.Errorf("column %s as JSON: %w", c, err))
+	for _, c := range names {
+		if typ := typedAfter[c]; typ != "" {
+			if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(name)+" ALTER "+Ident(c)+" TYPE "+typ); err != nil {
+				db.dropAll(context.WithoutCancel(ctx), conn, t)
+				return nil, fail(fmt.Errorf("column %s as %s: %w", c, typ, err))
+			}
 		}
 	}
 	t.Files = []source.File{{Path: src.Spec, Format: src.Format, RowsLoaded: t.RowsLoaded, RowsRejected: t.RowsRejected}}
