@@ -39,6 +39,47 @@ type mysqlReader struct {
 	key  []int
 	read int
 	ctx  context.Context
+	// queryTypes are a query's column types as a table made from it
+	// declares them (tinyint(1) tells a boolean).
+	queryTypes map[string]string
+}
+
+// mysqlQueryTypes declares a query's columns as the server would in a
+// table: an empty temporary table made from the query (LIMIT 0: the
+// query is not run; as a derived table it can only be a SELECT), then
+// dropped. Nil when that fails (no privilege to create temporary
+// tables); the driver's types are used then.
+func mysqlQueryTypes(ctx context.Context, conn *sql.Conn, query string, id int64) map[string]string {
+	table := quoteBacktick("plumb_probe_" + strconv.FormatInt(id, 10))
+	if _, err := conn.ExecContext(ctx, "CREATE TEMPORARY TABLE "+table+" AS SELECT * FROM ("+query+") AS q LIMIT 0"); err != nil {
+		return nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TEMPORARY TABLE IF EXISTS "+table)
+	rows, err := conn.QueryContext(ctx, "SHOW COLUMNS FROM "+table)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil || len(cols) < 2 {
+		return nil
+	}
+	types := map[string]string{}
+	vals := make([]sql.RawBytes, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if rows.Scan(ptrs...) != nil {
+			return nil
+		}
+		types[string(vals[0])] = string(vals[1])
+	}
+	if rows.Err() != nil {
+		return nil
+	}
+	return types
 }
 
 // mysqlPageRows is the size of a keyset page. A long result set read
@@ -107,6 +148,11 @@ func openMySQL(ctx context.Context, d *source.Database) (_ Reader, err error) {
 	if err := r.conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
 		return nil, fmt.Errorf("mysql: %w", err)
 	}
+	if d.Query != "" {
+		// Before the transaction: MariaDB refuses temporary tables in a
+		// read-only one.
+		r.queryTypes = mysqlQueryTypes(ctx, r.conn, trimQuery(d.Query), id)
+	}
 	if _, err := r.conn.ExecContext(ctx, "START TRANSACTION READ ONLY"); err != nil {
 		return nil, fmt.Errorf("mysql: begin a read-only transaction: %w", err)
 	}
@@ -149,6 +195,9 @@ func openMySQL(ctx context.Context, d *source.Database) (_ Reader, err error) {
 	declared := map[string]string{}
 	for _, c := range r.catalog.Columns {
 		declared[c.Name] = c.Type
+	}
+	for name, typ := range r.queryTypes {
+		declared[name] = typ
 	}
 	for _, ct := range types {
 		col, conv := mysqlColumn(ct, declared[ct.Name()])
