@@ -48,6 +48,18 @@ var postgresTypes = []typeCase{
 	{name: "bytea", decl: "bytea", value: `'\xdead00ef'`, wantType: "BLOB", want: `\xDE\xAD\x00\xEF`},
 	{name: "int array", decl: "integer[]", value: "'{1,NULL,3}'", wantType: "INTEGER[]", want: "[1, NULL, 3]"},
 	{name: "text array", decl: "text[]", value: `'{a,"b c"}'`, wantType: "VARCHAR[]", want: "[a, b c]"},
+	{name: "int matrix", decl: "integer[]", value: "'{{1,2},{3,NULL}}'", wantType: "INTEGER[][]", want: "[[1, 2], [3, NULL]]"},
+	{name: "text cube", decl: "text[][][]", value: "'{{{a},{b}},{{c},{d}}}'", wantType: "VARCHAR[][][]", want: "[[[a], [b]], [[c], [d]]]"},
+	{name: "numeric array exact", decl: "numeric(38,10)[]", value: "'{1234567890123456789012345678.0123456789,NULL,-2}'", wantType: "DECIMAL(38,10)[]", want: "[1234567890123456789012345678.0123456789, NULL, -2.0000000000]"},
+	{name: "numeric array NaN", decl: "numeric(6,2)[]", value: "'{1,NaN}'", reject: true},
+	{name: "date array", decl: "date[]", value: "'{2024-02-29,1999-12-31}'", wantType: "DATE[]", want: "[2024-02-29, 1999-12-31]"},
+	{name: "timestamptz array to UTC", decl: "timestamptz[]", value: `'{"2024-01-02 03:04:05+02"}'`, wantType: "TIMESTAMP WITH TIME ZONE[]", want: "['2024-01-02 01:04:05+00']"},
+	{name: "uuid array", decl: "uuid[]", value: "'{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'", wantType: "UUID[]", want: "[a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11]"},
+	{name: "interval array", decl: "interval[]", value: "'{1 day,2 hours}'", wantType: "INTERVAL[]", want: "[1 day, '02:00:00']"},
+	{name: "inet array as text", decl: "inet[]", value: "'{10.0.0.1,::1}'", wantType: "VARCHAR", want: "{10.0.0.1,::1}"},
+	{name: "timetz", decl: "timetz", value: "'13:14:15.5+02'", wantType: "TIME WITH TIME ZONE", want: "13:14:15.5+02"},
+	{name: "money", decl: "money", value: "'-1234.56'", wantType: "DECIMAL(19,2)", want: "-1234.56"},
+	{name: "money max", decl: "money", value: "'92233720368547758.07'", wantType: "DECIMAL(19,2)", want: "92233720368547758.07"},
 	{name: "enum", decl: "mood", value: "'happy'", wantType: "VARCHAR", want: "happy"},
 	{name: "inet as text", decl: "inet", value: "'10.0.0.1/8'", wantType: "VARCHAR", want: "10.0.0.1/8"},
 	{name: "text", decl: "text", value: "'ünïcode ''q'''", wantType: "VARCHAR", want: "ünïcode 'q'"},
@@ -217,5 +229,104 @@ func TestLoadDatabaseCancelStopsTheServer(t *testing.T) {
 				t.Errorf("the load took %s to stop", waited)
 			}
 		})
+	}
+}
+
+// TestLoadMySQLKeysetPages: a MySQL table with a primary key is read in
+// keyset pages ordered by the key; a compound text and integer key over
+// more rows than a page loads every row once, in key order.
+func TestLoadMySQLKeysetPages(t *testing.T) {
+	d := dbtest.MySQL(t)
+	const n = 120_001 // two full pages and one row
+	d.Exec(t, "CREATE TABLE t (k varchar(10), i int, v int, PRIMARY KEY (k, i))",
+		fmt.Sprintf("INSERT INTO t SELECT concat('k', seq %% 7), seq, seq FROM seq_1_to_%d", n))
+	db := openDB(t)
+	src, err := source.Parse(d.Table("t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.RowsLoaded != n || tbl.RowsRejected != 0 {
+		t.Fatalf("got %d loaded, %d rejected; want %d loaded", tbl.RowsLoaded, tbl.RowsRejected, n)
+	}
+	var rows, distinct int64
+	var sum float64
+	if err := db.QueryRowContext(t.Context(), "SELECT count(*), count(DISTINCT v), sum(v) FROM "+Ident(tbl.Name)).Scan(&rows, &distinct, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if rows != n || distinct != n || sum != float64(n)*(n+1)/2 {
+		t.Errorf("got %d rows, %d distinct, sum %.0f; want every row once", rows, distinct, sum)
+	}
+}
+
+// TestLoadMySQLQueryBoolean: a query's tinyint(1) column loads as
+// BOOLEAN, as a table's does; a wider TINYINT and an expression stay
+// integers.
+func TestLoadMySQLQueryBoolean(t *testing.T) {
+	d := dbtest.MySQL(t)
+	d.Exec(t, "CREATE TABLE t (id int, flag tinyint(1), small tinyint(4))", "INSERT INTO t VALUES (1, 1, 5), (2, 0, -5), (3, NULL, NULL)")
+	db := openDB(t)
+	src, err := source.Parse(d.Query("SELECT id, flag, small, flag + 1 AS next FROM t ORDER BY id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, c := range tbl.Columns[1:] {
+		types = append(types, c.Type)
+	}
+	if got := strings.Join(types, " "); got != "BOOLEAN TINYINT INTEGER" {
+		t.Errorf("got types %s, want BOOLEAN TINYINT INTEGER", got)
+	}
+	if c := tbl.Catalog.Columns[1]; c.Type != "tinyint(1)" {
+		t.Errorf("got declared %q, want tinyint(1)", c.Type)
+	}
+	var got string
+	if err := db.QueryRowContext(t.Context(), "SELECT string_agg(coalesce(flag::VARCHAR, 'NULL'), ' ' ORDER BY id) FROM "+Ident(tbl.Name)).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "true false NULL" {
+		t.Errorf("got %q, want true false NULL", got)
+	}
+}
+
+// TestLoadPostgresArrayDimensions: a column whose arrays are matrices
+// loads as nested lists; a row whose array has other dimensions than
+// the column's is rejected with its row number, the others load.
+func TestLoadPostgresArrayDimensions(t *testing.T) {
+	d := dbtest.Postgres(t)
+	d.Exec(t, "CREATE TABLE t (id int, m int[])",
+		"INSERT INTO t VALUES (1, '{{1,2},{3,4}}'), (2, '{5,6}'), (3, '{}'), (4, NULL), (5, '{{7},{8}}')")
+	db := openDB(t)
+	src, err := source.Parse(d.Query("SELECT * FROM " + d.Name + ".t ORDER BY id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := db.Load(t.Context(), src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl.Columns[1].Type != "INTEGER[][]" || tbl.RowsLoaded != 4 || tbl.RowsRejected != 1 {
+		t.Fatalf("got type %s, %d loaded, %d rejected; want INTEGER[][], 4 loaded, 1 rejected", tbl.Columns[1].Type, tbl.RowsLoaded, tbl.RowsRejected)
+	}
+	rj, err := db.Rejects(t.Context(), tbl, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rj) != 1 || rj[0].Line != 2 || !strings.Contains(rj[0].Message, "dimensions") {
+		t.Errorf("got rejects %+v, want row 2 for its dimensions", rj)
+	}
+	var got string
+	if err := db.QueryRowContext(t.Context(), "SELECT string_agg(coalesce(m::VARCHAR, 'NULL'), ' | ' ORDER BY id) FROM "+Ident(tbl.Name)).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[[1, 2], [3, 4]] | [] | NULL | [[7], [8]]"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

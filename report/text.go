@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/plumb-data/plumb/internal/numfmt"
+	"github.com/plumb-data/plumb/source"
 )
 
 type textRenderer struct{}
@@ -60,14 +61,21 @@ func textInspect(w *bufio.Writer, r *result.Inspect) {
 			fmt.Fprintf(w, "  encoding   %s\n", d.Encoding)
 		}
 	}
+	if db := r.Database; db != nil {
+		wrapped(w, "  database   ", databaseLine(db))
+	}
 	fmt.Fprintf(w, "  rows       %s read = %s loaded + %s rejected\n", num(r.RowsRead), num(r.RowsLoaded), num(r.RowsRejected))
 	fmt.Fprintf(w, "  columns    %d\n", len(r.Columns))
-	nameW := 4
-	for _, c := range r.Columns {
-		nameW = max(nameW, min(utf8.RuneCountInString(c.Name), 40))
-	}
-	for i, c := range r.Columns {
-		fmt.Fprintf(w, "    %3d  %s  %s\n", i+1, pad(clip(c.Name, 40), nameW), c.Type)
+	if r.Database != nil && len(r.Database.Columns) == len(r.Columns) {
+		textCatalog(w, r.Columns, r.Database)
+	} else {
+		nameW := 4
+		for _, c := range r.Columns {
+			nameW = max(nameW, min(utf8.RuneCountInString(c.Name), 40))
+		}
+		for i, c := range r.Columns {
+			fmt.Fprintf(w, "    %3d  %s  %s\n", i+1, pad(clip(c.Name, 40), nameW), c.Type)
+		}
 	}
 	if len(r.Renamed) > 0 {
 		fmt.Fprintf(w, "  renamed    %d header names\n", len(r.Renamed))
@@ -93,6 +101,80 @@ func textInspect(w *bufio.Writer, r *result.Inspect) {
 	for _, h := range r.Hints {
 		fmt.Fprintf(w, "  hint       %s\n", h)
 	}
+}
+
+// databaseLine is the server, the table and the catalog's row estimate.
+func databaseLine(c *source.Catalog) string {
+	line := c.Server + ", " + c.Table
+	if c.Table != "query" {
+		line = c.Server + ", table " + c.Table
+	}
+	if c.RowEstimate != nil {
+		line += fmt.Sprintf(", about %s (catalog estimate)", numfmt.Count(*c.RowEstimate, "row"))
+	}
+	return line
+}
+
+// textCatalog writes a database source's columns with their declared
+// type and nullability, a note under a column loaded otherwise than
+// declared, then the table's keys and checks.
+func textCatalog(w *bufio.Writer, cols []source.Column, c *source.Catalog) {
+	nameW, typeW, declW := 4, 4, 4
+	for i, col := range cols {
+		nameW = max(nameW, min(utf8.RuneCountInString(col.Name), 40))
+		typeW = max(typeW, utf8.RuneCountInString(col.Type))
+		declW = max(declW, min(utf8.RuneCountInString(declared(c.Columns[i])), 30))
+	}
+	for i, col := range cols {
+		d := c.Columns[i]
+		line := fmt.Sprintf("    %3d  %s  %s  %s  %s", i+1, pad(clip(col.Name, 40), nameW), pad(col.Type, typeW),
+			pad(clip(declared(d), 30), declW), nullability(d.Nullable))
+		w.WriteString(strings.TrimRight(line, " ") + "\n")
+		if d.Note != "" {
+			wrapped(w, "         note: ", d.Note)
+		}
+	}
+	if len(c.PrimaryKey) > 0 {
+		fmt.Fprintf(w, "  primary    %s\n", strings.Join(c.PrimaryKey, ", "))
+	}
+	for _, u := range c.Unique {
+		fmt.Fprintf(w, "  unique     %s\n", strings.Join(u, ", "))
+	}
+	for _, fk := range c.ForeignKeys {
+		wrapped(w, "  references ", foreignKey(fk))
+	}
+	for _, ck := range c.Checks {
+		wrapped(w, "  check      ", ck)
+	}
+}
+
+// declared is a column's type as the database declares it.
+func declared(d source.DeclaredColumn) string {
+	if d.Type == "" {
+		return "(no type)"
+	}
+	return d.Type
+}
+
+// nullability says whether the database lets a column hold NULL; blank
+// when it does not say (a query's columns).
+func nullability(n *bool) string {
+	switch {
+	case n == nil:
+		return ""
+	case *n:
+		return "null"
+	}
+	return "not null"
+}
+
+// foreignKey is "a, b -> other (x, y)".
+func foreignKey(fk source.ForeignKey) string {
+	s := strings.Join(fk.Columns, ", ") + " -> " + fk.References
+	if len(fk.RefColumns) > 0 {
+		s += " (" + strings.Join(fk.RefColumns, ", ") + ")"
+	}
+	return s
 }
 
 // num writes an integer with thousands separators.

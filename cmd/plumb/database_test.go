@@ -87,3 +87,33 @@ func TestDatabaseSourceErrorsHidePasswords(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want exit 2 with the password hidden", code, stderr)
 	}
 }
+
+// TestInspectDatabaseCatalog: the text and Markdown inspect reports show
+// a database source's catalog (server, version, declared types and
+// nullability, keys, the row estimate, and a note where a column loaded
+// otherwise than declared), on a SQLite file made here.
+func TestInspectDatabaseCatalog(t *testing.T) {
+	d := dbtest.SQLite(t)
+	d.Exec(t,
+		"CREATE TABLE customers (customer_id integer PRIMARY KEY, email varchar(60) UNIQUE, region text, code int, UNIQUE (region, code))",
+		`CREATE TABLE orders (order_id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (customer_id),
+			amount numeric(12,2) CHECK (amount >= 0), placed date, note, "shipped at" timestamp)`,
+		"INSERT INTO customers VALUES (1, 'a@example.com', 'north', 1), (2, 'b@example.com', 'south', 1)",
+		`INSERT INTO orders VALUES (1, 1, 10.5, '2024-01-02', 'first', '2024-01-03 10:00:00'),
+			(2, 1, 3, '2024-01-03', 42, NULL), (3, 2, NULL, NULL, NULL, NULL)`,
+		"ANALYZE")
+	dir := filepath.Dir(strings.TrimPrefix(d.URL, "sqlite://"))
+	for _, tc := range []struct{ table, format, golden string }{
+		{"orders", "text", "inspect_sqlite_orders.txt"},
+		{"orders", "markdown", "inspect_sqlite_orders.md"},
+		{"customers", "text", "inspect_sqlite_customers.txt"},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			stdout, stderr, code := plumb(t, "", "inspect", d.Table(tc.table), "--format", tc.format)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			golden(t, tc.golden, strings.ReplaceAll(stdout, dir, "TMP"))
+		})
+	}
+}

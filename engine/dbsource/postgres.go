@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/plumb-data/plumb/source"
 )
@@ -28,6 +29,10 @@ type postgresReader struct {
 	catalog *source.Catalog
 	raw     []any
 	err     error
+	// nested are the columns of arrays of more than one dimension,
+	// which pgx's Values flattens: they are decoded again, with their
+	// dimensions, from the raw values.
+	nested []int
 }
 
 // convert turns a driver value (never nil) into the column's Go value.
@@ -89,19 +94,30 @@ func openPostgres(ctx context.Context, d *source.Database) (_ Reader, err error)
 	}
 	selects := make([]string, len(sd.Fields))
 	cast := false
+	var arrays []int
 	for i, f := range sd.Fields {
-		var declared, kind string
-		if err := r.tx.QueryRow(ctx, "SELECT format_type($1::oid, $2::int), t.typtype FROM pg_type t WHERE t.oid = $1::oid",
-			f.DataTypeOID, f.TypeModifier).Scan(&declared, &kind); err != nil {
+		t, err := postgresTypeOf(ctx, r.tx, f.DataTypeOID, f.TypeModifier)
+		if err != nil {
 			return nil, fmt.Errorf("postgres: type of column %s: %w", f.Name, err)
 		}
-		col, conv, asText := postgresColumn(f.Name, f.DataTypeOID, f.TypeModifier, declared, kind)
+		if t.oid == moneyOID {
+			if err := r.tx.QueryRow(ctx, "SELECT scale(0::money::numeric)").Scan(&t.moneyScale); err != nil {
+				return nil, fmt.Errorf("postgres: the scale of money: %w", err)
+			}
+		}
+		if t.elem != nil {
+			arrays = append(arrays, i)
+		}
+		col, conv, serverCast := postgresColumn(f.Name, t, 1)
 		r.cols, r.conv = append(r.cols, col), append(r.conv, conv)
 		selects[i] = "q." + quoteDouble(f.Name)
-		if asText {
-			selects[i] += "::text"
+		if serverCast != "" {
+			selects[i] += serverCast
 			cast = true
 		}
+	}
+	if err := r.arrayDims(ctx, base, sd.Fields, arrays); err != nil {
+		return nil, err
 	}
 	query := base
 	if cast {
@@ -114,97 +130,170 @@ func openPostgres(ctx context.Context, d *source.Database) (_ Reader, err error)
 	return r, nil
 }
 
-// postgresColumn decides how a column loads: its DuckDB type, the
-// conversion of its values, and whether the server should send it as
-// text (for types plumb keeps as PostgreSQL writes them).
-func postgresColumn(name string, oid uint32, typmod int32, declared, kind string) (Column, convert, bool) {
-	col := Column{Name: name, Declared: declared}
-	asText := func(note string) (Column, convert, bool) {
-		col.Type, col.Note = "VARCHAR", note
-		return col, convString, true
+// moneyOID is PostgreSQL's money type.
+const moneyOID = 790
+
+// pgType is what the server says of a column's type.
+type pgType struct {
+	oid      uint32
+	typmod   int32
+	declared string
+	// kind is pg_type.typtype ('e' for an enum).
+	kind string
+	// elem is an array's element type; dims its dimensions.
+	elem *pgType
+	dims int
+	// moneyScale is the digits after the point of money, from the
+	// server's lc_monetary.
+	moneyScale int32
+}
+
+// postgresTypeOf reads a type's name, kind and, for an array, its
+// element type from pg_type.
+func postgresTypeOf(ctx context.Context, tx pgx.Tx, oid uint32, typmod int32) (*pgType, error) {
+	t := &pgType{oid: oid, typmod: typmod, dims: 1}
+	var elem uint32
+	var category string
+	if err := tx.QueryRow(ctx, "SELECT format_type($1::oid, $2::int), t.typtype, t.typelem, t.typcategory FROM pg_type t WHERE t.oid = $1::oid",
+		oid, typmod).Scan(&t.declared, &t.kind, &elem, &category); err != nil {
+		return nil, err
 	}
-	switch oid {
+	if category == "A" && elem != 0 {
+		e, err := postgresTypeOf(ctx, tx, elem, typmod)
+		if err != nil {
+			return nil, err
+		}
+		t.elem = e
+	}
+	return t, nil
+}
+
+// arrayDims finds, in one scan, how many dimensions the arrays of each
+// array column have (PostgreSQL's types do not say: an integer[] may
+// hold a matrix), and sets those columns' types and conversions.
+func (r *postgresReader) arrayDims(ctx context.Context, base string, fields []pgconn.FieldDescription, arrays []int) error {
+	var lists []int
+	for _, i := range arrays {
+		if strings.HasSuffix(r.cols[i].Type, "[]") {
+			lists = append(lists, i)
+		}
+	}
+	if len(lists) == 0 {
+		return nil
+	}
+	exprs := make([]string, len(lists))
+	dims := make([]any, len(lists))
+	vals := make([]*int32, len(lists))
+	for k, i := range lists {
+		exprs[k] = "max(array_ndims(q." + quoteDouble(fields[i].Name) + "))"
+		dims[k] = &vals[k]
+	}
+	if err := r.tx.QueryRow(ctx, "SELECT "+strings.Join(exprs, ", ")+" FROM ("+base+") AS q").Scan(dims...); err != nil {
+		return fmt.Errorf("postgres: dimensions of arrays: %w", err)
+	}
+	for k, i := range lists {
+		if vals[k] == nil || *vals[k] <= 1 {
+			continue
+		}
+		t, err := postgresTypeOf(ctx, r.tx, fields[i].DataTypeOID, fields[i].TypeModifier)
+		if err != nil {
+			return fmt.Errorf("postgres: type of column %s: %w", fields[i].Name, err)
+		}
+		col, conv, _ := postgresColumn(fields[i].Name, t, int(*vals[k]))
+		col.Note = fmt.Sprintf("arrays of %d dimensions: loaded as nested lists", *vals[k])
+		r.cols[i], r.conv[i] = col, conv
+		r.nested = append(r.nested, i)
+	}
+	return nil
+}
+
+// postgresColumn decides how a column loads: its DuckDB type, the
+// conversion of its values, and the cast the server applies before
+// sending it ("::text" for types plumb keeps as PostgreSQL writes
+// them). dims is the dimensions of an array column's values.
+func postgresColumn(name string, t *pgType, dims int) (Column, convert, string) {
+	col := Column{Name: name, Declared: t.declared}
+	asText := func(note string) (Column, convert, string) {
+		col.Type, col.Note = "VARCHAR", note
+		return col, convString, "::text"
+	}
+	if t.elem != nil {
+		ecol, econv, ecast := postgresColumn(name, t.elem, 1)
+		if ecast != "" || ecol.Type == "JSON" || ecol.Type == "TIMETZ" {
+			return asText(t.declared + ": an array of a type loaded as text: loaded as PostgreSQL's text for it")
+		}
+		col.Type, col.Note = ecol.Type+strings.Repeat("[]", dims), ecol.Note
+		return col, list(name, econv, dims), ""
+	}
+	switch t.oid {
 	case pgtype.BoolOID:
 		col.Type = "BOOLEAN"
-		return col, same, false
+		return col, same, ""
 	case pgtype.Int2OID:
 		col.Type = "SMALLINT"
-		return col, same, false
+		return col, same, ""
 	case pgtype.Int4OID:
 		col.Type = "INTEGER"
-		return col, same, false
+		return col, same, ""
 	case pgtype.Int8OID:
 		col.Type = "BIGINT"
-		return col, same, false
+		return col, same, ""
 	case pgtype.Float4OID:
 		col.Type = "FLOAT"
-		return col, same, false
+		return col, same, ""
 	case pgtype.Float8OID:
 		col.Type = "DOUBLE"
-		return col, same, false
+		return col, same, ""
 	case pgtype.NumericOID:
-		if typmod < 4 {
+		if t.typmod < 4 {
 			return asText("numeric without a declared precision: loaded as its exact text")
 		}
-		p, s := (typmod-4)>>16, (typmod-4)&0xffff
+		p, s := (t.typmod-4)>>16, (t.typmod-4)&0xffff
 		if p > 38 || s > p {
 			return asText(fmt.Sprintf("numeric(%d,%d) is wider than DuckDB's DECIMAL(38): loaded as its exact text", p, s))
 		}
 		col.Type = fmt.Sprintf("DECIMAL(%d,%d)", p, s)
-		return col, numericTo(name, uint8(p), uint8(s)), false
+		return col, numericTo(name, uint8(p), uint8(s)), ""
+	case moneyOID:
+		col.Type = fmt.Sprintf("DECIMAL(19,%d)", t.moneyScale)
+		col.Note = "money: loaded as its amount, without the currency symbol"
+		return col, numericTo(name, 19, uint8(t.moneyScale)), "::numeric"
 	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
 		col.Type = "VARCHAR"
-		return col, convString, false
+		return col, convString, ""
 	case pgtype.ByteaOID:
 		col.Type = "BLOB"
-		return col, same, false
+		return col, same, ""
 	case pgtype.UUIDOID:
 		col.Type = "UUID"
-		return col, same, false
+		return col, same, ""
 	case pgtype.JSONOID, pgtype.JSONBOID:
 		col.Type = "JSON"
-		return col, convString, true
+		return col, convString, "::text"
 	case pgtype.DateOID:
 		col.Type = "DATE"
-		return col, timeTo(name, false), false
+		return col, timeTo(name, false), ""
 	case pgtype.TimestampOID:
 		col.Type = "TIMESTAMP"
-		return col, timeTo(name, false), false
+		return col, timeTo(name, false), ""
 	case pgtype.TimestamptzOID:
 		col.Type, col.Note = "TIMESTAMPTZ", "instants normalised to UTC"
-		return col, timeTo(name, true), false
+		return col, timeTo(name, true), ""
 	case pgtype.TimeOID:
 		col.Type = "TIME"
-		return col, pgTime(name), false
+		return col, pgTime(name), ""
+	case pgtype.TimetzOID:
+		// Sent as text, loaded as text, then typed by DuckDB.
+		col.Type = "TIMETZ"
+		return col, convString, "::text"
 	case pgtype.IntervalOID:
 		col.Type = "INTERVAL"
-		return col, pgInterval, false
-	case pgtype.Int2ArrayOID:
-		col.Type = "SMALLINT[]"
-		return col, list(name), false
-	case pgtype.Int4ArrayOID:
-		col.Type = "INTEGER[]"
-		return col, list(name), false
-	case pgtype.Int8ArrayOID:
-		col.Type = "BIGINT[]"
-		return col, list(name), false
-	case pgtype.Float4ArrayOID:
-		col.Type = "FLOAT[]"
-		return col, list(name), false
-	case pgtype.Float8ArrayOID:
-		col.Type = "DOUBLE[]"
-		return col, list(name), false
-	case pgtype.BoolArrayOID:
-		col.Type = "BOOLEAN[]"
-		return col, list(name), false
-	case pgtype.TextArrayOID, pgtype.VarcharArrayOID, pgtype.BPCharArrayOID:
-		col.Type = "VARCHAR[]"
-		return col, list(name), false
+		return col, pgInterval, ""
 	}
-	if kind == "e" {
+	if t.kind == "e" {
 		return asText("enum: loaded as its labels, as text")
 	}
-	return asText(declared + " has no DuckDB type: loaded as PostgreSQL's text for it")
+	return asText(t.declared + " has no DuckDB type: loaded as PostgreSQL's text for it")
 }
 
 func same(v any) (any, error) { return v, nil }
@@ -276,20 +365,38 @@ func pgInterval(v any) (any, error) {
 	return Interval{Months: i.Months, Days: i.Days, Micros: i.Microseconds}, nil
 }
 
-// list passes a one-dimensional array on as a list.
-func list(name string) convert {
-	return func(v any) (any, error) {
+// list passes an array of dims dimensions on as nested lists, each
+// element converted by elem; an array of other dimensions has no value
+// of the column's type.
+func list(name string, elem convert, dims int) convert {
+	var nest func(v any, depth int) (any, error)
+	nest = func(v any, depth int) (any, error) {
 		l, ok := v.([]any)
 		if !ok {
-			return nil, &ValueError{Column: name, Value: fmt.Sprint(v), Reason: "not an array"}
+			return nil, &ValueError{Column: name, Value: fmt.Sprint(v), Reason: fmt.Sprintf("not an array of %d dimensions", dims)}
 		}
-		for _, e := range l {
-			if _, nested := e.([]any); nested {
-				return nil, &ValueError{Column: name, Value: fmt.Sprint(v), Reason: "multi-dimensional arrays are not loaded"}
+		out := make([]any, len(l))
+		for i, e := range l {
+			_, nested := e.([]any)
+			switch {
+			case e == nil:
+			case depth < dims:
+				var err error
+				if out[i], err = nest(e, depth+1); err != nil {
+					return nil, err
+				}
+			case nested:
+				return nil, &ValueError{Column: name, Value: fmt.Sprint(v), Reason: fmt.Sprintf("more than %d dimensions", dims)}
+			default:
+				var err error
+				if out[i], err = elem(e); err != nil {
+					return nil, err
+				}
 			}
 		}
-		return l, nil
+		return out, nil
 	}
+	return func(v any) (any, error) { return nest(v, 1) }
 }
 
 func (r *postgresReader) Columns() []Column        { return r.cols }
@@ -299,8 +406,36 @@ func (r *postgresReader) Next() bool {
 	if r.rows == nil || !r.rows.Next() {
 		return false
 	}
-	r.raw, r.err = r.rows.Values()
-	return r.err == nil
+	if r.raw, r.err = r.rows.Values(); r.err != nil {
+		return false
+	}
+	for _, i := range r.nested {
+		if r.raw[i] == nil {
+			continue
+		}
+		fd := r.rows.FieldDescriptions()[i]
+		var a pgtype.Array[any]
+		if r.err = r.conn.TypeMap().Scan(fd.DataTypeOID, fd.Format, r.rows.RawValues()[i], &a); r.err != nil {
+			return false
+		}
+		r.raw[i] = reshape(a.Elements, a.Dims)
+	}
+	return true
+}
+
+// reshape nests an array's elements (in row-major order) by its
+// dimensions.
+func reshape(elems []any, dims []pgtype.ArrayDimension) any {
+	if len(dims) <= 1 {
+		return elems
+	}
+	n := int(dims[0].Length)
+	out := make([]any, n)
+	size := len(elems) / max(n, 1)
+	for i := range out {
+		out[i] = reshape(elems[i*size:(i+1)*size], dims[1:])
+	}
+	return out
 }
 
 func (r *postgresReader) Row(dst []any) error {

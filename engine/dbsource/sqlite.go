@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/plumb-data/plumb/source"
@@ -144,6 +145,9 @@ func sqliteColumn(name, declared string, classes []string) (Column, convert) {
 		return col, convBytes
 	case "text", "":
 		col.Type = "VARCHAR"
+		if d := strings.ToUpper(declared); len(classes) > 0 && (strings.Contains(d, "DATE") || strings.Contains(d, "TIME")) {
+			col.Note = "SQLite has no date or time type: loaded as the text stored"
+		}
 		return col, convString
 	}
 	col.Type = "VARCHAR"
@@ -193,6 +197,29 @@ func sqliteTableInfo(ctx context.Context, db *sql.DB, d *source.Database, c *sou
 	for i := 1; i <= len(pk); i++ {
 		c.PrimaryKey = append(c.PrimaryKey, pk[i])
 	}
+	// A lone INTEGER PRIMARY KEY is the rowid, never NULL whatever the
+	// PRAGMA says.
+	if len(pk) == 1 {
+		for i := range c.Columns {
+			if c.Columns[i].Name == pk[1] && strings.EqualFold(c.Columns[i].Type, "INTEGER") {
+				f := false
+				c.Columns[i].Nullable = &f
+			}
+		}
+	}
+	if err := sqliteUnique(ctx, db, table, c); err != nil {
+		return err
+	}
+	// The row estimate, when ANALYZE has run: sqlite_stat1's first
+	// number for the table.
+	var stat sql.NullString
+	if err := db.QueryRowContext(ctx, "SELECT stat FROM sqlite_stat1 WHERE tbl = ? AND idx IS NULL OR tbl = ? ORDER BY idx IS NULL DESC LIMIT 1",
+		table, table).Scan(&stat); err == nil && stat.Valid {
+		first, _, _ := strings.Cut(stat.String, " ")
+		if n, err := strconv.ParseInt(first, 10, 64); err == nil {
+			c.RowEstimate = &n
+		}
+	}
 	fks, err := db.QueryContext(ctx, `SELECT id, "from", "table", coalesce("to", '') FROM pragma_foreign_key_list(?) ORDER BY id, seq`, table)
 	if err != nil {
 		return fmt.Errorf("sqlite: foreign keys of %s: %w", table, err)
@@ -216,6 +243,30 @@ func sqliteTableInfo(ctx context.Context, db *sql.DB, d *source.Database, c *sou
 		}
 	}
 	return fks.Err()
+}
+
+// sqliteUnique adds the table's UNIQUE constraints (not its other
+// unique indexes) to the catalog.
+func sqliteUnique(ctx context.Context, db *sql.DB, table string, c *source.Catalog) error {
+	rows, err := db.QueryContext(ctx, `SELECT l.name, i.name FROM pragma_index_list(?) AS l, pragma_index_info(l.name) AS i
+		WHERE l."unique" AND l.origin = 'u' ORDER BY l.seq DESC, i.seqno`, table)
+	if err != nil {
+		return fmt.Errorf("sqlite: unique constraints of %s: %w", table, err)
+	}
+	defer rows.Close()
+	last := ""
+	for rows.Next() {
+		var index, col string
+		if err := rows.Scan(&index, &col); err != nil {
+			return err
+		}
+		if index != last {
+			c.Unique = append(c.Unique, nil)
+			last = index
+		}
+		c.Unique[len(c.Unique)-1] = append(c.Unique[len(c.Unique)-1], col)
+	}
+	return rows.Err()
 }
 
 func (r *sqliteReader) Columns() []Column        { return r.cols }
