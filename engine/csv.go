@@ -3,11 +3,14 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"github.com/plumb-data/plumb/source"
+	"io"
+	"slices"
 	"strings"
 )
 
@@ -21,12 +24,37 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	enc := o.Encoding
 	if enc == "" {
 		enc = source.EncodingUTF8
-		if pk.utf16 {
+		switch {
+		case pk.utf16:
 			enc = source.EncodingUTF16
+		case pk.latin1:
+			enc = source.EncodingLatin1
 		}
 	}
 	user := csvUserOptions(o, enc, raw)
 	sn, err := sniffCSV(ctx, conn, path, user)
+	lenient := false
+	if err != nil {
+		// DuckDB's sniffer gives up on a file it could read: one with
+		// mixed line endings (its strict mode refuses them) or a line
+		// past its maximum size in the sample (plumb rejects that line
+		// alone). Sniff again without those limits.
+		long := fmt.Sprintf("max_line_size=%d", max(o.MaxLineSize, sniffMaxLineSize))
+		retries := [][]string{{long}}
+		if mixedLineEnds(path) {
+			retries = [][]string{{"strict_mode=false"}, {long}, {"strict_mode=false", long}}
+		}
+		for _, extra := range retries {
+			if again, aerr := sniffCSV(ctx, conn, path, append(slices.Clone(user), extra...)); aerr == nil {
+				sn, err = again, nil
+				if extra[0] == "strict_mode=false" {
+					lenient = true
+					user = append(user, "strict_mode=false")
+				}
+				break
+			}
+		}
+	}
 	forced := false
 	if err != nil {
 		if o.Quote == "" || enc == source.EncodingUTF16 {
@@ -66,6 +94,12 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 			}
 		}
 	}
+	if lenient && sn.quote != "" && sn.escape == "" {
+		// Outside strict mode DuckDB reads a doubled quote as RFC 4180
+		// does only when told the escape is the quote (as the splitter
+		// reads it).
+		sn.escape = sn.quote
+	}
 	d := &source.Dialect{Delimiter: sn.delim, Quote: sn.quote, Escape: sn.escape, NewLine: sn.newline,
 		Header: sn.header, Skip: sn.skip, Encoding: enc, DateFormat: sn.dateFormat, TimestampFormat: sn.timestampFormat}
 	for _, c := range []struct {
@@ -88,7 +122,11 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		fmt.Sprintf("header=%t", sn.header),
 		"encoding=" + Literal(enc),
 	}
-	if sn.newline != "" {
+	if lenient {
+		// Mixed line endings: DuckDB reads each as a line break only
+		// outside its strict mode (the splitter takes both).
+		dialect = append(dialect, "strict_mode=false")
+	} else if sn.newline != "" {
 		dialect = append(dialect, "new_line="+Literal(sn.newline))
 	}
 	if f.Compression != CompressionNone {
@@ -148,9 +186,16 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		// As written: a quoted empty value is an empty string, not NULL.
 		args = append(args, "allow_quoted_nulls=false")
 	}
+	if o.PadMissing {
+		args = append(args, "null_padding=true")
+	}
+	if o.MaxLineSize > defaultMaxLineSize {
+		args = append(args, fmt.Sprintf("max_line_size=%d", o.MaxLineSize))
+	}
 	if enc != source.EncodingUTF16 {
 		f.split = csvSplitter(d, len(cols) == 1, enc)
-		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects, split: f.split}
+		f.split.maxLine, f.split.fields = o.MaxLineSize, o.PadMissing
+		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects, split: f.split, pad: o.PadMissing}
 		rd.clean = []string{"auto_detect=false", dialect[1], dialect[2], dialect[3], "skip=0", "header=false",
 			"encoding=" + Literal(enc), "new_line='\\n'"}
 		rd.clean = append(rd.clean, args[len(dialect)+1:]...)
@@ -158,6 +203,23 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	}
 	return db.readUTF16(ctx, conn, f, path, args, rejects, opts.AnyOrder)
 }
+
+// mixedLineEnds reports whether the start of a file ends some lines with
+// CRLF and others with a bare LF.
+func mixedLineEnds(path string) bool {
+	r, _, err := openText(path)
+	if err != nil {
+		return false
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, dialectSampleBytes))
+	crlf := bytes.Count(b, []byte("\r\n"))
+	return crlf > 0 && crlf < bytes.Count(b, []byte("\n"))
+}
+
+// sniffMaxLineSize is the longest line DuckDB's sniffer is let read when
+// a file's sample has a line past the maximum line size.
+const sniffMaxLineSize = 64 << 20
 
 // csvSplitter returns the record splitter for a dialect.
 func csvSplitter(d *source.Dialect, oneColumn bool, enc string) *recordSplitter {
@@ -241,6 +303,9 @@ func csvUserOptions(o source.CSVOptions, enc string, raw bool) []string {
 	}
 	if o.NullStrings != nil {
 		out = append(out, "nullstr="+List(o.NullStrings))
+	}
+	if o.MaxLineSize > defaultMaxLineSize {
+		out = append(out, fmt.Sprintf("max_line_size=%d", o.MaxLineSize))
 	}
 	if raw {
 		out = append(out, "all_varchar=true")
@@ -341,8 +406,10 @@ func columnNames(file string, header []string) ([]string, []source.Rename) {
 	reasons := make([]string, len(header))
 	generated := make([]bool, len(header))
 	for i, h := range header {
-		n := strings.TrimSpace(h)
+		n := strings.TrimSpace(strings.ReplaceAll(h, "\x00", ""))
 		switch {
+		case strings.Contains(h, "\x00") && n != "":
+			reasons[i] = "NUL bytes removed"
 		case n == "":
 			n = fmt.Sprintf("column_%d", i+1)
 			reasons[i], generated[i] = "empty header", true

@@ -26,6 +26,8 @@ type csvRead struct {
 	anyOrder bool
 	rejects  string // the table's rejects table
 	split    *recordSplitter
+	pad      bool    // short records are padded (null_padding): note them
+	short    []int64 // with pad, the indexes of records with fewer fields than columns
 }
 
 // scanned is the physical account of a file: its data records, counted
@@ -34,6 +36,7 @@ type scanned struct {
 	count  int64
 	dends  []int64 // per record, its end in DuckDB's decoded text
 	faults int64   // records plumb rejects itself
+	short  []int64 // records short of fields, when they are padded
 	err    error
 }
 
@@ -70,6 +73,8 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 			s.dends = append(s.dends, r.dend)
 			if r.fault != "" {
 				s.faults++
+			} else if rd.pad && r.fields < len(rd.columns) {
+				s.short = append(s.short, r.index)
 			}
 			return nil
 		})
@@ -89,6 +94,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		return fmt.Errorf("scan records: %w", s.err)
 	}
 	f.read = s.count
+	rd.short = s.short
 	if s.faults > 0 {
 		return db.readCleaned(ctx, conn, f, path, rd)
 	}
@@ -271,6 +277,11 @@ func faultMessage(fault string, maxLine int64) string {
 // physical line and its original bytes, and counts them.
 func (db *DB) keepRejects(ctx context.Context, f *loadedFile, path string, rd *csvRead, bad map[int64]*rejected) error {
 	f.RowsRejected = int64(len(bad))
+	for _, i := range rd.short {
+		if bad[i] == nil {
+			f.padded++
+		}
+	}
 	if len(bad) == 0 {
 		return nil
 	}
@@ -289,8 +300,8 @@ func (db *DB) keepRejects(ctx context.Context, f *loadedFile, path string, rd *c
 		if slices.Contains(b.reasons, "INVALID ENCODING") {
 			f.InvalidEncoding++
 		}
-		if slices.Contains(b.reasons, "CAST") {
-			f.CastErrors++
+		if len(b.reasons) == 1 && b.reasons[0] == "CAST" {
+			f.CastErrors++ // only where a raw load would keep the record
 		}
 		var cols any
 		if len(b.columns) > 0 {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -39,6 +40,7 @@ type peek struct {
 	format      source.Format // source.FormatAuto when the bytes do not say
 	empty       bool          // no bytes once decompressed
 	utf16       bool          // starts with a UTF-16 byte-order mark
+	latin1      bool          // its start is not UTF-8 but reads as latin-1 (see looksLatin1)
 }
 
 // openText opens a file and decompresses it, detecting the compression
@@ -61,16 +63,35 @@ func openText(path string) (io.ReadCloser, string, error) {
 			f.Close()
 			return nil, "", fmt.Errorf("gzip: %w", err)
 		}
-		return &decompressed{Reader: gz, close: func() error { return errors.Join(gz.Close(), f.Close()) }}, CompressionGzip, nil
+		return &decompressed{Reader: &cutShort{r: gz, compression: CompressionGzip}, close: func() error { return errors.Join(gz.Close(), f.Close()) }}, CompressionGzip, nil
 	case bytes.HasPrefix(head, magicZstd):
 		zr, err := zstd.NewReader(br)
 		if err != nil {
 			f.Close()
 			return nil, "", fmt.Errorf("zstd: %w", err)
 		}
-		return &decompressed{Reader: zr, close: func() error { zr.Close(); return f.Close() }}, CompressionZstd, nil
+		return &decompressed{Reader: &cutShort{r: zr, compression: CompressionZstd}, close: func() error { zr.Close(); return f.Close() }}, CompressionZstd, nil
 	}
 	return &decompressed{Reader: br, close: f.Close}, CompressionNone, nil
+}
+
+// cutShort counts the text a decompressor gives, so that a stream that
+// ends early (a truncated download) is an error that says how far it
+// got, not a quiet end of the file.
+type cutShort struct {
+	r           io.Reader
+	compression string
+	n, lines    int64
+}
+
+func (c *cutShort) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n += int64(k)
+	c.lines += int64(bytes.Count(p[:k], []byte{'\n'}))
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s data ends early or is damaged after %d bytes of text (%d lines): %w", c.compression, c.n, c.lines, err)
+	}
+	return k, err
 }
 
 type decompressed struct {
@@ -97,7 +118,33 @@ func peekFile(path string) (peek, error) {
 	p.empty = n == 0
 	p.utf16 = bytes.HasPrefix(buf, bomUTF16LE) || bytes.HasPrefix(buf, bomUTF16BE)
 	p.format = sniffFormat(buf)
+	p.latin1 = !p.utf16 && looksLatin1(buf)
 	return p, nil
+}
+
+// looksLatin1 reports whether text is not valid UTF-8 and holds no UTF-8
+// sequence of more than one byte: the mark of latin-1 (or Windows-1252)
+// text, where every byte is a character. A file that mixes valid UTF-8
+// sequences with invalid bytes is UTF-8 with damage, and is read so.
+func looksLatin1(b []byte) bool {
+	invalid := false
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			if len(b)-i < utf8.UTFMax && !utf8.FullRune(b[i:]) {
+				break // a sequence cut by the end of the sample
+			}
+			invalid = true
+			i++
+			continue
+		}
+		return false
+	}
+	return invalid
 }
 
 // sniffFormat guesses a format from a file's first bytes.

@@ -137,7 +137,7 @@ func TestLoadAccountsForEveryRecord(t *testing.T) {
 			read: 2, loaded: 1, rejects: []wantReject{{2, `1,"abc"def`}}},
 		{name: "reject text is not capped", file: "a.csv", content: numbered(10, map[int]string{7: long}, "\n"),
 			read: 10, loaded: 9, rejects: []wantReject{{8, long}}},
-		{name: "reject text keeps the bytes", file: "a.csv", content: []byte("a,b\n1,Jos\xe9,30\n2,ok\n"),
+		{name: "reject text keeps the bytes", file: "a.csv", csv: source.CSVOptions{Encoding: source.EncodingUTF8}, content: []byte("a,b\n1,Jos\xe9,30\n2,ok\n"),
 			read: 2, loaded: 1, rejects: []wantReject{{2, `1,Jos\xe9,30`}}},
 		{name: "latin-1 crlf", file: "a.csv", csv: source.CSVOptions{Encoding: source.EncodingLatin1},
 			content: []byte("a,b\r\n1,Jos\xe9,30\r\n2,M\xfcller\r\n3,x,y\r\n"),

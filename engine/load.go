@@ -44,6 +44,9 @@ type Table struct {
 	// RejectsTable holds one row per rejected row (see source.Reject); ""
 	// when the format cannot reject rows.
 	RejectsTable string `json:"-"`
+	// Padded counts the rows loaded with missing trailing fields read as
+	// NULL (source.CSVOptions.PadMissing).
+	Padded int64 `json:"-"`
 	source.Account
 	// parts are the files' own tables, in the order of Account.Files.
 	parts []part
@@ -110,6 +113,7 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 		t.RowsRead += f.read
 		t.RowsLoaded += f.RowsLoaded
 		t.RowsRejected += f.RowsRejected
+		t.Padded += f.padded
 		if t.Format == source.FormatAuto {
 			t.Format = f.Format
 		} else if t.Format != f.Format {
@@ -195,8 +199,15 @@ func (db *DB) resolvePaths(src source.Source, opts LoadOptions) ([]sourcePath, f
 			out = append(out, sourcePath{sp, "-"})
 			continue
 		}
-		if !strings.ContainsAny(p, "*?[") {
-			out = append(out, sourcePath{p, p})
+		if st, err := os.Stat(p); err == nil || !strings.ContainsAny(p, "*?[") {
+			// A path that exists is read as it is, even with glob
+			// characters in its name.
+			sp, made, err := db.readablePath(p, st)
+			if err != nil {
+				return nil, cleanup, &source.LoadError{Path: p, Err: err}
+			}
+			spooled = append(spooled, made...)
+			out = append(out, sourcePath{sp, p})
 			continue
 		}
 		matches, err := filepath.Glob(p)
@@ -213,6 +224,51 @@ func (db *DB) resolvePaths(src source.Source, opts LoadOptions) ([]sourcePath, f
 	}
 	db.keep(spooled)
 	return out, func() {}, nil
+}
+
+// readablePath returns a path DuckDB reads p's bytes by, and the files
+// it made for that: a named pipe, a /dev/fd path of process substitution
+// or another file that is not a regular file can be read only once, so
+// it is spooled to a file first (reading it to the end, so the writer
+// never blocks); a name with glob characters, which DuckDB would expand,
+// is linked under a plain name. st is p's FileInfo, nil if unknown.
+func (db *DB) readablePath(p string, st os.FileInfo) (string, []string, error) {
+	switch {
+	case st == nil || st.IsDir():
+		return p, nil, nil
+	case !st.Mode().IsRegular():
+		f, err := os.Open(p)
+		if err != nil {
+			return "", nil, unwrapPathError(err)
+		}
+		defer f.Close()
+		sp, err := spoolStdin(f, db.cfg.TempDir)
+		if err != nil {
+			return "", nil, err
+		}
+		return sp, []string{sp}, nil
+	case strings.ContainsAny(p, "*?[{"):
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", nil, err
+		}
+		dir, err := os.MkdirTemp(db.cfg.TempDir, "plumb-path-")
+		if err != nil {
+			return "", nil, err
+		}
+		link := filepath.Join(dir, strings.Map(func(r rune) rune {
+			if strings.ContainsRune("*?[]{}", r) {
+				return '_'
+			}
+			return r
+		}, filepath.Base(p)))
+		if err := os.Symlink(abs, link); err != nil {
+			os.Remove(dir)
+			return "", nil, err
+		}
+		return link, []string{link, dir}, nil
+	}
+	return p, nil, nil
 }
 
 // loadFile loads one file into table.
@@ -283,6 +339,7 @@ type loadedFile struct {
 	renamed  []source.Rename
 	detected map[string]string // column → sniffed type, in a raw CSV load
 	split    *recordSplitter   // how a delimited text file was cut into records
+	padded   int64             // records short of fields, loaded padded with NULL
 }
 
 func unwrapPathError(err error) error {

@@ -83,7 +83,15 @@ func TestLoadZoo(t *testing.T) {
 		{name: "unicode headers", file: "unicode_headers.csv", wantLoaded: 1,
 			wantColumns: []string{"ID", "Prénom", "Straße & Nr.", "e-mail address", `Ümlaut "quoted"`, "日本語"},
 			check:       wantValue(`SELECT "Straße & Nr." FROM %s`, "Hauptstraße 5")},
-		{name: "latin-1 read as utf-8 rejects", file: "latin1.csv", wantLoaded: 1, wantRejected: 2,
+		{name: "latin-1 detected", file: "latin1.csv", wantLoaded: 3,
+			check: func(t *testing.T, db *DB, tbl *Table) {
+				if d := tbl.Files[0].Dialect; d.Encoding != source.EncodingLatin1 || !slices.Contains(d.Detected, "encoding") {
+					t.Errorf("encoding: got %q (detected %v), want latin-1, detected", d.Encoding, d.Detected)
+				}
+				wantValue("SELECT city FROM %s WHERE id = 1", "München")(t, db, tbl)
+			}},
+		// Read as UTF-8 when told so (detection would read it as latin-1).
+		{name: "latin-1 read as utf-8 rejects", file: "latin1.csv", csv: source.CSVOptions{Encoding: source.EncodingUTF8}, wantLoaded: 1, wantRejected: 2,
 			wantLines: []int64{2, 3}, wantReasons: []string{"INVALID ENCODING", "INVALID ENCODING"},
 			check: func(t *testing.T, db *DB, tbl *Table) {
 				if tbl.Files[0].InvalidEncoding != 2 {
@@ -96,7 +104,7 @@ func TestLoadZoo(t *testing.T) {
 			wantLoaded: 3, wantRejected: 2, wantLines: []int64{5, 8}, wantReasons: []string{"TOO MANY COLUMNS", "MISSING COLUMNS"}},
 		{name: "bom crlf lines after multi-line fields", file: "bom_crlf_multiline_ragged.csv",
 			wantLoaded: 3, wantRejected: 2, wantLines: []int64{4, 8}, wantReasons: []string{"TOO MANY COLUMNS", "MISSING COLUMNS"}},
-		{name: "invalid utf-8", file: "invalid_utf8.csv", wantLoaded: 2, wantRejected: 1, wantLines: []int64{3},
+		{name: "invalid utf-8", file: "invalid_utf8.csv", csv: source.CSVOptions{Encoding: source.EncodingUTF8}, wantLoaded: 2, wantRejected: 1, wantLines: []int64{3},
 			wantReasons: []string{"INVALID ENCODING"}},
 		{name: "trailing delimiter", file: "trailing_delimiter.csv", wantLoaded: 2, wantRenamed: 1,
 			wantColumns: []string{"id", "name", "column_3"}},

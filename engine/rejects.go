@@ -57,3 +57,26 @@ func (db *DB) WriteRejects(ctx context.Context, path string, tables ...*Table) e
 	}
 	return nil
 }
+
+// RejectReasons counts a table's rejects by reason, as the rejects give
+// it (several reasons of one record are joined by ", ").
+func (db *DB) RejectReasons(ctx context.Context, t *Table) (map[string]int64, error) {
+	out := map[string]int64{}
+	if t.RejectsTable == "" || t.RowsRejected == 0 {
+		return out, nil
+	}
+	rows, err := db.QueryContext(ctx, "SELECT reason, count(*) FROM "+Ident(t.RejectsTable)+" GROUP BY reason")
+	if err != nil {
+		return nil, fmt.Errorf("count rejects of %s: %w", t.Source, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var reason string
+		var n int64
+		if err := rows.Scan(&reason, &n); err != nil {
+			return nil, err
+		}
+		out[reason] = n
+	}
+	return out, rows.Err()
+}

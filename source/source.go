@@ -79,8 +79,17 @@ type CSVOptions struct {
 	// (the empty, unquoted value).
 	NullStrings []string
 	// Encoding is utf-8, utf-16 or latin-1; "" means utf-8, or utf-16 where
-	// the file starts with a UTF-16 byte-order mark.
+	// the file starts with a UTF-16 byte-order mark, or latin-1 where the
+	// start of the file is not valid UTF-8 and holds no UTF-8 sequence of
+	// more than one byte.
 	Encoding string
+	// PadMissing reads a record with fewer fields than the header as if
+	// its missing trailing fields were empty (NULL), rather than
+	// rejecting it.
+	PadMissing bool
+	// MaxLineSize is the longest record read, in bytes; a longer one is
+	// rejected alone. 0 means 2 MiB.
+	MaxLineSize int64
 }
 
 // Source says what to load: one or more files (globs allowed; "-" is

@@ -70,7 +70,7 @@ func TestInspectAccountsForEveryRecord(t *testing.T) {
 			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
 		{name: "unterminated quote mid-file crlf", content: rows(10_000, map[int]string{5000: `5000,"oops`}, "\r\n"), args: []string{"--quote", `"`},
 			want: []string{"10,000 read = 9,999 loaded + 1 rejected", "line 5001"}},
-		{name: "text keeps the bytes", content: "a,b\n1,Jos\xe9,30\n2,ok\n",
+		{name: "text keeps the bytes", content: "a,b\n1,Jos\xe9,30\n2,ok\n", args: []string{"--encoding", "utf-8"},
 			want: []string{"2 read = 1 loaded + 1 rejected", `1,Jos\\xe9,30`}},
 	}
 	for k := range 5 {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,6 +68,9 @@ cannot be read.`,
 					var res *inspect.Result
 					var tbl *engine.Table
 					if res, tbl, err = inspect.Run(ctx, db, s, opts); err == nil {
+						if err = padHints(ctx, db, tbl, res, s.CSV.PadMissing); err != nil {
+							return err
+						}
 						log.Info("loaded", slog.String("source", res.Source), slog.Int64("rows", res.RowsLoaded),
 							slog.Int64("rejected", res.RowsRejected), slog.Duration("elapsed", time.Since(start)))
 						results = append(results, res)
@@ -109,4 +113,23 @@ cannot be read.`,
 	c.Flags().StringVar(&rejects, "rejects", "", "write every rejected row (file, line, columns, reason, message, text) to this CSV, NDJSON or Parquet file")
 	c.Flags().IntVar(&maxRejects, "max-rejects", 10, "how many rejects to list in the report")
 	return c
+}
+
+// padHints says how many short rows --pad-missing padded, or offers it
+// when every reject is a row with too few fields.
+func padHints(ctx context.Context, db *engine.DB, t *engine.Table, res *inspect.Result, padding bool) error {
+	if t.Padded > 0 {
+		res.Hints = append(res.Hints, fmt.Sprintf("%d rows had fewer fields than the header and were padded with NULL (--pad-missing)", t.Padded))
+	}
+	if padding || t.RowsRejected == 0 {
+		return nil
+	}
+	reasons, err := db.RejectReasons(ctx, t)
+	if err != nil {
+		return err
+	}
+	if len(reasons) == 1 && reasons["MISSING COLUMNS"] > 0 {
+		res.Hints = append(res.Hints, fmt.Sprintf("every rejected row (%d) has fewer fields than the header; --pad-missing reads them with the missing trailing fields as NULL", t.RowsRejected))
+	}
+	return nil
 }

@@ -28,6 +28,8 @@ type sourceFlags struct {
 	nulls       []string
 	encoding    string
 	raw         bool
+	padMissing  bool
+	maxLineSize int64
 	// allowRejects lowers rows rejected at load from a finding (exit 1)
 	// to a warning.
 	allowRejects bool
@@ -48,6 +50,8 @@ func (s *sourceFlags) add(c *cobra.Command) {
 	f.StringSliceVar(&s.nulls, "null", nil, `values read as NULL, e.g. --null 'NA,N/A' (default: the empty value)`)
 	f.StringVar(&s.encoding, "encoding", "", "text encoding: utf-8, utf-16, latin-1 (default: utf-8, or utf-16 with a byte-order mark)")
 	f.BoolVar(&s.raw, "raw", false, "keep every CSV value as text exactly as written (00123 stays 00123)")
+	f.BoolVar(&s.padMissing, "pad-missing", false, "read rows with fewer fields than the header as if the missing trailing fields were empty (NULL)")
+	f.Int64Var(&s.maxLineSize, "max-line-size", 0, "longest CSV record in bytes; a longer one is rejected alone (default 2 MiB)")
 	f.BoolVar(&s.allowRejects, "allow-rejects", false, "rows rejected at load are expected: warn about them, but do not exit 1 for them")
 	c.MarkFlagsMutuallyExclusive("header", "no-header")
 }
@@ -103,6 +107,10 @@ func (s *sourceFlags) source(arg string) (source.Source, error) {
 		}
 		src.CSV.NullStrings = s.nulls
 	}
+	if s.maxLineSize < 0 {
+		return src, fmt.Errorf("--max-line-size: %d is negative", s.maxLineSize)
+	}
+	src.CSV.PadMissing, src.CSV.MaxLineSize = s.padMissing, s.maxLineSize
 	enc, err := source.ParseEncoding(s.encoding)
 	if err != nil {
 		return src, fmt.Errorf("--encoding: %w", err)
