@@ -248,7 +248,7 @@ func (db *DB) readUTF16(ctx context.Context, conn *sql.Conn, f *loadedFile, path
 	args = append(args, "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 
-	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
+	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", path, args...)
 	if err := createTable(ctx, conn, q, anyOrder); err != nil {
 		return csvError(f.Path, err)
 	}
@@ -377,7 +377,7 @@ func rawHeader(ctx context.Context, conn *sql.Conn, path string, dialect []strin
 	// One thread, so that the first row read is the file's first row
 	// whatever the session's preserve_insertion_order says.
 	args = append(args, "header=false", "parallel=false", "columns={"+strings.Join(cols, ", ")+"}")
-	q := "SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ") LIMIT 1"
+	q := "SELECT * FROM " + readCall("read_csv", path, args...) + " LIMIT 1"
 	vals := make([]sql.NullString, n)
 	ptrs := make([]any, n)
 	for i := range vals {

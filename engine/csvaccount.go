@@ -85,7 +85,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	var loadErr error
 	read := func() error {
 		args := append(slices.Clone(rd.args), "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
-		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(path) + ", " + strings.Join(args, ", ") + ")"
+		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", path, args...)
 		return createTable(ctx, conn, q, rd.anyOrder)
 	}
 	loadErr = read()
@@ -196,13 +196,12 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 	args := append(slices.Clone(rd.clean), "columns={'plumb_rec': 'BIGINT', "+strings.Join(rd.columns, ", ")+"}",
 		"store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
-	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_csv(" + Literal(tmp.Name()) + ", " + strings.Join(args, ", ") + ")"
+	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", tmp.Name(), args...)
 	if len(indexes) > 0 {
 		if err := createTable(ctx, conn, q, rd.anyOrder); err != nil {
 			return csvError(f.Path, err)
 		}
-	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM read_csv("+
-		Literal(path)+", "+strings.Join(rd.args, ", ")+") LIMIT 0"); err != nil {
+	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM "+readCall("read_csv", path, rd.args...)+" LIMIT 0"); err != nil {
 		return csvError(f.Path, err)
 	}
 	loaded := make([]bool, n)

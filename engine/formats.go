@@ -21,7 +21,7 @@ import (
 // loadParquet loads a Parquet file. Parquet is typed and checksummed as a
 // whole, so a file loads entirely or fails with an error.
 func (db *DB) loadParquet(ctx context.Context, conn *sql.Conn, f *loadedFile, path string) error {
-	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_parquet(" + Literal(path) + ")"
+	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_parquet", path)
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path 
 		if line, err := checkJSONDepth(ctx, path); err != nil {
 			return &source.LoadError{Path: f.Path, Line: line, Err: err}
 		}
-		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_json(" + Literal(path) + ", format='auto')"
+		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_json", path, "format='auto'")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return jsonError(f.Path, err)
 		}
@@ -67,11 +67,11 @@ func (db *DB) loadJSON(ctx context.Context, conn *sql.Conn, f *loadedFile, path 
 			return err
 		}
 	} else {
-		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM read_json(" + Literal(from) + ", format='newline_delimited'"
-		if _, err := conn.ExecContext(ctx, q+")"); err != nil {
+		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM "
+		if _, err := conn.ExecContext(ctx, q+readCall("read_json", from, "format='newline_delimited'")); err != nil {
 			// Most often a type that changes after DuckDB's sample: read
 			// every line before deciding the schema.
-			if _, err := conn.ExecContext(ctx, q+", sample_size=-1)"); err != nil {
+			if _, err := conn.ExecContext(ctx, q+readCall("read_json", from, "format='newline_delimited'", "sample_size=-1")); err != nil {
 				return jsonError(f.Path, err)
 			}
 		}

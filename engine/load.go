@@ -374,3 +374,11 @@ func count(ctx context.Context, conn *sql.Conn, rel string) (int64, error) {
 	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Ident(rel)).Scan(&n)
 	return n, err
 }
+
+// readCall is a call of one of DuckDB's file readers on path with args.
+// Folder names like "region=EU/" are never read as columns (DuckDB's
+// hive partitioning, on by detection, would overwrite a file's own
+// columns with them): plumb reads a file as written.
+func readCall(reader, path string, args ...string) string {
+	return reader + "(" + strings.Join(append([]string{Literal(path)}, append(args, "hive_partitioning=false")...), ", ") + ")"
+}

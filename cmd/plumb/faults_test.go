@@ -235,3 +235,44 @@ func TestMemoryLimit(t *testing.T) {
 		t.Errorf("the session was not given a memory limit:\n%s", stderr)
 	}
 }
+
+// TestFolderNamesAreNotColumns: a file under folders named like
+// "id=99/region=EU/" is read as written, in every format (DuckDB's hive
+// partitioning overwrote the file's own columns with the folder names),
+// and two partitions' files diff on their contents alone.
+func TestFolderNamesAreNotColumns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	put := func(rel, body string) string {
+		p := filepath.Join(dir, rel)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	csv := put("exports/id=99/region=EU/data.csv", "id,name,region\n1,a,US\n")
+	ndjson := put("exports/id=99/region=EU/data.ndjson", `{"id":1,"name":"a","region":"US"}`+"\n")
+	rules := put("rules.yaml", "checks:\n  - row_count: {min: 0}\n")
+	// Parquet through plumb itself: the passing rows of the CSV.
+	parquet := filepath.Join(dir, "exports", "id=99", "region=EU", "data.parquet")
+	if _, stderr, code := plumb(t, "", "check", csv, "--rules", rules, "--passing", parquet); code != 0 {
+		t.Fatalf("writing the Parquet file: exit %d: %s", code, stderr)
+	}
+	for _, src := range []string{csv, ndjson, parquet} {
+		out := filepath.Join(t.TempDir(), "rows.ndjson")
+		if _, stderr, code := plumb(t, "", "check", src, "--rules", rules, "--passing", out); code != 0 {
+			t.Fatalf("%s: exit %d: %s", src, code, stderr)
+		}
+		b, _ := os.ReadFile(out)
+		got := strings.TrimSpace(string(b))
+		if strings.Contains(got, "99") || strings.Contains(got, "EU") || !strings.Contains(got, `"region":"US"`) {
+			t.Errorf("%s read as %s, want id 1 and region US as written", filepath.Base(src), got)
+		}
+	}
+	a := put("dt=2024-01-01/x.csv", "k,v\n1,a\n")
+	b := put("dt=2024-01-02/x.csv", "k,v\n1,a\n")
+	if stdout, stderr, code := plumb(t, "", "diff", a, b, "--key", "k"); code != 0 {
+		t.Errorf("two partitions with the same rows differ: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
