@@ -97,6 +97,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	f.read = s.count
 	rd.short = s.short
 	if s.faults > 0 {
+		db.log.Debug("csv: records plumb rejects itself; reading a numbered copy", "file", f.Path, "records", s.count, "broken", s.faults)
 		return db.readCleaned(ctx, conn, f, path, rd)
 	}
 	if loadErr != nil {

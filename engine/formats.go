@@ -128,13 +128,13 @@ func (r *checkedReader) Next() (ok bool) {
 	}
 	if !r.arrowReader.Next() {
 		if err := r.arrowReader.Err(); err != nil && err != io.EOF {
-			r.err = fmt.Errorf("Arrow batch %d: %w", r.batch+1, err)
+			r.err = fmt.Errorf("batch %d of the Arrow data: %w", r.batch+1, err)
 		}
 		return false
 	}
 	r.batch++
 	if err := validateBatch(r.arrowReader.Schema(), r.arrowReader.RecordBatch()); err != nil {
-		r.err = fmt.Errorf("Arrow batch %d: %w", r.batch, err)
+		r.err = fmt.Errorf("batch %d of the Arrow data: %w", r.batch, err)
 		return false
 	}
 	return true
