@@ -194,7 +194,9 @@ func (db *DB) loadCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	}
 	if enc != source.EncodingUTF16 {
 		f.split = csvSplitter(d, len(cols) == 1, enc)
-		f.split.maxLine, f.split.fields = o.MaxLineSize, o.PadMissing
+		// Fields are counted so that the records with more fields than
+		// DuckDB drops are rejected (see recordSplitter.maxFields).
+		f.split.maxLine, f.split.fields, f.split.maxFields, f.split.lenient = o.MaxLineSize, true, len(cols), lenient
 		rd := &csvRead{args: args, columns: cols, enc: enc, anyOrder: opts.AnyOrder, rejects: rejects, split: f.split, pad: o.PadMissing}
 		rd.clean = []string{"auto_detect=false", dialect[1], dialect[2], dialect[3], "skip=0", "header=false",
 			"encoding=" + Literal(enc), "new_line='\\n'"}

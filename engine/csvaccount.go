@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -96,6 +97,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	f.read = s.count
 	rd.short = s.short
 	if s.faults > 0 {
+		db.log.Debug("csv: records plumb rejects itself; reading a numbered copy", "file", f.Path, "records", s.count, "broken", s.faults)
 		return db.readCleaned(ctx, conn, f, path, rd)
 	}
 	if loadErr != nil {
@@ -107,17 +109,12 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	}
 	bad := map[int64]*rejected{}
 	unplaced := false
-	err = eachError(ctx, conn, tmpErrs, func(pos sql.NullInt64, reason, column, message string) {
-		if !pos.Valid {
+	err = eachError(ctx, conn, tmpErrs, s.dends, func(k int, reason, column, message string) {
+		if k < 0 {
 			unplaced = true
 			return
 		}
-		q := pos.Int64 - 1
-		i := int64(sort.Search(len(s.dends), func(i int) bool { return s.dends[i] > q }))
-		if i >= s.count {
-			unplaced = true
-			return
-		}
+		i := int64(k)
 		if bad[i] == nil {
 			bad[i] = &rejected{}
 		}
@@ -134,20 +131,50 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	return db.keepRejects(ctx, f, path, rd, bad)
 }
 
-// eachError calls fn with each error DuckDB stored for a read.
-func eachError(ctx context.Context, conn *sql.Conn, errs string, fn func(pos sql.NullInt64, reason, column, message string)) error {
-	rows, err := conn.QueryContext(ctx, "SELECT line_byte_position, error_type::VARCHAR, coalesce(column_name, ''), coalesce(error_message, '') FROM "+Ident(errs))
+// eachError calls fn with each error DuckDB stored for a read, placed in
+// the records whose ends in the decoded text are dends: the index of the
+// record it is in, or -1 where it cannot be placed.
+func eachError(ctx context.Context, conn *sql.Conn, errs string, dends []int64, fn func(i int, reason, column, message string)) error {
+	return eachErrorAt(ctx, conn, errs, func(line, at sql.NullInt64, reason, column, message string) {
+		fn(placeError(dends, line, at), reason, column, message)
+	})
+}
+
+// placeError finds the record an error is in from the byte position of
+// its line and of the error itself. DuckDB gives the line's position as
+// the start of the blank lines before it, so where the error's own
+// position lies past the end of that record and its line break, that
+// position places it.
+func placeError(dends []int64, line, at sql.NullInt64) int {
+	if !line.Valid {
+		return -1
+	}
+	find := func(p int64) int { return sort.Search(len(dends), func(i int) bool { return dends[i] > p }) }
+	i := find(line.Int64 - 1)
+	if i < len(dends) && at.Valid && at.Int64-1 >= dends[i]+2 {
+		i = find(at.Int64 - 1)
+	}
+	if i >= len(dends) {
+		return -1
+	}
+	return i
+}
+
+// eachErrorAt calls fn with each error DuckDB stored for a read, with the
+// byte positions of its line and of the error.
+func eachErrorAt(ctx context.Context, conn *sql.Conn, errs string, fn func(line, at sql.NullInt64, reason, column, message string)) error {
+	rows, err := conn.QueryContext(ctx, "SELECT line_byte_position, byte_position, error_type::VARCHAR, coalesce(column_name, ''), coalesce(error_message, '') FROM "+Ident(errs))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var pos sql.NullInt64
+		var line, at sql.NullInt64
 		var reason, column, message string
-		if err := rows.Scan(&pos, &reason, &column, &message); err != nil {
+		if err := rows.Scan(&line, &at, &reason, &column, &message); err != nil {
 			return err
 		}
-		fn(pos, reason, column, message)
+		fn(line, at, reason, column, message)
 	}
 	return rows.Err()
 }
@@ -224,15 +251,11 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		err = eachError(ctx, conn, tmpErrs, func(pos sql.NullInt64, reason, column, message string) {
-			if !pos.Valid {
+		err = eachError(ctx, conn, tmpErrs, dends, func(k int, reason, column, message string) {
+			if k < 0 || loaded[indexes[k]] {
 				return
 			}
-			q := pos.Int64 - 1
-			k := sort.Search(len(dends), func(i int) bool { return dends[i] > q })
-			if k >= len(dends) || loaded[indexes[k]] {
-				return
-			}
+			message = uncountRecColumn(message)
 			i := indexes[k]
 			if bad[i] == nil {
 				bad[i] = &rejected{}
@@ -257,6 +280,19 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	return db.keepRejects(ctx, f, path, rd, bad)
 }
 
+var columnCountRE = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d+)`)
+
+// uncountRecColumn takes the copy's index column out of the counts in a
+// DuckDB message about a record of the numbered copy.
+func uncountRecColumn(msg string) string {
+	return columnCountRE.ReplaceAllStringFunc(msg, func(m string) string {
+		g := columnCountRE.FindStringSubmatch(m)
+		want, _ := strconv.Atoi(g[1])
+		found, _ := strconv.Atoi(g[2])
+		return fmt.Sprintf("Expected Number of Columns: %d Found: %d", want-1, found-1)
+	})
+}
+
 func faultMessage(fault string, maxLine int64) string {
 	if maxLine <= 0 {
 		maxLine = defaultMaxLineSize
@@ -265,7 +301,9 @@ func faultMessage(fault string, maxLine int64) string {
 	case faultUnterminated:
 		return "a quoted value opened on this line is not closed (before the end of the file, or within the maximum line size); the rest of the file is read from the next line"
 	case faultBadQuote:
-		return "a quoted value is closed by a quote that is not followed by a delimiter or a line break"
+		return "a quoted value is closed by a quote that is not followed by a delimiter or a line break, or a quote follows spaces at the start of a value"
+	case faultTooMany:
+		return "the record has more fields than the header"
 	case faultTooLong:
 		return fmt.Sprintf("the record is longer than the maximum line size (%d bytes)", maxLine)
 	}

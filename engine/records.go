@@ -21,6 +21,7 @@ const (
 	faultUnterminated = "UNTERMINATED QUOTE"
 	faultBadQuote     = "UNQUOTED VALUE"
 	faultTooLong      = "LINE TOO LONG"
+	faultTooMany      = "TOO MANY COLUMNS" // found by plumb where DuckDB would drop the extra fields
 )
 
 // record is one data record of delimited text as recordSplitter finds it.
@@ -62,6 +63,13 @@ type recordSplitter struct {
 	latin1  bool  // DuckDB decodes the bytes as latin-1 (positions count UTF-8)
 	maxLine int64 // 0: defaultMaxLineSize
 	fields  bool  // count each record's fields
+	// maxFields, when not 0, is the number of columns (with fields set):
+	// a record with more fields, all the extra ones empty (or quoted), is
+	// a broken one, since DuckDB drops empty extra fields without a word;
+	// with lenient, so is any record with more fields (outside its strict
+	// mode DuckDB drops them all).
+	maxFields int
+	lenient   bool
 }
 
 // split calls fn with each data record in order. keep says which records
@@ -94,6 +102,7 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 		fieldStart bool
 		empty      bool
 		fault      string
+		extra      bool // the record has a field past maxFields with an unquoted value
 	)
 	decodedLen := func(b []byte) int64 {
 		n := int64(len(b))
@@ -121,6 +130,9 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 		}
 		if empty && (!s.keepEmpty || s.skipBlank) && fault == "" {
 			return nil
+		}
+		if fault == "" && s.maxFields > 0 && rec.fields > s.maxFields && (!extra || s.lenient) {
+			fault = faultTooMany
 		}
 		rec.index, rec.end, rec.dend, rec.fault, rec.text = index, end, dend, fault, nil
 		if kept {
@@ -174,7 +186,7 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 				continue
 			}
 			if !inRecord {
-				inRecord, fieldStart, empty, fault = true, true, true, ""
+				inRecord, fieldStart, empty, fault, extra = true, true, true, "", false
 				inQuote, pending, spill = false, 0, false
 				rec = record{line: line, offset: pos, dstart: dpos, fields: 1}
 				kept = keep != nil && !header && keep(index)
@@ -198,9 +210,14 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 					fieldStart = body[len(body)-1] == s.delim
 				}
 				if s.fields {
-					rec.fields += bytes.Count(body, []byte{s.delim})
+					n := bytes.Count(body, []byte{s.delim})
+					if s.maxFields > 0 && rec.fields+n > s.maxFields && !extra {
+						extra = extraContent(body, s.delim, s.maxFields-rec.fields+1)
+					}
+					rec.fields += n
 				}
 			default:
+				lead := false // only spaces since the start of the field
 			scan:
 				for _, c := range body {
 					switch {
@@ -226,10 +243,19 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 						}
 					case c == s.quote && fieldStart:
 						inQuote, fieldStart = true, false
+					case c == s.quote && lead:
+						// Readers differ on a quote after spaces (DuckDB
+						// skips one space, not two, nor a tab): plumb
+						// rejects the record rather than guess.
+						fault = faultBadQuote
+						break scan
 					default:
+						lead = c == ' ' && (fieldStart || lead)
 						fieldStart = c == s.delim
 						if fieldStart {
 							rec.fields++
+						} else if c != '\r' && s.maxFields > 0 && rec.fields > s.maxFields {
+							extra = true
 						}
 					}
 				}
@@ -276,6 +302,9 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 		if err != io.EOF {
 			return err
 		}
+		if pending == s.quote { // a closing quote at the end of the file
+			pending, inQuote = 0, false
+		}
 		switch {
 		case inRecord && inQuote && fault == "" && line > rec.line:
 			// A quote still open at the end of the file broke.
@@ -295,4 +324,23 @@ func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64
 		return nil
 	}
 	return nil
+}
+
+// extraContent reports whether body, whose first k delimiters end the
+// record's last fields that fit, has anything but delimiters and a
+// carriage return after them.
+func extraContent(body []byte, delim byte, k int) bool {
+	for ; k > 0; k-- {
+		i := bytes.IndexByte(body, delim)
+		if i < 0 {
+			return false
+		}
+		body = body[i+1:]
+	}
+	for _, c := range body {
+		if c != delim && c != '\r' {
+			return true
+		}
+	}
+	return false
 }

@@ -46,6 +46,8 @@ func TestRecordSplitter(t *testing.T) {
 		{name: "unterminated last line", text: "a,b\n1,x\n2,\"oops", want: []string{"2::1,x", "3:UNTERMINATED QUOTE:2,\"oops"}},
 		{name: "too long", maxLine: 100, text: "a,b\n1," + long + "\n2,y\n", want: []string{"2:LINE TOO LONG:1," + long, "3::2,y"}},
 		{name: "quote mid-field is text", text: "a,b\n1,ab\"c\n", want: []string{"2::1,ab\"c"}},
+		{name: "quote after spaces", text: "a,b\n1, \"x\"\n2,y\n", want: []string{"2:UNQUOTED VALUE:1, \"x\"", "3::2,y"}},
+		{name: "quote closing at the end of the file", text: "a,b\n1,\"x\ny\"", want: []string{"2::1,\"x\ny\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,5 +56,33 @@ func TestRecordSplitter(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRecordSplitterExtraFields: with maxFields, a record whose fields
+// past it are all empty is broken (DuckDB would drop them silently); one
+// with a value there is left to DuckDB to reject.
+func TestRecordSplitterExtraFields(t *testing.T) {
+	for _, tt := range []struct {
+		text, want string
+		lenient    bool
+	}{
+		{text: "1,2\n", want: ""},
+		{text: "1,2,\n", want: faultTooMany},
+		{text: "1,2,,\r\n", want: faultTooMany},
+		{text: "1,\"2\",\n", want: faultTooMany},
+		{text: "1,2,3\n", want: ""},
+		{text: "1,2,,3\n", want: ""},
+		{text: "1,2,3\n", want: faultTooMany, lenient: true},
+	} {
+		s := &recordSplitter{recordScanner: recordScanner{delim: ',', quote: '"', escape: '"', nl: '\n'}, fields: true, maxFields: 2, lenient: tt.lenient}
+		var got string
+		err := s.split(t.Context(), strings.NewReader(tt.text), nil, func(r *record) error {
+			got = r.fault
+			return nil
+		})
+		if err != nil || got != tt.want {
+			t.Errorf("%q (lenient %t): got fault %q, %v; want %q", tt.text, tt.lenient, got, err, tt.want)
+		}
 	}
 }
