@@ -470,6 +470,22 @@ func csvError(path string, err error) error {
 	return le
 }
 
+// wideColumns is the column count from which a CSV loads on one thread.
+// DuckDB's CSV reader holds a few chunks of 2,048 values a column for
+// each thread (32 KiB a text column each): at 10,000 columns about a
+// gigabyte a thread, so that two threads overran a 2 GB memory limit on
+// a 200-row file that one thread loads within 350 MB.
+const wideColumns = 1000
+
+// createWideTable runs createTable, on one DuckDB thread when the table
+// has wideColumns columns or more.
+func (db *DB) createWideTable(ctx context.Context, conn *sql.Conn, q string, anyOrder bool, columns int) error {
+	if columns < wideColumns {
+		return createTable(ctx, conn, q, anyOrder)
+	}
+	return db.OneThreadEach(ctx, func(int) error { return createTable(ctx, conn, q, anyOrder) })
+}
+
 // createTable runs a CREATE TABLE ... AS statement; anyOrder lets DuckDB
 // store the rows in any order (quicker), for this statement only: a
 // statement that reads "the first row" needs the order kept.

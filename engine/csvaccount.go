@@ -87,7 +87,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	read := func() error {
 		args := append(slices.Clone(rd.args), "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
 		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", path, args...)
-		return createTable(ctx, conn, q, rd.anyOrder)
+		return db.createWideTable(ctx, conn, q, rd.anyOrder, len(rd.columns))
 	}
 	loadErr = read()
 	s := <-sc
@@ -225,7 +225,7 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		"store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
 	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", tmp.Name(), args...)
 	if len(indexes) > 0 {
-		if err := createTable(ctx, conn, q, rd.anyOrder); err != nil {
+		if err := db.createWideTable(ctx, conn, q, rd.anyOrder, len(rd.columns)); err != nil {
 			return csvError(f.Path, err)
 		}
 	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM "+readCall("read_csv", path, rd.args...)+" LIMIT 0"); err != nil {

@@ -37,9 +37,14 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 			// hide a key, at odds of about one in 10^6 at 5,000,000 rows.
 			aggs = append(aggs, "count(DISTINCT hash("+engine.Ident(c.Name)+")) = count(*)")
 		}
-		ok, err := aggregates[bool](ctx, db, rel, aggs)
-		if err != nil {
-			return nil, err
+		// A distinct-count table each: maxBatch at a time, not 10,000.
+		var ok []bool
+		for b := range slices.Chunk(aggs, maxBatch) {
+			part, err := aggregates[bool](ctx, db, rel, b)
+			if err != nil {
+				return nil, err
+			}
+			ok = append(ok, part...)
 		}
 		for i, c := range check {
 			if ok[i] {
