@@ -487,21 +487,7 @@ func (r *mysqlReader) nextPage() bool {
 	return r.rows.Next()
 }
 
-func (r *mysqlReader) Row(dst []any) error {
-	var first error
-	for i, v := range r.raw {
-		if v == nil {
-			dst[i] = nil
-			continue
-		}
-		out, err := r.conv[i](v)
-		if err != nil && first == nil {
-			first = err
-		}
-		dst[i] = out
-	}
-	return first
-}
+func (r *mysqlReader) Row(dst []any) error { return convertRow(r.raw, r.conv, dst) }
 
 func (r *mysqlReader) Text() string { return rowText(r.raw) }
 

@@ -38,6 +38,25 @@ type postgresReader struct {
 // convert turns a driver value (never nil) into the column's Go value.
 type convert func(v any) (any, error)
 
+// convertRow converts a row's raw values into dst (NULL stays NULL) and
+// returns the first value that would not convert; the row's other
+// values are converted all the same.
+func convertRow(raw []any, conv []convert, dst []any) error {
+	var first error
+	for i, v := range raw {
+		if v == nil {
+			dst[i] = nil
+			continue
+		}
+		out, err := conv[i](v)
+		if err != nil && first == nil {
+			first = err
+		}
+		dst[i] = out
+	}
+	return first
+}
+
 // postgresURL is the connection string for pgx: d's URL without table=
 // or query=. pgx reads what it leaves out from the environment (PGHOST,
 // PGUSER, PGPASSWORD, PGSERVICE, PGSSLMODE, ~/.pgpass).
@@ -438,21 +457,7 @@ func reshape(elems []any, dims []pgtype.ArrayDimension) any {
 	return out
 }
 
-func (r *postgresReader) Row(dst []any) error {
-	var first error
-	for i, v := range r.raw {
-		if v == nil {
-			dst[i] = nil
-			continue
-		}
-		out, err := r.conv[i](v)
-		if err != nil && first == nil {
-			first = err
-		}
-		dst[i] = out
-	}
-	return first
-}
+func (r *postgresReader) Row(dst []any) error { return convertRow(r.raw, r.conv, dst) }
 
 func (r *postgresReader) Text() string { return rowText(r.raw) }
 
