@@ -5,7 +5,6 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/plumb-data/plumb/engine/dbsource"
 )
 
@@ -137,16 +135,7 @@ func (db *DB) insertArrow(ctx context.Context, conn *sql.Conn, r dbsource.Reader
 		t.RowsRead = t.RowsLoaded + t.RowsRejected
 		return nil
 	}}
-	view := db.uniqueName("plumb_rows")
-	var release func()
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		release, err = a.RegisterView(rr, view)
-		return err
-	})
+	view, release, err := db.arrowView(conn, rr, "plumb_rows")
 	if err != nil {
 		return fmt.Errorf("hand rows to DuckDB: %w", err)
 	}

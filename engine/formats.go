@@ -46,16 +46,7 @@ func (db *DB) loadArrow(ctx context.Context, conn *sql.Conn, f *loadedFile, path
 		return err
 	}
 	defer rr.Close()
-	view := db.uniqueName("plumb_arrow")
-	var release func()
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		release, err = a.RegisterView(rr, view)
-		return err
-	})
+	view, release, err := db.arrowView(conn, rr, "plumb_arrow")
 	if err != nil {
 		return fmt.Errorf("hand Arrow data to DuckDB: %w", err)
 	}
@@ -255,3 +246,18 @@ func (r *fileRecordReader) Next() bool {
 
 func (r *fileRecordReader) RecordBatch() arrow.RecordBatch { return r.cur }
 func (r *fileRecordReader) Record() arrow.RecordBatch      { return r.cur }
+
+// arrowView registers an Arrow record reader with DuckDB as a view with a
+// fresh name; release unregisters it.
+func (db *DB) arrowView(conn *sql.Conn, rr array.RecordReader, prefix string) (view string, release func(), err error) {
+	view = db.uniqueName(prefix)
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		release, err = a.RegisterView(rr, view)
+		return err
+	})
+	return view, release, err
+}
