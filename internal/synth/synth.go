@@ -378,21 +378,31 @@ func (g *gen) writeRecord(w *bufio.Writer, rec []string) {
 // it only when it is not there yet, for benchmarks that share large files.
 func CachedFile(dir string, cfg Config) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("plumb-bench-%d-%g-%d-%t.csv", cfg.Rows, cfg.Malformed, cfg.Seed, cfg.Entity))
+	return path, cached(path, func(w io.Writer) error {
+		_, err := Write(w, cfg)
+		return err
+	})
+}
+
+// cached writes path with write unless it is there already, under a
+// temporary name renamed when complete, so that a run stopped half way
+// leaves no truncated file for the next to take as whole.
+func cached(path string, write func(io.Writer) error) error {
 	if _, err := os.Stat(path); err == nil {
-		return path, nil
+		return nil
 	}
-	f, err := os.CreateTemp(dir, "plumb-bench-*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), "plumb-synth-*.tmp")
 	if err != nil {
-		return "", err
+		return err
 	}
-	if _, err := Write(f, cfg); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return "", err
+		return err
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(f.Name())
-		return "", err
+		return err
 	}
-	return path, os.Rename(f.Name(), path)
+	return os.Rename(f.Name(), path)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -86,21 +85,5 @@ func WriteWide(w io.Writer, cfg WideConfig) error {
 // writing it only when it is not there yet.
 func CachedWideFile(dir string, cfg WideConfig) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("plumb-wide-%dx%d-%d.csv", cfg.Columns, cfg.Rows, cfg.Seed))
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	f, err := os.CreateTemp(dir, "plumb-wide-*.tmp")
-	if err != nil {
-		return "", err
-	}
-	if err := WriteWide(f, cfg); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return "", err
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return "", err
-	}
-	return path, os.Rename(f.Name(), path)
+	return path, cached(path, func(w io.Writer) error { return WriteWide(w, cfg) })
 }
