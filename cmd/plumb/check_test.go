@@ -266,27 +266,7 @@ func TestCheckReservedColumnNames(t *testing.T) {
 			if code != 1 {
 				t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
 			}
-			var doc struct {
-				Result struct {
-					Checks []struct {
-						Name    string `json:"name"`
-						Samples []struct {
-							Line int64 `json:"line"`
-						} `json:"samples"`
-					} `json:"checks"`
-				} `json:"result"`
-			}
-			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-				t.Fatal(err)
-			}
-			got := map[string][]int64{}
-			for _, ch := range doc.Result.Checks {
-				got[ch.Name] = nil
-				for _, s := range ch.Samples {
-					got[ch.Name] = append(got[ch.Name], s.Line)
-				}
-			}
-			if !reflect.DeepEqual(got, c.samples) {
+			if got := sampleLines(t, stdout); !reflect.DeepEqual(got, c.samples) {
 				t.Errorf("sample lines: got %v, want %v", got, c.samples)
 			}
 			if q := enginetest.ReadCSV(t, bad); !reflect.DeepEqual(q, c.quarantine) {
@@ -370,4 +350,31 @@ func TestSchemaCommand(t *testing.T) {
 	if _, _, code := plumb(t, "", "schema", "jobs"); code != 2 {
 		t.Errorf("plumb schema jobs: exit %d, want 2", code)
 	}
+}
+
+// sampleLines reads the sample lines of each check from a check report in
+// JSON.
+func sampleLines(t *testing.T, report string) map[string][]int64 {
+	t.Helper()
+	var doc struct {
+		Result struct {
+			Checks []struct {
+				Name    string `json:"name"`
+				Samples []struct {
+					Line int64 `json:"line"`
+				} `json:"samples"`
+			} `json:"checks"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(report), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, report)
+	}
+	lines := map[string][]int64{}
+	for _, ch := range doc.Result.Checks {
+		lines[ch.Name] = nil
+		for _, s := range ch.Samples {
+			lines[ch.Name] = append(lines[ch.Name], s.Line)
+		}
+	}
+	return lines
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -141,27 +140,7 @@ func TestCheckLinesAfterBrokenQuote(t *testing.T) {
 				t.Fatal(err)
 			}
 			stdout, stderr, _ := plumb(t, "", "check", path, "--rules", rules, "--quote", `"`, "--allow-rejects", "--format", "json")
-			var doc struct {
-				Result struct {
-					Checks []struct {
-						Name    string `json:"name"`
-						Samples []struct {
-							Line int64 `json:"line"`
-						} `json:"samples"`
-					} `json:"checks"`
-				} `json:"result"`
-			}
-			if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
-				t.Fatalf("%v\n%s%s", err, stdout, stderr)
-			}
-			var got []int64
-			for _, c := range doc.Result.Checks {
-				if c.Name == "not bad" {
-					for _, s := range c.Samples {
-						got = append(got, s.Line)
-					}
-				}
-			}
+			got := sampleLines(t, stdout)["not bad"]
 			if !slices.Equal(got, want) {
 				t.Errorf("sample lines: got %v, want %v\n%s", got, want, stderr)
 			}
