@@ -16,15 +16,13 @@ import (
 const maxThreads = 1024
 
 // check refuses global flags that cannot mean what they say, before any
-// work is done.
-func (g *globals) check() error {
+// work is done, and returns the memory limit in bytes (0: DuckDB's own
+// default).
+func (g *globals) check() (memory int64, err error) {
 	if g.threads < 0 || g.threads > maxThreads {
-		return fmt.Errorf("--threads %d: want 0 (one per core) to %d", g.threads, maxThreads)
+		return 0, fmt.Errorf("--threads %d: want 0 (one per core) to %d", g.threads, maxThreads)
 	}
-	if _, err := memoryLimit(g.memoryLimit); err != nil {
-		return err
-	}
-	return nil
+	return memoryLimit(g.memoryLimit)
 }
 
 // writableDir checks, at start rather than at the first spill, that dir

@@ -128,7 +128,8 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := g.check(); err != nil {
+	limit, err := g.check()
+	if err != nil {
 		return nil, nil, err
 	}
 	for _, o := range outputs {
@@ -154,10 +155,6 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 		if o != "" && o != "-" {
 			outfile.RemoveStale(o)
 		}
-	}
-	limit, err := memoryLimit(g.memoryLimit)
-	if err != nil {
-		return nil, nil, err
 	}
 	duckLimit := ""
 	if limit > 0 {
