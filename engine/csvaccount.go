@@ -6,7 +6,9 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -29,7 +31,16 @@ type csvRead struct {
 	split    *recordSplitter
 	pad      bool    // short records are padded (null_padding): note them
 	short    []int64 // with pad, the indexes of records with fewer fields than columns
+	// marks, for a file read as it is on disk (not decompressed), are
+	// where every markEvery-th record starts: the pass that keeps the
+	// rejected records' bytes seeks to them rather than reading the
+	// whole file again.
+	marks []mark
 }
+
+// markEvery spaces the marks of a file's records: a rejected record
+// costs a read of at most this many records around it.
+const markEvery = 1024
 
 // scanned is the physical account of a file: its data records, counted
 // by plumb, independently of what DuckDB reads.
@@ -38,6 +49,7 @@ type scanned struct {
 	dends  []int64 // per record, its end in DuckDB's decoded text
 	faults int64   // records plumb rejects itself
 	short  []int64 // records short of fields, when they are padded
+	marks  []mark  // every markEvery-th record's start, when asked for
 	err    error
 }
 
@@ -67,11 +79,15 @@ func (r *rejected) add(reason, column, message string) {
 // and missing are known one by one. RowsRead is the count of records.
 func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path string, rd *csvRead) error {
 	sc := make(chan scanned, 1)
+	seekable := f.Compression == CompressionNone
 	go func() {
 		var s scanned
 		s.err = splitFile(ctx, path, rd.split, nil, func(r *record) error {
 			s.count++
 			s.dends = append(s.dends, r.dend)
+			if seekable && r.index%markEvery == 0 {
+				s.marks = append(s.marks, markOf(r))
+			}
 			if r.fault != "" {
 				s.faults++
 			} else if rd.pad && r.fields < len(rd.columns) {
@@ -95,7 +111,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		return fmt.Errorf("scan records: %w", s.err)
 	}
 	f.read = s.count
-	rd.short = s.short
+	rd.short, rd.marks = s.short, s.marks
 	if s.faults > 0 {
 		db.log.Debug("csv: records plumb rejects itself; reading a numbered copy", "file", f.Path, "records", s.count, "broken", s.faults)
 		return db.readCleaned(ctx, conn, f, path, rd)
@@ -326,11 +342,13 @@ func (db *DB) keepRejects(ctx context.Context, f *loadedFile, path string, rd *c
 	if err != nil {
 		return err
 	}
-	err = splitFile(ctx, path, rd.split, func(i int64) bool { return bad[i] != nil }, func(r *record) error {
+	want := make([]int64, 0, len(bad))
+	for i := range bad {
+		want = append(want, i)
+	}
+	slices.Sort(want)
+	err = splitSome(ctx, path, rd.split, rd.marks, want, func(r *record) error {
 		b := bad[r.index]
-		if b == nil {
-			return nil
-		}
 		slices.Sort(b.reasons)
 		slices.Sort(b.columns)
 		slices.Sort(b.messages)
@@ -392,6 +410,63 @@ func splitFile(ctx context.Context, path string, s *recordSplitter, keep func(in
 	defer r.Close()
 	return s.split(ctx, r, keep, fn)
 }
+
+// splitSome calls fn with the records of a file whose indexes are in
+// want (sorted), with their text. With marks (see csvRead.marks) it
+// seeks to the mark before each wanted record and splits from there,
+// across a gap of more than the marks' spacing it seeks again; without,
+// it splits the whole file.
+func splitSome(ctx context.Context, path string, s *recordSplitter, marks []mark, want []int64, fn func(*record) error) error {
+	wanted := func(i int64) bool {
+		_, ok := slices.BinarySearch(want, i)
+		return ok
+	}
+	next := 0 // the first record of want not yet given to fn
+	each := func(r *record) error {
+		if next < len(want) && r.index == want[next] {
+			next++
+			return fn(r)
+		}
+		return nil
+	}
+	if len(marks) == 0 || len(want) == 0 {
+		return splitFile(ctx, path, s, wanted, each)
+	}
+	gap := int64(markEvery)
+	if len(marks) > 1 {
+		gap = marks[1].index - marks[0].index
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer file.Close()
+	for next < len(want) {
+		m := marks[max(sort.Search(len(marks), func(k int) bool { return marks[k].index > want[next] })-1, 0)]
+		if _, err := file.Seek(m.offset, io.SeekStart); err != nil {
+			return err
+		}
+		err := s.splitFrom(ctx, file, m, wanted, func(r *record) error {
+			if err := each(r); err != nil {
+				return err
+			}
+			if next == len(want) || want[next]-r.index > gap {
+				return errSplitDone
+			}
+			return nil
+		})
+		if err != nil && err != errSplitDone {
+			return err
+		}
+		if err == nil && next < len(want) {
+			return fmt.Errorf("%s: record %d is past the end of the file", path, want[next]+1)
+		}
+	}
+	return nil
+}
+
+// errSplitDone stops a split that has found what it was looking for.
+var errSplitDone = errors.New("split done")
 
 func errOr(errs ...error) error {
 	for _, e := range errs {

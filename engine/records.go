@@ -72,26 +72,49 @@ type recordSplitter struct {
 	lenient   bool
 }
 
+// mark is where a data record starts: splitting from its offset with
+// its index and line gives the same records as splitting the whole file
+// (a record always starts clean, outside any quote), so a second pass
+// for a few records can seek instead of reading the file again.
+type mark struct {
+	index, line, offset, dstart int64
+}
+
+// markOf is the mark of a record split from the start of its file.
+func markOf(r *record) mark {
+	return mark{index: r.index, line: r.line, offset: r.offset, dstart: r.dstart}
+}
+
 // split calls fn with each data record in order. keep says which records
 // (by index) need their text; nil keeps none. fn must not keep rec.
 func (s *recordSplitter) split(ctx context.Context, r io.Reader, keep func(int64) bool, fn func(rec *record) error) error {
+	return s.splitFrom(ctx, r, mark{}, keep, fn)
+}
+
+// splitFrom is split for a reader positioned at the start of the record
+// at (the zero mark: the start of the file).
+func (s *recordSplitter) splitFrom(ctx context.Context, r io.Reader, at mark, keep func(int64) bool, fn func(rec *record) error) error {
 	maxLine := s.maxLine
 	if maxLine <= 0 {
 		maxLine = defaultMaxLineSize
 	}
 	br := bufio.NewReaderSize(r, 1<<20)
-	var bom int64
-	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-		bom = 3
+	fromStart := at == mark{}
+	skip, header := s.skip, s.header
+	if fromStart {
+		at.line = 1
+		if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+			br.Discard(3)
+			at.offset, at.dstart = 3, 3 // DuckDB counts a BOM
+		}
+	} else {
+		skip, header = 0, false
 	}
 	var (
-		replay     []byte            // bytes to split again before reading on
-		pos, dpos         = bom, bom // offsets of the next byte (raw, decoded); DuckDB counts a BOM
-		line       int64  = 1
-		index      int64
-		skip       = s.skip
-		header     = s.header
+		replay     []byte                 // bytes to split again before reading on
+		pos, dpos  = at.offset, at.dstart // offsets of the next byte (raw, decoded)
+		line       = at.line
+		index      = at.index
 		inRecord   bool
 		rec        record
 		buf        []byte // the current record's bytes since its start, when spill

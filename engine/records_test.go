@@ -4,6 +4,10 @@ package engine
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -85,4 +89,62 @@ func TestRecordSplitterExtraFields(t *testing.T) {
 			t.Errorf("%q (lenient %t): got fault %q, %v; want %q", tt.text, tt.lenient, got, err, tt.want)
 		}
 	}
+}
+
+// TestSplitSome checks that the records a second pass finds by seeking
+// to marks are those a split of the whole file gives, with the same
+// lines, offsets and bytes, on generated files (quotes, broken quotes,
+// CRLF and mixed endings, BOMs, blank lines) and any choice of records.
+func TestSplitSome(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 11))
+	dir := t.TempDir()
+	for k := range 300 {
+		content := genCSV(rng, 1+rng.IntN(4), true)
+		for range rng.IntN(40) { // enough records for several marks at a small spacing
+			content = append(content, genCSV(rng, 3, false)...)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("f%d.csv", k))
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := &recordSplitter{recordScanner: recordScanner{header: true, delim: ',', quote: '"', escape: '"', nl: '\n'}, maxLine: 64, fields: true}
+		every := int64(1 + rng.IntN(5))
+		var all []string
+		var marks []mark
+		err := splitFile(t.Context(), path, s, func(int64) bool { return true }, func(r *record) error {
+			all = append(all, describe(r))
+			if r.index%every == 0 {
+				marks = append(marks, markOf(r))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for i := range int64(len(all)) {
+			if rng.IntN(4) == 0 {
+				want = append(want, i)
+			}
+		}
+		var got []string
+		if err := splitSome(t.Context(), path, s, marks, want, func(r *record) error {
+			got = append(got, describe(r))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var expect []string
+		for _, i := range want {
+			expect = append(expect, all[i])
+		}
+		if !slices.Equal(got, expect) {
+			t.Fatalf("file %d (%q), marks every %d, records %v:\n got %q\nwant %q", k, content, every, want, got, expect)
+		}
+	}
+}
+
+func describe(r *record) string {
+	return fmt.Sprintf("%d@%d:%d-%d/%d-%d:%d:%s:%q", r.index, r.line, r.offset, r.end, r.dstart, r.dend, r.fields, r.fault, r.text)
 }

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -142,7 +143,9 @@ func Parse(spec string) (Source, error) {
 	if path == "" {
 		return Source{}, fmt.Errorf("source %q: no path after the format", shown)
 	}
-	if path != "-" {
+	if path != "-" && !exists(path) {
+		// A file whose name holds glob characters is read as named
+		// (engine does the same); anything else must be a pattern.
 		if _, err := filepath.Match(path, ""); err != nil {
 			return Source{}, fmt.Errorf("source %q: bad glob pattern: %w", shown, err)
 		}
@@ -199,4 +202,10 @@ func ParseEncoding(s string) (string, error) {
 		return EncodingLatin1, nil
 	}
 	return "", fmt.Errorf("unknown encoding %q (want utf-8, utf-16 or latin-1)", s)
+}
+
+// exists reports whether a file (or folder) is at path as written.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

@@ -28,6 +28,7 @@ func TestParse(t *testing.T) {
 		{spec: "postgres://u:secret@host/db", wantErr: "?table=NAME or ?query="},
 		{spec: "ftp://u:secret@host/x.csv", wantErr: "not supported"},
 		{spec: "data[.csv", wantErr: "bad glob"},
+		{spec: "testdata/literal[.csv", wantPath: "testdata/literal[.csv"}, // exists: read as named
 	}
 	for _, tt := range tests {
 		src, err := Parse(tt.spec)

@@ -181,6 +181,7 @@ func TestInspectReadsAwkwardFiles(t *testing.T) {
 		{name: "max line size raised", content: long(1000, 500, "\n"), args: []string{"--max-line-size", "4000000"},
 			wantStdout: []string{"1,000 read = 1,000 loaded + 0 rejected"}},
 		{name: "a name like a glob", file: "report[1].csv", content: numberedRows(5, lf), wantStdout: []string{"5 read = 5 loaded"}},
+		{name: "a name that is a broken glob", file: "data[.csv", content: numberedRows(5, lf), wantStdout: []string{"5 read = 5 loaded"}},
 		{name: "a name like a glob, gzip", file: "x*?{a}.csv", content: numberedRows(5, lf), wantStdout: []string{"5 read = 5 loaded"}},
 		{name: "latin-1 crlf", content: []byte("id,name\r\n1,Jos\xe9\r\n2,M\xfcller\r\n3,\"Stra\xdfe\r\n5\"\r\n"),
 			wantStdout: []string{"3 read = 3 loaded + 0 rejected", "encoding   latin-1"}},
