@@ -25,23 +25,30 @@ const (
 // candidate is a delimiter and quote a file may be read with.
 type candidate struct{ delim, quote byte }
 
+// evidence is what a sample read with a candidate dialect shows: the
+// fields of its header (or of most records), the records read whole with
+// that many fields, those broken or of another width, and whether any
+// record read whole holds a quoted value.
+type evidence struct {
+	fields, good, bad int
+	quoted            bool
+}
+
 // weigh reads a sample of the file with a candidate and returns its
-// evidence: the fields of its header (or of most records), the records
-// it reads whole with that many fields, and the records it breaks.
-func weigh(ctx context.Context, path string, skip int, header bool, c candidate, sample int64) (fields, good, bad int, err error) {
+// evidence.
+func weigh(ctx context.Context, path string, skip int, header bool, c candidate, sample int64) (ev evidence, err error) {
 	r, _, err := openText(path)
 	if err != nil {
-		return 0, 0, 0, err
+		return ev, err
 	}
 	defer r.Close()
 	s := &recordSplitter{recordScanner: recordScanner{skip: skip, delim: c.delim, quote: c.quote, escape: c.quote, nl: '\n'}, fields: true}
 	counts := map[int]int{}
 	var first []int
+	var quoted []bool
 	stop := errors.New("enough")
 	err = s.split(ctx, io.LimitReader(r, sample), nil, func(rec *record) error {
-		if rec.fault != "" {
-			bad++
-		} else {
+		if rec.fault == "" {
 			counts[rec.fields]++
 		}
 		if len(first) < dialectSampleRecords {
@@ -50,43 +57,46 @@ func weigh(ctx context.Context, path string, skip int, header bool, c candidate,
 			} else {
 				first = append(first, rec.fields)
 			}
+			quoted = append(quoted, rec.quoted)
 			return nil
 		}
 		return stop
 	})
 	if err != nil && err != stop {
-		return 0, 0, 0, err
+		return ev, err
 	}
 	if len(first) == 0 {
-		return 0, 0, 0, nil
+		return ev, nil
 	}
 	if header && first[0] > 0 {
-		fields = first[0]
+		ev.fields = first[0]
 	} else {
 		for f, n := range counts {
-			if n > counts[fields] || n == counts[fields] && f > fields {
-				fields = f
+			if n > counts[ev.fields] || n == counts[ev.fields] && f > ev.fields {
+				ev.fields = f
 			}
 		}
 	}
-	bad = 0
 	for i, f := range first {
 		switch {
 		case header && i == 0:
-		case f == fields:
-			good++
+		case f == ev.fields:
+			ev.good++
+			ev.quoted = ev.quoted || quoted[i]
 		default:
-			bad++
+			ev.bad++
 		}
 	}
-	return fields, good, bad, nil
+	return ev, nil
 }
 
 // chooseDialect weighs the dialect DuckDB sniffed against RFC 4180
 // quoting and common delimiters on a sample of the file, so that one bad
 // quote in the sniffer's sample cannot decide how the whole file is read:
-// a candidate scores its fields times the records it reads whole, and the
-// sniffed dialect keeps a tie. Other delimiters than the sniffed one are
+// a candidate scores its fields times the records it reads whole; on a
+// tie, one whose quote the file uses (a record read whole with a quoted
+// value) wins over one that keeps the quote marks as text, then the one
+// with more fields, then the sniffed dialect. Other delimiters than the sniffed one are
 // weighed only when it reads one column. What the user gave is never changed. It
 // returns the sniffed dialect, or the better candidate with sniffed set to
 // false.
@@ -112,10 +122,11 @@ func chooseDialect(ctx context.Context, path string, o source.CSVOptions, sn *sn
 	if o.Quote != "" {
 		quotes = []byte{o.Quote[0]}
 	}
-	best, bestScore, bestFields := sniffedC, -1, 0
+	best, bestScore := sniffedC, -1
+	var bestEv evidence
 	var tried []candidate
 	for k, d := range delims {
-		if k > 0 && bestFields >= 2 {
+		if k > 0 && bestEv.fields >= 2 {
 			break // other delimiters only when the sniffed one reads one column
 		}
 		for _, q := range quotes {
@@ -124,13 +135,15 @@ func chooseDialect(ctx context.Context, path string, o source.CSVOptions, sn *sn
 				continue
 			}
 			tried = append(tried, c)
-			fields, good, _, err := weigh(ctx, path, skip, header, c, dialectSampleBytes)
+			ev, err := weigh(ctx, path, skip, header, c, dialectSampleBytes)
 			if err != nil {
 				return sniffedC, true, err
 			}
-			score := fields * good
-			if score > bestScore || score == bestScore && (fields > bestFields || fields == bestFields && c == sniffedC) {
-				best, bestScore, bestFields = c, score, fields
+			score := ev.fields * ev.good
+			usesQuote, bestUsesQuote := c.quote != 0 && ev.quoted, best.quote != 0 && bestEv.quoted
+			if score > bestScore || score == bestScore && (usesQuote && !bestUsesQuote ||
+				usesQuote == bestUsesQuote && (ev.fields > bestEv.fields || ev.fields == bestEv.fields && c == sniffedC)) {
+				best, bestScore, bestEv = c, score, ev
 			}
 		}
 	}

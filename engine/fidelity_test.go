@@ -208,6 +208,28 @@ func TestLoadDialectOnEvidence(t *testing.T) {
 			wantValue("SELECT name || '|' || city FROM %s WHERE id = '4'", want)(t, db, tbl)
 		})
 	}
+	// A file too small for a majority: as many records read whole with
+	// the quote as without it. The quote the file uses wins the tie, in
+	// either order of the good and the broken record.
+	for i, content := range []string{
+		"id,name,city\n1,\"Smith, John\",Boston\n3,\"Broken,Chicago\n",
+		"id,name,city\n3,\"Broken,Chicago\n1,\"Smith, John\",Boston\n",
+		"id;name;city\n1;\"Smith; John\";Boston\n3;\"Broken;Chicago\n",
+	} {
+		t.Run(fmt.Sprintf("tiny %d", i), func(t *testing.T) {
+			t.Parallel()
+			tbl := loadText(t, db, "tiny.csv", []byte(content), source.CSVOptions{}, LoadOptions{Raw: true})
+			if d := tbl.Files[0].Dialect; d.Quote != `"` {
+				t.Errorf("quote: got %q, want \"", d.Quote)
+			}
+			line := int64(3)
+			if i == 1 {
+				line = 2
+			}
+			checkAccount(t, db, tbl, 2, 1, []wantReject{{line, ""}})
+			wantValue("SELECT city FROM %s WHERE id = '1'", "Boston")(t, db, tbl)
+		})
+	}
 }
 
 // TestLoadRawKeepsValuesAsWritten holds issue 13 item 9: in a raw load a

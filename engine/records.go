@@ -33,6 +33,7 @@ type record struct {
 	dstart int64  // offset in the text as DuckDB decodes it (UTF-8)
 	dend   int64  // end in the decoded text: DuckDB's byte positions count there
 	fields int    // its fields, when the splitter counts them
+	quoted bool   // a quoted value opens in it (with a quote character)
 	fault  string // "" for a record DuckDB is to read; else why plumb rejects it
 	text   []byte // the record's bytes, when asked for (see split's keep)
 }
@@ -265,7 +266,7 @@ func (s *recordSplitter) splitFrom(ctx context.Context, r io.Reader, at mark, ke
 							pending = c
 						}
 					case c == s.quote && fieldStart:
-						inQuote, fieldStart = true, false
+						inQuote, fieldStart, rec.quoted = true, false, true
 					case c == s.quote && lead:
 						// Readers differ on a quote after spaces (DuckDB
 						// skips one space, not two, nor a tab): plumb
@@ -294,7 +295,8 @@ func (s *recordSplitter) splitFrom(ctx context.Context, r io.Reader, at mark, ke
 			}
 			if fault != "" && line > rec.line {
 				// A quote opened on an earlier line broke: the record is
-				// that line alone.
+				// that line alone, with its quote never closed on it.
+				fault = faultUnterminated
 				if err := restart(); err != nil {
 					return err
 				}

@@ -43,7 +43,7 @@ func TestRecordSplitter(t *testing.T) {
 		{name: "blank lines", text: "a,b\n1,x\n\n\n2,y,EXTRA\n3,z\n", want: []string{"2::1,x", "5::2,y,EXTRA", "6::3,z"}},
 		{name: "quoted newline", text: "a,b\n1,\"x\ny\"\n2,z", want: []string{"2::1,\"x\ny\"", "4::2,z"}},
 		{name: "bad quote on a later line", text: "id,name,city\n1,\"Smith, John\",Boston\n3,\"Broken,Chicago\n4,\"Lee, Ann\",LA\n",
-			want: []string{"2::1,\"Smith, John\",Boston", "3:UNQUOTED VALUE:3,\"Broken,Chicago", "4::4,\"Lee, Ann\",LA"}},
+			want: []string{"2::1,\"Smith, John\",Boston", "3:UNTERMINATED QUOTE:3,\"Broken,Chicago", "4::4,\"Lee, Ann\",LA"}},
 		{name: "bad quote on its line", text: "a,b\n1,\"abc\"def\n2,ok\n", want: []string{"2:UNQUOTED VALUE:1,\"abc\"def", "3::2,ok"}},
 		{name: "unterminated to the end", text: "a,b\n1,x\n2,\"oops\n3,y\n4,z\n",
 			want: []string{"2::1,x", "3:UNTERMINATED QUOTE:2,\"oops", "4::3,y", "5::4,z"}},
