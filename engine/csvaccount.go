@@ -46,10 +46,10 @@ const markEvery = 1024
 // by plumb, independently of what DuckDB reads.
 type scanned struct {
 	count  int64
-	dends  []int64 // per record, its end in DuckDB's decoded text
-	faults int64   // records plumb rejects itself
-	short  []int64 // records short of fields, when they are padded
-	marks  []mark  // every markEvery-th record's start, when asked for
+	dends  ascending // per record, its end in DuckDB's decoded text
+	faults int64     // records plumb rejects itself
+	short  []int64   // records short of fields, when they are padded
+	marks  []mark    // every markEvery-th record's start, when asked for
 	err    error
 }
 
@@ -84,7 +84,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		var s scanned
 		s.err = splitFile(ctx, path, rd.split, nil, func(r *record) error {
 			s.count++
-			s.dends = append(s.dends, r.dend)
+			s.dends.add(r.dend)
 			if seekable && r.index%markEvery == 0 {
 				s.marks = append(s.marks, markOf(r))
 			}
@@ -125,7 +125,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	}
 	bad := map[int64]*rejected{}
 	unplaced := false
-	err = eachError(ctx, conn, tmpErrs, s.dends, func(k int, reason, column, message string) {
+	err = eachError(ctx, conn, tmpErrs, &s.dends, func(k int, reason, column, message string) {
 		if k < 0 {
 			unplaced = true
 			return
@@ -150,7 +150,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 // eachError calls fn with each error DuckDB stored for a read, placed in
 // the records whose ends in the decoded text are dends: the index of the
 // record it is in, or -1 where it cannot be placed.
-func eachError(ctx context.Context, conn *sql.Conn, errs string, dends []int64, fn func(i int, reason, column, message string)) error {
+func eachError(ctx context.Context, conn *sql.Conn, errs string, dends *ascending, fn func(i int, reason, column, message string)) error {
 	return eachErrorAt(ctx, conn, errs, func(line, at sql.NullInt64, reason, column, message string) {
 		fn(placeError(dends, line, at), reason, column, message)
 	})
@@ -161,16 +161,15 @@ func eachError(ctx context.Context, conn *sql.Conn, errs string, dends []int64, 
 // the start of the blank lines before it, so where the error's own
 // position lies past the end of that record and its line break, that
 // position places it.
-func placeError(dends []int64, line, at sql.NullInt64) int {
+func placeError(dends *ascending, line, at sql.NullInt64) int {
 	if !line.Valid {
 		return -1
 	}
-	find := func(p int64) int { return sort.Search(len(dends), func(i int) bool { return dends[i] > p }) }
-	i := find(line.Int64 - 1)
-	if i < len(dends) && at.Valid && at.Int64-1 >= dends[i]+2 {
-		i = find(at.Int64 - 1)
+	i := dends.search(line.Int64 - 1)
+	if i < dends.len() && at.Valid && at.Int64-1 >= dends.at(i)+2 {
+		i = dends.search(at.Int64 - 1)
 	}
-	if i >= len(dends) {
+	if i >= dends.len() {
 		return -1
 	}
 	return i
@@ -207,8 +206,8 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	defer os.Remove(tmp.Name())
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	var (
-		dends   []int64 // per written record, its end in the copy's decoded text
-		indexes []int64 // per written record, its index in the file
+		dends   ascending // per written record, its end in the copy's decoded text
+		indexes ascending // per written record, its index in the file
 		dpos    int64
 		n       int64
 	)
@@ -226,8 +225,8 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		w.Write(r.text)
 		w.WriteByte('\n')
 		dpos += int64(len(head)) + (r.dend - r.dstart)
-		dends = append(dends, dpos)
-		indexes = append(indexes, r.index)
+		dends.add(dpos)
+		indexes.add(r.index)
 		dpos++
 		return nil
 	})
@@ -240,7 +239,7 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	args := append(slices.Clone(rd.clean), "columns={'plumb_rec': 'BIGINT', "+strings.Join(rd.columns, ", ")+"}",
 		"store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
 	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", tmp.Name(), args...)
-	if len(indexes) > 0 {
+	if indexes.len() > 0 {
 		if err := db.createWideTable(ctx, conn, q, rd.anyOrder, len(rd.columns)); err != nil {
 			return csvError(f.Path, err)
 		}
@@ -248,7 +247,7 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		return csvError(f.Path, err)
 	}
 	loaded := make([]bool, n)
-	if len(indexes) > 0 {
+	if indexes.len() > 0 {
 		rows, err := conn.QueryContext(ctx, "SELECT plumb_rec FROM "+Ident(f.table))
 		if err != nil {
 			return err
@@ -267,12 +266,12 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		err = eachError(ctx, conn, tmpErrs, dends, func(k int, reason, column, message string) {
-			if k < 0 || loaded[indexes[k]] {
+		err = eachError(ctx, conn, tmpErrs, &dends, func(k int, reason, column, message string) {
+			if k < 0 || loaded[indexes.at(k)] {
 				return
 			}
 			message = uncountRecColumn(message)
-			i := indexes[k]
+			i := indexes.at(k)
 			if bad[i] == nil {
 				bad[i] = &rejected{}
 			}
