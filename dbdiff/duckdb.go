@@ -25,7 +25,11 @@ func (duckdb) value(c, typ string, f *field, p Policy) string {
 	case encDecimal:
 		return fmt.Sprintf("CAST(CAST(%s AS DECIMAL(38,%d)) AS VARCHAR)", c, f.scale)
 	case encFloat:
-		s := p.floatScale()
+		s := p.FloatScale
+		if s <= 0 {
+			return floatText(duckdb{}, c, func(e string) string { return `regexp_replace(CAST(` + e + ` AS VARCHAR), '\.0$', '')` }, "1e10",
+				func(e string) string { return "replace(CAST(" + e + " AS VARCHAR), 'e+', 'e')" })
+		}
 		return fmt.Sprintf("CASE WHEN %[1]s = 0 THEN '0' WHEN abs(%[1]s) >= 1e-%[2]d AND abs(%[1]s) < 1e%[3]d THEN CAST(CAST(%[1]s AS DECIMAL(38,%[2]d)) AS VARCHAR) ELSE CAST(%[1]s AS VARCHAR) END", c, s, 15-s)
 	case encBool:
 		return "CASE WHEN " + c + " IS NULL THEN NULL WHEN " + c + " THEN '1' ELSE '0' END"
@@ -82,3 +86,5 @@ func (duckdb) literal(v, typ string, k keyKind) string {
 	}
 	return engine.Literal(v)
 }
+
+func (duckdb) double(e string) string { return "CAST(" + e + " AS DOUBLE)" }

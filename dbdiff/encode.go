@@ -25,6 +25,8 @@ type dialect interface {
 	octets(e string) string
 	// concat joins texts; NULL if any is NULL.
 	concat(parts ...string) string
+	// double casts a number to a double.
+	double(e string) string
 	// hash is a row text's checksum: the 48-bit tail of its md5 as an
 	// integer, less 2^47-1, so that sums stay small.
 	hash(row string) string
@@ -79,15 +81,14 @@ func (f *field) decide(p Policy) (warning string) {
 		f.kind, f.scale = encDecimal, max(decimalScale(f.types[0]), decimalScale(f.types[1]))
 	case a.IsNumeric() && b.IsNumeric():
 		f.kind = encFloat
-		for i, c := range []engine.TypeClass{a, b} {
-			if c == engine.ClassDecimal && decimalScale(f.types[i]) > p.floatScale() {
-				warning = fmt.Sprintf("column %s: %s beside %s: the checksum writes both to %d decimal places; a change past them is not seen in an equal segment",
-					f.target, f.types[i], f.types[1-i], p.floatScale())
-			}
-		}
-		if warning == "" {
-			warning = fmt.Sprintf("column %s: %s beside %s: floating point, written to %d decimal places for the checksum; a change smaller than 1e-%d is not seen in an equal segment",
-				f.target, f.types[0], f.types[1], p.floatScale(), p.floatScale())
+		switch {
+		case p.FloatScale > 0:
+			warning = fmt.Sprintf("column %s: %s beside %s: written to %d decimal places for the checksum (--float-scale); a change smaller than that is not seen in an equal segment",
+				f.target, f.types[0], f.types[1], p.FloatScale)
+		case a != b:
+			warning = fmt.Sprintf("column %s: %s beside %s: the checksum writes the float's shortest text, which an exact number seldom matches: expect segments read for it", f.target, f.types[0], f.types[1])
+		case strings.EqualFold(f.types[0], "FLOAT") != strings.EqualFold(f.types[1], "FLOAT"):
+			warning = fmt.Sprintf("column %s: %s beside %s: single and double precision write different digits: expect segments read for it (or --float-scale)", f.target, f.types[0], f.types[1])
 		}
 	case a == engine.ClassBoolean && b == engine.ClassBoolean:
 		f.kind = encBool
@@ -104,6 +105,20 @@ func (f *field) decide(p Policy) (warning string) {
 		f.kind = encText
 	}
 	return warning
+}
+
+// floatText writes a float as the shortest text that reads back as the
+// same double, which PostgreSQL, MySQL/MariaDB and DuckDB all print with
+// the same digits but not in the same notation: plain where all three
+// print it plain (1e-4 ≤ |x| < 1e15), scaled by 1e10 where MySQL prints
+// plain and PostgreSQL an exponent (the product is the same double
+// everywhere: IEEE multiplication), and the exponent form, without "+",
+// beyond. plain writes a double in plain notation, expo in exponent
+// notation.
+func floatText(d dialect, c string, plain func(string) string, tenTo10 string, expo func(string) string) string {
+	return "CASE WHEN " + c + " = 0 THEN '0' WHEN abs(" + c + ") >= 1e-4 AND abs(" + c + ") < 1e15 THEN " + plain(c) +
+		" WHEN abs(" + c + ") >= 1e-14 AND abs(" + c + ") < 1e-4 THEN " + d.concat("'s'", plain("("+c+") * "+tenTo10)) +
+		" ELSE " + expo(c) + " END"
 }
 
 var decimalType = regexp.MustCompile(`^DECIMAL\((\d+),\s*(\d+)\)$`)
@@ -174,6 +189,16 @@ func checkCut(v string, k keyKind) error {
 func encodeField(d dialect, side int, f *field, p Policy) string {
 	col := "q." + d.ident(f.cols[side])
 	v := d.value(col, f.types[side], f, p)
+	switch c := engine.Classify(f.types[side]); {
+	case f.kind == encText && c == engine.ClassTimestamp:
+		// Beside text, a timestamp is written as ISO text is most often
+		// stored; other text costs a read, as any mismatch does.
+		v = d.value(col, f.types[side], &field{kind: encTime, width: 26}, p)
+	case f.kind == encFloat && c != engine.ClassFloat:
+		// Beside a float, an exact number is compared as a double (as
+		// reconcile compares it), so it is written as one.
+		v = d.value(d.double(col), "DOUBLE", f, p)
+	}
 	if f.kind == encText {
 		if f.trim {
 			v = "trim(" + v + ")"

@@ -26,7 +26,11 @@ func (mysql) value(c, typ string, f *field, p Policy) string {
 	case encDecimal:
 		return fmt.Sprintf("CAST(CAST(%s AS DECIMAL(65,%d)) AS CHAR)", c, f.scale)
 	case encFloat:
-		s := p.floatScale()
+		s := p.FloatScale
+		if s <= 0 {
+			text := func(e string) string { return "CAST(" + e + " AS CHAR)" }
+			return floatText(mysql{}, c, text, "1e10", text)
+		}
 		return fmt.Sprintf("CASE WHEN %[1]s = 0 THEN '0' WHEN ABS(%[1]s) >= 1e-%[2]d AND ABS(%[1]s) < 1e%[3]d THEN CAST(CAST(%[1]s AS DECIMAL(38,%[2]d)) AS CHAR) ELSE CAST(%[1]s AS CHAR) END", c, s, 15-s)
 	case encBool:
 		return "CASE WHEN " + c + " IS NULL THEN NULL WHEN " + c + " <> 0 THEN '1' ELSE '0' END"
@@ -77,3 +81,5 @@ func (mysql) literal(v, typ string, k keyKind) string {
 	}
 	return "'" + v + "'"
 }
+
+func (mysql) double(e string) string { return "CAST(" + e + " AS DOUBLE)" }

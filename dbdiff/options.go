@@ -47,21 +47,17 @@ func ParseStrategy(s string) (Strategy, error) {
 // difference. What the encoding rounds away the checksum cannot see:
 // two rows that differ only there compare equal in an equal segment.
 type Policy struct {
-	// FloatScale is the decimal places floating-point values are written
-	// with where 10^-FloatScale ≤ |x| < 10^(15-FloatScale) (beyond, the
-	// database's own text); 0 means 6.
+	// FloatScale, when above 0, writes floating-point values rounded to
+	// that many decimal places where 10^-FloatScale ≤ |x| <
+	// 10^(15-FloatScale), for sides that hold a value at different widths
+	// (float4 beside float8); a change smaller than that is then not seen.
+	// 0 writes a float's shortest round-trip text: exact, and the same in
+	// every database (see floatText).
 	FloatScale int `json:"float_scale"`
 	// TimePrecision is the precision timestamps are written to, in UTC:
 	// time.Second, time.Millisecond or time.Microsecond (0 means
 	// microseconds).
 	TimePrecision time.Duration `json:"time_precision"`
-}
-
-func (p Policy) floatScale() int {
-	if p.FloatScale <= 0 {
-		return 6
-	}
-	return min(p.FloatScale, 15)
 }
 
 // timeWidth is how many characters of "YYYY-MM-DD HH:MM:SS.ffffff" the
@@ -79,9 +75,12 @@ func (p Policy) timeWidth() int {
 // String states the policy as the output shows it.
 func (p Policy) String() string {
 	prec := map[int]string{19: "seconds", 23: "milliseconds", 26: "microseconds"}[p.timeWidth()]
-	return fmt.Sprintf("floats to %d decimal places (the database's text beyond 1e-%d..1e%d), timestamps in UTC to %s, "+
-		"booleans as 0/1, exact numbers at the larger scale of the two sides, text as its UTF-8 bytes (with --trim/--ignore-case applied), NULL marked",
-		p.floatScale(), p.floatScale(), 15-p.floatScale(), prec)
+	floats := "floats exact (shortest round-trip text)"
+	if p.FloatScale > 0 {
+		floats = fmt.Sprintf("floats to %d decimal places (exact text beyond 1e-%d..1e%d)", p.FloatScale, p.FloatScale, 15-p.FloatScale)
+	}
+	return fmt.Sprintf("%s, timestamps in UTC to %s, booleans as 0/1, exact numbers at the larger scale of the two sides, "+
+		"text as its UTF-8 bytes (with --trim/--ignore-case applied), NULL marked", floats, prec)
 }
 
 // ParseTimePrecision reads s, ms or us.

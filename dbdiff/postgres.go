@@ -24,8 +24,11 @@ func (postgres) value(c, typ string, f *field, p Policy) string {
 	case encDecimal:
 		return fmt.Sprintf("round((%s)::numeric, %d)::text", c, f.scale)
 	case encFloat:
-		s := p.floatScale()
-		return fmt.Sprintf("CASE WHEN %[1]s = 0 THEN '0' WHEN abs(%[1]s) >= 1e-%[2]d AND abs(%[1]s) < 1e%[3]d THEN round((%[1]s)::numeric, %[2]d)::text ELSE (%[1]s)::text END", c, s, 15-s)
+		if s := p.FloatScale; s > 0 {
+			return fmt.Sprintf("CASE WHEN %[1]s = 0 THEN '0' WHEN abs(%[1]s) >= 1e-%[2]d AND abs(%[1]s) < 1e%[3]d THEN round((%[1]s)::numeric, %[2]d)::text ELSE (%[1]s)::text END", c, s, 15-s)
+		}
+		return floatText(postgres{}, c, func(e string) string { return "(" + e + ")::text" }, "1e10::float8",
+			func(e string) string { return "replace((" + e + ")::text, 'e+', 'e')" })
 	case encBool:
 		return "CASE WHEN " + c + " IS NULL THEN NULL WHEN " + c + " THEN '1' ELSE '0' END"
 	case encTime:
@@ -76,3 +79,5 @@ func (postgres) literal(v, typ string, k keyKind) string {
 	}
 	return "'" + v + "'"
 }
+
+func (postgres) double(e string) string { return "(" + e + ")::float8" }

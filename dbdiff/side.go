@@ -4,7 +4,6 @@ package dbdiff
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -163,7 +162,7 @@ func (c duckConn) Query(ctx context.Context, q string, fn func([]*string) error)
 	if err != nil {
 		return err
 	}
-	vals := make([]sql.NullString, len(cols))
+	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -175,8 +174,15 @@ func (c duckConn) Query(ctx context.Context, q string, fn func([]*string) error)
 		}
 		for i, v := range vals {
 			row[i] = nil
-			if v.Valid {
-				s := v.String
+			switch v := v.(type) {
+			case nil:
+			case string:
+				row[i] = &v
+			case []byte:
+				s := string(v)
+				row[i] = &s
+			default:
+				s := fmt.Sprint(v)
 				row[i] = &s
 			}
 		}

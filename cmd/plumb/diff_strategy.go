@@ -25,7 +25,7 @@ type dbdiffFlags struct {
 func (x *dbdiffFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&x.strategy, "strategy", "auto", "with a database server side: auto, pull, merge or bisect")
 	f.BoolVar(&x.explain, "explain", false, "print the diff's plan and, after it, the queries run and the rows and bytes each side moved (stderr)")
-	f.IntVar(&x.floatScale, "float-scale", 6, "bisect: decimal places floats are written to in the checksum")
+	f.IntVar(&x.floatScale, "float-scale", 0, "bisect: round floats to this many decimal places in the checksum (0: exact)")
 	f.StringVar(&x.timePrecision, "time-precision", "us", "bisect: precision of timestamps in the checksum: s, ms or us")
 }
 
