@@ -72,7 +72,10 @@ func (b *bisector) split(ctx context.Context, seg segment, counts [2]int64, leve
 	if counts[1] > counts[0] {
 		cutter = r.sides[1]
 	}
-	parts := min(max((n+b.leaf-1)/b.leaf, 2), maxSplitSegments)
+	// Below the first level a segment is cut finely: a range scan costs
+	// the same whatever the number of segments it counts, and the rows
+	// read shrink with the segments.
+	parts := min(max(n/max(b.leaf/16, 1), 2), maxSplitSegments)
 	if level == 1 {
 		parts = min(max(n/(4*b.leaf), 2), maxTopSegments)
 	}

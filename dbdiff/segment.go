@@ -102,7 +102,16 @@ func (s *side) checksums(ctx context.Context, seg segment, cuts []bound, fields 
 		mid := (lo + hi) / 2
 		return "CASE WHEN " + s.cmp(cuts[mid], "<") + " THEN " + bucket(lo, mid) + " ELSE " + bucket(mid, hi) + " END"
 	}
-	q := "SELECT b, count(*), " + s.d.sumText("h") + " FROM (SELECT " + bucket(0, len(cuts)) + " AS b, " +
+	b := ""
+	if bk, ok := s.d.(interface {
+		bucket(*side, []bound) (string, bool)
+	}); ok && len(cuts) > 1 {
+		b, _ = bk.bucket(s, cuts)
+	}
+	if b == "" {
+		b = bucket(0, len(cuts))
+	}
+	q := "SELECT b, count(*), " + s.d.sumText("h") + " FROM (SELECT " + b + " AS b, " +
 		rowHash(s.d, s.idx, fields, p) + " AS h FROM " + s.from() + " WHERE " + s.pred(seg) + ") s GROUP BY b"
 	out := make([]segStat, len(cuts))
 	err := s.query(ctx, "checksum", q, func(row []*string) error {
