@@ -60,6 +60,9 @@ type run struct {
 	fields []*field
 	// drop are DuckDB tables made along the way.
 	drop []string
+	// local are the sides read whole already (files, SQLite files), which
+	// pull need not read again.
+	local [2]*engine.Table
 }
 
 func (r *run) close() {
@@ -187,6 +190,7 @@ func (r *run) open(ctx context.Context, srcs [2]source.Source) error {
 			if err != nil {
 				return err
 			}
+			r.local[i] = t
 			s.local, s.probe, s.d, s.conn = t, t, duckdb{}, duckConn{r.db}
 			s.base = "SELECT * FROM " + engine.Ident(t.Name)
 			r.plan.Sides[i].Where = "local"
@@ -336,9 +340,12 @@ func (r *run) pull(ctx context.Context, srcs [2]source.Source, why string) (*rec
 	var tables [2]*engine.Table
 	for i, src := range srcs {
 		tr := &dbsource.Traffic{}
-		t, err := r.opts.Load(dbsource.WithTraffic(ctx, tr), r.db, src)
-		if err != nil {
-			return nil, err
+		t := r.local[i]
+		if t == nil {
+			var err error
+			if t, err = r.opts.Load(dbsource.WithTraffic(ctx, tr), r.db, src); err != nil {
+				return nil, err
+			}
 		}
 		tables[i] = t
 		st := &r.plan.Sides[i]
