@@ -195,7 +195,7 @@ func (r *run) fetchSegments(ctx context.Context, s *side, segs []segment, nulls 
 	if _, err := r.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(name)+" AS "+strings.Join(sel, " UNION ALL ")); err != nil {
 		return nil, err
 	}
-	r.drop = append(r.drop, name)
+	r.dropLater(name)
 	return out, nil
 }
 

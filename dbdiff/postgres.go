@@ -4,6 +4,7 @@ package dbdiff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -93,7 +94,7 @@ func (d postgres) bucket(s *side, cuts []bound) (string, bool) {
 	var arr string
 	typ, k := s.types[0], s.kinds[0]
 	switch {
-	case k == keyInt && (strings.HasSuffix(strings.ToUpper(typ), "INT") || strings.EqualFold(typ, "BIGINT")):
+	case k == keyInt && slices.Contains([]string{"SMALLINT", "INTEGER", "BIGINT"}, strings.ToUpper(typ)):
 		arr = "bigint"
 	case k == keyInt, k == keyDecimal:
 		arr = "numeric"

@@ -74,6 +74,19 @@ func (r *run) close() {
 	r.dropTables(context.Background())
 }
 
+// dropLater has tables dropped when the run ends (or, in merge, when
+// the segment has been compared); it may be called from both sides'
+// goroutines.
+func (r *run) dropLater(tables ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, t := range tables {
+		if t != "" {
+			r.drop = append(r.drop, t)
+		}
+	}
+}
+
 func (r *run) dropTables(ctx context.Context) {
 	for _, t := range r.drop {
 		r.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+engine.Ident(t))
@@ -369,7 +382,7 @@ func (r *run) fetchWhere(ctx context.Context, s *side, cond string) (*engine.Tab
 		if _, err := r.db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(name)+" AS SELECT * FROM "+s.from()+" WHERE "+cond); err != nil {
 			return nil, fmt.Errorf("%s: %w", s.src.Spec, err)
 		}
-		r.drop = append(r.drop, name)
+		r.dropLater(name)
 		var n int64
 		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(name)).Scan(&n); err != nil {
 			return nil, err
@@ -386,10 +399,7 @@ func (r *run) fetchWhere(ctx context.Context, s *side, cond string) (*engine.Tab
 	if err != nil {
 		return nil, err
 	}
-	r.drop = append(r.drop, t.Name)
-	if t.RejectsTable != "" {
-		r.drop = append(r.drop, t.RejectsTable)
-	}
+	r.dropLater(t.Name, t.RejectsTable)
 	t.Source = s.src.Spec
 	r.mu.Lock()
 	s.stats().RowsMoved += t.RowsRead
