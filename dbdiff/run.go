@@ -155,14 +155,17 @@ func (r *run) run(ctx context.Context, srcs [2]source.Source) (*reconcile.Result
 		r.decided(Merge, why)
 		return r.merge(ctx)
 	}
-	r.decided(Bisect, why)
 	r.plan.Policy = r.opts.Policy.String()
+	r.decided(Bisect, why)
 	return r.bisect(ctx)
 }
 
 func (r *run) decided(s Strategy, why string) {
 	r.plan.Strategy, r.plan.Reason = s, why
 	r.log("diff strategy %s: %s", s, why)
+	if s == Bisect {
+		r.log("checksum encoding: %s", r.plan.Policy)
+	}
 }
 
 // staticReason says why only pull can do this diff, from the options and
