@@ -4,6 +4,8 @@ package dbdiff
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/plumb-data/plumb/engine"
@@ -21,8 +23,12 @@ const (
 // bisector is the state of a bisection: the segments whose rows are to
 // be read, and the rows of the equal segments, which are not.
 type bisector struct {
-	r         *run
-	leaf      int64
+	r    *run
+	leaf int64
+	// probe has the first level checksum a sample of its segments first,
+	// and give up (errTooDifferent) when many differ: auto's guard
+	// against paying for checksums and then reading nearly every row.
+	probe     bool
 	fetch     []segment
 	equalRows int64
 }
@@ -32,8 +38,8 @@ type bisector struct {
 // those (and of NULL keys) and compares them with reconcile, the same
 // comparison as pull; the rows of equal segments count as matched and
 // unchanged.
-func (r *run) bisect(ctx context.Context) (*reconcile.Result, error) {
-	b := &bisector{r: r, leaf: r.opts.leafRows()}
+func (r *run) bisect(ctx context.Context, probe bool) (*reconcile.Result, error) {
+	b := &bisector{r: r, leaf: r.opts.leafRows(), probe: probe}
 	counts := [2]int64{r.sides[0].rows - r.sides[0].nullKeys, r.sides[1].rows - r.sides[1].nullKeys}
 	if err := b.split(ctx, segment{}, counts, 1); err != nil {
 		return nil, err
@@ -92,6 +98,11 @@ func (b *bisector) split(ctx context.Context, seg segment, counts [2]int64, leve
 		return nil
 	}
 	subs := subSegments(seg, cuts)
+	if b.probe && level == 1 {
+		if err := b.sample(ctx, subs); err != nil {
+			return err
+		}
+	}
 	var stats [2][]segStat
 	r.progress("bisect: checksums of " + itoa(int64(len(subs))) + " segments, level " + itoa(int64(level)))
 	err = r.both(ctx, func(ctx context.Context, s *side) error {
@@ -130,6 +141,46 @@ func (b *bisector) split(ctx context.Context, seg segment, counts [2]int64, leve
 		if err := b.split(ctx, sub, sc, level+1); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// errTooDifferent is bisect giving up to auto, which pulls instead.
+var errTooDifferent = errors.New("a sample of segments differs too much for checksums to save reading")
+
+// probeSegments is how many first-level segments auto's probe checks.
+const probeSegments = 32
+
+// sample checksums every n-th of subs, a range scan each, and gives up
+// when more than a third differ: the rows would nearly all be read after
+// a checksum of every one. It costs about probeSegments/len(subs) of a
+// checksum pass.
+func (b *bisector) sample(ctx context.Context, subs []segment) error {
+	r := b.r
+	every := max(len(subs)/probeSegments, 1)
+	if every < 4 { // too few segments for a sample to save anything
+		return nil
+	}
+	r.progress("bisect: probing " + itoa(int64(len(subs)/every)) + " segments")
+	checked, differ := 0, 0
+	for i := 0; i < len(subs); i += every {
+		var stats [2][]segStat
+		err := r.both(ctx, func(ctx context.Context, s *side) error {
+			var err error
+			stats[s.idx], err = s.checksums(ctx, subs[i], []bound{subs[i].lo}, r.fields, r.opts.Policy)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		checked++
+		if stats[0][0] != stats[1][0] {
+			differ++
+		}
+	}
+	r.plan.Segments += checked
+	if differ*3 > checked {
+		return fmt.Errorf("%w: %d of %d sampled segments differ", errTooDifferent, differ, checked)
 	}
 	return nil
 }

@@ -114,6 +114,11 @@ type Options struct {
 	Log func(msg string)
 	// KeepQueries keeps every query's text in the plan (for --explain).
 	KeepQueries bool
+	// Remote has Auto treat servers on this host as across a network
+	// link (a link known to be slow; tests).
+	Remote bool
+	// smallRows overrides, in tests, the size below which Auto pulls.
+	smallRows int64
 }
 
 func (o Options) leafRows() int64 {

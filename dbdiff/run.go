@@ -157,7 +157,13 @@ func (r *run) run(ctx context.Context, srcs [2]source.Source) (*reconcile.Result
 	}
 	r.plan.Policy = r.opts.Policy.String()
 	r.decided(Bisect, why)
-	return r.bisect(ctx)
+	res, err := r.bisect(ctx, asked == Auto)
+	if errors.Is(err, errTooDifferent) {
+		r.plan.Warnings = nil
+		r.closeSides()
+		return r.pull(ctx, srcs, err.Error())
+	}
+	return res, err
 }
 
 func (r *run) decided(s Strategy, why string) {
@@ -312,10 +318,14 @@ func (r *run) columns(ctx context.Context) (why string, ok bool) {
 // itself stops splitting when most segments differ.
 func (r *run) choose(srcs [2]source.Source) (Strategy, string) {
 	n := max(r.sides[0].rows, r.sides[1].rows)
-	if n < smallRows {
+	small := int64(smallRows)
+	if r.opts.smallRows > 0 {
+		small = r.opts.smallRows
+	}
+	if n < small {
 		return Pull, fmt.Sprintf("%d rows at most on a side: reading them costs less than checksums", n)
 	}
-	local := true
+	local := !r.opts.Remote
 	for _, s := range srcs {
 		if s.Database != nil && s.Format != source.FormatSQLite && !loopback(s.Database.Host) {
 			local = false
