@@ -3,6 +3,7 @@
 # rows in PostgreSQL and in MariaDB, the same rows but for 100 scattered
 # differences (updates, deletes, inserts), diffed by pull, merge and
 # bisect; then 10% of the rows changed, diffed by pull, auto and bisect.
+# auto-remote is auto told the servers are across a slow link (--remote).
 # Prints wall time, peak RSS, and the rows and bytes each side moved
 # (from --explain). Heavy: run it under the bench lock:
 #
@@ -58,10 +59,11 @@ scatter() {
   myq "INSERT INTO bench_dbdiff SELECT $ROWS + seq, 'new', 1.00, 1, '2024-01-01', 0, 'x' FROM seq_1_to_30"
 }
 
-run() { # name strategy
+run() { # name strategy [flags]
   local name=$1 strategy=$2
+  shift 2
   /usr/bin/time -v "$bin" diff "$PGURL&table=public.bench_dbdiff" "mysql://root@127.0.0.1:3306/test?table=bench_dbdiff" \
-    --key id --strategy "$strategy" --explain --format json --output "$out/$name.json" 2>"$out/$name.err" || true
+    --key id --strategy "$strategy" --explain "$@" --format json --output "$out/$name.json" 2>"$out/$name.err" || true
   local wall rss
   wall=$(grep "Elapsed (wall" "$out/$name.err" | awk '{print $NF}')
   rss=$(grep "Maximum resident" "$out/$name.err" | awk '{print $NF}')
@@ -77,9 +79,11 @@ run pull-100 pull
 run merge-100 merge
 run bisect-100 bisect
 run auto-100 auto
+run auto-remote-100 auto --remote
 echo "== 10% of the rows changed"
 myq "UPDATE bench_dbdiff SET score = score + 1 WHERE id % 10 = 3"
 run pull-10pct pull
 run auto-10pct auto
+run auto-remote-10pct auto --remote
 run bisect-10pct bisect
 myq "UPDATE bench_dbdiff SET score = (id % 9973) / 7.0e0 WHERE id % 10 = 3"

@@ -25,6 +25,7 @@ type dbdiffFlags struct {
 func (x *dbdiffFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&x.strategy, "strategy", "auto", "with a database server side: auto, pull, merge or bisect")
 	f.BoolVar(&x.explain, "explain", false, "print the diff's plan and, after it, the queries run and the rows and bytes each side moved (stderr)")
+	f.BoolVar(&x.opts.Remote, "remote", false, "servers on this host are across a slow link (an SSH tunnel): let auto bisect")
 	f.IntVar(&x.floatScale, "float-scale", 0, "bisect: round floats to this many decimal places in the checksum (0: exact)")
 	f.StringVar(&x.timePrecision, "time-precision", "us", "bisect: precision of timestamps in the checksum: s, ms or us")
 }
