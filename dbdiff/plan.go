@@ -26,10 +26,13 @@ type Plan struct {
 	// Segments counts the key segments compared by checksum (bisect) or
 	// read (merge); Unequal those whose count or checksum differed;
 	// Fetched those whose rows were read; Levels the depth of bisection.
-	Segments, Unequal, Fetched, Levels int
+	Segments int `json:"segments"`
+	Unequal  int `json:"unequal"`
+	Fetched  int `json:"fetched"`
+	Levels   int `json:"levels"`
 	// Queries are the queries run on the sides, in order.
-	Queries []Query `json:"queries,omitempty"`
-	Elapsed time.Duration
+	Queries []Query       `json:"queries,omitempty"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // Side is what a diff cost on one side.
@@ -42,19 +45,22 @@ type Side struct {
 	Queries int    `json:"queries"`
 	// RowsMoved counts rows read into plumb; KeysMoved key values read
 	// to cut segments; ResultRows the rows of checksum and count results.
-	RowsMoved, KeysMoved, ResultRows int64
+	RowsMoved  int64 `json:"rows_moved"`
+	KeysMoved  int64 `json:"keys_moved"`
+	ResultRows int64 `json:"result_rows"`
 	// BytesRead and BytesWritten count what crossed the wire to and from
 	// the server, protocol included (0 for a local side).
-	BytesRead, BytesWritten int64
+	BytesRead    int64 `json:"bytes_read"`
+	BytesWritten int64 `json:"bytes_written"`
 }
 
 // Query is one query run on a side.
 type Query struct {
-	Side    int    `json:"side"`
-	Kind    string `json:"kind"` // count, cuts, checksum, fetch
-	SQL     string `json:"sql"`
-	Rows    int64  `json:"rows"`
-	Elapsed time.Duration
+	Side    int           `json:"side"`
+	Kind    string        `json:"kind"` // count, cuts, checksum, fetch
+	SQL     string        `json:"sql"`
+	Rows    int64         `json:"rows"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 }
 
 // WriteText writes the plan as --explain shows it; queries are listed

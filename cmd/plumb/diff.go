@@ -155,7 +155,7 @@ error.`,
 			}
 			opts.Progress = g.progress().Stage
 			if onServer(sources) {
-				if err := xdb.set(cmd); err != nil {
+				if err := xdb.set(); err != nil {
 					return err
 				}
 				res, err := xdb.run(ctx, g, db, sources, opts)

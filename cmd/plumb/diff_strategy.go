@@ -10,7 +10,6 @@ import (
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/reconcile"
 	"github.com/plumb-data/plumb/source"
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -31,7 +30,7 @@ func (x *dbdiffFlags) add(f *pflag.FlagSet) {
 }
 
 // set reads the flags into the options.
-func (x *dbdiffFlags) set(cmd *cobra.Command) error {
+func (x *dbdiffFlags) set() error {
 	var err error
 	if x.opts.Strategy, err = dbdiff.ParseStrategy(x.strategy); err != nil {
 		return fmt.Errorf("--strategy: %w", err)
