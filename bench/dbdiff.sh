@@ -9,6 +9,11 @@
 #
 #   flock /tmp/plumb-bench.lock bench/dbdiff.sh            # 5M rows
 #   ROWS=1000000 flock /tmp/plumb-bench.lock bench/dbdiff.sh
+#   REPEAT=3 SETUP=0 flock …   # each strategy 3 times, interleaved
+#
+# The machine is shared: other work not under the lock changes wall
+# times by 2x between runs; compare strategies within one run, and
+# prefer REPEAT>1 (the runs interleave) and the median.
 #
 # Needs PLUMB_TEST_POSTGRES / PLUMB_TEST_MYSQL-style servers: PG (psql,
 # postgres@127.0.0.1:5432/test) and MariaDB (mysql, root@127.0.0.1:3306/test).
@@ -73,17 +78,23 @@ run() { # name strategy [flags]
   grep -E "^(source|target|segments)" "$out/$name.err" | sed 's/^/    /'
 }
 
+REPEAT=${REPEAT:-1}
 reset; scatter
 echo "== $ROWS rows a side, 100 differences"
-run pull-100 pull
-run merge-100 merge
-run bisect-100 bisect
-run auto-100 auto
-run auto-remote-100 auto --remote
+for ((i = 1; i <= REPEAT; i++)); do
+  run pull-100-$i pull
+  run merge-100-$i merge
+  run bisect-100-$i bisect
+  run auto-100-$i auto
+  run auto-remote-100-$i auto --remote
+done
 echo "== 10% of the rows changed"
 myq "UPDATE bench_dbdiff SET score = score + 1 WHERE id % 10 = 3"
-run pull-10pct pull
-run auto-10pct auto
-run auto-remote-10pct auto --remote
-run bisect-10pct bisect
+for ((i = 1; i <= REPEAT; i++)); do
+  run pull-10pct-$i pull
+  run auto-10pct-$i auto
+  run auto-remote-10pct-$i auto --remote
+  run bisect-10pct-$i bisect
+done
 myq "UPDATE bench_dbdiff SET score = (id % 9973) / 7.0e0 WHERE id % 10 = 3"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

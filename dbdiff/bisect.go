@@ -179,6 +179,7 @@ func (b *bisector) sample(ctx context.Context, subs []segment) error {
 		}
 	}
 	r.plan.Segments += checked
+	r.plan.Unequal += differ
 	if differ*3 > checked {
 		return fmt.Errorf("%w: %d of %d sampled segments differ", errTooDifferent, differ, checked)
 	}

@@ -237,6 +237,7 @@ func (r *run) open(ctx context.Context, srcs [2]source.Source) error {
 }
 
 func (r *run) closeSides() {
+	r.finish()
 	for i, s := range r.sides {
 		if s != nil && s.conn != nil {
 			s.conn.Close()
@@ -375,8 +376,10 @@ func (r *run) pull(ctx context.Context, srcs [2]source.Source, why string) (*rec
 		}
 		tables[i] = t
 		st := &r.plan.Sides[i]
-		st.Rows, st.RowsMoved = t.RowsRead, t.RowsRead
-		st.BytesRead, st.BytesWritten = tr.Read.Load(), tr.Written.Load()
+		st.Rows, st.RowsMoved = t.RowsRead, st.RowsMoved+t.RowsRead
+		// Added to what planning moved, if it went before (finish).
+		st.BytesRead += tr.Read.Load()
+		st.BytesWritten += tr.Written.Load()
 		st.Where = "local"
 		if src.Format == source.FormatPostgres || src.Format == source.FormatMySQL {
 			st.Where = "server"
