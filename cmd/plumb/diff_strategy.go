@@ -66,7 +66,7 @@ func (x *dbdiffFlags) run(ctx context.Context, g *globals, db *engine.DB, source
 	}
 	o.Log = func(msg string) { fmt.Fprintln(g.stderr, "plumb: "+msg) }
 	res, plan, err := dbdiff.Run(ctx, db, sources[0], sources[1], o)
-	if x.explain && plan != nil {
+	if x.explain && plan != nil && plan.Strategy != "" {
 		plan.WriteText(g.stderr, 160)
 	} else if plan != nil {
 		for _, w := range plan.Warnings {
