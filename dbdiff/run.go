@@ -118,6 +118,10 @@ func (r *run) run(ctx context.Context, srcs [2]source.Source) (*reconcile.Result
 	if asked == Pull {
 		return r.pull(ctx, srcs, "asked")
 	}
+	if asked == Auto && r.onThisHost(srcs) {
+		// Decided before any query: planning would only cost time.
+		return r.pull(ctx, srcs, "the servers run on this host, where sending rows costs less than checksumming them; --remote (or --strategy bisect) when the link is slow")
+	}
 	if err := r.open(ctx, srcs); err != nil {
 		return nil, err
 	}
@@ -313,10 +317,11 @@ func (r *run) columns(ctx context.Context) (why string, ok bool) {
 	return "", true
 }
 
-// choose is auto's strategy: pull when the tables are small or both
-// servers run on this host (where a checksum costs the server more than
-// sending the rows: measured, see docs/dbdiff.md), else bisect, which
-// itself stops splitting when most segments differ.
+// choose is auto's strategy once the sides are counted: pull when the
+// tables are small, else bisect, which first probes a sample of
+// segments and gives up to pull when most differ. (Servers on this host
+// were sent to pull before counting: there a checksum costs the server
+// more than sending the rows, measured, see docs/dbdiff.md.)
 func (r *run) choose(srcs [2]source.Source) (Strategy, string) {
 	n := max(r.sides[0].rows, r.sides[1].rows)
 	small := int64(smallRows)
@@ -326,16 +331,21 @@ func (r *run) choose(srcs [2]source.Source) (Strategy, string) {
 	if n < small {
 		return Pull, fmt.Sprintf("%d rows at most on a side: reading them costs less than checksums", n)
 	}
-	local := !r.opts.Remote
+	return Bisect, fmt.Sprintf("%d rows on a side across a network link: checksums move less than rows", n)
+}
+
+// onThisHost says whether every server side runs on this host (loopback
+// or a socket) and Options.Remote does not say otherwise.
+func (r *run) onThisHost(srcs [2]source.Source) bool {
+	if r.opts.Remote {
+		return false
+	}
 	for _, s := range srcs {
-		if s.Database != nil && s.Format != source.FormatSQLite && !loopback(s.Database.Host) {
-			local = false
+		if (s.Format == source.FormatPostgres || s.Format == source.FormatMySQL) && !loopback(s.Database.Host) {
+			return false
 		}
 	}
-	if local {
-		return Pull, "the servers run on this host, where sending rows costs less than checksumming them; --strategy bisect when the link is slow"
-	}
-	return Bisect, fmt.Sprintf("%d rows on a side across a network link: checksums move less than rows", n)
+	return true
 }
 
 func loopback(host string) bool {
