@@ -347,6 +347,11 @@ func TestBisectEqualsPull(t *testing.T) {
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s differs from pull:\n%s", st, diffSummaries(got, want))
 				}
+				for i, side := range plan.Sides {
+					if side.Where == "server" && (side.BytesRead == 0 || side.BytesWritten == 0) {
+						t.Errorf("%s: side %d on a server counted %d bytes read, %d written", st, i, side.BytesRead, side.BytesWritten)
+					}
+				}
 				if st == Bisect {
 					moved := plan.Sides[0].RowsMoved + plan.Sides[1].RowsMoved
 					t.Logf("bisect: %d segments, %d unequal, %d read; moved %d of %d rows", plan.Segments, plan.Unequal, plan.Fetched, moved, res.SourceRows+res.TargetRows)
