@@ -76,6 +76,31 @@ func TestDatabaseSources(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
 			}
+			if !strings.Contains(stderr, "diff strategy pull: the servers run on this host") {
+				t.Errorf("stderr does not say why auto pulled:\n%s", stderr)
+			}
+		})
+		for _, strategy := range []string{"merge", "bisect"} {
+			t.Run("diff across servers by "+strategy, func(t *testing.T) {
+				stdout, stderr, code := plumb(t, "", "diff", specs["postgres"], specs["mysql"], "--key", "customer_id", "--strategy", strategy, "--explain")
+				if code != 0 {
+					t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+				}
+				for _, w := range []string{"plan: strategy " + strategy, "4 rows; ", "read, ", "written"} {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("stderr lacks %q:\n%s", w, stderr)
+					}
+				}
+				if !strings.Contains(stdout, "4 unchanged") {
+					t.Errorf("stdout lacks 4 unchanged:\n%s", stdout)
+				}
+			})
+		}
+		t.Run("bisect refuses a filter", func(t *testing.T) {
+			_, stderr, code := plumb(t, "", "diff", specs["postgres"], specs["mysql"], "--key", "customer_id", "--strategy", "bisect", "--where", "customer_id > 100")
+			if code != 2 || !strings.Contains(stderr, "filters (--where) are DuckDB SQL") {
+				t.Errorf("exit %d, want 2 and the reason:\n%s", code, stderr)
+			}
 		})
 	}
 }

@@ -131,6 +131,9 @@ func openMySQL(ctx context.Context, d *source.Database) (_ Reader, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("mysql: %w", err)
 	}
+	if t := trafficOf(ctx); t != nil {
+		cfg.DialFunc = t.dialer(cfg.DialFunc)
+	}
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("mysql: %w", err)

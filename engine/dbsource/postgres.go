@@ -90,6 +90,9 @@ func openPostgres(ctx context.Context, d *source.Database) (_ Reader, err error)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
+	if t := trafficOf(ctx); t != nil {
+		cfg.DialFunc = t.dialer(cfg.DialFunc)
+	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
