@@ -29,6 +29,7 @@ var ClickHouse = Register(&Dialect{
 		TrimSpace: func(a []string) string {
 			return "replaceRegexpAll(" + a[0] + ", " + clickhouseString("^["+Spaces+"]+|["+Spaces+"]+$") + ", '')"
 		},
+		TrimBlank: func(a []string) string { return "replaceRegexpAll(" + a[0] + ", '^ +| +$', '')" },
 		Lower:     func(a []string) string { return "lowerUTF8(" + a[0] + ")" },
 		ToDouble:  func(a []string) string { return "toFloat64(" + a[0] + ")" },
 		RowNumber: nil,

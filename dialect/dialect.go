@@ -56,6 +56,7 @@ const (
 
 	Length    Func = "length"     // characters (code points) of text
 	TrimSpace Func = "trim_space" // text without leading and trailing white space (Go's unicode.IsSpace)
+	TrimBlank Func = "trim_blank" // text without leading and trailing spaces (' ' only)
 	Lower     Func = "lower"
 	Coalesce  Func = "coalesce"
 	Floor     Func = "floor"
@@ -147,11 +148,17 @@ var Standard = map[Func]func(args []string) string{
 	Max:           func(a []string) string { return "max(" + a[0] + ")" },
 	Sum:           func(a []string) string { return "sum(" + a[0] + ")" },
 	Lower:         func(a []string) string { return "lower(" + a[0] + ")" },
+	TrimBlank:     func(a []string) string { return "trim(" + a[0] + ")" },
 	Coalesce:      func(a []string) string { return "coalesce(" + strings.Join(a, ", ") + ")" },
 	Floor:         func(a []string) string { return "floor(" + a[0] + ")" },
 	Least:         func(a []string) string { return "least(" + strings.Join(a, ", ") + ")" },
-	RowNumber:     func(a []string) string { return "row_number() OVER (ORDER BY " + strings.Join(a, ", ") + ")" },
-	Concat:        func(a []string) string { return "(" + strings.Join(a, " || ") + ")" },
+	RowNumber: func(a []string) string {
+		if len(a) == 0 {
+			return "row_number() OVER ()"
+		}
+		return "row_number() OVER (ORDER BY " + strings.Join(a, ", ") + ")"
+	},
+	Concat: func(a []string) string { return "(" + strings.Join(a, " || ") + ")" },
 }
 
 // fn writes function f of args in d.

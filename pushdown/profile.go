@@ -1,0 +1,455 @@
+//go:build duckdb_arrow
+
+package pushdown
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	d "github.com/plumb-data/plumb/dialect"
+	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/result"
+)
+
+// The metrics of a profile, as result.PushdownMetric names them.
+var (
+	// profileDatabase are computed in the database for a column whose
+	// text the dialect writes as the local path reads it (dialect.Text).
+	profileDatabase = []string{"rows", "nulls", "empty", "whitespace_only", "sentinels", "valid", "distinct",
+		"uniqueness", "duplicate_values", "min_text", "max_text", "length", "top_values"}
+	// profileSample are computed locally, on the sample: they parse
+	// each value in Go.
+	profileSample = []string{"inferred_type", "conformity", "date_formats", "invalid_examples", "patterns",
+		"compact_patterns", "semantic", "findings"}
+)
+
+// Profile profiles the plan's source in its database, with the options
+// profile.Run takes, and returns what profile.Run would: the counts,
+// distinct counts, extremes, lengths, top values, numeric statistics,
+// key candidates and duplicate rows computed in the database; the rest
+// on a sample, loaded into db. res.Pushdown says which is which.
+func Profile(ctx context.Context, db *engine.DB, p *Plan, opts profile.Options) (*result.Profile, error) {
+	s, err := open(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+	if opts.Top <= 0 {
+		opts.Top = 10
+	}
+	baseline := opts.Baseline
+	opts.Baseline = nil
+	t, err := s.sample(ctx, db, profile.LoadOptions(opts))
+	if err != nil {
+		return nil, err
+	}
+	// Nothing else is read from a file or the network.
+	if err := db.Confine(ctx); err != nil {
+		return nil, err
+	}
+	res, err := profile.Run(ctx, db, t, opts)
+	if err != nil {
+		return nil, err
+	}
+	sentinels := opts.Sentinels
+	if sentinels == nil {
+		sentinels = profile.DefaultSentinels
+	}
+	idx := make([]int, len(res.Columns))
+	for k := range res.Columns {
+		idx[k] = p.column(res.Columns[k].Name)
+		if idx[k] < 0 {
+			return nil, fmt.Errorf("pushdown: no column %q in the database's description", res.Columns[k].Name)
+		}
+		progress(opts.Progress, fmt.Sprintf("profiling column %d of %d in the database: %s", k+1, len(res.Columns), res.Columns[k].Name))
+		if err := s.profileColumn(ctx, &res.Columns[k], idx[k], sentinels, opts.Top); err != nil {
+			return nil, fmt.Errorf("profile %s: column %s: %w", p.Source.Spec, res.Columns[k].Name, err)
+		}
+	}
+	res.Rows, res.Sampled, res.SourceRows = s.total, "", 0
+	progress(opts.Progress, "looking for keys and duplicate rows in the database")
+	if err := s.keys(ctx, res, idx); err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Source.Spec, err)
+	}
+	if baseline != nil {
+		res.Drift = profile.Compare(baseline, res, opts.BaselineName, opts.Thresholds)
+	}
+	for _, m := range profileSample {
+		s.note(m, result.ComputedSample)
+	}
+	s.info.Metrics = tidy(s.info.Metrics, len(res.Columns))
+	res.Pushdown = s.info
+	return res, nil
+}
+
+// profileColumn computes in the database what it can of column c (the
+// plan's column i), over the sample's profile of it.
+func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i int, sentinels []string, top int) error {
+	p := s.p
+	col := d.Col(p.Columns[i].Name)
+	name := c.Name
+	total := s.total
+	exact := p.exactText(i)
+	class := p.class(i)
+	var nonNull, empty, blank, sent, distinct int64
+	var minText, maxText sql.NullString
+	var v, trimmed, valid d.Expr
+	switch {
+	case exact:
+		v = p.text(i)
+		trimmed = d.Fn(d.TrimSpace, v)
+		notEmpty := d.Op(d.Bin(v), "<>", d.Str(""))
+		notBlank := d.Op(d.Bin(trimmed), "<>", d.Str(""))
+		var list []d.Expr
+		for _, x := range sentinels {
+			if x != "" {
+				list = append(list, d.Str(x))
+			}
+		}
+		valid = d.And(d.NotNull(col), notEmpty, notBlank, d.NotIn(d.Bin(trimmed), list...))
+		if err := s.one(ctx, d.Select{Items: []d.Expr{
+			d.Fn(d.Count, col),
+			d.Fn(d.CountIf, d.Op(d.Bin(v), "=", d.Str(""))),
+			d.Fn(d.CountIf, d.And(notEmpty, d.Op(d.Bin(trimmed), "=", d.Str("")))),
+			d.Fn(d.CountIf, d.And(notEmpty, notBlank, d.In(d.Bin(trimmed), list...))),
+			d.Fn(d.CountDistinct, d.Bin(v)),
+			d.Fn(d.Min, d.Bin(v)), d.Fn(d.Max, d.Bin(v)),
+		}, From: p.from()}, &nonNull, &empty, &blank, &sent, &distinct, &minText, &maxText); err != nil {
+			return err
+		}
+		v = d.Bin(v)
+	case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassDate || class == d.ClassBoolean:
+		// Their text is never empty, blank or a sentinel; distinct
+		// values are distinct texts.
+		if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Count, col), d.Fn(d.CountDistinct, col)}, From: p.from()},
+			&nonNull, &distinct); err != nil {
+			return err
+		}
+		v = col
+	default:
+		s.note("rows", result.ComputedDatabase, name)
+		s.note("nulls", result.ComputedDatabase, name)
+		if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Count, col)}, From: p.from()}, &nonNull); err != nil {
+			return err
+		}
+		// What else it holds is read from the sample's text.
+		c.Rows, c.Nulls = total, count(total-nonNull, total)
+		for _, m := range profileDatabase[2:] {
+			s.note(m, result.ComputedSample, name)
+		}
+		return nil
+	}
+	c.Rows = total
+	c.Nulls, c.Empty, c.Whitespace, c.Sentinels = count(total-nonNull, total), count(empty, total), count(blank, total), count(sent, total)
+	c.Valid = count(nonNull-empty-blank-sent, total)
+	c.Distinct, c.DistinctApprox, c.Uniqueness = distinct, false, 0
+	if nonNull > 0 {
+		c.Uniqueness = share(distinct, nonNull)
+	}
+	var dup int64
+	if err := s.one(ctx, d.Select{Items: []d.Expr{d.CountAll()}, From: d.Sub(d.Select{
+		Items: []d.Expr{d.As(d.Int(1), "one")}, From: p.from(), Where: d.NotNull(col),
+		GroupBy: []d.Expr{v}, Having: d.Op(d.CountAll(), ">", d.Int(1))})}, &dup); err != nil {
+		return err
+	}
+	c.DuplicateValues = dup
+	for _, m := range []string{"rows", "nulls", "empty", "whitespace_only", "sentinels", "valid", "distinct", "uniqueness", "duplicate_values"} {
+		s.note(m, result.ComputedDatabase, name)
+	}
+	if !exact {
+		for _, m := range []string{"min_text", "max_text", "length", "top_values"} {
+			s.note(m, result.ComputedSample, name)
+		}
+		return nil
+	}
+	c.MinText, c.MaxText = minText.String, maxText.String
+	// Top values, ties by value.
+	c.Top = []result.Share{}
+	if err := s.query(ctx, d.Select{Items: []d.Expr{v, d.CountAll()}, From: p.from(), Where: d.NotNull(col),
+		GroupBy: []d.Expr{v}, OrderBy: []d.Order{{X: d.CountAll(), Desc: true}, {X: v}}, Limit: int64(top)},
+		func(rows *sql.Rows) error {
+			var sh result.Share
+			if err := rows.Scan(&sh.Value, &sh.Count); err != nil {
+				return err
+			}
+			sh.Share = share(sh.Count, total)
+			c.Top = append(c.Top, sh)
+			return nil
+		}); err != nil {
+		return err
+	}
+	// Lengths of the valid values, counted by length.
+	var lengths []lengthCount
+	length := d.Fn(d.Length, p.text(i))
+	if err := s.query(ctx, d.Select{Items: []d.Expr{length, d.CountAll()}, From: p.from(), Where: valid, GroupBy: []d.Expr{length}},
+		func(rows *sql.Rows) error {
+			var lc lengthCount
+			if err := rows.Scan(&lc.l, &lc.n); err != nil {
+				return err
+			}
+			lengths = append(lengths, lc)
+			return nil
+		}); err != nil {
+		return err
+	}
+	c.Length = lengthOf(lengths)
+	for _, m := range []string{"min_text", "max_text", "length", "top_values"} {
+		s.note(m, result.ComputedDatabase, name)
+	}
+	if (class == d.ClassInteger || class == d.ClassDecimal) && c.Numeric != nil &&
+		(c.InferredType == result.TypeInteger || c.InferredType == result.TypeDecimal) {
+		return s.numeric(ctx, c, i)
+	}
+	if c.Numeric != nil {
+		s.note("numeric", result.ComputedSample, name)
+	}
+	return nil
+}
+
+// numeric computes a column of numbers' statistics in the database: as
+// profile's numericStats does, over the values as doubles.
+func (s *session) numeric(ctx context.Context, c *result.ProfileColumn, i int) error {
+	p := s.p
+	col := d.Col(p.Columns[i].Name)
+	class := p.class(i)
+	var lo, hi string
+	var mean, sd sql.NullFloat64
+	var n int64
+	items := []d.Expr{d.Fn(d.Count, col), d.Text(d.Fn(d.Min, col), class), d.Text(d.Fn(d.Max, col), class),
+		d.Fn(d.Avg, col), d.Fn(d.StddevSamp, col)}
+	quantiles := []struct {
+		name string
+		q    float64
+	}{{"p1", 0.01}, {"p5", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}, {"p99", 0.99}}
+	qs := make([]sql.NullString, len(quantiles))
+	dst := []any{&n, &lo, &hi, &mean, &sd}
+	if p.Dialect.Caps.Quantiles {
+		for k, q := range quantiles {
+			items = append(items, d.Text(d.Fn(d.QuantileDisc, col, d.Float(q.q)), class))
+			dst = append(dst, &qs[k])
+		}
+	}
+	if err := s.one(ctx, d.Select{Items: items, From: p.from(), Where: d.NotNull(col)}, dst...); err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	minV, err1 := strconv.ParseFloat(lo, 64)
+	maxV, err2 := strconv.ParseFloat(hi, 64)
+	if err1 != nil || err2 != nil {
+		s.note("numeric", result.ComputedSample, c.Name)
+		return nil
+	}
+	num := &result.Numeric{Min: minV, Max: maxV, Mean: round6(mean.Float64), MinValue: lo, MaxValue: hi,
+		Quantiles: c.Numeric.Quantiles}
+	if n > 1 {
+		num.Stddev = round6(sd.Float64)
+	}
+	if p.Dialect.Caps.Quantiles {
+		num.Quantiles = map[string]float64{}
+		for k, q := range quantiles {
+			f, err := strconv.ParseFloat(qs[k].String, 64)
+			if err != nil {
+				return fmt.Errorf("quantile %s: %q: %w", q.name, qs[k].String, err)
+			}
+			num.Quantiles[q.name] = f
+		}
+		s.note("quantiles", result.ComputedDatabase, c.Name)
+	} else {
+		s.note("quantiles", result.ComputedSample, c.Name)
+	}
+	const bins = 20
+	width := (num.Max - num.Min) / bins
+	if width == 0 {
+		num.Histogram = []result.Bin{{Low: num.Min, High: num.Max, Count: n}}
+	} else {
+		num.Histogram = make([]result.Bin, bins)
+		for b := range num.Histogram {
+			num.Histogram[b] = result.Bin{Low: round6(num.Min + float64(b)*width), High: round6(num.Min + float64(b+1)*width)}
+		}
+		bin := d.Fn(d.Least, d.Fn(d.Floor, d.Op(d.Op(d.Fn(d.ToDouble, col), "-", d.Float(num.Min)), "/", d.Float(width))), d.Int(bins-1))
+		if err := s.query(ctx, d.Select{Items: []d.Expr{bin, d.CountAll()}, From: p.from(), Where: d.NotNull(col), GroupBy: []d.Expr{bin}},
+			func(rows *sql.Rows) error {
+				var b float64
+				var k int64
+				if err := rows.Scan(&b, &k); err != nil {
+					return err
+				}
+				num.Histogram[min(max(int(b), 0), bins-1)].Count += k
+				return nil
+			}); err != nil {
+			return err
+		}
+	}
+	c.Numeric = num
+	s.note("numeric", result.ComputedDatabase, c.Name)
+	s.note("mean_stddev", result.ComputedApprox, c.Name)
+	return nil
+}
+
+// keys finds key candidates and counts duplicate rows in the database,
+// as profile does: columns unique and never missing; failing those,
+// pairs of the six most unique columns; duplicate rows when no column is
+// a key.
+func (s *session) keys(ctx context.Context, res *result.Profile, idx []int) error {
+	p := s.p
+	res.KeyCandidates = [][]string{}
+	var near []result.ProfileColumn
+	var nearIdx = map[string]int{}
+	pushed := true
+	for k, c := range res.Columns {
+		class := p.class(idx[k])
+		if !p.exactText(idx[k]) && class == d.ClassOther {
+			pushed = false
+			continue
+		}
+		switch {
+		case s.total > 0 && c.Nulls.Count+c.Empty.Count+c.Whitespace.Count+c.Sentinels.Count == 0 && c.Distinct == s.total:
+			res.KeyCandidates = append(res.KeyCandidates, []string{c.Name})
+		case c.Uniqueness >= 0.5 && c.Rows > 0:
+			near = append(near, c)
+			nearIdx[c.Name] = idx[k]
+		}
+	}
+	if len(res.KeyCandidates) == 0 && len(near) >= 2 && s.total > 0 {
+		slices.SortFunc(near, func(a, b result.ProfileColumn) int { return int(b.Distinct - a.Distinct) })
+		near = near[:min(len(near), 6)]
+		for a := range near {
+			for b := a + 1; b < len(near); b++ {
+				ia, ib := nearIdx[near[a].Name], nearIdx[near[b].Name]
+				ca, cb := d.Col(p.Columns[ia].Name), d.Col(p.Columns[ib].Name)
+				conds := []d.Expr{d.NotNull(ca), d.NotNull(cb)}
+				for _, i := range []int{ia, ib} {
+					if p.exactText(i) {
+						conds = append(conds, d.Op(d.Bin(d.Fn(d.TrimBlank, p.text(i))), "<>", d.Str("")))
+					}
+				}
+				var n int64
+				if !p.Dialect.Has(d.CountDistinctTuple) {
+					pushed = false
+					break
+				}
+				if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.CountDistinctTuple, s.groupKey(ia), s.groupKey(ib))},
+					From: p.from(), Where: d.And(conds...)}, &n); err != nil {
+					return fmt.Errorf("key candidates: %w", err)
+				}
+				if n == s.total {
+					res.KeyCandidates = append(res.KeyCandidates, []string{near[a].Name, near[b].Name})
+				}
+			}
+		}
+	}
+	where := result.ComputedDatabase
+	if !pushed {
+		where = result.ComputedSample
+	}
+	s.note("key_candidates", where)
+	res.DuplicateRows = 0
+	if slices.ContainsFunc(res.KeyCandidates, func(k []string) bool { return len(k) == 1 }) {
+		s.note("duplicate_rows", result.ComputedDatabase)
+		return nil
+	}
+	var group []d.Expr
+	for k := range res.Columns {
+		if p.class(idx[k]) == d.ClassOther && !p.exactText(idx[k]) {
+			s.note("duplicate_rows", result.ComputedSample)
+			return nil
+		}
+		group = append(group, s.groupKey(idx[k]))
+	}
+	var n sql.NullInt64
+	if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Sum, d.Op(d.Col("n"), "-", d.Int(1)))}, From: d.Sub(d.Select{
+		Items: []d.Expr{d.As(d.CountAll(), "n")}, From: p.from(), GroupBy: group, Having: d.Op(d.CountAll(), ">", d.Int(1))})}, &n); err != nil {
+		return fmt.Errorf("duplicate rows: %w", err)
+	}
+	res.DuplicateRows = n.Int64
+	s.note("duplicate_rows", result.ComputedDatabase)
+	return nil
+}
+
+// groupKey is column i as it groups: its text byte by byte where the
+// dialect writes it, else its value.
+func (s *session) groupKey(i int) d.Expr {
+	if s.p.exactText(i) {
+		return d.Bin(s.p.text(i))
+	}
+	return d.Col(s.p.Columns[i].Name)
+}
+
+type lengthCount struct {
+	l int
+	n int64
+}
+
+// lengthOf is what profile reports of values' lengths (in characters),
+// from the count of values of each length.
+func lengthOf(lc []lengthCount) result.Length {
+	slices.SortFunc(lc, func(a, b lengthCount) int { return a.l - b.l })
+	var out result.Length
+	var total, sum int64
+	for _, x := range lc {
+		total += x.n
+		sum += int64(x.l) * x.n
+	}
+	if total > 0 {
+		out = result.Length{Min: lc[0].l, Max: lc[len(lc)-1].l, Mean: math.Round(float64(sum)/float64(total)*100) / 100,
+			P50: nearestRank(lc, total, 0.5), P95: nearestRank(lc, total, 0.95)}
+	}
+	out.Over = make([]result.LimitCount, len(profile.TargetLimits))
+	for k, lim := range profile.TargetLimits {
+		out.Over[k].Limit = lim
+		for _, x := range lc {
+			if x.l > lim {
+				out.Over[k].Count += x.n
+			}
+		}
+		if lim == 255 {
+			out.Over255 = out.Over[k].Count
+		}
+	}
+	return out
+}
+
+func nearestRank(lc []lengthCount, total int64, q float64) int {
+	target := int64(math.Ceil(q * float64(total)))
+	var run int64
+	for _, x := range lc {
+		run += x.n
+		if run >= target && x.n > 0 {
+			return x.l
+		}
+	}
+	return 0
+}
+
+func share(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return math.Round(float64(n)/float64(of)*1e6) / 1e6
+}
+
+func count(n, of int64) result.Count { return result.Count{Count: n, Share: share(n, of)} }
+
+func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
+
+// tidy orders the notes and drops the column lists of metrics computed
+// one way for all columns of the profile.
+func tidy(ms []result.PushdownMetric, columns int) []result.PushdownMetric {
+	perMetric := map[string]int{}
+	for _, m := range ms {
+		perMetric[m.Metric]++
+	}
+	for k := range ms {
+		if perMetric[ms[k].Metric] == 1 && len(ms[k].Columns) == columns {
+			ms[k].Columns = nil
+		}
+	}
+	return ms
+}
