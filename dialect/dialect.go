@@ -19,7 +19,8 @@ const (
 	ClassFloat
 	ClassBoolean
 	ClassDate
-	ClassTimestamp
+	ClassTimestamp   // without time zone
+	ClassTimestampTZ // instants
 	ClassOther
 )
 
@@ -62,7 +63,7 @@ const (
 	Floor     Func = "floor"
 	Least     Func = "least"
 	ToDouble  Func = "to_double"  // a number as a double
-	RowNumber Func = "row_number" // row_number() OVER (ORDER BY args); Caps.Windows
+	RowNumber Func = "row_number" // row_number(), for Over; Caps.Windows
 	Concat    Func = "concat"     // text joined; NULL if any is NULL
 )
 
@@ -152,13 +153,8 @@ var Standard = map[Func]func(args []string) string{
 	Coalesce:      func(a []string) string { return "coalesce(" + strings.Join(a, ", ") + ")" },
 	Floor:         func(a []string) string { return "floor(" + a[0] + ")" },
 	Least:         func(a []string) string { return "least(" + strings.Join(a, ", ") + ")" },
-	RowNumber: func(a []string) string {
-		if len(a) == 0 {
-			return "row_number() OVER ()"
-		}
-		return "row_number() OVER (ORDER BY " + strings.Join(a, ", ") + ")"
-	},
-	Concat: func(a []string) string { return "(" + strings.Join(a, " || ") + ")" },
+	RowNumber:     func([]string) string { return "row_number()" },
+	Concat:        func(a []string) string { return "(" + strings.Join(a, " || ") + ")" },
 }
 
 // fn writes function f of args in d.

@@ -46,8 +46,9 @@ func queries() []struct {
 			dialect.CountAll()}, From: t, Where: dialect.NotNull(n), GroupBy: []dialect.Expr{dialect.Col("b")}}},
 		{"key pair", dialect.Select{Items: []dialect.Expr{dialect.Fn(dialect.CountDistinctTuple, dialect.Col("a"), dialect.Col("b"))}, From: t}},
 		{"failing sample", dialect.Select{Items: []dialect.Expr{dialect.Col("rn"), dialect.Col("v")}, From: dialect.Sub(dialect.Select{
-			Items: []dialect.Expr{dialect.As(dialect.Fn(dialect.RowNumber, dialect.Col("id")), "rn"), dialect.As(v, "v"), dialect.As(dialect.IsNull(v), "f")},
-			From:  t}), Where: dialect.Col("f"), OrderBy: []dialect.Order{{X: dialect.Col("rn")}}, Limit: 5}},
+			Items: []dialect.Expr{dialect.As(dialect.Over(dialect.Fn(dialect.RowNumber), nil, []dialect.Expr{dialect.Col("id")}), "rn"),
+				dialect.As(dialect.Over(dialect.CountAll(), []dialect.Expr{dialect.Bin(v)}, nil), "c"), dialect.As(v, "v"), dialect.As(dialect.IsNull(v), "f")},
+			From: t}), Where: dialect.Col("f"), OrderBy: []dialect.Order{{X: dialect.Col("rn")}}, Limit: 5}},
 		{"references", dialect.Select{Items: []dialect.Expr{dialect.CountAll()}, From: t, Where: dialect.And(dialect.NotNull(dialect.Col("cust_id")),
 			dialect.NotExists(dialect.Select{Items: []dialect.Expr{dialect.Int(1)}, From: dialect.Table("crm", "accounts"),
 				Where: dialect.Op(dialect.Col("accounts", "id"), "=", dialect.Col("cust_id"))}))}},

@@ -28,6 +28,10 @@ var Postgres = Register(&Dialect{
 			return "CASE WHEN " + x + " THEN 'true' WHEN NOT " + x + " THEN 'false' END", true
 		case ClassDate:
 			return "to_char(" + x + ", 'YYYY-MM-DD')", true
+		case ClassTimestamp:
+			// With DateStyle ISO (dbsource.Connect sets it): DuckDB's
+			// text, fractions without trailing zeros.
+			return "(" + x + ")::text", true
 		}
 		return "", false
 	},

@@ -403,3 +403,38 @@ type starExpr struct{}
 func Star() Expr { return starExpr{} }
 
 func (starExpr) render(*Dialect) (string, error) { return "*", nil }
+
+type overExpr struct {
+	x                Expr
+	partition, order []Expr
+}
+
+// Over is a window function: x (CountAll, or Fn(RowNumber)) over the rows
+// with the same partition values, in order (Caps.Windows).
+func Over(x Expr, partition, order []Expr) Expr { return overExpr{x, partition, order} }
+
+func (e overExpr) render(d *Dialect) (string, error) {
+	if !d.Caps.Windows {
+		return "", &UnsupportedError{d.Name, "window functions"}
+	}
+	x, err := e.x.render(d)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	if len(e.partition) > 0 {
+		p, err := renderAll(d, e.partition)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "PARTITION BY "+strings.Join(p, ", "))
+	}
+	if len(e.order) > 0 {
+		o, err := renderAll(d, e.order)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "ORDER BY "+strings.Join(o, ", "))
+	}
+	return x + " OVER (" + strings.Join(parts, " ") + ")", nil
+}

@@ -173,7 +173,10 @@ func (p *Plan) class(i int) dialect.Class {
 	case engine.ClassDate:
 		return dialect.ClassDate
 	case engine.ClassTimestamp:
-		return dialect.ClassTimestamp
+		if c.Type == "TIMESTAMP" {
+			return dialect.ClassTimestamp
+		}
+		return dialect.ClassTimestampTZ
 	}
 	return dialect.ClassOther
 }

@@ -123,7 +123,7 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 			return err
 		}
 		v = d.Bin(v)
-	case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassDate || class == d.ClassBoolean:
+	case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassTimestampTZ || class == d.ClassDate || class == d.ClassBoolean:
 		// Their text is never empty, blank or a sentinel; distinct
 		// values are distinct texts.
 		if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Count, col), d.Fn(d.CountDistinct, col)}, From: p.from()},

@@ -23,6 +23,7 @@ type session struct {
 	info *result.Pushdown
 	// total is the source's rows, counted in the database.
 	total int64
+	ctx   context.Context
 }
 
 func open(ctx context.Context, p *Plan) (*session, error) {
@@ -33,7 +34,7 @@ func open(ctx context.Context, p *Plan) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &session{p: p, conn: conn, info: &result.Pushdown{Database: p.Catalog.Server, Dialect: p.Dialect.Name, Reason: p.Reason}}
+	s := &session{p: p, conn: conn, ctx: ctx, info: &result.Pushdown{Database: p.Catalog.Server, Dialect: p.Dialect.Name, Reason: p.Reason}}
 	if err := s.one(ctx, dialect.Select{Items: []dialect.Expr{dialect.CountAll()}, From: p.from()}, &s.total); err != nil {
 		conn.Close()
 		return nil, err

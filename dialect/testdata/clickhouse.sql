@@ -24,7 +24,7 @@ SELECT least(floor(((toFloat64(`amount`) - -1.5) / 0.1)), 19) AS `b`, count() FR
 SELECT uniqExact(`a`, `b`) FROM `crm`.`cust``omers`;
 
 -- failing sample
--- unsupported: dialect clickhouse: no row_number
+-- unsupported: dialect clickhouse: no window functions
 
 -- references
 SELECT count() FROM `crm`.`cust``omers` WHERE ((`cust_id` IS NOT NULL) AND (NOT EXISTS (SELECT 1 FROM `crm`.`accounts` WHERE (`accounts`.`id` = `cust_id`))));

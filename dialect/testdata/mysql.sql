@@ -24,7 +24,7 @@ SELECT least(floor(((CAST(`amount` AS DOUBLE) - -1.5) / 0.1)), 19) AS `b`, count
 SELECT count(DISTINCT `a`, `b`) FROM `crm`.`cust``omers`;
 
 -- failing sample
-SELECT `rn`, `v` FROM (SELECT row_number() OVER (ORDER BY `id`) AS `rn`, `e"mail` AS `v`, (`e"mail` IS NULL) AS `f` FROM `crm`.`cust``omers`) AS q WHERE `f` ORDER BY `rn` LIMIT 5;
+SELECT `rn`, `v` FROM (SELECT row_number() OVER (ORDER BY `id`) AS `rn`, count(*) OVER (PARTITION BY CAST(`e"mail` AS BINARY)) AS `c`, `e"mail` AS `v`, (`e"mail` IS NULL) AS `f` FROM `crm`.`cust``omers`) AS q WHERE `f` ORDER BY `rn` LIMIT 5;
 
 -- references
 SELECT count(*) FROM `crm`.`cust``omers` WHERE ((`cust_id` IS NOT NULL) AND (NOT EXISTS (SELECT 1 FROM `crm`.`accounts` WHERE (`accounts`.`id` = `cust_id`))));

@@ -22,7 +22,7 @@ SELECT least(floor(((("amount")::float8 - -1.5) / 0.1)), 19) AS "b", count(*) FR
 SELECT count(DISTINCT ("a", "b")) FROM "crm"."cust`omers";
 
 -- failing sample
-SELECT "rn", "v" FROM (SELECT row_number() OVER (ORDER BY "id") AS "rn", ("e""mail")::text AS "v", (("e""mail")::text IS NULL) AS "f" FROM "crm"."cust`omers") AS q WHERE "f" ORDER BY "rn" LIMIT 5;
+SELECT "rn", "v" FROM (SELECT row_number() OVER (ORDER BY "id") AS "rn", count(*) OVER (PARTITION BY (("e""mail")::text COLLATE "C")) AS "c", ("e""mail")::text AS "v", (("e""mail")::text IS NULL) AS "f" FROM "crm"."cust`omers") AS q WHERE "f" ORDER BY "rn" LIMIT 5;
 
 -- references
 SELECT count(*) FROM "crm"."cust`omers" WHERE (("cust_id" IS NOT NULL) AND (NOT EXISTS (SELECT 1 FROM "crm"."accounts" WHERE ("accounts"."id" = "cust_id"))));

@@ -22,7 +22,7 @@ SELECT min(floor(((CAST("amount" AS REAL) - -1.5) / 0.1)), 19) AS "b", count(*) 
 -- unsupported: dialect sqlite: no count_distinct_tuple
 
 -- failing sample
-SELECT "rn", "v" FROM (SELECT row_number() OVER (ORDER BY "id") AS "rn", CAST("e""mail" AS TEXT) AS "v", (CAST("e""mail" AS TEXT) IS NULL) AS "f" FROM "crm"."cust`omers") AS q WHERE "f" ORDER BY "rn" LIMIT 5;
+SELECT "rn", "v" FROM (SELECT row_number() OVER (ORDER BY "id") AS "rn", count(*) OVER (PARTITION BY CAST("e""mail" AS TEXT)) AS "c", CAST("e""mail" AS TEXT) AS "v", (CAST("e""mail" AS TEXT) IS NULL) AS "f" FROM "crm"."cust`omers") AS q WHERE "f" ORDER BY "rn" LIMIT 5;
 
 -- references
 SELECT count(*) FROM "crm"."cust`omers" WHERE (("cust_id" IS NOT NULL) AND (NOT EXISTS (SELECT 1 FROM "crm"."accounts" WHERE ("accounts"."id" = "cust_id"))));

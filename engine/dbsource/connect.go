@@ -56,6 +56,7 @@ func connect(ctx context.Context, d *source.Database) (*Conn, error) {
 		}
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
 		cfg.RuntimeParams["timezone"] = "UTC"
+		cfg.RuntimeParams["datestyle"] = "ISO, MDY"
 		db = stdlib.OpenDB(*cfg)
 	case source.FormatMySQL:
 		cfg, err := mysqlConfig(d)
