@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/pushdown"
 	"github.com/plumb-data/plumb/report"
 	"github.com/plumb-data/plumb/rules"
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		rulesPath string
 		asOf      string
 		opts      rules.Options
+		push      pushdownFlags
 	)
 	c := &cobra.Command{
 		Use:   "check SOURCE --rules checks.yaml",
@@ -88,6 +90,19 @@ schema rules prints its JSON Schema, for editors.`,
 				}
 				opts.Now = func() time.Time { return at }
 			}
+			if done, err := push.run(cmd.Context(), g, &src, args[0], nil, &rep, rd, func(ctx context.Context, db *engine.DB, plan *pushdown.Plan) (any, bool, error) {
+				res, err := pushdown.Check(ctx, db, plan, r, opts)
+				var ce *rules.ConfigError
+				if errors.As(err, &ce) {
+					return nil, false, fmt.Errorf("%s: %w", rulesPath, err)
+				}
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Failed(), nil
+			}); done {
+				return err
+			}
 			// Values are checked as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], rules.LoadOptions(), []string{opts.Quarantine, opts.Passing}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := rules.Run(ctx, db, t, r, opts)
@@ -103,6 +118,7 @@ schema rules prints its JSON Schema, for editors.`,
 		},
 	}
 	src.add(c)
+	push.add(c)
 	rep.add(c, report.KindCheck)
 	f := c.Flags()
 	f.StringVar(&rulesPath, "rules", "", "rules file (YAML)")

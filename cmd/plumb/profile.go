@@ -9,6 +9,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/pushdown"
 	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
@@ -20,6 +21,7 @@ func newProfileCmd(g *globals) *cobra.Command {
 		opts     profile.Options
 		baseline string
 		noSent   bool
+		push     pushdownFlags
 	)
 	c := &cobra.Command{
 		Use:   "profile SOURCE",
@@ -65,6 +67,15 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				opts.BaselineName = baseline
 			}
 			opts.Progress = g.progress().Stage
+			if done, err := push.run(cmd.Context(), g, &src, args[0], nil, &rep, rd, func(ctx context.Context, db *engine.DB, plan *pushdown.Plan) (any, bool, error) {
+				res, err := pushdown.Profile(ctx, db, plan, opts)
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Drift != nil && len(res.Drift.Changes) > 0, nil
+			}); done {
+				return err
+			}
 			return g.runOne(cmd.Context(), &src, args[0], profile.LoadOptions(opts), nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				// The profile needs no file once the source is loaded.
 				if err := db.Confine(ctx); err != nil {
@@ -79,6 +90,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 		},
 	}
 	src.add(c)
+	push.add(c)
 	rep.add(c, report.KindProfile)
 	f := c.Flags()
 	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")
