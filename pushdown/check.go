@@ -69,13 +69,23 @@ func Check(ctx context.Context, db *engine.DB, p *Plan, r *rules.Rules, opts rul
 		push = append(push, pc)
 	}
 	res := &result.Check{Dataset: r.Dataset, Source: p.Source.Spec, Rows: s.total, LineUnit: "row"}
+	rowChecksLocal := slices.ContainsFunc(local, func(c rules.Check) bool { return rowCheck(c.Kind) })
 	var sample *result.Check
+	whole := false
 	if len(local) > 0 {
 		t, err := s.sample(ctx, db, rules.LoadOptions())
 		if err != nil {
 			return nil, err
 		}
-		if sample, err = rules.Run(ctx, db, t, &rules.Rules{Dataset: r.Dataset, Checks: local}, opts); err != nil {
+		// With every row read, every check also runs locally when some
+		// row checks must: the rows failing any of them are counted
+		// exactly there.
+		whole = s.info.Sampled == "" && rowChecksLocal
+		run := local
+		if whole {
+			run = r.Checks
+		}
+		if sample, err = rules.Run(ctx, db, t, &rules.Rules{Dataset: r.Dataset, Checks: run}, opts); err != nil {
 			return nil, err
 		}
 		res.RowsRejected, res.LineUnit = sample.RowsRejected, sample.LineUnit
@@ -99,19 +109,21 @@ func Check(ctx context.Context, db *engine.DB, p *Plan, r *rules.Rules, opts rul
 	for _, pc := range push {
 		byName[pc.c.Name] = pc.res
 	}
-	rowChecksLocal := false
 	for _, c := range r.Checks {
 		res.Checks = append(res.Checks, byName[c.Name])
 		if slices.ContainsFunc(local, func(l rules.Check) bool { return l.Name == c.Name }) {
 			s.note(c.Name, result.ComputedSample)
-			rowChecksLocal = rowChecksLocal || rowCheck(c.Kind)
 		} else {
 			s.note(c.Name, result.ComputedDatabase)
 		}
 	}
-	if rowChecksLocal {
+	switch {
+	case whole:
+		res.FailingRows = sample.FailingRows
+		s.note("failing_rows", result.ComputedSample)
+	case rowChecksLocal:
 		s.note("failing_rows", ComputedPartial)
-	} else {
+	default:
 		s.note("failing_rows", result.ComputedDatabase)
 	}
 	for _, c := range res.Checks {

@@ -215,6 +215,10 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 // profile's numericStats does, over the values as doubles.
 func (s *session) numeric(ctx context.Context, c *result.ProfileColumn, i int) error {
 	p := s.p
+	if !p.Dialect.Has(d.StddevSamp) || !p.Dialect.Has(d.Avg) {
+		s.note("numeric", result.ComputedSample, c.Name)
+		return nil
+	}
 	col := d.Col(p.Columns[i].Name)
 	class := p.class(i)
 	var lo, hi string
