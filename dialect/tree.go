@@ -438,3 +438,25 @@ func (e overExpr) render(d *Dialect) (string, error) {
 	}
 	return x + " OVER (" + strings.Join(parts, " ") + ")", nil
 }
+
+type inSelectExpr struct {
+	x   Expr
+	q   Select
+	not bool
+}
+
+// InSelect is x IN (q); NotInSelect x NOT IN (q).
+func InSelect(x Expr, q Select) Expr    { return inSelectExpr{x, q, false} }
+func NotInSelect(x Expr, q Select) Expr { return inSelectExpr{x, q, true} }
+
+func (e inSelectExpr) render(d *Dialect) (string, error) {
+	x, err := e.x.render(d)
+	if err != nil {
+		return "", err
+	}
+	q, err := d.Render(e.q)
+	if e.not {
+		return "(" + x + " NOT IN (" + q + "))", err
+	}
+	return "(" + x + " IN (" + q + "))", err
+}

@@ -193,7 +193,7 @@ func (s *session) compile(c rules.Check) (*pushed, error) {
 		value(d.NotIn(d.Bin(p.text(cols[0])), list...))
 	case rules.Range:
 		class := p.class(cols[0])
-		if class != d.ClassInteger && class != d.ClassDecimal || c.Min != nil && c.Min.Text != "" || c.Max != nil && c.Max.Text != "" {
+		if class != d.ClassInteger && class != d.ClassDecimal || !p.exactText(cols[0]) || c.Min != nil && c.Min.Text != "" || c.Max != nil && c.Max.Text != "" {
 			return nil, nil
 		}
 		x := d.Col(p.Columns[cols[0]].Name)
@@ -220,7 +220,15 @@ func (s *session) compile(c rules.Check) (*pushed, error) {
 		value(d.Or(bad...))
 	case rules.Unique:
 		if !p.Dialect.Caps.Windows {
-			return nil, nil
+			// One key column: its repeated values, by a grouped subquery.
+			if len(cols) != 1 || !p.exactText(cols[0]) {
+				return nil, nil
+			}
+			col, key := d.Col(p.Columns[cols[0]].Name), s.groupKey(cols[0])
+			pc.fails = d.And(d.NotNull(col), d.InSelect(key, d.Select{Items: []d.Expr{key}, From: p.from(), Where: d.NotNull(col),
+				GroupBy: []d.Expr{key}, Having: d.Op(d.CountAll(), ">", d.Int(1))}))
+			pc.value = p.text(cols[0])
+			break
 		}
 		var keys, notNull []d.Expr
 		for _, i := range cols {
@@ -257,16 +265,20 @@ func (s *session) compile(c rules.Check) (*pushed, error) {
 		if !ok || !p.exactText(cols[0]) {
 			return nil, nil
 		}
-		x := d.Col(append(s.outer(), p.Columns[cols[0]].Name)...)
-		k := d.Col(append(slices.Clone(ref), key)...)
+		x := d.Col(p.Columns[cols[0]].Name)
+		k := d.Col(key)
 		if p.class(cols[0]) == d.ClassText {
-			x, k = d.Bin(x), d.Bin(k)
+			x = d.Bin(x)
 		}
-		value(d.NotExists(d.Select{Items: []d.Expr{d.Int(1)}, From: d.Table(ref...), Where: d.And(d.NotNull(k), d.Op(k, "=", x))}))
+		kb := k
+		if p.class(cols[0]) == d.ClassText {
+			kb = d.Bin(k)
+		}
+		value(d.NotInSelect(x, d.Select{Items: []d.Expr{kb}, From: d.Table(ref...), Where: d.NotNull(k)}))
 	default:
 		return nil, nil
 	}
-	if pc.fails != nil && !p.Dialect.Caps.Windows {
+	if pc.fails != nil && !p.Dialect.Caps.Windows && s.intKey() < 0 {
 		return nil, nil // no row positions for the samples
 	}
 	return pc, nil
@@ -320,6 +332,19 @@ func (s *session) order() []d.Expr {
 	return out
 }
 
+// intKey is the source's primary key column when it is one integer
+// column, else -1.
+func (s *session) intKey() int {
+	if s.p.Catalog == nil || s.p.Source.Database.Query != "" || len(s.p.Catalog.PrimaryKey) != 1 {
+		return -1
+	}
+	i := s.p.column(s.p.Catalog.PrimaryKey[0])
+	if i < 0 || s.p.class(i) != d.ClassInteger {
+		return -1
+	}
+	return i
+}
+
 // rowText is columns cols as a row's text: "a=1, b=NULL", as rules shows
 // a failing key or row.
 func (s *session) rowText(cols []int) d.Expr {
@@ -338,7 +363,12 @@ func (s *session) rowText(cols []int) d.Expr {
 // check; it returns the rows failing at least one.
 func (s *session) evaluate(ctx context.Context, push []*pushed, samples int) (int64, error) {
 	p := s.p
-	items := []d.Expr{d.As(d.Over(d.Fn(d.RowNumber), nil, s.order()), "plumb_rn")}
+	// Rows are numbered by a window where the dialect has them, else
+	// (ClickHouse 18.16) by counting the rows before each sample's key.
+	items := []d.Expr{d.As(d.Col(p.Columns[max(s.intKey(), 0)].Name), "plumb_rn")}
+	if p.Dialect.Caps.Windows {
+		items[0] = d.As(d.Over(d.Fn(d.RowNumber), nil, s.order()), "plumb_rn")
+	}
 	var counts, anyFails []d.Expr
 	var preds []*pushed
 	for _, pc := range push {
@@ -400,6 +430,18 @@ func (s *session) evaluate(ctx context.Context, push []*pushed, samples int) (in
 				return nil
 			}); err != nil {
 			return 0, fmt.Errorf("%s: %w", pc.c.Name, err)
+		}
+		if !p.Dialect.Caps.Windows {
+			// Line holds the sample's key: its row is one past the rows
+			// of smaller keys.
+			for k := range r.Samples {
+				var before int64
+				if err := s.one(ctx, d.Select{Items: []d.Expr{d.CountAll()}, From: p.from(),
+					Where: d.Op(d.Col(p.Columns[s.intKey()].Name), "<", d.Int(r.Samples[k].Line))}, &before); err != nil {
+					return 0, err
+				}
+				r.Samples[k].Line = before + 1
+			}
 		}
 	}
 	return got[len(got)-1], nil

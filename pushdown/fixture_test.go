@@ -19,14 +19,49 @@ type server struct {
 	dialect *dialect.Dialect
 	// create is the table's definition, with %s for its name.
 	create string
+	// insert writes rows of literals as a statement; nil: INSERT … VALUES.
+	insert func(table string, rows [][]string) string
+	// lookup creates a table lookup(n) of the integers 0 to 25.
+	lookup string
+	// pushedChecks is how many checks of checksFor the database computes.
+	pushedChecks int
 }
 
 var servers = []server{
 	{"postgres", dbtest.Postgres, dialect.Postgres, `CREATE TABLE %s (id integer PRIMARY KEY, name text, code varchar(20),
-		amount numeric(12,2), qty integer, score double precision, day date, ts timestamp, flag boolean, email text)`},
+		amount numeric(12,2), qty integer, score double precision, day date, ts timestamp, flag boolean, email text)`, nil,
+		"CREATE TABLE lookup (n integer PRIMARY KEY); INSERT INTO lookup SELECT generate_series(0, 25)", 12},
 	{"mysql", dbtest.MySQL, dialect.MySQL, `CREATE TABLE %s (id integer PRIMARY KEY, name varchar(200), code varchar(20),
 		amount decimal(12,2), qty integer, score double, day date, ts datetime(6), flag boolean, email varchar(200))
-		CHARACTER SET utf8mb4`},
+		CHARACTER SET utf8mb4`, nil,
+		"CREATE TABLE lookup (n integer PRIMARY KEY) AS SELECT seq AS n FROM seq_0_to_25", 12},
+	{"clickhouse", dbtest.ClickHouse, dialect.ClickHouse, `CREATE TABLE %s (id Int32, name Nullable(String), code Nullable(String),
+		amount Nullable(Decimal(12,2)), qty Nullable(Int32), score Nullable(Float64), day Nullable(Date), ts Nullable(DateTime),
+		flag Nullable(UInt8), email Nullable(String)) ENGINE = MergeTree ORDER BY id`, clickhouseInsert,
+		"CREATE TABLE lookup ENGINE = MergeTree ORDER BY n AS SELECT toInt32(number) AS n FROM system.numbers LIMIT 26", 9},
+}
+
+// clickhouseInsert writes rows as INSERT … SELECT (clickhouse-go's
+// batches do not reach an 18.16 server), each value cast to its
+// column's type.
+func clickhouseInsert(table string, rows [][]string) string {
+	types := []string{"Int32", "Nullable(String)", "Nullable(String)", "Nullable(Decimal(12,2))", "Nullable(Int32)",
+		"Nullable(Float64)", "Nullable(Date)", "Nullable(DateTime)", "Nullable(UInt8)", "Nullable(String)"}
+	var selects []string
+	for _, r := range rows {
+		items := make([]string, len(r))
+		for k, v := range r {
+			switch {
+			case v == "true" || v == "false":
+				v = map[string]string{"true": "1", "false": "0"}[v]
+			case k == 7 && v != "NULL":
+				v = v[:20] + "'" // DateTime holds whole seconds
+			}
+			items[k] = fmt.Sprintf("CAST(%s AS %s)", v, types[k])
+		}
+		selects = append(selects, "SELECT "+strings.Join(items, ", "))
+	}
+	return "INSERT INTO " + table + " SELECT * FROM (" + strings.Join(selects, " UNION ALL ") + ")"
 }
 
 // names hold what makes text hard: NULLs, empties, blanks of tabs and
@@ -52,7 +87,7 @@ func table(t *testing.T, srv server, db *dbtest.DB, rows int) string {
 		}
 		return str(list[r.IntN(len(list))])
 	}
-	var vals []string
+	var vals [][]string
 	for i := 1; i <= rows; i++ {
 		amount := "NULL"
 		if r.IntN(7) != 0 {
@@ -76,17 +111,24 @@ func table(t *testing.T, srv server, db *dbtest.DB, rows int) string {
 		if r.IntN(4) != 0 {
 			email = str(fmt.Sprintf("user%d@example.com", r.IntN(rows)))
 		}
-		vals = append(vals, fmt.Sprintf("(%d, %s, %s, %s, %s, %s, %s, %s, %s, %s)", i, pick(names, 10), pick(codes, 8),
-			amount, qty, score, day, ts, flag, email))
+		vals = append(vals, []string{fmt.Sprint(i), pick(names, 10), pick(codes, 8), amount, qty, score, day, ts, flag, email})
 	}
 	for chunk := range chunks(vals, 200) {
-		db.Exec(t, "INSERT INTO "+name+" VALUES "+strings.Join(chunk, ", "))
+		if srv.insert != nil {
+			db.Exec(t, srv.insert(name, chunk))
+			continue
+		}
+		var tuples []string
+		for _, r := range chunk {
+			tuples = append(tuples, "("+strings.Join(r, ", ")+")")
+		}
+		db.Exec(t, "INSERT INTO "+name+" VALUES "+strings.Join(tuples, ", "))
 	}
 	return db.Table(name)
 }
 
-func chunks(s []string, n int) func(func([]string) bool) {
-	return func(yield func([]string) bool) {
+func chunks(s [][]string, n int) func(func([][]string) bool) {
+	return func(yield func([][]string) bool) {
 		for len(s) > 0 {
 			k := min(n, len(s))
 			if !yield(s[:k]) {

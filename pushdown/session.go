@@ -106,7 +106,11 @@ func (s *session) sample(ctx context.Context, db *engine.DB, opts engine.LoadOpt
 	base := dialect.Select{Items: []dialect.Expr{dialect.Star()}, From: p.from()}
 	switch {
 	case s.total <= n:
+		// Every row, numbered as the database numbers failing rows.
 		s.info.SampleRows = s.total
+		for _, k := range s.order() {
+			base.OrderBy = append(base.OrderBy, dialect.Order{X: k})
+		}
 	case p.Source.Database.Query == "" && p.Dialect.Caps.Sample:
 		base.From = base.From.Sample(float64(n)/float64(s.total), p.opts.seed())
 		s.info.Sampled = fmt.Sprintf("a reproducible sample of about %d rows (seed %d)", n, p.opts.seed())

@@ -14,11 +14,13 @@ const (
 	FormatPostgres Format = "postgres"
 	FormatMySQL    Format = "mysql" // MySQL and MariaDB
 	FormatSQLite   Format = "sqlite"
+	// FormatClickHouse is ClickHouse over its native protocol.
+	FormatClickHouse Format = "clickhouse"
 )
 
 // IsDatabase says whether f is read through a database driver.
 func (f Format) IsDatabase() bool {
-	return f == FormatPostgres || f == FormatMySQL || f == FormatSQLite
+	return f == FormatPostgres || f == FormatMySQL || f == FormatSQLite || f == FormatClickHouse
 }
 
 // Database is a database source: one table, or the rows of one query, on
@@ -67,6 +69,7 @@ var databaseScheme = map[string]Format{
 	"postgres": FormatPostgres, "postgresql": FormatPostgres,
 	"mysql": FormatMySQL, "mariadb": FormatMySQL,
 	"sqlite": FormatSQLite, "sqlite3": FormatSQLite,
+	"clickhouse": FormatClickHouse,
 }
 
 // sqliteExt are the file extensions read as SQLite when the spec names a
@@ -110,7 +113,7 @@ func parseDatabase(spec string, shown string) (*Database, error) {
 	if i := strings.Index(spec, "://"); i > 0 {
 		f, ok := databaseScheme[strings.ToLower(spec[:i])]
 		if !ok {
-			return nil, fail("%s:// sources are not supported; plumb reads files, postgres://, mysql:// and sqlite://", spec[:i])
+			return nil, fail("%s:// sources are not supported; plumb reads files, postgres://, mysql://, sqlite:// and clickhouse://", spec[:i])
 		}
 		d.Format, rest = f, spec[i+3:]
 	} else {

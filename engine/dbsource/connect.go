@@ -15,6 +15,8 @@ import (
 	"github.com/plumb-data/plumb/source"
 )
 
+func getenv(k string) string { return os.Getenv(k) }
+
 // Conn is one read-only session on a database source's server, for
 // queries plumb runs in the database (pushdown). Cancelling a query's
 // context cancels it on the server.
@@ -77,6 +79,8 @@ func connect(ctx context.Context, d *source.Database) (*Conn, error) {
 		if db, err = sql.Open("sqlite", u.String()); err != nil {
 			return nil, fmt.Errorf("sqlite: %w", err)
 		}
+	case source.FormatClickHouse:
+		db = clickhouseDB(d)
 	default:
 		return nil, fmt.Errorf("unknown database %q", d.Format)
 	}
@@ -111,7 +115,7 @@ func connect(ctx context.Context, d *source.Database) (*Conn, error) {
 // loads, and the catalog — without reading a row.
 func Describe(ctx context.Context, d *source.Database) ([]Column, *source.Catalog, error) {
 	quote := quoteDouble
-	if d.Format == source.FormatMySQL {
+	if d.Format == source.FormatMySQL || d.Format == source.FormatClickHouse {
 		quote = quoteBacktick
 	}
 	none := *d
@@ -168,6 +172,10 @@ func tableCatalog(ctx context.Context, d *source.Database) (*source.Catalog, err
 		}
 		cat := &source.Catalog{Server: "SQLite " + version, Table: d.TableName()}
 		return cat, sqliteTableInfo(ctx, c.db, d, cat)
+	case source.FormatClickHouse:
+		db := clickhouseDB(d)
+		defer db.Close()
+		return clickhouseCatalog(ctx, db, d)
 	}
 	return nil, fmt.Errorf("unknown database %q", d.Format)
 }
