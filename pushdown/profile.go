@@ -66,8 +66,15 @@ func Profile(ctx context.Context, db *engine.DB, p *Plan, opts profile.Options) 
 		if idx[k] < 0 {
 			return nil, fmt.Errorf("pushdown: no column %q in the database's description", res.Columns[k].Name)
 		}
+	}
+	progress(opts.Progress, "counting in the database")
+	counts, err := s.counts(ctx, idx, sentinels)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", p.Source.Spec, err)
+	}
+	for k := range res.Columns {
 		progress(opts.Progress, fmt.Sprintf("profiling column %d of %d in the database: %s", k+1, len(res.Columns), res.Columns[k].Name))
-		if err := s.profileColumn(ctx, &res.Columns[k], idx[k], sentinels, opts.Top); err != nil {
+		if err := s.profileColumn(ctx, &res.Columns[k], idx[k], counts[k], sentinels, opts.Top); err != nil {
 			return nil, fmt.Errorf("profile %s: column %s: %w", p.Source.Spec, res.Columns[k].Name, err)
 		}
 	}
@@ -89,54 +96,25 @@ func Profile(ctx context.Context, db *engine.DB, p *Plan, opts profile.Options) 
 
 // profileColumn computes in the database what it can of column c (the
 // plan's column i), over the sample's profile of it.
-func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i int, sentinels []string, top int) error {
+func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i int, cc colCounts, sentinels []string, top int) error {
 	p := s.p
 	col := d.Col(p.Columns[i].Name)
 	name := c.Name
 	total := s.total
 	exact := p.exactText(i)
 	class := p.class(i)
-	var nonNull, empty, blank, sent, distinct int64
-	var minText, maxText sql.NullString
-	var v, trimmed, valid d.Expr
-	switch {
-	case exact:
-		v = p.text(i)
-		trimmed = d.Fn(d.TrimSpace, v)
-		notEmpty := d.Op(d.Bin(v), "<>", d.Str(""))
-		notBlank := d.Op(d.Bin(trimmed), "<>", d.Str(""))
-		var list []d.Expr
-		for _, x := range sentinels {
-			if x != "" {
-				list = append(list, d.Str(x))
-			}
-		}
-		valid = d.And(d.NotNull(col), notEmpty, notBlank, d.NotIn(d.Bin(trimmed), list...))
-		if err := s.one(ctx, d.Select{Items: []d.Expr{
-			d.Fn(d.Count, col),
-			d.Fn(d.CountIf, d.Op(d.Bin(v), "=", d.Str(""))),
-			d.Fn(d.CountIf, d.And(notEmpty, d.Op(d.Bin(trimmed), "=", d.Str("")))),
-			d.Fn(d.CountIf, d.And(notEmpty, notBlank, d.In(d.Bin(trimmed), list...))),
-			d.Fn(d.CountDistinct, d.Bin(v)),
-			d.Fn(d.Min, d.Bin(v)), d.Fn(d.Max, d.Bin(v)),
-		}, From: p.from()}, &nonNull, &empty, &blank, &sent, &distinct, &minText, &maxText); err != nil {
-			return err
-		}
-		v = d.Bin(v)
-	case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassTimestampTZ || class == d.ClassDate || class == d.ClassBoolean:
-		// Their text is never empty, blank or a sentinel; distinct
-		// values are distinct texts.
-		if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Count, col), d.Fn(d.CountDistinct, col)}, From: p.from()},
-			&nonNull, &distinct); err != nil {
-			return err
-		}
+	nonNull, empty, blank, sent, distinct := cc.nonNull, cc.empty, cc.blank, cc.sent, cc.distinct
+	minText, maxText := cc.minText, cc.maxText
+	var v, valid d.Expr
+	switch cc.kind {
+	case countsText:
+		v = d.Bin(p.text(i))
+		valid = s.valid(i, sentinels)
+	case countsNative:
 		v = col
 	default:
 		s.note("rows", result.ComputedDatabase, name)
 		s.note("nulls", result.ComputedDatabase, name)
-		if err := s.one(ctx, d.Select{Items: []d.Expr{d.Fn(d.Count, col)}, From: p.from()}, &nonNull); err != nil {
-			return err
-		}
 		// What else it holds is read from the sample's text.
 		c.Rows, c.Nulls = total, count(total-nonNull, total)
 		for _, m := range profileDatabase[2:] {
@@ -152,7 +130,25 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 		c.Uniqueness = share(distinct, nonNull)
 	}
 	var dup int64
-	if err := s.one(ctx, d.Select{Items: []d.Expr{d.CountAll()}, From: d.Sub(d.Select{
+	var tops []result.Share
+	if p.Dialect.Caps.Windows && exact {
+		// The top values and the count of repeated ones from one grouping.
+		if err := s.query(ctx, d.Select{Items: []d.Expr{d.Col("v"), d.Col("n"),
+			d.Over(d.Fn(d.Sum, d.Case(d.Int(0), d.Op(d.Col("n"), ">", d.Int(1)), d.Int(1))), nil, nil)},
+			From:    d.Sub(d.Select{Items: []d.Expr{d.As(v, "v"), d.As(d.CountAll(), "n")}, From: p.from(), Where: d.NotNull(col), GroupBy: []d.Expr{v}}),
+			OrderBy: []d.Order{{X: d.Col("n"), Desc: true}, {X: d.Bin(d.Col("v"))}}, Limit: int64(top)},
+			func(rows *sql.Rows) error {
+				var sh result.Share
+				if err := rows.Scan(&sh.Value, &sh.Count, &dup); err != nil {
+					return err
+				}
+				sh.Share = share(sh.Count, total)
+				tops = append(tops, sh)
+				return nil
+			}); err != nil {
+			return err
+		}
+	} else if err := s.one(ctx, d.Select{Items: []d.Expr{d.CountAll()}, From: d.Sub(d.Select{
 		Items: []d.Expr{d.As(d.Int(1), "one")}, From: p.from(), Where: d.NotNull(col),
 		GroupBy: []d.Expr{v}, Having: d.Op(d.CountAll(), ">", d.Int(1))})}, &dup); err != nil {
 		return err
@@ -170,7 +166,9 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 	c.MinText, c.MaxText = minText.String, maxText.String
 	// Top values, ties by value.
 	c.Top = []result.Share{}
-	if err := s.query(ctx, d.Select{Items: []d.Expr{v, d.CountAll()}, From: p.from(), Where: d.NotNull(col),
+	if tops != nil || p.Dialect.Caps.Windows {
+		c.Top = append(c.Top, tops...)
+	} else if err := s.query(ctx, d.Select{Items: []d.Expr{v, d.CountAll()}, From: p.from(), Where: d.NotNull(col),
 		GroupBy: []d.Expr{v}, OrderBy: []d.Order{{X: d.CountAll(), Desc: true}, {X: v}}, Limit: int64(top)},
 		func(rows *sql.Rows) error {
 			var sh result.Share
@@ -209,6 +207,85 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 		s.note("numeric", result.ComputedSample, name)
 	}
 	return nil
+}
+
+// How a column's counts are computed.
+const (
+	countsNulls  = iota // its nulls only: its text is not the local path's
+	countsText          // on its text: empties, blanks, sentinels, distinct texts, extremes
+	countsNative        // on its values: never empty, blank or a sentinel
+)
+
+// colCounts are a column's counts, from the one scan counts makes.
+type colCounts struct {
+	kind                                  int
+	nonNull, empty, blank, sent, distinct int64
+	minText, maxText                      sql.NullString
+}
+
+// countBatch is the most columns counted in one query.
+const countBatch = 64
+
+// counts counts, for the plan's columns idx, in one scan of the source
+// (a scan per countBatch columns): non-null values, and where the
+// column's text or values allow, empties, blanks, sentinels, distinct
+// values and the extremes of the text.
+func (s *session) counts(ctx context.Context, idx []int, sentinels []string) ([]colCounts, error) {
+	p := s.p
+	out := make([]colCounts, len(idx))
+	for lo := 0; lo < len(idx); lo += countBatch {
+		var items []d.Expr
+		var dst []any
+		for k := lo; k < min(lo+countBatch, len(idx)); k++ {
+			i, cc := idx[k], &out[k]
+			col := d.Col(p.Columns[i].Name)
+			class := p.class(i)
+			items, dst = append(items, d.Fn(d.Count, col)), append(dst, &cc.nonNull)
+			switch {
+			case p.exactText(i):
+				cc.kind = countsText
+				v := p.text(i)
+				trimmed := d.Fn(d.TrimSpace, v)
+				notEmpty := d.Op(d.Bin(v), "<>", d.Str(""))
+				notBlank := d.Op(d.Bin(trimmed), "<>", d.Str(""))
+				items = append(items,
+					d.Fn(d.CountIf, d.Op(d.Bin(v), "=", d.Str(""))),
+					d.Fn(d.CountIf, d.And(notEmpty, d.Op(d.Bin(trimmed), "=", d.Str("")))),
+					d.Fn(d.CountIf, d.And(notEmpty, notBlank, d.In(d.Bin(trimmed), sentinelList(sentinels)...))),
+					d.Fn(d.CountDistinct, d.Bin(v)),
+					d.Fn(d.Min, d.Bin(v)), d.Fn(d.Max, d.Bin(v)))
+				dst = append(dst, &cc.empty, &cc.blank, &cc.sent, &cc.distinct, &cc.minText, &cc.maxText)
+			case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassTimestampTZ || class == d.ClassDate || class == d.ClassBoolean:
+				// Their text is never empty, blank or a sentinel; distinct
+				// values are distinct texts.
+				cc.kind = countsNative
+				items, dst = append(items, d.Fn(d.CountDistinct, col)), append(dst, &cc.distinct)
+			}
+		}
+		if err := s.one(ctx, d.Select{Items: items, From: p.from()}, dst...); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func sentinelList(sentinels []string) []d.Expr {
+	var list []d.Expr
+	for _, x := range sentinels {
+		if x != "" {
+			list = append(list, d.Str(x))
+		}
+	}
+	return list
+}
+
+// valid says column i's value is valid: not null, empty, blank or a
+// sentinel.
+func (s *session) valid(i int, sentinels []string) d.Expr {
+	v := s.p.text(i)
+	trimmed := d.Fn(d.TrimSpace, v)
+	return d.And(d.NotNull(d.Col(s.p.Columns[i].Name)), d.Op(d.Bin(v), "<>", d.Str("")), d.Op(d.Bin(trimmed), "<>", d.Str("")),
+		d.NotIn(d.Bin(trimmed), sentinelList(sentinels)...))
 }
 
 // numeric computes a column of numbers' statistics in the database: as
