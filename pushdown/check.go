@@ -309,15 +309,6 @@ func (s *session) reference(c rules.Check, col int) ([]string, string, bool) {
 	return b.Table, cols[k].Name, true
 }
 
-// outer is the name the source's columns are qualified with in a
-// subquery: the table's, or the query's alias.
-func (s *session) outer() []string {
-	if s.p.Source.Database.Query != "" {
-		return []string{"q"}
-	}
-	return s.p.Source.Database.Table
-}
-
 // order is the order rows are numbered in, as the local path reads
 // them: by primary key (MySQL's reader pages by it; PostgreSQL's reads a
 // table in its stored order, which for a table written in key order is

@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/plumb-data/plumb/dialect"
 	"github.com/plumb-data/plumb/engine"
@@ -135,14 +134,6 @@ func (s *session) sample(ctx context.Context, db *engine.DB, opts engine.LoadOpt
 	s.info.RowsMoved += t.RowsRead
 	t.Source = p.Source.Spec
 	return t, nil
-}
-
-// ident is a name as plumb shows it in a message.
-func ident(name string) string {
-	if strings.ContainsAny(name, " ,\"'") {
-		return `"` + name + `"`
-	}
-	return name
 }
 
 func progress(f func(string), stage string) {
