@@ -29,11 +29,15 @@ var ClickHouse = Register(&Dialect{
 		TrimSpace: func(a []string) string {
 			return "replaceRegexpAll(" + a[0] + ", " + clickhouseString("^["+Spaces+"]+|["+Spaces+"]+$") + ", '')"
 		},
-		TrimBlank: func(a []string) string { return "replaceRegexpAll(" + a[0] + ", '^ +| +$', '')" },
-		Lower:     func(a []string) string { return "lowerUTF8(" + a[0] + ")" },
-		ToDouble:  func(a []string) string { return "toFloat64(" + a[0] + ")" },
-		RowNumber: nil,
-		Concat:    func(a []string) string { return "concat(" + strings.Join(a, ", ") + ")" },
+		TrimBlank:   func(a []string) string { return "replaceRegexpAll(" + a[0] + ", '^ +| +$', '')" },
+		Lower:       func(a []string) string { return "lowerUTF8(" + a[0] + ")" },
+		ToDouble:    func(a []string) string { return "toFloat64(" + a[0] + ")" },
+		RowNumber:   nil,
+		Concat:      func(a []string) string { return "concat(" + strings.Join(a, ", ") + ")" },
+		OctetLength: func(a []string) string { return "length(" + a[0] + ")" },
+		MaskASCII: func(a []string) string {
+			return "replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(" + a[0] + ", '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9')"
+		},
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

@@ -65,6 +65,13 @@ const (
 	ToDouble  Func = "to_double"  // a number as a double
 	RowNumber Func = "row_number" // row_number(), for Over; Caps.Windows
 	Concat    Func = "concat"     // text joined; NULL if any is NULL
+	// OctetLength is text's length in bytes (more than Length: not ASCII).
+	OctetLength Func = "octet_length"
+	// MaskASCII is ASCII text's shape: A-Z as A, a-z as a, 0-9 as 9, the
+	// rest as it is (plumb's Mask, for text without other characters).
+	MaskASCII Func = "mask_ascii"
+	// Collapse drops repeats of a character ("AAa99" → "Aa9").
+	Collapse Func = "collapse"
 )
 
 // Spaces are the characters Go's strings.TrimSpace trims (unicode.IsSpace).
@@ -150,6 +157,7 @@ var Standard = map[Func]func(args []string) string{
 	Sum:           func(a []string) string { return "sum(" + a[0] + ")" },
 	Lower:         func(a []string) string { return "lower(" + a[0] + ")" },
 	TrimBlank:     func(a []string) string { return "trim(" + a[0] + ")" },
+	OctetLength:   func(a []string) string { return "octet_length(" + a[0] + ")" },
 	Coalesce:      func(a []string) string { return "coalesce(" + strings.Join(a, ", ") + ")" },
 	Floor:         func(a []string) string { return "floor(" + a[0] + ")" },
 	Least:         func(a []string) string { return "least(" + strings.Join(a, ", ") + ")" },
@@ -189,3 +197,9 @@ func quoteWith(q string) func(string) string {
 func float(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func join2(a []string) string { return strings.Join(a, ", ") }
+
+// The arguments of translate() that mask ASCII text.
+const (
+	asciiAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	asciiMask  = "AAAAAAAAAAAAAAAAAAAAAAAAAAaaaaaaaaaaaaaaaaaaaaaaaaaa9999999999"
+)

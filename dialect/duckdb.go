@@ -20,6 +20,10 @@ var DuckDB = Register(&Dialect{
 		Length:              func(a []string) string { return "length(" + a[0] + ")" },
 		TrimSpace:           func(a []string) string { return "trim(" + a[0] + ", " + quoteWith(`'`)(Spaces) + ")" },
 		ToDouble:            func(a []string) string { return "CAST(" + a[0] + " AS DOUBLE)" },
+		OctetLength:         func(a []string) string { return "octet_length(encode(" + a[0] + "))" },
+		MaskASCII: func(a []string) string {
+			return "translate(" + a[0] + ", '" + asciiAlnum + "', '" + asciiMask + "')"
+		},
 	},
 	Text: func(x string, c Class) (string, bool) { return "CAST(" + x + " AS VARCHAR)", true },
 	TableSample: func(t string, f float64, seed int) string {

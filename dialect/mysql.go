@@ -24,6 +24,13 @@ var MySQL = Register(&Dialect{
 		},
 		ToDouble: func(a []string) string { return "CAST(" + a[0] + " AS DOUBLE)" },
 		Concat:   func(a []string) string { return "concat(" + strings.Join(a, ", ") + ")" },
+		// Binary strings: [A-Z] would match lower case in a
+		// case-insensitive collation.
+		OctetLength: func(a []string) string { return "length(" + a[0] + ")" },
+		MaskASCII: func(a []string) string {
+			return "regexp_replace(regexp_replace(regexp_replace(CAST(" + a[0] + " AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9')"
+		},
+		Collapse: func(a []string) string { return "regexp_replace(" + a[0] + `, '(.)\\1+', '\\1')` },
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

@@ -19,6 +19,10 @@ var Postgres = Register(&Dialect{
 		Length:              func(a []string) string { return "char_length(" + a[0] + ")" },
 		TrimSpace:           func(a []string) string { return "btrim(" + a[0] + ", " + quoteWith(`'`)(Spaces) + ")" },
 		ToDouble:            func(a []string) string { return "(" + a[0] + ")::float8" },
+		MaskASCII: func(a []string) string {
+			return "translate(" + a[0] + ", '" + asciiAlnum + "', '" + asciiMask + "')"
+		},
+		Collapse: func(a []string) string { return "regexp_replace(" + a[0] + `, '(.)\1+', '\1', 'g')` },
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

@@ -17,6 +17,7 @@ var SQLite = Register(&Dialect{
 		TrimSpace:           func(a []string) string { return "trim(" + a[0] + ", " + quoteWith(`'`)(Spaces) + ")" },
 		ToDouble:            func(a []string) string { return "CAST(" + a[0] + " AS REAL)" },
 		Least:               func(a []string) string { return "min(" + join2(a) + ")" },
+		OctetLength:         func(a []string) string { return "length(CAST(" + a[0] + " AS BLOB))" },
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

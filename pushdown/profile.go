@@ -24,8 +24,7 @@ var (
 		"uniqueness", "duplicate_values", "min_text", "max_text", "length", "top_values"}
 	// profileSample are computed locally, on the sample: they parse
 	// each value in Go.
-	profileSample = []string{"inferred_type", "conformity", "date_formats", "invalid_examples", "patterns",
-		"compact_patterns", "semantic", "findings"}
+	profileSample = []string{"inferred_type", "conformity", "date_formats", "invalid_examples", "semantic", "findings"}
 )
 
 // Profile profiles the plan's source in its database, with the options
@@ -117,7 +116,7 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 		s.note("nulls", result.ComputedDatabase, name)
 		// What else it holds is read from the sample's text.
 		c.Rows, c.Nulls = total, count(total-nonNull, total)
-		for _, m := range profileDatabase[2:] {
+		for _, m := range append(profileDatabase[2:], "patterns", "compact_patterns") {
 			s.note(m, result.ComputedSample, name)
 		}
 		return nil
@@ -158,7 +157,7 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 		s.note(m, result.ComputedDatabase, name)
 	}
 	if !exact {
-		for _, m := range []string{"min_text", "max_text", "length", "top_values"} {
+		for _, m := range []string{"min_text", "max_text", "length", "top_values", "patterns", "compact_patterns"} {
 			s.note(m, result.ComputedSample, name)
 		}
 		return nil
@@ -199,12 +198,74 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 	for _, m := range []string{"min_text", "max_text", "length", "top_values"} {
 		s.note(m, result.ComputedDatabase, name)
 	}
+	if err := s.shapes(ctx, c, i, cc, valid, top); err != nil {
+		return err
+	}
 	if (class == d.ClassInteger || class == d.ClassDecimal) && c.Numeric != nil &&
 		(c.InferredType == result.TypeInteger || c.InferredType == result.TypeDecimal) {
 		return s.numeric(ctx, c, i)
 	}
 	if c.Numeric != nil {
 		s.note("numeric", result.ComputedSample, name)
+	}
+	return nil
+}
+
+// patterns reports whether the dialect writes the shape patterns of ASCII
+// text, with the window that counts them.
+func (s *session) patterns() bool {
+	dl := s.p.Dialect
+	return dl.Has(d.MaskASCII) && dl.Has(d.Collapse) && dl.Has(d.OctetLength) && dl.Caps.Windows
+}
+
+// maxPatterns is how many distinct patterns the local profile keeps
+// apart (profile's maxTracked): past it, it counts the rest as "(other)",
+// which the database does not; such a column's patterns come from the
+// sample.
+const maxPatterns = 100_000
+
+// shapes computes a column's patterns and compact patterns in the
+// database when its valid values are all ASCII: the mask of each value
+// (its compact mask past 40 characters), counted, the top ones kept.
+func (s *session) shapes(ctx context.Context, c *result.ProfileColumn, i int, cc colCounts, valid d.Expr, top int) error {
+	if cc.nonASCII != 0 {
+		s.note("patterns", result.ComputedSample, c.Name)
+		s.note("compact_patterns", result.ComputedSample, c.Name)
+		return nil
+	}
+	v := s.p.text(i)
+	mask := d.Fn(d.MaskASCII, v)
+	compact := d.Fn(d.Collapse, mask)
+	for _, sh := range []struct {
+		metric string
+		expr   d.Expr
+		dst    *[]result.Share
+	}{
+		{"patterns", d.Case(mask, d.Op(d.Fn(d.Length, v), ">", d.Int(40)), compact), &c.Patterns},
+		{"compact_patterns", compact, &c.CompactPatterns},
+	} {
+		var out []result.Share
+		var kinds int64
+		if err := s.query(ctx, d.Select{Items: []d.Expr{d.Col("p"), d.Col("n"), d.Over(d.CountAll(), nil, nil)},
+			From:    d.Sub(d.Select{Items: []d.Expr{d.As(sh.expr, "p"), d.As(d.CountAll(), "n")}, From: s.p.from(), Where: valid, GroupBy: []d.Expr{sh.expr}}),
+			OrderBy: []d.Order{{X: d.Col("n"), Desc: true}, {X: d.Bin(d.Col("p"))}}, Limit: int64(top)},
+			func(rows *sql.Rows) error {
+				var x result.Share
+				if err := rows.Scan(&x.Value, &x.Count, &kinds); err != nil {
+					return err
+				}
+				x.Share = share(x.Count, c.Valid.Count)
+				out = append(out, x)
+				return nil
+			}); err != nil {
+			return err
+		}
+		if kinds >= maxPatterns {
+			s.note(sh.metric, result.ComputedSample, c.Name)
+			continue
+		}
+		*sh.dst = append([]result.Share{}, out...)
+		s.note(sh.metric, result.ComputedDatabase, c.Name)
 	}
 	return nil
 }
@@ -221,6 +282,9 @@ type colCounts struct {
 	kind                                  int
 	nonNull, empty, blank, sent, distinct int64
 	minText, maxText                      sql.NullString
+	// nonASCII counts valid values with other than ASCII characters, when
+	// the dialect masks ASCII text (patterns); -1 when not counted.
+	nonASCII int64
 }
 
 // countBatch is the most columns counted in one query.
@@ -255,6 +319,12 @@ func (s *session) counts(ctx context.Context, idx []int, sentinels []string) ([]
 					d.Fn(d.CountDistinct, d.Bin(v)),
 					d.Fn(d.Min, d.Bin(v)), d.Fn(d.Max, d.Bin(v)))
 				dst = append(dst, &cc.empty, &cc.blank, &cc.sent, &cc.distinct, &cc.minText, &cc.maxText)
+				cc.nonASCII = -1
+				if s.patterns() {
+					items = append(items, d.Fn(d.CountIf, d.And(s.valid(i, sentinels),
+						d.Op(d.Fn(d.OctetLength, v), "<>", d.Fn(d.Length, v)))))
+					dst = append(dst, &cc.nonASCII)
+				}
 			case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassTimestampTZ || class == d.ClassDate || class == d.ClassBoolean:
 				// Their text is never empty, blank or a sentinel; distinct
 				// values are distinct texts.

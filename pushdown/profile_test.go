@@ -165,6 +165,8 @@ func pushedOnly(t *testing.T, want, got *result.Profile) {
 		pick("max_text", w.MaxText, g.MaxText)
 		pick("length", w.Length, g.Length)
 		pick("top_values", w.Top, g.Top)
+		pick("patterns", w.Patterns, g.Patterns)
+		pick("compact_patterns", w.CompactPatterns, g.CompactPatterns)
 		if inDB("numeric", g.Name) && w.Numeric != nil && g.Numeric != nil {
 			wn, gn := *w.Numeric, *g.Numeric
 			if math.Abs(gn.Mean-wn.Mean) <= 1.5e-6 && math.Abs(gn.Stddev-wn.Stddev) <= 1.5e-6 {

@@ -14,6 +14,9 @@ SELECT lengthUTF8(`e"mail`), count() FROM `crm`.`cust``omers` GROUP BY lengthUTF
 -- numbers
 -- unsupported: dialect clickhouse: no text of class 2
 
+-- patterns
+-- unsupported: dialect clickhouse: no collapse
+
 -- quantiles
 -- unsupported: dialect clickhouse: no quantile_disc
 

@@ -12,6 +12,9 @@ SELECT length(CAST("e""mail" AS VARCHAR)), count(*) FROM "crm"."cust`omers" GROU
 -- numbers
 SELECT min("amount"), max("amount"), avg(CAST("amount" AS DOUBLE)), stddev_samp(CAST("amount" AS DOUBLE)), CAST("amount" AS VARCHAR), CAST("flag" AS VARCHAR), CAST("day" AS VARCHAR) FROM (SELECT * FROM orders WHERE total > 0) AS q;
 
+-- patterns
+-- unsupported: dialect duckdb: no collapse
+
 -- quantiles
 SELECT quantile_disc("amount", 0.95) FROM "crm"."cust`omers";
 

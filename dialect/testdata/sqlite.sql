@@ -12,6 +12,9 @@ SELECT length(CAST("e""mail" AS TEXT)), count(*) FROM "crm"."cust`omers" GROUP B
 -- numbers
 -- unsupported: dialect sqlite: no stddev_samp
 
+-- patterns
+-- unsupported: dialect sqlite: no mask_ascii
+
 -- quantiles
 -- unsupported: dialect sqlite: no quantile_disc
 
