@@ -177,10 +177,11 @@ func (s *session) compile(c rules.Check) (*pushed, error) {
 	}
 	switch c.Kind {
 	case rules.NotNull:
-		if !p.exactText(cols[0]) {
-			return nil, nil
+		// A failing row's value is NULL, whatever the column's type.
+		pc.value = d.Null()
+		if p.exactText(cols[0]) {
+			pc.value = p.text(cols[0])
 		}
-		pc.value = p.text(cols[0])
 		pc.fails = d.IsNull(d.Col(p.Columns[cols[0]].Name))
 	case rules.AcceptedValues:
 		if p.class(cols[0]) != d.ClassText || c.IgnoreCase {

@@ -20,7 +20,7 @@ import (
 func checksFor(lookup string) string {
 	return fmt.Sprintf(`dataset: fixture
 checks:
-  - not_null: [name, email]
+  - not_null: [name, email, score, ts]
   - not_null: {columns: [amount]}
     severity: warn
   - unique: [email]

@@ -30,15 +30,15 @@ type server struct {
 var servers = []server{
 	{"postgres", dbtest.Postgres, dialect.Postgres, `CREATE TABLE %s (id integer PRIMARY KEY, name text, code varchar(20),
 		amount numeric(12,2), qty integer, score double precision, day date, ts timestamp, flag boolean, email text)`, nil,
-		"CREATE TABLE lookup (n integer PRIMARY KEY); INSERT INTO lookup SELECT generate_series(0, 25)", 12},
+		"CREATE TABLE lookup (n integer PRIMARY KEY); INSERT INTO lookup SELECT generate_series(0, 25)", 14},
 	{"mysql", dbtest.MySQL, dialect.MySQL, `CREATE TABLE %s (id integer PRIMARY KEY, name varchar(200), code varchar(20),
 		amount decimal(12,2), qty integer, score double, day date, ts datetime(6), flag boolean, email varchar(200))
 		CHARACTER SET utf8mb4`, nil,
-		"CREATE TABLE lookup (n integer PRIMARY KEY) AS SELECT seq AS n FROM seq_0_to_25", 12},
+		"CREATE TABLE lookup (n integer PRIMARY KEY) AS SELECT seq AS n FROM seq_0_to_25", 14},
 	{"clickhouse", dbtest.ClickHouse, dialect.ClickHouse, `CREATE TABLE %s (id Int32, name Nullable(String), code Nullable(String),
 		amount Nullable(Decimal(12,2)), qty Nullable(Int32), score Nullable(Float64), day Nullable(Date), ts Nullable(DateTime),
 		flag Nullable(UInt8), email Nullable(String)) ENGINE = MergeTree ORDER BY id`, clickhouseInsert,
-		"CREATE TABLE lookup ENGINE = MergeTree ORDER BY n AS SELECT toInt32(number) AS n FROM system.numbers LIMIT 26", 9},
+		"CREATE TABLE lookup ENGINE = MergeTree ORDER BY n AS SELECT toInt32(number) AS n FROM system.numbers LIMIT 26", 10},
 }
 
 // clickhouseInsert writes rows as INSERT … SELECT (clickhouse-go's
