@@ -53,6 +53,12 @@ line and the checks it failed, and every rejected row with its line, the
 reason and its text; --passing writes the rest, so the two add up to
 every row read.
 
+A database table the catalog estimates at --pushdown-threshold rows or
+more (or any, with --pushdown) is checked inside the database: the
+built-in row checks, unique, duplicate_rows, row_count and references
+within the server in its SQL; checks written in SQL (expression, where)
+and the rest locally, on a sample (docs/pushdown.md).
+
 Exit 0 when no error-severity check fails, 1 when one does, 2 for a bad
 rules file or source.
 

@@ -38,7 +38,12 @@ numbers with thousands separators. For the dataset: duplicate rows and
 key candidates.
 
 With --baseline PREV.json (an earlier --format json profile) it reports
-drift and exits 1 when anything moved beyond its threshold.`,
+drift and exits 1 when anything moved beyond its threshold.
+
+A database table the catalog estimates at --pushdown-threshold rows or
+more (or any, with --pushdown) is profiled inside the database: counts,
+distinct values, extremes, lengths, top values, patterns and numbers in
+its SQL, the rest on a sample; the report says which (docs/pushdown.md).`,
 		Example: `  plumb profile testdata/customers.csv
   plumb profile extract.csv --format json -o monday.json
   plumb profile extract.csv --baseline monday.json`,
