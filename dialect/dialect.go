@@ -70,8 +70,6 @@ const (
 	// MaskASCII is ASCII text's shape: A-Z as A, a-z as a, 0-9 as 9, the
 	// rest as it is (plumb's Mask, for text without other characters).
 	MaskASCII Func = "mask_ascii"
-	// Collapse drops repeats of a character ("AAa99" → "Aa9").
-	Collapse Func = "collapse"
 )
 
 // Spaces are the characters Go's strings.TrimSpace trims (unicode.IsSpace).

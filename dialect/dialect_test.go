@@ -40,9 +40,9 @@ func queries() []struct {
 			dialect.Fn(dialect.Min, n), dialect.Fn(dialect.Max, n), dialect.Fn(dialect.Avg, n), dialect.Fn(dialect.StddevSamp, n),
 			dialect.Text(n, dialect.ClassDecimal), dialect.Text(dialect.Col("flag"), dialect.ClassBoolean), dialect.Text(dialect.Col("day"), dialect.ClassDate),
 		}, From: dialect.Query("SELECT * FROM orders WHERE total > 0")}},
-		{"patterns", dialect.Select{Items: []dialect.Expr{dialect.Fn(dialect.Collapse, dialect.Fn(dialect.MaskASCII, v)), dialect.CountAll()},
+		{"patterns", dialect.Select{Items: []dialect.Expr{dialect.Fn(dialect.MaskASCII, v), dialect.CountAll()},
 			From: t, Where: dialect.Op(dialect.Fn(dialect.OctetLength, v), "=", dialect.Fn(dialect.Length, v)),
-			GroupBy: []dialect.Expr{dialect.Fn(dialect.Collapse, dialect.Fn(dialect.MaskASCII, v))}}},
+			GroupBy: []dialect.Expr{dialect.Fn(dialect.MaskASCII, v)}}},
 		{"quantiles", dialect.Select{Items: []dialect.Expr{dialect.Fn(dialect.QuantileDisc, n, dialect.Float(0.95))}, From: t}},
 		{"histogram", dialect.Select{Items: []dialect.Expr{
 			dialect.As(dialect.Fn(dialect.Least, dialect.Fn(dialect.Floor, dialect.Op(dialect.Op(dialect.Fn(dialect.ToDouble, n), "-", dialect.Float(-1.5)), "/", dialect.Float(0.1))), dialect.Int(19)), "b"),

@@ -30,7 +30,6 @@ var MySQL = Register(&Dialect{
 		MaskASCII: func(a []string) string {
 			return "regexp_replace(regexp_replace(regexp_replace(CAST(" + a[0] + " AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9')"
 		},
-		Collapse: func(a []string) string { return "regexp_replace(" + a[0] + `, '(.)\\1+', '\\1')` },
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

@@ -22,7 +22,6 @@ var Postgres = Register(&Dialect{
 		MaskASCII: func(a []string) string {
 			return "translate(" + a[0] + ", '" + asciiAlnum + "', '" + asciiMask + "')"
 		},
-		Collapse: func(a []string) string { return "regexp_replace(" + a[0] + `, '(.)\1+', '\1', 'g')` },
 	},
 	Text: func(x string, c Class) (string, bool) {
 		switch c {

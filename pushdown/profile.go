@@ -3,12 +3,14 @@
 package pushdown
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	d "github.com/plumb-data/plumb/dialect"
 	"github.com/plumb-data/plumb/engine"
@@ -180,26 +182,29 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 		}); err != nil {
 		return err
 	}
-	// Lengths of the valid values, counted by length.
-	var lengths []lengthCount
-	length := d.Fn(d.Length, p.text(i))
-	if err := s.query(ctx, d.Select{Items: []d.Expr{length, d.CountAll()}, From: p.from(), Where: valid, GroupBy: []d.Expr{length}},
-		func(rows *sql.Rows) error {
-			var lc lengthCount
-			if err := rows.Scan(&lc.l, &lc.n); err != nil {
-				return err
-			}
-			lengths = append(lengths, lc)
-			return nil
-		}); err != nil {
+	// Lengths of the valid values, counted by length: from the masks of
+	// an ASCII column (a mask is as long as its value), else counted.
+	lengths, err := s.shapes(ctx, c, i, cc, valid, top)
+	if err != nil {
 		return err
+	}
+	if lengths == nil {
+		length := d.Fn(d.Length, p.text(i))
+		if err := s.query(ctx, d.Select{Items: []d.Expr{length, d.CountAll()}, From: p.from(), Where: valid, GroupBy: []d.Expr{length}},
+			func(rows *sql.Rows) error {
+				var lc lengthCount
+				if err := rows.Scan(&lc.l, &lc.n); err != nil {
+					return err
+				}
+				lengths = append(lengths, lc)
+				return nil
+			}); err != nil {
+			return err
+		}
 	}
 	c.Length = lengthOf(lengths)
 	for _, m := range []string{"min_text", "max_text", "length", "top_values"} {
 		s.note(m, result.ComputedDatabase, name)
-	}
-	if err := s.shapes(ctx, c, i, cc, valid, top); err != nil {
-		return err
 	}
 	if (class == d.ClassInteger || class == d.ClassDecimal) && c.Numeric != nil &&
 		(c.InferredType == result.TypeInteger || c.InferredType == result.TypeDecimal) {
@@ -211,63 +216,98 @@ func (s *session) profileColumn(ctx context.Context, c *result.ProfileColumn, i 
 	return nil
 }
 
-// patterns reports whether the dialect writes the shape patterns of ASCII
-// text, with the window that counts them.
+// patterns reports whether the dialect writes the shapes of ASCII text.
 func (s *session) patterns() bool {
 	dl := s.p.Dialect
-	return dl.Has(d.MaskASCII) && dl.Has(d.Collapse) && dl.Has(d.OctetLength) && dl.Caps.Windows
+	return dl.Has(d.MaskASCII) && dl.Has(d.OctetLength) && dl.Caps.Windows
 }
 
-// maxPatterns is how many distinct patterns the local profile keeps
-// apart (profile's maxTracked): past it, it counts the rest as "(other)",
-// which the database does not; such a column's patterns come from the
-// sample.
-const maxPatterns = 100_000
+// maxMasks is the most distinct masks a column's patterns are computed
+// from in the database; a column of more (free text) takes its patterns
+// from the sample, so that no more than that many rows cross the wire.
+const maxMasks = 10_000
 
-// shapes computes a column's patterns and compact patterns in the
-// database when its valid values are all ASCII: the mask of each value
-// (its compact mask past 40 characters), counted, the top ones kept.
-func (s *session) shapes(ctx context.Context, c *result.ProfileColumn, i int, cc colCounts, valid d.Expr, top int) error {
-	if cc.nonASCII != 0 {
+// shapes computes a column's patterns and compact patterns when its
+// values are all ASCII: the database counts the values by mask (and
+// whether they are over 40 characters, whose pattern is the compact
+// mask), and the masks are collapsed and ranked here, as the local
+// profile ranks them.
+//
+// It returns the count of values of each length, from the masks; nil
+// when the patterns come from the sample.
+func (s *session) shapes(ctx context.Context, c *result.ProfileColumn, i int, cc colCounts, valid d.Expr, top int) ([]lengthCount, error) {
+	sample := func() ([]lengthCount, error) {
 		s.note("patterns", result.ComputedSample, c.Name)
 		s.note("compact_patterns", result.ComputedSample, c.Name)
-		return nil
+		return nil, nil
+	}
+	if cc.nonASCII != 0 {
+		return sample()
 	}
 	v := s.p.text(i)
 	mask := d.Fn(d.MaskASCII, v)
-	compact := d.Fn(d.Collapse, mask)
-	for _, sh := range []struct {
-		metric string
-		expr   d.Expr
-		dst    *[]result.Share
-	}{
-		{"patterns", d.Case(mask, d.Op(d.Fn(d.Length, v), ">", d.Int(40)), compact), &c.Patterns},
-		{"compact_patterns", compact, &c.CompactPatterns},
-	} {
-		var out []result.Share
-		var kinds int64
-		if err := s.query(ctx, d.Select{Items: []d.Expr{d.Col("p"), d.Col("n"), d.Over(d.CountAll(), nil, nil)},
-			From:    d.Sub(d.Select{Items: []d.Expr{d.As(sh.expr, "p"), d.As(d.CountAll(), "n")}, From: s.p.from(), Where: valid, GroupBy: []d.Expr{sh.expr}}),
-			OrderBy: []d.Order{{X: d.Col("n"), Desc: true}, {X: d.Bin(d.Col("p"))}}, Limit: int64(top)},
-			func(rows *sql.Rows) error {
-				var x result.Share
-				if err := rows.Scan(&x.Value, &x.Count, &kinds); err != nil {
-					return err
-				}
-				x.Share = share(x.Count, c.Valid.Count)
-				out = append(out, x)
-				return nil
-			}); err != nil {
-			return err
-		}
-		if kinds >= maxPatterns {
-			s.note(sh.metric, result.ComputedSample, c.Name)
-			continue
-		}
-		*sh.dst = append([]result.Share{}, out...)
-		s.note(sh.metric, result.ComputedDatabase, c.Name)
+	long := d.Case(d.Int(0), d.Op(d.Fn(d.Length, v), ">", d.Int(40)), d.Int(1))
+	patterns, compact, byLength := map[string]int64{}, map[string]int64{}, map[int]int64{}
+	var masks int64
+	if err := s.query(ctx, d.Select{Items: []d.Expr{d.Col("m"), d.Col("l"), d.Col("n"), d.Over(d.CountAll(), nil, nil)},
+		From:  d.Sub(d.Select{Items: []d.Expr{d.As(mask, "m"), d.As(long, "l"), d.As(d.CountAll(), "n")}, From: s.p.from(), Where: valid, GroupBy: []d.Expr{mask, long}}),
+		Limit: maxMasks + 1},
+		func(rows *sql.Rows) error {
+			var m string
+			var l, n int64
+			if err := rows.Scan(&m, &l, &n, &masks); err != nil {
+				return err
+			}
+			cm := collapseASCII(m)
+			if l == 1 {
+				patterns[cm] += n
+			} else {
+				patterns[m] += n
+			}
+			compact[cm] += n
+			byLength[len(m)] += n
+			return nil
+		}); err != nil {
+		return nil, err
 	}
-	return nil
+	if masks > maxMasks {
+		return sample()
+	}
+	c.Patterns, c.CompactPatterns = topShares(patterns, c.Valid.Count, top), topShares(compact, c.Valid.Count, top)
+	s.note("patterns", result.ComputedDatabase, c.Name)
+	s.note("compact_patterns", result.ComputedDatabase, c.Name)
+	lengths := []lengthCount{}
+	for l, n := range byLength {
+		lengths = append(lengths, lengthCount{l, n})
+	}
+	return lengths, nil
+}
+
+// collapseASCII drops repeats of a character from an ASCII mask.
+func collapseASCII(m string) string {
+	b := make([]byte, 0, len(m))
+	for i := 0; i < len(m); i++ {
+		if i == 0 || m[i] != m[i-1] {
+			b = append(b, m[i])
+		}
+	}
+	return string(b)
+}
+
+// topShares are the k values of m with the highest counts (ties by
+// value), with their shares of total.
+func topShares(m map[string]int64, total int64, k int) []result.Share {
+	out := make([]result.Share, 0, len(m))
+	for v, n := range m {
+		out = append(out, result.Share{Value: v, Count: n, Share: share(n, total)})
+	}
+	slices.SortFunc(out, func(x, y result.Share) int {
+		if x.Count != y.Count {
+			return cmp.Compare(y.Count, x.Count)
+		}
+		return strings.Compare(x.Value, y.Value)
+	})
+	return out[:min(k, len(out))]
 }
 
 // How a column's counts are computed.
@@ -321,8 +361,9 @@ func (s *session) counts(ctx context.Context, idx []int, sentinels []string) ([]
 				dst = append(dst, &cc.empty, &cc.blank, &cc.sent, &cc.distinct, &cc.minText, &cc.maxText)
 				cc.nonASCII = -1
 				if s.patterns() {
-					items = append(items, d.Fn(d.CountIf, d.And(s.valid(i, sentinels),
-						d.Op(d.Fn(d.OctetLength, v), "<>", d.Fn(d.Length, v)))))
+					// Over every value, blanks and sentinels too: one trim
+					// less a row.
+					items = append(items, d.Fn(d.CountIf, d.Op(d.Fn(d.OctetLength, v), "<>", d.Fn(d.Length, v))))
 					dst = append(dst, &cc.nonASCII)
 				}
 			case class == d.ClassFloat || class == d.ClassTimestamp || class == d.ClassTimestampTZ || class == d.ClassDate || class == d.ClassBoolean:

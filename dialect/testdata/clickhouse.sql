@@ -15,7 +15,7 @@ SELECT lengthUTF8(`e"mail`), count() FROM `crm`.`cust``omers` GROUP BY lengthUTF
 -- unsupported: dialect clickhouse: no text of class 2
 
 -- patterns
--- unsupported: dialect clickhouse: no collapse
+SELECT replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(`e"mail`, '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9'), count() FROM `crm`.`cust``omers` WHERE (length(`e"mail`) = lengthUTF8(`e"mail`)) GROUP BY replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(`e"mail`, '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9');
 
 -- quantiles
 -- unsupported: dialect clickhouse: no quantile_disc

@@ -15,7 +15,7 @@ SELECT char_length(`e"mail`), count(*) FROM `crm`.`cust``omers` GROUP BY char_le
 SELECT min(`amount`), max(`amount`), avg(CAST(`amount` AS DOUBLE)), stddev_samp(CAST(`amount` AS DOUBLE)), CAST(`amount` AS CHAR), CASE WHEN `flag` <> 0 THEN 'true' WHEN `flag` = 0 THEN 'false' END, date_format(`day`, '%Y-%m-%d') FROM (SELECT * FROM orders WHERE total > 0) AS q;
 
 -- patterns
-SELECT regexp_replace(regexp_replace(regexp_replace(regexp_replace(CAST(`e"mail` AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9'), '(.)\\1+', '\\1'), count(*) FROM `crm`.`cust``omers` WHERE (length(`e"mail`) = char_length(`e"mail`)) GROUP BY regexp_replace(regexp_replace(regexp_replace(regexp_replace(CAST(`e"mail` AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9'), '(.)\\1+', '\\1');
+SELECT regexp_replace(regexp_replace(regexp_replace(CAST(`e"mail` AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9'), count(*) FROM `crm`.`cust``omers` WHERE (length(`e"mail`) = char_length(`e"mail`)) GROUP BY regexp_replace(regexp_replace(regexp_replace(CAST(`e"mail` AS BINARY), '[A-Z]', 'A'), '[a-z]', 'a'), '[0-9]', '9');
 
 -- quantiles
 -- unsupported: dialect mysql: no quantile_disc
