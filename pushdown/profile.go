@@ -79,7 +79,12 @@ func Profile(ctx context.Context, db *engine.DB, p *Plan, opts profile.Options) 
 			return nil, fmt.Errorf("profile %s: column %s: %w", p.Source.Spec, res.Columns[k].Name, err)
 		}
 	}
-	res.Rows, res.Sampled, res.SourceRows = s.total, "", 0
+	// Every count is of every row; a --sample asked for says how much of
+	// the pushdown's sample the value-level metrics read.
+	res.Rows, res.SourceRows = s.total, 0
+	if opts.Sample.IsZero() {
+		res.Sampled = ""
+	}
 	progress(opts.Progress, "looking for keys and duplicate rows in the database")
 	if err := s.keys(ctx, res, idx); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", p.Source.Spec, err)
