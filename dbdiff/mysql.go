@@ -9,7 +9,7 @@ import (
 )
 
 // mysql writes the checksum queries for MySQL and MariaDB. The session is
-// in UTC (dbsource.Connect), so TIMESTAMP values are written in UTC;
+// in UTC (dbsource.ConnectText), so TIMESTAMP values are written in UTC;
 // text is converted to utf8mb4 so that its bytes are those PostgreSQL
 // and DuckDB hash; text keys compare as binary strings (byte order, no
 // trailing-space padding), and their cut values are hex literals.

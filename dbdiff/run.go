@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"sync"
 	"time"
@@ -228,7 +227,7 @@ func (r *run) open(ctx context.Context, srcs [2]source.Source) error {
 			s.d = mysql{}
 		}
 		s.base = baseQuery(src.Database, s.d)
-		conn, err := dbsource.Connect(tctx, src.Database)
+		conn, err := dbsource.ConnectText(tctx, src.Database)
 		if err != nil {
 			return fmt.Errorf("%s: %w", src.Spec, err)
 		}
@@ -341,19 +340,11 @@ func (r *run) onThisHost(srcs [2]source.Source) bool {
 		return false
 	}
 	for _, s := range srcs {
-		if (s.Format == source.FormatPostgres || s.Format == source.FormatMySQL) && !loopback(s.Database.Host) {
+		if (s.Format == source.FormatPostgres || s.Format == source.FormatMySQL) && !s.Database.OnThisHost() {
 			return false
 		}
 	}
 	return true
-}
-
-func loopback(host string) bool {
-	if host == "" || host == "localhost" || strings.HasPrefix(host, "/") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // both runs fn on both sides at once: they are different servers.

@@ -25,7 +25,7 @@ type querier interface {
 }
 
 // side is one side of a diff where its rows are: a database server
-// (queried through dbsource.Connect) or DuckDB (a file or SQLite file
+// (queried through dbsource.ConnectText) or DuckDB (a file or SQLite file
 // loaded whole where plumb runs).
 type side struct {
 	idx     int

@@ -69,7 +69,9 @@ func textCheck(w *bufio.Writer, r *result.Check) {
 	if r.RowsRejected > 0 {
 		fmt.Fprintf(w, ", %s rejected at load and not checked", num(r.RowsRejected))
 	}
-	w.WriteString("\n\n")
+	w.WriteString("\n")
+	textPushdown(w, r.Pushdown)
+	w.WriteString("\n")
 	for _, c := range r.Checks {
 		mark := map[string]string{result.StatusPass: "ok  ", result.StatusWarn: "WARN", result.StatusFail: "FAIL"}[c.Status]
 		fmt.Fprintf(w, "  %s  %s\n", mark, clip(c.Name, width-8))

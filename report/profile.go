@@ -23,6 +23,7 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 	case r.SourceRows > 0:
 		fmt.Fprintf(w, "  distinct counts estimated\n")
 	}
+	textPushdown(w, r.Pushdown)
 	var keys []string
 	for _, k := range r.KeyCandidates {
 		keys = append(keys, strings.Join(k, "+"))

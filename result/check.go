@@ -23,6 +23,8 @@ type Check struct {
 	LineUnit string        `json:"line_unit"`
 	Checks   []CheckResult `json:"checks"`
 	Summary  CheckSummary  `json:"summary"`
+	// Pushdown is set when the checks were computed in the database.
+	Pushdown *Pushdown `json:"pushdown,omitempty"`
 }
 
 // CheckSummary counts checks by status.

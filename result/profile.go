@@ -23,6 +23,8 @@ type Profile struct {
 	ColumnsSelected bool            `json:"columns_selected,omitempty"`
 	Columns         []ProfileColumn `json:"columns"`
 	Drift           *Drift          `json:"drift,omitempty"`
+	// Pushdown is set when the profile was computed in the database.
+	Pushdown *Pushdown `json:"pushdown,omitempty"`
 }
 
 // ProfileColumn is the profile of one column, computed on the text as written.

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -14,11 +15,13 @@ const (
 	FormatPostgres Format = "postgres"
 	FormatMySQL    Format = "mysql" // MySQL and MariaDB
 	FormatSQLite   Format = "sqlite"
+	// FormatClickHouse is ClickHouse over its native protocol.
+	FormatClickHouse Format = "clickhouse"
 )
 
 // IsDatabase says whether f is read through a database driver.
 func (f Format) IsDatabase() bool {
-	return f == FormatPostgres || f == FormatMySQL || f == FormatSQLite
+	return f == FormatPostgres || f == FormatMySQL || f == FormatSQLite || f == FormatClickHouse
 }
 
 // Database is a database source: one table, or the rows of one query, on
@@ -53,6 +56,23 @@ type Database struct {
 // Param is a connection option of a database URL.
 type Param struct{ Key, Value string }
 
+// OnThisHost says whether the database is on this machine: a SQLite
+// file, or a server reached through a socket, localhost or a loopback
+// address (a tunnel to a remote server looks the same: callers offer a
+// flag to say so). There, reading its rows costs less than making the
+// server compute over them.
+func (d *Database) OnThisHost() bool {
+	if d.Format == FormatSQLite {
+		return true
+	}
+	host := d.Host
+	if host == "" || strings.EqualFold(host, "localhost") || strings.HasPrefix(host, "/") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
 // TableName is the table's qualified name as plumb shows it, or "query"
 // for a query source.
 func (d *Database) TableName() string {
@@ -67,6 +87,7 @@ var databaseScheme = map[string]Format{
 	"postgres": FormatPostgres, "postgresql": FormatPostgres,
 	"mysql": FormatMySQL, "mariadb": FormatMySQL,
 	"sqlite": FormatSQLite, "sqlite3": FormatSQLite,
+	"clickhouse": FormatClickHouse,
 }
 
 // sqliteExt are the file extensions read as SQLite when the spec names a
@@ -110,7 +131,7 @@ func parseDatabase(spec string, shown string) (*Database, error) {
 	if i := strings.Index(spec, "://"); i > 0 {
 		f, ok := databaseScheme[strings.ToLower(spec[:i])]
 		if !ok {
-			return nil, fail("%s:// sources are not supported; plumb reads files, postgres://, mysql:// and sqlite://", spec[:i])
+			return nil, fail("%s:// sources are not supported; plumb reads files, postgres://, mysql://, sqlite:// and clickhouse://", spec[:i])
 		}
 		d.Format, rest = f, spec[i+3:]
 	} else {

@@ -32,6 +32,9 @@ func TestParseDatabase(t *testing.T) {
 			want: Database{Format: FormatMySQL, User: "root", HasPassword: true, Host: "127.0.0.1", Port: 3306, Name: "test",
 				Table: []string{"Orders"}, Params: []Param{{"tls", "skip-verify"}}}},
 		{name: "mariadb scheme", spec: "mariadb://h/db?table=t", want: Database{Format: FormatMySQL, Host: "h", Name: "db", Table: []string{"t"}}},
+		{name: "clickhouse", spec: "clickhouse://default:s3cret@ch.internal:9000/events?table=Clicks",
+			want: Database{Format: FormatClickHouse, User: "default", Password: "s3cret", HasPassword: true, Host: "ch.internal", Port: 9000,
+				Name: "events", Table: []string{"Clicks"}}},
 		{name: "ipv6", spec: "postgres://[::1]:5433/db?table=t", want: Database{Format: FormatPostgres, Host: "::1", Port: 5433, Name: "db", Table: []string{"t"}}},
 		{name: "sqlite absolute", spec: "sqlite:///var/lib/app.db?table=t", want: Database{Format: FormatSQLite, Path: "/var/lib/app.db", Table: []string{"t"}}},
 		{name: "sqlite relative", spec: "sqlite://data/app.db?table=t", want: Database{Format: FormatSQLite, Path: "data/app.db", Table: []string{"t"}}},
@@ -103,5 +106,28 @@ func checkDatabase(t *testing.T, spec string, src Source) {
 	}
 	if d.Format == FormatSQLite && d.Path == "" {
 		t.Errorf("Parse(%q): SQLite source without a file", spec)
+	}
+}
+
+func TestOnThisHost(t *testing.T) {
+	t.Parallel()
+	for spec, want := range map[string]bool{
+		"postgres://u@localhost/db?table=t":             true,
+		"postgres://u@127.0.0.1:5432/db?table=t":        true,
+		"postgres://u@[::1]:5432/db?table=t":            true,
+		"postgres:///db?table=t&host=/var/run/pg":       true,
+		"mysql://root@127.0.0.2:3306/db?table=t":        true,
+		"sqlite:///tmp/app.db?table=t":                  true,
+		"postgres://u@db.example.com/db?table=t":        false,
+		"mysql://root@10.0.0.5:3306/db?table=t":         false,
+		"clickhouse://default@warehouse:9000/d?table=t": false,
+	} {
+		src, err := Parse(spec)
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		if got := src.Database.OnThisHost(); got != want {
+			t.Errorf("%s: OnThisHost %v, want %v", spec, got, want)
+		}
 	}
 }

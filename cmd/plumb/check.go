@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
+	"github.com/plumb-data/plumb/pushdown"
 	"github.com/plumb-data/plumb/report"
 	"github.com/plumb-data/plumb/rules"
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ func newCheckCmd(g *globals) *cobra.Command {
 		rulesPath string
 		asOf      string
 		opts      rules.Options
+		push      pushdownFlags
 	)
 	c := &cobra.Command{
 		Use:   "check SOURCE --rules checks.yaml",
@@ -50,6 +52,12 @@ warns with --allow-rejects. --quarantine writes every failing row with its
 line and the checks it failed, and every rejected row with its line, the
 reason and its text; --passing writes the rest, so the two add up to
 every row read.
+
+A database table the catalog estimates at --pushdown-threshold rows or
+more (or any, with --pushdown) is checked inside the database: the
+built-in row checks, unique, duplicate_rows, row_count and references
+within the server in its SQL; checks written in SQL (expression, where)
+and the rest locally, on a sample (docs/pushdown.md).
 
 Exit 0 when no error-severity check fails, 1 when one does, 2 for a bad
 rules file or source.
@@ -88,6 +96,19 @@ schema rules prints its JSON Schema, for editors.`,
 				}
 				opts.Now = func() time.Time { return at }
 			}
+			if done, err := push.run(cmd.Context(), g, &src, args[0], nil, &rep, rd, func(ctx context.Context, db *engine.DB, plan *pushdown.Plan) (any, bool, error) {
+				res, err := pushdown.Check(ctx, db, plan, r, opts)
+				var ce *rules.ConfigError
+				if errors.As(err, &ce) {
+					return nil, false, fmt.Errorf("%s: %w", rulesPath, err)
+				}
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Failed(), nil
+			}); done {
+				return err
+			}
 			// Values are checked as written: load CSV as text.
 			return g.runOne(cmd.Context(), &src, args[0], rules.LoadOptions(), []string{opts.Quarantine, opts.Passing}, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				res, err := rules.Run(ctx, db, t, r, opts)
@@ -103,6 +124,7 @@ schema rules prints its JSON Schema, for editors.`,
 		},
 	}
 	src.add(c)
+	push.add(c)
 	rep.add(c, report.KindCheck)
 	f := c.Flags()
 	f.StringVar(&rulesPath, "rules", "", "rules file (YAML)")

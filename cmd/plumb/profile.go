@@ -9,6 +9,7 @@ import (
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/profile"
+	"github.com/plumb-data/plumb/pushdown"
 	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
@@ -20,6 +21,7 @@ func newProfileCmd(g *globals) *cobra.Command {
 		opts     profile.Options
 		baseline string
 		noSent   bool
+		push     pushdownFlags
 	)
 	c := &cobra.Command{
 		Use:   "profile SOURCE",
@@ -36,7 +38,12 @@ numbers with thousands separators. For the dataset: duplicate rows and
 key candidates.
 
 With --baseline PREV.json (an earlier --format json profile) it reports
-drift and exits 1 when anything moved beyond its threshold.`,
+drift and exits 1 when anything moved beyond its threshold.
+
+A database table the catalog estimates at --pushdown-threshold rows or
+more (or any, with --pushdown) is profiled inside the database: counts,
+distinct values, extremes, lengths, top values, patterns and numbers in
+its SQL, the rest on a sample; the report says which (docs/pushdown.md).`,
 		Example: `  plumb profile testdata/customers.csv
   plumb profile extract.csv --format json -o monday.json
   plumb profile extract.csv --baseline monday.json`,
@@ -65,6 +72,15 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				opts.BaselineName = baseline
 			}
 			opts.Progress = g.progress().Stage
+			if done, err := push.run(cmd.Context(), g, &src, args[0], nil, &rep, rd, func(ctx context.Context, db *engine.DB, plan *pushdown.Plan) (any, bool, error) {
+				res, err := pushdown.Profile(ctx, db, plan, opts)
+				if err != nil {
+					return nil, false, err
+				}
+				return res, res.Drift != nil && len(res.Drift.Changes) > 0, nil
+			}); done {
+				return err
+			}
 			return g.runOne(cmd.Context(), &src, args[0], profile.LoadOptions(opts), nil, &rep, rd, func(ctx context.Context, db *engine.DB, t *engine.Table) (any, bool, error) {
 				// The profile needs no file once the source is loaded.
 				if err := db.Confine(ctx); err != nil {
@@ -79,6 +95,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 		},
 	}
 	src.add(c)
+	push.add(c)
 	rep.add(c, report.KindProfile)
 	f := c.Flags()
 	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")

@@ -4,220 +4,178 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
-	"sync/atomic"
+	"net/url"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/plumb-data/plumb/source"
 )
 
-// Traffic counts the bytes that cross the wire between plumb and a
-// database server: what the connections opened under a context that
-// carries it (WithTraffic) read and write, TLS and protocol included.
-type Traffic struct {
-	Read, Written atomic.Int64
+func getenv(k string) string { return os.Getenv(k) }
+
+// Conn is one read-only session on a database source's server, for
+// queries plumb runs in the database (pushdown). Cancelling a query's
+// context cancels it on the server.
+type Conn struct {
+	*sql.Conn
+	db   *sql.DB
+	stop func() bool
 }
 
-type trafficKey struct{}
-
-// WithTraffic has the connections Open and Connect make under ctx count
-// their bytes in t.
-func WithTraffic(ctx context.Context, t *Traffic) context.Context {
-	return context.WithValue(ctx, trafficKey{}, t)
-}
-
-func trafficOf(ctx context.Context) *Traffic {
-	t, _ := ctx.Value(trafficKey{}).(*Traffic)
-	return t
-}
-
-// dialer wraps dial so that the connections it makes count their bytes
-// in t.
-func (t *Traffic) dialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	if dial == nil {
-		dial = (&net.Dialer{}).DialContext
+// Close ends the session.
+func (c *Conn) Close() error {
+	if c.stop != nil {
+		c.stop()
 	}
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := dial(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return &countedConn{Conn: c, t: t}, nil
+	err := c.Conn.Close()
+	if cerr := c.db.Close(); err == nil {
+		err = cerr
 	}
+	return err
 }
 
-type countedConn struct {
-	net.Conn
-	t *Traffic
-}
-
-func (c *countedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.t.Read.Add(int64(n))
-	return n, err
-}
-
-func (c *countedConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.t.Written.Add(int64(n))
-	return n, err
-}
-
-// Conn is a connection for the queries plumb writes itself (checksums,
-// key samples), whose every value is read as text.
-type Conn interface {
-	// Query runs q and calls fn with each row's values as text (nil for
-	// NULL); the slice is reused between rows.
-	Query(ctx context.Context, q string, fn func(row []*string) error) error
-	Close() error
-}
-
-// Connect opens a Conn on a PostgreSQL or MySQL source's server: a UTC
-// session, read-only (PostgreSQL's default_transaction_read_only, MySQL's
-// session transaction mode), counting its bytes when ctx carries a
-// Traffic. SQLite files are read locally and have no Conn.
-func Connect(ctx context.Context, d *source.Database) (Conn, error) {
+// Connect opens a read-only session on d's server (or SQLite file), with
+// the same credentials, TLS options and time zone (UTC) as Open.
+func Connect(ctx context.Context, d *source.Database) (*Conn, error) {
 	c, err := connect(ctx, d)
 	if err != nil {
 		return nil, redacted(err, d.Password)
 	}
-	return &redactingConn{Conn: c, password: d.Password}, nil
+	return c, nil
 }
 
-type redactingConn struct {
-	Conn
-	password string
-}
-
-func (c *redactingConn) Query(ctx context.Context, q string, fn func([]*string) error) error {
-	if err := c.Conn.Query(ctx, q, fn); err != nil {
-		return redacted(err, c.password)
-	}
-	return nil
-}
-
-func connect(ctx context.Context, d *source.Database) (Conn, error) {
-	t := trafficOf(ctx)
+func connect(ctx context.Context, d *source.Database) (*Conn, error) {
+	var db *sql.DB
 	switch d.Format {
 	case source.FormatPostgres:
 		cfg, err := pgx.ParseConfig(postgresURL(d))
 		if err != nil {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
-		cfg.RuntimeParams["timezone"] = "UTC"
 		cfg.RuntimeParams["default_transaction_read_only"] = "on"
-		// JIT compiling a checksum's long expression costs more than it
-		// saves (measured: 2.6 s against 1.8 s for 1M rows).
-		cfg.RuntimeParams["jit"] = "off"
-		if t != nil {
-			cfg.DialFunc = t.dialer(cfg.DialFunc)
-		}
-		conn, err := pgx.ConnectConfig(ctx, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: %w", err)
-		}
-		return &pgConn{conn: conn}, nil
+		cfg.RuntimeParams["timezone"] = "UTC"
+		cfg.RuntimeParams["datestyle"] = "ISO, MDY"
+		db = stdlib.OpenDB(*cfg)
 	case source.FormatMySQL:
 		cfg, err := mysqlConfig(d)
 		if err != nil {
 			return nil, fmt.Errorf("mysql: %w", err)
 		}
-		if t != nil {
-			cfg.DialFunc = t.dialer(cfg.DialFunc)
-		}
 		connector, err := mysql.NewConnector(cfg)
 		if err != nil {
 			return nil, fmt.Errorf("mysql: %w", err)
 		}
-		// One connection, made read-only once: the statement works on
-		// MySQL and MariaDB alike, where the variable's name does not.
-		db := sql.OpenDB(connector)
-		db.SetMaxOpenConns(1)
-		db.SetMaxIdleConns(1)
-		if _, err := db.ExecContext(ctx, "SET SESSION TRANSACTION READ ONLY"); err != nil {
-			db.Close()
+		db = sql.OpenDB(connector)
+	case source.FormatSQLite:
+		if _, err := os.Stat(d.Path); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+		u := url.URL{Scheme: "file", Opaque: (&url.URL{Path: d.Path}).EscapedPath(), RawQuery: "mode=ro"}
+		var err error
+		if db, err = sql.Open("sqlite", u.String()); err != nil {
+			return nil, fmt.Errorf("sqlite: %w", err)
+		}
+	case source.FormatClickHouse:
+		db = clickhouseDB(d)
+	default:
+		return nil, fmt.Errorf("unknown database %q", d.Format)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", d.Format, err)
+	}
+	c := &Conn{Conn: conn, db: db}
+	if d.Format == source.FormatMySQL {
+		var id int64
+		if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+			c.Close()
 			return nil, fmt.Errorf("mysql: %w", err)
 		}
-		return &sqlConn{db: db}, nil
+		if _, err := conn.ExecContext(ctx, "SET SESSION TRANSACTION READ ONLY"); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("mysql: a read-only session: %w", err)
+		}
+		// The driver only drops the connection on a cancel; the server
+		// would go on with the query.
+		c.stop = context.AfterFunc(ctx, func() {
+			kctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			db.ExecContext(kctx, "KILL QUERY "+strconv.FormatInt(id, 10))
+		})
 	}
-	return nil, fmt.Errorf("connect: %s sources are read locally", d.Format)
+	return c, nil
 }
 
-type pgConn struct{ conn *pgx.Conn }
-
-func (c *pgConn) Query(ctx context.Context, q string, fn func([]*string) error) error {
-	rows, err := c.conn.Query(ctx, q, pgx.QueryExecModeSimpleProtocol)
+// Describe says what Open would read from d — its columns, how each
+// loads, and the catalog — without reading a row.
+func Describe(ctx context.Context, d *source.Database) ([]Column, *source.Catalog, error) {
+	quote := quoteDouble
+	if d.Format == source.FormatMySQL || d.Format == source.FormatClickHouse {
+		quote = quoteBacktick
+	}
+	none := *d
+	none.Query = "SELECT * FROM (" + selectFrom(d, quote) + ") AS q LIMIT 0"
+	r, err := Open(ctx, &none)
 	if err != nil {
-		return fmt.Errorf("postgres: %w", err)
+		return nil, nil, err
 	}
-	defer rows.Close()
-	var row []*string
-	for rows.Next() {
-		raw := rows.RawValues()
-		row = row[:0]
-		for _, v := range raw {
-			if v == nil {
-				row = append(row, nil)
-				continue
-			}
-			s := string(v)
-			row = append(row, &s)
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
+	cols := r.Columns()
+	cat := r.Catalog()
+	r.Close()
+	if d.Query != "" {
+		cat.Table = d.TableName()
+		return cols, cat, nil
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("postgres: %w", err)
+	if cat, err = tableCatalog(ctx, d); err != nil {
+		return nil, nil, redacted(err, d.Password)
 	}
-	return nil
+	cat.Columns = mergeDeclared(cat.Columns, cols)
+	return cols, cat, nil
 }
 
-func (c *pgConn) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return c.conn.Close(ctx)
+// tableCatalog reads the catalog of d's table.
+func tableCatalog(ctx context.Context, d *source.Database) (*source.Catalog, error) {
+	switch d.Format {
+	case source.FormatPostgres:
+		conn, err := pgx.Connect(ctx, postgresURL(d))
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		defer conn.Close(context.WithoutCancel(ctx))
+		tx, err := conn.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		return postgresCatalog(ctx, tx, d)
+	case source.FormatMySQL:
+		c, err := connect(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		return mysqlCatalog(ctx, c.Conn, d)
+	case source.FormatSQLite:
+		c, err := connect(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		var version string
+		if err := c.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&version); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", d.Path, err)
+		}
+		cat := &source.Catalog{Server: "SQLite " + version, Table: d.TableName()}
+		return cat, sqliteTableInfo(ctx, c.db, d, cat)
+	case source.FormatClickHouse:
+		db := clickhouseDB(d)
+		defer db.Close()
+		return clickhouseCatalog(ctx, db, d)
+	}
+	return nil, fmt.Errorf("unknown database %q", d.Format)
 }
-
-type sqlConn struct{ db *sql.DB }
-
-func (c *sqlConn) Query(ctx context.Context, q string, fn func([]*string) error) error {
-	rows, err := c.db.QueryContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("mysql: %w", err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return fmt.Errorf("mysql: %w", err)
-	}
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	row := make([]*string, len(cols))
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return fmt.Errorf("mysql: %w", err)
-		}
-		for i, v := range vals {
-			row[i] = nil
-			if v.Valid {
-				s := v.String
-				row[i] = &s
-			}
-		}
-		if err := fn(row); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("mysql: %w", err)
-	}
-	return nil
-}
-
-func (c *sqlConn) Close() error { return c.db.Close() }

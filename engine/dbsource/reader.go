@@ -75,6 +75,8 @@ func Open(ctx context.Context, d *source.Database) (Reader, error) {
 		r, err = openMySQL(ctx, d)
 	case source.FormatSQLite:
 		r, err = openSQLite(ctx, d)
+	case source.FormatClickHouse:
+		r, err = openClickHouse(ctx, d)
 	default:
 		return nil, fmt.Errorf("unknown database %q", d.Format)
 	}

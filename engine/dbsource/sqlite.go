@@ -210,6 +210,9 @@ func sqliteTableInfo(ctx context.Context, db *sql.DB, d *source.Database, c *sou
 	if err := sqliteUnique(ctx, db, table, c); err != nil {
 		return err
 	}
+	if err := sqliteChecks(ctx, db, table, &c.Checks); err != nil {
+		return fmt.Errorf("sqlite: checks of %s: %w", table, err)
+	}
 	// The row estimate, when ANALYZE has run: sqlite_stat1's first
 	// number for the table.
 	var stat sql.NullString

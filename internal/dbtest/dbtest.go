@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/ClickHouse/clickhouse-go/v2" // the "clickhouse" driver
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite" // the "sqlite" driver
@@ -154,4 +155,38 @@ func SQLite(t testing.TB) *DB {
 	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
 	return &DB{Name: "main", URL: "sqlite://" + path, exec: func(s string) error { _, err := db.Exec(s); return err }}
+}
+
+// ClickHouse creates a database of the test's own on
+// PLUMB_TEST_CLICKHOUSE (a clickhouse:// URL of its native port).
+func ClickHouse(t testing.TB) *DB {
+	t.Helper()
+	base := os.Getenv("PLUMB_TEST_CLICKHOUSE")
+	if base == "" {
+		t.Skip("PLUMB_TEST_CLICKHOUSE is not set (e.g. clickhouse://default@127.0.0.1:19000/default): skipping the ClickHouse tests")
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("PLUMB_TEST_CLICKHOUSE: %v", err)
+	}
+	db, err := sql.Open("clickhouse", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := unique("plumb_test")
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		db.Close()
+		t.Fatalf("PLUMB_TEST_CLICKHOUSE: %v", err)
+	}
+	u.Path = "/" + name
+	own, err := sql.Open("clickhouse", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		own.Close()
+		db.Exec("DROP DATABASE " + name)
+		db.Close()
+	})
+	return &DB{Name: name, URL: u.String(), exec: func(s string) error { _, err := own.Exec(s); return err }}
 }
