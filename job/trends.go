@@ -6,35 +6,20 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/plumb-data/plumb/report"
 )
 
 // Trends are a job's last runs and every metric's values over them, for
-// plumb history.
-type Trends struct {
-	SchemaVersion int        `json:"schema_version"`
-	Job           string     `json:"job"`
-	Runs          []RunTrend `json:"runs"`
-	Series        []Series   `json:"series"`
-}
+// plumb history and the dashboard.
+type Trends = report.JobTrends
 
 // RunTrend is one run of a job, as the history holds it.
-type RunTrend struct {
-	Run       string    `json:"run"`
-	At        time.Time `json:"at"`
-	ExitCode  int       `json:"exit_code"`
-	Anomalies int       `json:"anomalies"`
-	Seconds   float64   `json:"seconds"`
-}
+type RunTrend = report.JobRun
 
 // Series is one metric over a job's runs: Values line up with
 // Trends.Runs, null where the run did not measure it.
-type Series struct {
-	Step   string     `json:"step"`
-	Metric string     `json:"metric"`
-	Column string     `json:"column,omitempty"`
-	Check  string     `json:"check,omitempty"`
-	Values []*float64 `json:"values"`
-}
+type Series = report.Series
 
 // TrendOptions choose what ReadTrends returns. The zero value means the
 // last 30 runs, every metric.
@@ -61,6 +46,14 @@ func ReadTrends(ctx context.Context, path, job string, opts TrendOptions) (*Tren
 		return nil, err
 	}
 	defer h.Close()
+	return h.trends(ctx, job, opts)
+}
+
+// trends reads a job's last runs, oldest first.
+func (h *history) trends(ctx context.Context, job string, opts TrendOptions) (*Trends, error) {
+	if opts.Last <= 0 {
+		opts.Last = 30
+	}
 	tr := &Trends{SchemaVersion: SchemaVersion, Job: job, Runs: []RunTrend{}, Series: []Series{}}
 	rows, err := h.db.QueryContext(ctx, `SELECT run, run_at, exit_code, anomalies, seconds FROM (
 		SELECT * FROM runs WHERE job = ? ORDER BY run_at DESC LIMIT ?) ORDER BY run_at`, job, opts.Last)
@@ -84,6 +77,14 @@ func ReadTrends(ctx context.Context, path, job string, opts TrendOptions) (*Tren
 	}
 	if len(tr.Runs) == 0 {
 		return tr, nil
+	}
+	var last *time.Time
+	if err := h.db.QueryRowContext(ctx, `SELECT max(run_at) FROM runs WHERE job = ? AND exit_code < 2`, job).Scan(&last); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if last != nil {
+		utc := last.UTC()
+		tr.LastSuccess = &utc
 	}
 	rows, err = h.db.QueryContext(ctx, `SELECT step, metric, column_name, check_name, run, value FROM metrics
 		WHERE job = ? AND run_at >= ? AND (? = '' OR step = ?) AND (? = '' OR metric = ?) AND (? = '' OR column_name = ?)
