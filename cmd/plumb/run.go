@@ -167,4 +167,3 @@ func writeSummary(w io.Writer, format string, sum *job.Summary) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
