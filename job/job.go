@@ -118,8 +118,32 @@ type Step struct {
 	ConfigPath   string
 	DedupeOpts   dedupe.Options
 
+	// SideFiles are the data files the step writes into the run's
+	// folder, as its command's flags would: rejects, quarantine,
+	// passing, diffs, clusters, pairs.
+	SideFiles []SideFile
+
 	// Line and Column are where the step is in the job file.
 	Line, Column int
+}
+
+// SideFile is a data file a step writes into the run's folder.
+type SideFile struct {
+	// Option is the step's option that names it (the flag of its
+	// command): rejects, quarantine, passing, diffs, clusters or pairs.
+	Option string
+	// Name is the file's name in the run's folder.
+	Name string
+}
+
+// sideFile returns the name of the side file option names, or "".
+func (s *Step) sideFile(option string) string {
+	for _, f := range s.SideFiles {
+		if f.Option == option {
+			return f.Name
+		}
+	}
+	return ""
 }
 
 // BaselinePrevious and BaselineNone are the special values of a profile

@@ -219,9 +219,16 @@ func (r *runner) step(ctx context.Context, s *Step, dir string) StepSummary {
 	}
 	start := r.opts.Now()
 	ss := StepSummary{Name: s.Name, Kind: s.Kind, Reports: []string{}, Metrics: []Metric{}}
-	out, err := r.execute(ctx, s)
+	out, err := r.execute(ctx, s, dir)
 	if err == nil {
 		ss.Reports, ss.Warnings, err = writeReports(dir, s.Name, out)
+	}
+	if err == nil {
+		for _, f := range s.SideFiles {
+			if _, err := os.Stat(filepath.Join(dir, f.Name)); err == nil {
+				ss.Files = append(ss.Files, f.Name)
+			}
+		}
 	}
 	ss.Seconds = r.opts.Now().Sub(start).Seconds()
 	switch {

@@ -71,6 +71,9 @@ type StepSummary struct {
 	Seconds  float64  `json:"seconds"`
 	// Reports are the step's report files, relative to the run's folder.
 	Reports []string `json:"reports"`
+	// Files are the data files the step wrote into the run's folder
+	// (rejects, quarantine, passing, diffs, clusters, pairs).
+	Files []string `json:"files,omitempty"`
 	// Metrics are what the step measured, kept in the history.
 	Metrics []Metric `json:"metrics"`
 }
