@@ -360,11 +360,15 @@ func headline(doc *AlertDocument) string {
 	}
 	var parts []string
 	for _, e := range []struct {
-		ev   Event
-		word string
-	}{{EventFailure, "step(s) could not run"}, {EventFindings, "step(s) with findings"}, {EventAnomaly, "anomal(ies)"}} {
-		if n := counts[e.ev]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, e.word))
+		ev          Event
+		one, others string
+	}{{EventFailure, "step could not run", "steps could not run"}, {EventFindings, "step with findings", "steps with findings"}, {EventAnomaly, "anomaly", "anomalies"}} {
+		switch n := counts[e.ev]; n {
+		case 0:
+		case 1:
+			parts = append(parts, "1 "+e.one)
+		default:
+			parts = append(parts, fmt.Sprintf("%d %s", n, e.others))
 		}
 	}
 	if counts[EventRecovery] > 0 {
