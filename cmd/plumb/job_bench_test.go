@@ -1,0 +1,115 @@
+//go:build duckdb_arrow
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/plumb-data/plumb/internal/synth"
+)
+
+// BenchmarkJobOverhead times plumb run on a job of three steps (profile,
+// check, diff) over a generated extract against the same three commands
+// run one after the other, each writing its JSON report, each a process
+// of its own as a script would run them. The job does more (HTML and
+// JUnit reports, summary, history, anomalies, history page, dashboard):
+// the ratio is what that costs. Rounds alternate the two and the medians
+// are compared.
+//
+//	flock /tmp/plumb-bench.lock go test -tags duckdb_arrow ./cmd/plumb -run '^$' -bench JobOverhead -benchtime 1x
+//
+// PLUMB_BENCH_ROWS sets the rows (default 500,000), PLUMB_BENCH_ROUNDS
+// the rounds (default 5).
+func BenchmarkJobOverhead(b *testing.B) {
+	rows := envInt("PLUMB_BENCH_ROWS", 500_000)
+	rounds := envInt("PLUMB_BENCH_ROUNDS", 5)
+	src, err := synth.CachedFile(os.TempDir(), synth.Config{Rows: rows, Seed: 11})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	rulesFile := filepath.Join(dir, "rules.yaml")
+	rulesText := "checks:\n  - not_null: customer_id\n  - unique: customer_id\n  - not_null: email\n"
+	jobText := fmt.Sprintf(`name: bench
+sources: {crm: %q, copy: %q}
+steps:
+  - profile: {source: crm, baseline: none}
+  - check: {source: crm, rules: rules.yaml}
+  - diff: {source: crm, target: copy, key: customer_id}
+`, src, src)
+	jobFile := filepath.Join(dir, "job.yaml")
+	for path, text := range map[string]string{rulesFile: rulesText, jobFile: jobText} {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	exe := func(args ...string) {
+		cmd := exec.Command(os.Args[0], append([]string{"--threads", "2"}, args...)...)
+		cmd.Env = append(os.Environ(), "PLUMB_TEST_MAIN=1")
+		if out, err := cmd.CombinedOutput(); err != nil && cmd.ProcessState.ExitCode() > 1 {
+			b.Fatalf("plumb %v: %v\n%s", args, err, out)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	os.MkdirAll(out, 0o755)
+	reports := filepath.Join(dir, "reports")
+	commands := func() {
+		exe("profile", src, "--format", "json", "-o", filepath.Join(out, "profile.json"))
+		exe("check", src, "--rules", rulesFile, "--format", "json", "-o", filepath.Join(out, "check.json"))
+		exe("diff", src, src, "--key", "customer_id", "--format", "json", "-o", filepath.Join(out, "diff.json"))
+	}
+	day := 0
+	runJob := func() {
+		day++
+		exe("run", jobFile, "--reports", reports, "--at", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(day)*time.Hour).Format(time.RFC3339))
+	}
+	timed := func(f func()) float64 {
+		start := time.Now()
+		f()
+		return time.Since(start).Seconds()
+	}
+	// One of each first, so that files are in the page cache.
+	commands()
+	runJob()
+	b.ResetTimer()
+	for range b.N {
+		var job, cmds []float64
+		for r := range rounds {
+			if r%2 == 0 {
+				job = append(job, timed(runJob))
+				cmds = append(cmds, timed(commands))
+			} else {
+				cmds = append(cmds, timed(commands))
+				job = append(job, timed(runJob))
+			}
+		}
+		j, c := medianOf(job), medianOf(cmds)
+		b.ReportMetric(j, "job-s")
+		b.ReportMetric(c, "commands-s")
+		b.ReportMetric(j/c, "job/commands")
+		b.Logf("%d rows, %d rounds: plumb run %.3fs, the three commands %.3fs, ratio %.3f (job %v, commands %v)", rows, rounds, j, c, j/c, job, cmds)
+	}
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func medianOf(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
