@@ -2,8 +2,8 @@ package job
 
 import (
 	"bytes"
-	"path/filepath"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 

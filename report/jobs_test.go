@@ -48,11 +48,11 @@ func TestDashboardContent(t *testing.T) {
 	page := b.String()
 	for _, want := range []string{
 		`<a href="alpha%20&amp;%20co/history.html">alpha &amp; co</a>`, // escaped, linked
-		`href="zeta/20240610T020000Z/summary.json"`,                      // the last run
-		`<span class="badge fail">error</span>`,                           // alpha's last run
-		`<span class="badge pass">clean</span>`,                           // zeta's
-		`class="finding">never</span>`,                                    // alpha never succeeded
-		`aria-label="profile rows_loaded"`,                                // a key metric's sparkline
+		`href="zeta/20240610T020000Z/summary.json"`,                    // the last run
+		`<span class="badge fail">error</span>`,                        // alpha's last run
+		`<span class="badge pass">clean</span>`,                        // zeta's
+		`class="finding">never</span>`,                                 // alpha never succeeded
+		`aria-label="profile rows_loaded"`,                             // a key metric's sparkline
 		`aria-label="diff only_in_source"`,
 		"no runs", // fresh
 	} {
