@@ -210,6 +210,13 @@ func TestSchemaAgreesWithParse(t *testing.T) {
 		head + "  - inspect: a\ncolour: red\n",
 		"sources: {a: a.csv}\nsteps: [{inspect: a}]\n",
 		head + "  - inspect: a\n    profile: a\n",
+		head + "  - inspect: a\nnotify: {suppress: 1h}\n",
+		head + "  - inspect: a\nnotify: {webhooks: [{url: 'http://x/', format: teams}]}\n",
+		head + "  - inspect: a\nretain: {runs: 0}\n",
+		head + "  - inspect: a\nanomalies: {seasonality: monthly}\n",
+		head + "  - inspect: a\nanomalies: {metrics: [{metric: x, colour: red}]}\n",
+		head + "  - inspect: {source: a, rejects: ../r.csv}\n",
+		head + "  - inspect: {source: a, quarantine: q.csv}\n",
 	} {
 		if _, err := Parse([]byte(bad), env(nil)); err == nil {
 			t.Errorf("Parse accepted %q", bad)
