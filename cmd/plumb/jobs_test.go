@@ -165,6 +165,10 @@ func TestJobScenario(t *testing.T) {
 	if got, want := fmt.Sprint(exits), "[0 0 0 0 0 1 1 1 0 0]"; got != want {
 		t.Errorf("history of exit codes: got %s, want %s", got, want)
 	}
+	stdout, _, code = plumb(t, "", "history", "sync", "--reports", reports, "--format", "html", "--last", "3")
+	if code != 0 || !strings.Contains(stdout, "<title>History of job sync</title>") || strings.Count(stdout, `">summary.json</a>`) != 3 {
+		t.Errorf("plumb history --format html: exit %d, want a page of 3 runs", code)
+	}
 	stdout, _, _ = plumb(t, "", "history", "sync", "--reports", reports, "--metric", "rows_loaded")
 	if !regexp.MustCompile(`exit code +0000011100\n`).MatchString(stdout) || !strings.Contains(stdout, "profile rows_loaded  █████▁████  1000 → 1000") {
 		t.Errorf("plumb history in text:\n%s", stdout)
