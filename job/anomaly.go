@@ -112,7 +112,7 @@ func (a AnomalyOptions) scoring(step, metric, column, check string) scoring {
 // width is threshold robust deviations, and never less than a floor, so
 // that a metric that has never moved is not flagged for the least
 // change: one percentage point for a share, else 2% of the median (and
-// at least 1, for small counts).
+// at least 1, for small counts). The band stops at 0.
 func band(hist []float64, metric string, threshold float64) (med, low, high float64) {
 	med = median(hist)
 	dev := make([]float64, len(hist))
@@ -125,7 +125,8 @@ func band(hist []float64, metric string, threshold float64) (med, low, high floa
 		floor = 0.01
 	}
 	half = max(half, floor)
-	return med, med - half, med + half
+	// Every metric is a count or a share: none goes below 0.
+	return med, max(med-half, 0), med + half
 }
 
 func median(v []float64) float64 {

@@ -132,7 +132,10 @@ const jobsCSS = `
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:12px}
 .charts figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:6px;padding:8px 10px}
 .charts figcaption{font-size:12px;margin-bottom:4px}
-.metrics td{white-space:nowrap}
+.kpis{display:grid;grid-template-columns:repeat(2,225px);gap:2px 12px}
+.kpi{display:flex;align-items:center;gap:6px;font-size:12px}
+.kpi span{flex:1;color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.kpi b{min-width:44px;text-align:right;font-weight:600;font-variant-numeric:tabular-nums}
 `
 
 // runStatus is the status an exit code stands for.
@@ -195,7 +198,7 @@ func coord(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
 // sparkSVG draws a series as a small line, oldest on the left.
 func sparkSVG(s Series) template.HTML {
-	const w, h = 120.0, 22.0
+	const w, h = 70.0, 20.0
 	y := scale(s.Values, 2, h-2)
 	var pts []string
 	n := len(s.Values)
