@@ -291,3 +291,42 @@ steps:
 		t.Errorf("good.parquet: %v, not a Parquet file", err)
 	}
 }
+
+// TestTrendsReadBackExactly: the values plumb history reads are the ones
+// the runs wrote, to the last bit, lined up with their runs.
+func TestTrendsReadBackExactly(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "h.duckdb")
+	h, err := openHistory(t.Context(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []float64{0.1 + 0.2, 1.0 / 3, 5e-324, 1e-300, 1.7976931348623157e308, 123456789.123456789, 0, 42, 2.0 / 3 * 1e-7}
+	for i, v := range values {
+		at := time.Date(2024, 6, 1+i, 0, 0, 0, 0, time.UTC)
+		ms := []Metric{{Name: "rows_loaded", Value: v}}
+		if i%2 == 0 {
+			ms = append(ms, Metric{Name: "null_share", Column: "a,b:c", Value: v})
+		}
+		if err := h.append(t.Context(), &Summary{Job: "j", Run: at.Format(stampFormat), At: at, Steps: []StepSummary{{Name: "s", Kind: Profile, Metrics: ms}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.Close()
+	tr, err := ReadTrends(t.Context(), path, "j", TrendOptions{Last: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Series) != 2 || tr.Series[0].Metric != "null_share" || tr.Series[0].Column != "a,b:c" {
+		t.Fatalf("got series %+v", tr.Series)
+	}
+	for i, v := range values {
+		if got := tr.Series[1].Values[i]; got == nil || *got != v {
+			t.Errorf("run %d: rows_loaded %v, want %v", i, got, v)
+		}
+		got := tr.Series[0].Values[i]
+		if (i%2 == 0) != (got != nil) || got != nil && *got != v {
+			t.Errorf("run %d: null_share %v, want %v only on even runs", i, got, v)
+		}
+	}
+}

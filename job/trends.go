@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/plumb-data/plumb/report"
@@ -60,7 +62,6 @@ func (h *history) trends(ctx context.Context, job string, opts TrendOptions) (*T
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	index := map[string]int{}
 	for rows.Next() {
 		var r RunTrend
 		if err := rows.Scan(&r.Run, &r.At, &r.ExitCode, &r.Anomalies, &r.Seconds); err != nil {
@@ -68,7 +69,6 @@ func (h *history) trends(ctx context.Context, job string, opts TrendOptions) (*T
 			return nil, fmt.Errorf("history: %w", err)
 		}
 		r.At = r.At.UTC()
-		index[r.Run] = len(tr.Runs)
 		tr.Runs = append(tr.Runs, r)
 	}
 	rows.Close()
@@ -86,31 +86,42 @@ func (h *history) trends(ctx context.Context, job string, opts TrendOptions) (*T
 		utc := last.UTC()
 		tr.LastSuccess = &utc
 	}
-	rows, err = h.db.QueryContext(ctx, `SELECT step, metric, column_name, check_name, run, value FROM metrics
-		WHERE job = ? AND run_at >= ? AND (? = '' OR step = ?) AND (? = '' OR metric = ?) AND (? = '' OR column_name = ?)
-		ORDER BY step, metric, column_name, check_name, run_at`,
-		job, tr.Runs[0].At, opts.Step, opts.Step, opts.Metric, opts.Metric, opts.Column, opts.Column)
+	// The series' names come once each; their values as numbers only,
+	// the series and the run by position: no text per value.
+	const picked = `WITH r AS (SELECT run, row_number() OVER (ORDER BY run_at) - 1 AS i
+			FROM (SELECT run, run_at FROM runs WHERE job = $1 ORDER BY run_at DESC LIMIT $2)),
+		m AS (SELECT step, metric, column_name, check_name, i, value FROM metrics JOIN r USING (run)
+			WHERE job = $1 AND ($3 = '' OR step = $3) AND ($4 = '' OR metric = $4) AND ($5 = '' OR column_name = $5))`
+	args := []any{job, opts.Last, opts.Step, opts.Metric, opts.Column}
+	// A row per series, its values as text "i:value,…" (DuckDB writes a
+	// DOUBLE as the shortest text that reads back the same): far fewer
+	// values cross into Go one by one.
+	rows, err = h.db.QueryContext(ctx, picked+`
+		SELECT step, metric, column_name, check_name, string_agg(i || ':' || CAST(value AS VARCHAR), ',' ORDER BY i)
+		FROM m GROUP BY ALL ORDER BY ALL`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k series
-		var run string
-		var v float64
-		if err := rows.Scan(&k.step, &k.metric, &k.column, &k.check, &run, &v); err != nil {
+		s := Series{Values: make([]*float64, len(tr.Runs))}
+		var text string
+		if err := rows.Scan(&s.Step, &s.Metric, &s.Column, &s.Check, &text); err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		i, ok := index[run]
-		if !ok {
-			continue
+		values := make([]float64, strings.Count(text, ",")+1)
+		for n, pair := range strings.Split(text, ",") {
+			at, val, _ := strings.Cut(pair, ":")
+			i, err := strconv.Atoi(at)
+			if err == nil {
+				values[n], err = strconv.ParseFloat(val, 64)
+			}
+			if err != nil || i < 0 || i >= len(tr.Runs) {
+				return nil, fmt.Errorf("history: %s: value %q of run %q: %v", s.Name(), val, at, err)
+			}
+			s.Values[i] = &values[n]
 		}
-		n := len(tr.Series)
-		if n == 0 || (series{tr.Series[n-1].Step, tr.Series[n-1].Metric, tr.Series[n-1].Column, tr.Series[n-1].Check}) != k {
-			tr.Series = append(tr.Series, Series{Step: k.step, Metric: k.metric, Column: k.column, Check: k.check, Values: make([]*float64, len(tr.Runs))})
-			n++
-		}
-		tr.Series[n-1].Values[i] = &v
+		tr.Series = append(tr.Series, s)
 	}
 	return tr, rows.Err()
 }
