@@ -3,7 +3,11 @@
 // the other, each in a DuckDB session of its own. A run writes every
 // step's report into a folder of its own under the job's reports folder,
 // appends the run's metrics to the job's history (an embedded DuckDB
-// file), and scores each metric against its own past to flag anomalies.
+// file), and scores each metric against its own past to flag anomalies
+// (optionally against the same weekday only, with rules per metric).
+// Once the run is kept, old runs are pruned (retain:), the job's history
+// page and the reports folder's dashboard are rewritten, and webhooks
+// (notify:) are told of failures, anomalies and recoveries.
 //
 // A job file:
 //
@@ -16,6 +20,8 @@
 //	  - check: {source: crm, rules: checks.yaml}
 //	  - diff: {source: legacy, target: crm, key: id, tolerance: {balance: 0.01}}
 //	anomalies: {window: 14, min_runs: 5, threshold: 3}
+//	notify: {webhooks: [{url: "${SLACK_WEBHOOK}", format: slack}]}
+//	retain: {runs: 90}
 //
 // Load reads and checks a job file (errors name line and column); Run
 // runs it:

@@ -28,25 +28,56 @@ type outcome struct {
 
 // execute runs one step in a session of its own, opened, loaded and
 // confined as the step's command would.
-func (r *runner) execute(ctx context.Context, s *Step) (*outcome, error) {
-	db, closeDB, err := r.opts.Open(ctx)
+// Its side files are written into dir, the run's folder.
+func (r *runner) execute(ctx context.Context, s *Step, dir string) (*outcome, error) {
+	var outputs []string
+	for _, f := range s.SideFiles {
+		outputs = append(outputs, filepath.Join(dir, f.Name))
+	}
+	db, closeDB, err := r.opts.Open(ctx, outputs...)
 	if err != nil {
 		return nil, err
 	}
 	defer closeDB()
+	sx := &stepRun{runner: r, s: s, db: db, dir: dir}
 	switch s.Kind {
 	case Inspect:
-		return r.inspect(ctx, db, s)
+		return sx.inspect(ctx)
 	case Profile:
-		return r.profile(ctx, db, s)
+		return sx.profile(ctx)
 	case Check:
-		return r.check(ctx, db, s)
+		return sx.check(ctx)
 	case Diff:
-		return r.diff(ctx, db, s)
+		return sx.diff(ctx)
 	case Dedupe:
-		return r.dedupe(ctx, db, s)
+		return sx.dedupe(ctx)
 	}
 	return nil, fmt.Errorf("unknown step kind %q", s.Kind)
+}
+
+// stepRun is one step running in its session.
+type stepRun struct {
+	*runner
+	s   *Step
+	db  *engine.DB
+	dir string // the run's folder, where side files go
+}
+
+// side returns the path of the side file option names, or "".
+func (x *stepRun) side(option string) string {
+	if name := x.s.sideFile(option); name != "" {
+		return filepath.Join(x.dir, name)
+	}
+	return ""
+}
+
+// writeRejects writes the rows rejected at load, when the step says
+// where.
+func (x *stepRun) writeRejects(ctx context.Context, tables ...*engine.Table) error {
+	if path := x.side("rejects"); path != "" {
+		return x.db.WriteRejects(ctx, path, tables...)
+	}
+	return nil
 }
 
 // source reads a source of the job by name; relative paths are read from
@@ -87,21 +118,26 @@ func rejected(s *Step, tables ...*engine.Table) bool {
 	return false
 }
 
-func (r *runner) inspect(ctx context.Context, db *engine.DB, s *Step) (*outcome, error) {
+func (x *stepRun) inspect(ctx context.Context) (*outcome, error) {
+	r, s, db := x.runner, x.s, x.db
 	src, err := r.source(s.Source)
 	if err != nil {
 		return nil, err
 	}
 	opts := inspect.Options{MaxRejects: 10}
 	opts.Load.Stdin = r.opts.Stdin
-	res, _, err := inspect.Run(ctx, db, src, opts)
+	res, t, err := inspect.Run(ctx, db, src, opts)
 	if err != nil {
+		return nil, err
+	}
+	if err := x.writeRejects(ctx, t); err != nil {
 		return nil, err
 	}
 	return &outcome{report.KindInspect, res, res.RowsRejected > 0 && !s.AllowRejects}, nil
 }
 
-func (r *runner) profile(ctx context.Context, db *engine.DB, s *Step) (*outcome, error) {
+func (x *stepRun) profile(ctx context.Context) (*outcome, error) {
+	r, s, db := x.runner, x.s, x.db
 	opts := s.Profile
 	switch s.Baseline {
 	case BaselineNone:
@@ -121,6 +157,9 @@ func (r *runner) profile(ctx context.Context, db *engine.DB, s *Step) (*outcome,
 	}
 	t, err := r.load(ctx, db, s.Source, profile.LoadOptions(opts))
 	if err != nil {
+		return nil, err
+	}
+	if err := x.writeRejects(ctx, t); err != nil {
 		return nil, err
 	}
 	// The profile needs no file once the source is loaded.
@@ -147,8 +186,9 @@ func readBaseline(path string, opts *profile.Options) error {
 	return nil
 }
 
-func (r *runner) check(ctx context.Context, db *engine.DB, s *Step) (*outcome, error) {
-	opts := rules.Options{AllowRejects: s.AllowRejects, BaseDir: r.job.Dir}
+func (x *stepRun) check(ctx context.Context) (*outcome, error) {
+	r, s, db := x.runner, x.s, x.db
+	opts := rules.Options{AllowRejects: s.AllowRejects, BaseDir: r.job.Dir, Quarantine: x.side("quarantine"), Passing: x.side("passing")}
 	if s.RulesPath != "" {
 		opts.BaseDir = filepath.Dir(r.job.Path(s.RulesPath))
 	}
@@ -165,6 +205,9 @@ func (r *runner) check(ctx context.Context, db *engine.DB, s *Step) (*outcome, e
 	if err != nil {
 		return nil, err
 	}
+	if err := x.writeRejects(ctx, t); err != nil {
+		return nil, err
+	}
 	// rules.Run loads references, then confines the session.
 	res, err := rules.Run(ctx, db, t, s.Rules, opts)
 	var ce *rules.ConfigError
@@ -179,8 +222,10 @@ func (r *runner) check(ctx context.Context, db *engine.DB, s *Step) (*outcome, e
 	return &outcome{report.KindCheck, res, res.Failed() || rejected(s, t)}, nil
 }
 
-func (r *runner) diff(ctx context.Context, db *engine.DB, s *Step) (*outcome, error) {
+func (x *stepRun) diff(ctx context.Context) (*outcome, error) {
+	r, s, db := x.runner, x.s, x.db
 	opts := s.Diff
+	opts.DiffsPath = x.side("diffs")
 	opts.AllowRejects = s.AllowRejects
 	if s.MappingPath != "" {
 		f, err := os.Open(r.job.Path(s.MappingPath))
@@ -205,6 +250,9 @@ func (r *runner) diff(ctx context.Context, db *engine.DB, s *Step) (*outcome, er
 			return nil, err
 		}
 	}
+	if err := x.writeRejects(ctx, tables[:]...); err != nil {
+		return nil, err
+	}
 	if err := db.Confine(ctx); err != nil {
 		return nil, err
 	}
@@ -215,13 +263,18 @@ func (r *runner) diff(ctx context.Context, db *engine.DB, s *Step) (*outcome, er
 	return &outcome{report.KindDiff, res, !res.LoadedEqual || rejected(s, tables[:]...)}, nil
 }
 
-func (r *runner) dedupe(ctx context.Context, db *engine.DB, s *Step) (*outcome, error) {
+func (x *stepRun) dedupe(ctx context.Context) (*outcome, error) {
+	r, s, db := x.runner, x.s, x.db
 	opts := s.DedupeOpts
+	opts.ClustersPath, opts.PairsPath = x.side("clusters"), x.side("pairs")
 	if opts.Seed == 0 {
 		opts.Seed = 1
 	}
 	t, err := r.load(ctx, db, s.Source, dedupe.LoadOptions())
 	if err != nil {
+		return nil, err
+	}
+	if err := x.writeRejects(ctx, t); err != nil {
 		return nil, err
 	}
 	// Blocking rules are user SQL: the session reads no file from here.

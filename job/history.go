@@ -31,6 +31,8 @@ var historySchema = []string{
 	`CREATE TABLE IF NOT EXISTS metrics (job VARCHAR NOT NULL, run VARCHAR NOT NULL, run_at TIMESTAMP NOT NULL,
 		step VARCHAR NOT NULL, metric VARCHAR NOT NULL, column_name VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
 		value DOUBLE NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS alerts (job VARCHAR NOT NULL, webhook VARCHAR NOT NULL, key VARCHAR NOT NULL,
+		sent_at TIMESTAMP NOT NULL, run VARCHAR NOT NULL, PRIMARY KEY (job, webhook, key))`,
 }
 
 // openHistory opens (or makes) a history database.
@@ -110,11 +112,16 @@ type series struct{ step, metric, column, check string }
 
 // past returns, for every metric the job has, its last window values
 // before at, oldest first.
-func (h *history) past(ctx context.Context, job string, at time.Time, window int) (map[series][]float64, error) {
+// With sameWeekday, only the runs on at's weekday (UTC) count.
+func (h *history) past(ctx context.Context, job string, at time.Time, window int, sameWeekday bool) (map[series][]float64, error) {
+	weekday := -1
+	if sameWeekday {
+		weekday = int(at.UTC().Weekday())
+	}
 	rows, err := h.db.QueryContext(ctx, `SELECT step, metric, column_name, check_name, value FROM (
 		SELECT *, row_number() OVER (PARTITION BY step, metric, column_name, check_name ORDER BY run_at DESC) AS n
-		FROM metrics WHERE job = ? AND run_at < ?)
-	WHERE n <= ? ORDER BY step, metric, column_name, check_name, run_at`, job, at, window)
+		FROM metrics WHERE job = ? AND run_at < ? AND (? < 0 OR dayofweek(run_at) = ?))
+	WHERE n <= ? ORDER BY step, metric, column_name, check_name, run_at`, job, at, weekday, weekday, window)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
@@ -132,4 +139,69 @@ func (h *history) past(ctx context.Context, job string, at time.Time, window int
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	return out, nil
+}
+
+// openAlerts returns the job's open alerts: by webhook, the keys posted
+// and not yet cleared, with when they were last posted.
+func (h *history) openAlerts(ctx context.Context, job string) (map[string]map[string]time.Time, error) {
+	rows, err := h.db.QueryContext(ctx, `SELECT webhook, key, sent_at FROM alerts WHERE job = ?`, job)
+	if err != nil {
+		return nil, fmt.Errorf("history: alerts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]time.Time{}
+	for rows.Next() {
+		var hook, key string
+		var at time.Time
+		if err := rows.Scan(&hook, &key, &at); err != nil {
+			return nil, fmt.Errorf("history: alerts: %w", err)
+		}
+		if out[hook] == nil {
+			out[hook] = map[string]time.Time{}
+		}
+		out[hook][key] = at.UTC()
+	}
+	return out, rows.Err()
+}
+
+// recordAlerts keeps, in one transaction, what each webhook was told: the
+// alerts delivered are open from the run's time on, the cleared ones are
+// closed. A webhook whose alert was not delivered keeps its state, so the
+// next run tells it again.
+func (h *history) recordAlerts(ctx context.Context, sum *Summary, plans []alertPlan, results []AlertResult) error {
+	delivered := map[string]bool{}
+	for _, r := range results {
+		delivered[r.Webhook] = r.Delivered
+	}
+	job := engine.Literal(sum.Job)
+	at := "TIMESTAMP " + engine.Literal(sum.At.Format("2006-01-02 15:04:05"))
+	var b strings.Builder
+	for _, p := range plans {
+		if ok, tried := delivered[p.hook.Name]; tried && !ok {
+			continue
+		}
+		hook := engine.Literal(p.hook.Name)
+		for _, key := range p.cleared {
+			fmt.Fprintf(&b, "DELETE FROM alerts WHERE job = %s AND webhook = %s AND key = %s;\n", job, hook, engine.Literal(key))
+		}
+		for _, a := range p.alerts {
+			if a.Event == EventRecovery {
+				continue
+			}
+			fmt.Fprintf(&b, "INSERT OR REPLACE INTO alerts VALUES (%s, %s, %s, %s, %s);\n", job, hook, engine.Literal(a.Key), at, engine.Literal(sum.Run))
+		}
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return h.exec(ctx, "record alerts of run "+sum.Run, b.String())
+}
+
+// exec runs statements in one transaction.
+func (h *history) exec(ctx context.Context, what, stmts string) error {
+	if _, err := h.db.ExecContext(ctx, "BEGIN TRANSACTION;\n"+stmts+"COMMIT;"); err != nil {
+		_, rbErr := h.db.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return fmt.Errorf("history: %s: %w", what, errors.Join(err, ignoreNoTx(rbErr)))
+	}
+	return nil
 }

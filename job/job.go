@@ -44,6 +44,10 @@ type Job struct {
 	Steps   []Step
 	// Anomalies says how metrics are scored against their history.
 	Anomalies AnomalyOptions
+	// Notify says which webhooks are told of a run, and when.
+	Notify Notify
+	// Retain says which runs' folders and history rows are kept.
+	Retain Retain
 	// Dir is the job file's folder: relative paths in the job (sources,
 	// rules files, configs) are read from it.
 	Dir string
@@ -60,6 +64,13 @@ type AnomalyOptions struct {
 	// Threshold is how many robust deviations (1.4826 × MAD) from the
 	// median a value may be before it is an anomaly; 0 means 3.
 	Threshold float64
+	// Seasonality DayOfWeek scores a metric against the runs on the same
+	// weekday only (UTC); "" against every past run.
+	Seasonality string
+	// Metrics override Threshold and MinRuns, and set absolute bounds,
+	// for the metrics they match; when several match, the later wins
+	// for each setting it gives.
+	Metrics []MetricRule
 }
 
 func (a AnomalyOptions) withDefaults() AnomalyOptions {
@@ -107,8 +118,32 @@ type Step struct {
 	ConfigPath   string
 	DedupeOpts   dedupe.Options
 
+	// SideFiles are the data files the step writes into the run's
+	// folder, as its command's flags would: rejects, quarantine,
+	// passing, diffs, clusters, pairs.
+	SideFiles []SideFile
+
 	// Line and Column are where the step is in the job file.
 	Line, Column int
+}
+
+// SideFile is a data file a step writes into the run's folder.
+type SideFile struct {
+	// Option is the step's option that names it (the flag of its
+	// command): rejects, quarantine, passing, diffs, clusters or pairs.
+	Option string
+	// Name is the file's name in the run's folder.
+	Name string
+}
+
+// sideFile returns the name of the side file option names, or "".
+func (s *Step) sideFile(option string) string {
+	for _, f := range s.SideFiles {
+		if f.Option == option {
+			return f.Name
+		}
+	}
+	return ""
 }
 
 // BaselinePrevious and BaselineNone are the special values of a profile
@@ -195,6 +230,10 @@ func Parse(data []byte, lookup func(string) (string, bool)) (*Job, error) {
 			stepsNode = v
 		case "anomalies":
 			j.Anomalies, err = parseAnomalies(v)
+		case "notify":
+			j.Notify, err = parseNotify(v)
+		case "retain":
+			j.Retain, err = parseRetain(v)
 		default:
 			err = yamlconf.At(k, "unknown key %q (want %s)", k.Value, strings.Join(topKeys, ", "))
 		}
@@ -224,7 +263,7 @@ type input struct {
 }
 
 // topKeys are the keys of a job file.
-var topKeys = []string{"name", "sources", "steps", "anomalies"}
+var topKeys = []string{"name", "sources", "steps", "anomalies", "notify", "retain"}
 
 func (j *Job) parseSources(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
@@ -241,39 +280,6 @@ func (j *Job) parseSources(n *yaml.Node) error {
 		j.Sources[k.Value] = spec
 		return nil
 	})
-}
-
-func parseAnomalies(n *yaml.Node) (AnomalyOptions, error) {
-	var a AnomalyOptions
-	if n.Kind != yaml.MappingNode {
-		return a, yamlconf.At(n, "anomalies: want a mapping like {window: 14, min_runs: 5, threshold: 3}")
-	}
-	err := yamlconf.Pairs(n, func(k, v *yaml.Node) error {
-		f, err := yamlconf.Number(v, k.Value)
-		if err != nil {
-			return err
-		}
-		switch k.Value {
-		case "window", "min_runs":
-			if f < 1 || f != float64(int(f)) {
-				return yamlconf.At(v, "%s %s: want a whole number of runs, at least 1", k.Value, v.Value)
-			}
-			if k.Value == "window" {
-				a.Window = int(f)
-			} else {
-				a.MinRuns = int(f)
-			}
-		case "threshold":
-			if f <= 0 {
-				return yamlconf.At(v, "threshold %s: want a positive number of deviations", v.Value)
-			}
-			a.Threshold = f
-		default:
-			return yamlconf.At(k, "anomalies takes no %q (want window, min_runs, threshold)", k.Value)
-		}
-		return nil
-	})
-	return a, err
 }
 
 func (j *Job) parseSteps(n *yaml.Node, in *input) error {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/plumb-data/plumb/internal/schematest"
 )
@@ -97,6 +98,33 @@ func TestParse(t *testing.T) {
 				t.Errorf("got %+v", a)
 			}
 		}},
+		{name: "notify, retain, seasonality, rules", doc: head + "  - check: {source: a, rules: r.yaml, quarantine: bad.csv}\n" +
+			"anomalies: {seasonality: day_of_week, metrics: [{step: check, metric: failed, check: c, max: 0, min_runs: 2}]}\n" +
+			"notify:\n  on: [failure, findings]\n  suppress: 24h\n  retries: 0\n  webhooks:\n    - {url: 'https://hooks.example/${PW}', format: slack}\n    - {name: ops, url: 'http://x/', on: recovery}\n" +
+			"retain: {runs: 30, days: 90}\n", test: func(t *testing.T, j *Job) {
+			n, a := j.Notify, j.Anomalies
+			if len(n.Webhooks) != 2 || n.Webhooks[0].Name != "webhook-1" || n.Webhooks[0].Format != FormatSlack || n.Webhooks[1].On[0] != EventRecovery ||
+				n.Suppress != 24*time.Hour || *n.Retries != 0 || len(n.On) != 2 {
+				t.Errorf("notify: got %+v", n)
+			}
+			if a.Seasonality != DayOfWeek || len(a.Metrics) != 1 || *a.Metrics[0].Max != 0 || a.Metrics[0].MinRuns != 2 || a.Metrics[0].Check != "c" {
+				t.Errorf("anomalies: got %+v", a)
+			}
+			if j.Retain != (Retain{Runs: 30, Days: 90}) || j.Steps[0].sideFile("quarantine") != "bad.csv" {
+				t.Errorf("retain, side files: got %+v, %+v", j.Retain, j.Steps[0].SideFiles)
+			}
+		}},
+		{name: "bad webhook url", doc: head + "  - inspect: a\nnotify: {webhooks: [{url: 'ftp://x/${PW}'}]}\n", want: "line 7, column 21: webhook: the url is not an http or https URL"},
+		{name: "bad event", doc: head + "  - inspect: a\nnotify: {on: [sometimes], webhooks: [{url: 'http://x/'}]}\n", want: `line 7, column 14: on: unknown event "sometimes"`},
+		{name: "bad suppress", doc: head + "  - inspect: a\nnotify: {suppress: 1d, webhooks: [{url: 'http://x/'}]}\n", want: `line 7, column 20: suppress "1d": want a duration`},
+		{name: "no webhooks", doc: head + "  - inspect: a\nnotify: {suppress: 1h}\n", want: "line 7, column 9: notify: no webhooks"},
+		{name: "bad retain", doc: head + "  - inspect: a\nretain: {runs: 0}\n", want: "line 7, column 16: runs 0: want a whole number of runs, at least 1"},
+		{name: "bad seasonality", doc: head + "  - inspect: a\nanomalies: {seasonality: monthly}\n", want: `line 7, column 26: seasonality "monthly"`},
+		{name: "bad metric rule", doc: head + "  - inspect: a\nanomalies: {metrics: [{metric: x, colour: red}]}\n", want: `line 7, column 35: a metric rule takes no "colour"`},
+		{name: "min above max", doc: head + "  - inspect: a\nanomalies: {metrics: [{min: 2, max: 1}]}\n", want: "min 2 is above max 1"},
+		{name: "side file in a folder", doc: head + "  - check: {source: a, rules: r.yaml, quarantine: ../bad.csv}\n", want: `line 6, column 51: quarantine "../bad.csv": want a file name`},
+		{name: "side file format", doc: head + "  - diff: {source: a, target: b, diffs: d.xlsx}\n", want: `diffs "d.xlsx": want a .csv or .parquet file`},
+		{name: "side file twice", doc: head + "  - check: {source: a, rules: r.yaml, quarantine: x.csv, passing: x.csv}\n", want: `passing "x.csv": quarantine writes that file already`},
 		{name: "unset variable", doc: "name: j\nsources:\n  a: postgres://u:${NOPE}@h/db\nsteps:\n  - inspect: a\n",
 			want: "line 3, column 6: environment variable NOPE is not set"},
 		{name: "unknown key", doc: head + "  - inspect: a\ncolour: red\n", want: `line 7, column 1: unknown key "colour"`},
@@ -182,6 +210,13 @@ func TestSchemaAgreesWithParse(t *testing.T) {
 		head + "  - inspect: a\ncolour: red\n",
 		"sources: {a: a.csv}\nsteps: [{inspect: a}]\n",
 		head + "  - inspect: a\n    profile: a\n",
+		head + "  - inspect: a\nnotify: {suppress: 1h}\n",
+		head + "  - inspect: a\nnotify: {webhooks: [{url: 'http://x/', format: teams}]}\n",
+		head + "  - inspect: a\nretain: {runs: 0}\n",
+		head + "  - inspect: a\nanomalies: {seasonality: monthly}\n",
+		head + "  - inspect: a\nanomalies: {metrics: [{metric: x, colour: red}]}\n",
+		head + "  - inspect: {source: a, rejects: ../r.csv}\n",
+		head + "  - inspect: {source: a, quarantine: q.csv}\n",
 	} {
 		if _, err := Parse([]byte(bad), env(nil)); err == nil {
 			t.Errorf("Parse accepted %q", bad)

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/plumb-data/plumb/engine"
@@ -42,6 +44,9 @@ type Options struct {
 	Stdin io.Reader
 	// Progress, when set, is told which step is running.
 	Progress func(stage string)
+	// HTTPClient posts the alerts; nil means a default client (each
+	// webhook's time is bounded by the job's notify.timeout).
+	HTTPClient *http.Client
 }
 
 // ErrRunExists is returned when the job already has a run at the
@@ -128,7 +133,8 @@ func Run(ctx context.Context, j *Job, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer hist.Close()
+	closeHist := sync.OnceValue(hist.Close)
+	defer closeHist()
 	if sum.Anomalies, err = hist.score(ctx, sum, j.Anomalies); err != nil {
 		return nil, err
 	}
@@ -150,7 +156,60 @@ func Run(ctx context.Context, j *Job, opts Options) (*Summary, error) {
 	if err := setLatest(r.dir, sum.Run); err != nil {
 		return nil, err
 	}
+	r.after(ctx, hist, closeHist, sum, final)
 	return sum, nil
+}
+
+// after does what follows a complete run: retention, the history page
+// and the dashboard, the alerts. None of it can undo the run or change
+// its exit code: what fails is a warning in the summary (and an alert
+// not delivered is in Alerts), and summary.json is rewritten to say so.
+func (r *runner) after(ctx context.Context, hist *history, closeHist func() error, sum *Summary, final string) {
+	warn := func(what string, err error) {
+		sum.Warnings = append(sum.Warnings, what+": "+source.Redact(err.Error()))
+	}
+	pruned, err := r.prune(ctx, hist, sum)
+	if err != nil {
+		warn("retention", err)
+	}
+	sum.Pruned = pruned
+	var plans []alertPlan
+	notify := r.job.Notify.withDefaults()
+	if len(notify.Webhooks) > 0 {
+		open, err := hist.openAlerts(ctx, sum.Job)
+		if err != nil {
+			warn("alerts", err)
+		} else {
+			plans = planAlerts(sum, notify, open)
+		}
+	}
+	if err := r.publish(ctx, hist); err != nil {
+		warn("dashboard", err)
+	}
+	// The history is not held open while webhooks answer: plumb history
+	// can read it meanwhile.
+	closeHist()
+	if len(plans) > 0 {
+		client := r.opts.HTTPClient
+		if client == nil {
+			client = &http.Client{}
+		}
+		nt := &notifier{client: client, opts: notify, sleep: sleepCtx}
+		sum.Alerts = nt.send(ctx, sum, final, plans)
+		h, err := openHistory(ctx, r.opts.History)
+		if err == nil {
+			err = h.recordAlerts(ctx, sum, plans, sum.Alerts)
+			h.Close()
+		}
+		if err != nil {
+			warn("alerts", err)
+		}
+	}
+	if len(sum.Warnings) > 0 || len(sum.Alerts) > 0 || len(sum.Pruned) > 0 {
+		if err := writeJSON(filepath.Join(final, "summary.json"), sum); err != nil {
+			sum.Warnings = append(sum.Warnings, "summary.json: "+err.Error())
+		}
+	}
 }
 
 // step runs one step and writes its reports into dir.
@@ -160,9 +219,16 @@ func (r *runner) step(ctx context.Context, s *Step, dir string) StepSummary {
 	}
 	start := r.opts.Now()
 	ss := StepSummary{Name: s.Name, Kind: s.Kind, Reports: []string{}, Metrics: []Metric{}}
-	out, err := r.execute(ctx, s)
+	out, err := r.execute(ctx, s, dir)
 	if err == nil {
 		ss.Reports, ss.Warnings, err = writeReports(dir, s.Name, out)
+	}
+	if err == nil {
+		for _, f := range s.SideFiles {
+			if _, err := os.Stat(filepath.Join(dir, f.Name)); err == nil {
+				ss.Files = append(ss.Files, f.Name)
+			}
+		}
 	}
 	ss.Seconds = r.opts.Now().Sub(start).Seconds()
 	switch {

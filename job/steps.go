@@ -3,6 +3,7 @@ package job
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -27,6 +28,7 @@ const (
 	typeTolerance                // a number, a percentage, or {column: tolerance}
 	typeChecks                   // a list of checks, as in a rules file
 	typeSample                   // a row count or a percentage
+	typeFile                     // a side file's name in the run's folder
 )
 
 // key is one option a step takes.
@@ -42,6 +44,7 @@ var commonKeys = []key{
 	{"source", typeString, "the source the step reads, by its name under sources"},
 	{"continue_on_error", typeBool, "false stops the run when this step cannot run (default: true)"},
 	{"allow_rejects", typeBool, "rows rejected at load are expected: they are no finding"},
+	{"rejects", typeFile, "write every row rejected at load to this file in the run's folder (.csv, .ndjson or .parquet)"},
 }
 
 // kindKeys are the options of each kind of step: those of its command.
@@ -59,6 +62,8 @@ var kindKeys = map[Kind][]key{
 		{"rules", typeString, "a rules file (see docs/rules.md)"},
 		{"checks", typeChecks, "checks inline, as under checks: in a rules file"},
 		{"as_of", typeString, "judge freshness as of this time (RFC 3339 or a date)"},
+		{"quarantine", typeFile, "write every failing row, with its line and failed checks, to this file in the run's folder (.csv or .parquet)"},
+		{"passing", typeFile, "write every row that fails no check to this file in the run's folder (.csv or .parquet)"},
 	},
 	Diff: {
 		{"target", typeString, "the source the diff compares with source, by its name under sources"},
@@ -77,12 +82,15 @@ var kindKeys = map[Kind][]key{
 		{"group_by", typeStrings, "compare row counts (and sum) per group of these columns"},
 		{"sum", typeStrings, "with group_by: also compare the sums of these columns"},
 		{"samples", typeInt, "examples to keep per column and category (0: none)"},
+		{"diffs", typeFile, "write every difference in long form to this file in the run's folder (.csv or .parquet)"},
 	},
 	Dedupe: {
 		{"config", typeString, "a dedupe config (see docs/dedupe.md)"},
 		{"threshold", typeNumber, "match probability needed to link a pair (default: the config's)"},
 		{"truth", typeString, "a column of true entity labels to score against"},
 		{"seed", typeInt, "seed for the random pairs the model is trained on (default: 1)"},
+		{"clusters", typeFile, "write every record with cluster_id and cluster_size to this file in the run's folder (.csv or .parquet)"},
+		{"pairs", typeFile, "write every linked pair with its fields' similarities to this file in the run's folder (.csv or .parquet)"},
 	},
 }
 
@@ -269,8 +277,38 @@ func (s *Step) option(k, v *yaml.Node, in *input) error {
 		str(&s.DedupeOpts.Truth)
 	case "seed":
 		s.DedupeOpts.Seed = uint64(whole())
+	case "rejects", "quarantine", "passing", "diffs", "clusters", "pairs":
+		var name string
+		if str(&name); err == nil {
+			err = s.addSideFile(k.Value, name, v)
+		}
 	}
 	return err
+}
+
+// sideFileExts are the formats side files are written in, by extension.
+var sideFileExts = []string{".csv", ".parquet", ".pq", ".ndjson", ".jsonl"}
+
+// addSideFile names a data file the step writes into the run's folder: a
+// plain file name, no folder, in a format the writers know, not taken by
+// the step's reports or another side file.
+func (s *Step) addSideFile(option, name string, v *yaml.Node) error {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch {
+	case !namePattern.MatchString(name) || strings.HasPrefix(name, "."):
+		return yamlconf.At(v, "%s %q: want a file name (letters, digits, '.', '_' and '-'): it is written into the run's folder", option, name)
+	case !slices.Contains(sideFileExts, ext) || (option != "rejects" && (ext == ".ndjson" || ext == ".jsonl")):
+		return yamlconf.At(v, "%s %q: want a .csv or .parquet file%s", option, name, map[bool]string{true: " (or .ndjson)"}[option == "rejects"])
+	case name == "summary.json" || name == "index.html" || name == historyPage || name == trendsName:
+		return yamlconf.At(v, "%s %q: the run's folder keeps that name for plumb's own file", option, name)
+	}
+	for _, f := range s.SideFiles {
+		if f.Name == name {
+			return yamlconf.At(v, "%s %q: %s writes that file already", option, name, f.Option)
+		}
+	}
+	s.SideFiles = append(s.SideFiles, SideFile{Option: option, Name: name})
+	return nil
 }
 
 // place names where a value is in the job file, for errors in the SQL

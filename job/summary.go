@@ -38,6 +38,24 @@ type Summary struct {
 	Seconds   float64       `json:"seconds"`
 	Steps     []StepSummary `json:"steps"`
 	Anomalies []Anomaly     `json:"anomalies"`
+	// Alerts are what the job's webhooks were told, and whether it got
+	// there. An alert that did not changes no exit code above.
+	Alerts []AlertResult `json:"alerts,omitempty"`
+	// Warnings are what went wrong after the run was complete and kept
+	// (retention, the dashboard, the alert state): none changes ExitCode.
+	Warnings []string `json:"warnings,omitempty"`
+	// Pruned are the runs retention removed after this one completed.
+	Pruned []string `json:"pruned,omitempty"`
+}
+
+// AlertsFailed says whether an alert of the run could not be delivered.
+func (s *Summary) AlertsFailed() bool {
+	for _, a := range s.Alerts {
+		if !a.Delivered {
+			return true
+		}
+	}
+	return false
 }
 
 // StepSummary is what one step did.
@@ -53,6 +71,9 @@ type StepSummary struct {
 	Seconds  float64  `json:"seconds"`
 	// Reports are the step's report files, relative to the run's folder.
 	Reports []string `json:"reports"`
+	// Files are the data files the step wrote into the run's folder
+	// (rejects, quarantine, passing, diffs, clusters, pairs).
+	Files []string `json:"files,omitempty"`
 	// Metrics are what the step measured, kept in the history.
 	Metrics []Metric `json:"metrics"`
 }
@@ -78,6 +99,10 @@ type Anomaly struct {
 	Median float64 `json:"median"`
 	Low    float64 `json:"low"`
 	High   float64 `json:"high"`
+	// Bound is "min" or "max" when the value broke an absolute bound a
+	// metric rule sets (Low and High are then the bounds), "" when it
+	// left its history's band.
+	Bound string `json:"bound,omitempty"`
 	// History are the values the band was drawn from, oldest first.
 	History []float64 `json:"history"`
 }

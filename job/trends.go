@@ -5,36 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/plumb-data/plumb/report"
 )
 
 // Trends are a job's last runs and every metric's values over them, for
-// plumb history.
-type Trends struct {
-	SchemaVersion int        `json:"schema_version"`
-	Job           string     `json:"job"`
-	Runs          []RunTrend `json:"runs"`
-	Series        []Series   `json:"series"`
-}
+// plumb history and the dashboard.
+type Trends = report.JobTrends
 
 // RunTrend is one run of a job, as the history holds it.
-type RunTrend struct {
-	Run       string    `json:"run"`
-	At        time.Time `json:"at"`
-	ExitCode  int       `json:"exit_code"`
-	Anomalies int       `json:"anomalies"`
-	Seconds   float64   `json:"seconds"`
-}
+type RunTrend = report.JobRun
 
 // Series is one metric over a job's runs: Values line up with
 // Trends.Runs, null where the run did not measure it.
-type Series struct {
-	Step   string     `json:"step"`
-	Metric string     `json:"metric"`
-	Column string     `json:"column,omitempty"`
-	Check  string     `json:"check,omitempty"`
-	Values []*float64 `json:"values"`
-}
+type Series = report.Series
 
 // TrendOptions choose what ReadTrends returns. The zero value means the
 // last 30 runs, every metric.
@@ -61,13 +48,20 @@ func ReadTrends(ctx context.Context, path, job string, opts TrendOptions) (*Tren
 		return nil, err
 	}
 	defer h.Close()
+	return h.trends(ctx, job, opts)
+}
+
+// trends reads a job's last runs, oldest first.
+func (h *history) trends(ctx context.Context, job string, opts TrendOptions) (*Trends, error) {
+	if opts.Last <= 0 {
+		opts.Last = 30
+	}
 	tr := &Trends{SchemaVersion: SchemaVersion, Job: job, Runs: []RunTrend{}, Series: []Series{}}
 	rows, err := h.db.QueryContext(ctx, `SELECT run, run_at, exit_code, anomalies, seconds FROM (
 		SELECT * FROM runs WHERE job = ? ORDER BY run_at DESC LIMIT ?) ORDER BY run_at`, job, opts.Last)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	index := map[string]int{}
 	for rows.Next() {
 		var r RunTrend
 		if err := rows.Scan(&r.Run, &r.At, &r.ExitCode, &r.Anomalies, &r.Seconds); err != nil {
@@ -75,7 +69,6 @@ func ReadTrends(ctx context.Context, path, job string, opts TrendOptions) (*Tren
 			return nil, fmt.Errorf("history: %w", err)
 		}
 		r.At = r.At.UTC()
-		index[r.Run] = len(tr.Runs)
 		tr.Runs = append(tr.Runs, r)
 	}
 	rows.Close()
@@ -85,31 +78,50 @@ func ReadTrends(ctx context.Context, path, job string, opts TrendOptions) (*Tren
 	if len(tr.Runs) == 0 {
 		return tr, nil
 	}
-	rows, err = h.db.QueryContext(ctx, `SELECT step, metric, column_name, check_name, run, value FROM metrics
-		WHERE job = ? AND run_at >= ? AND (? = '' OR step = ?) AND (? = '' OR metric = ?) AND (? = '' OR column_name = ?)
-		ORDER BY step, metric, column_name, check_name, run_at`,
-		job, tr.Runs[0].At, opts.Step, opts.Step, opts.Metric, opts.Metric, opts.Column, opts.Column)
+	var last *time.Time
+	if err := h.db.QueryRowContext(ctx, `SELECT max(run_at) FROM runs WHERE job = ? AND exit_code < 2`, job).Scan(&last); err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if last != nil {
+		utc := last.UTC()
+		tr.LastSuccess = &utc
+	}
+	// The series' names come once each; their values as numbers only,
+	// the series and the run by position: no text per value.
+	const picked = `WITH r AS (SELECT run, row_number() OVER (ORDER BY run_at) - 1 AS i
+			FROM (SELECT run, run_at FROM runs WHERE job = $1 ORDER BY run_at DESC LIMIT $2)),
+		m AS (SELECT step, metric, column_name, check_name, i, value FROM metrics JOIN r USING (run)
+			WHERE job = $1 AND ($3 = '' OR step = $3) AND ($4 = '' OR metric = $4) AND ($5 = '' OR column_name = $5))`
+	args := []any{job, opts.Last, opts.Step, opts.Metric, opts.Column}
+	// A row per series, its values as text "i:value,…" (DuckDB writes a
+	// DOUBLE as the shortest text that reads back the same): far fewer
+	// values cross into Go one by one.
+	rows, err = h.db.QueryContext(ctx, picked+`
+		SELECT step, metric, column_name, check_name, string_agg(i || ':' || CAST(value AS VARCHAR), ',' ORDER BY i)
+		FROM m GROUP BY ALL ORDER BY ALL`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k series
-		var run string
-		var v float64
-		if err := rows.Scan(&k.step, &k.metric, &k.column, &k.check, &run, &v); err != nil {
+		s := Series{Values: make([]*float64, len(tr.Runs))}
+		var text string
+		if err := rows.Scan(&s.Step, &s.Metric, &s.Column, &s.Check, &text); err != nil {
 			return nil, fmt.Errorf("history: %w", err)
 		}
-		i, ok := index[run]
-		if !ok {
-			continue
+		values := make([]float64, strings.Count(text, ",")+1)
+		for n, pair := range strings.Split(text, ",") {
+			at, val, _ := strings.Cut(pair, ":")
+			i, err := strconv.Atoi(at)
+			if err == nil {
+				values[n], err = strconv.ParseFloat(val, 64)
+			}
+			if err != nil || i < 0 || i >= len(tr.Runs) {
+				return nil, fmt.Errorf("history: %s: value %q of run %q: %v", s.Name(), val, at, err)
+			}
+			s.Values[i] = &values[n]
 		}
-		n := len(tr.Series)
-		if n == 0 || (series{tr.Series[n-1].Step, tr.Series[n-1].Metric, tr.Series[n-1].Column, tr.Series[n-1].Check}) != k {
-			tr.Series = append(tr.Series, Series{Step: k.step, Metric: k.metric, Column: k.column, Check: k.check, Values: make([]*float64, len(tr.Runs))})
-			n++
-		}
-		tr.Series[n-1].Values[i] = &v
+		tr.Series = append(tr.Series, s)
 	}
 	return tr, rows.Err()
 }

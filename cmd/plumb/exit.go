@@ -15,10 +15,17 @@ const (
 	exitClean    = 0 // nothing to report
 	exitFindings = 1 // the report holds findings: rejected rows, failed checks, differences, drift
 	exitError    = 2 // bad usage, or a source that cannot be read
+	// plumb run --strict-alerts: the run is complete and kept, but an
+	// alert could not be delivered (its verdict is in summary.json).
+	exitAlert = 3
 	// An interrupted run exits 128 + the signal's number: 130 for SIGINT
 	// (Ctrl-C), 143 for SIGTERM (timeout, CI, Kubernetes).
 	exitSignal = 128
 )
+
+// errAlert is returned by plumb run --strict-alerts when an alert could
+// not be delivered.
+var errAlert = errors.New("an alert could not be delivered")
 
 // errFindings is returned by a command that wrote its report and found
 // something worth a non-zero exit.
@@ -44,6 +51,9 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 		return exitClean
 	case errors.Is(err, errFindings):
 		return exitFindings
+	case errors.Is(err, errAlert):
+		fmt.Fprintf(stderr, "plumb: %s\n", source.Redact(err.Error()))
+		return exitAlert
 	}
 	fmt.Fprintf(stderr, "plumb: %s\n", source.Redact(err.Error()))
 	return exitError

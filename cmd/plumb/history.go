@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/plumb-data/plumb/job"
+	"github.com/plumb-data/plumb/report"
 	"github.com/spf13/cobra"
 )
 
@@ -22,20 +23,21 @@ func newHistoryCmd(g *globals) *cobra.Command {
 	)
 	c := &cobra.Command{
 		Use:   "history JOB",
-		Short: "Show a job's trends over its last runs: sparklines, or JSON",
+		Short: "Show a job's trends over its last runs: sparklines, JSON or an HTML page",
 		Long: `history reads a job's history (kept by plumb run) and shows, for its last
 runs, each run's exit code and every metric the runs measured: rows read,
 loaded and rejected, missing values and distinct counts by column,
 failures by check, differences by column, duplicates. In text, each
 metric is a sparkline, oldest run on the left, with its first and last
-values and its range.`,
+values and its range. In HTML, a self-contained page with a chart per
+metric (plumb run keeps one as REPORTS/JOB/history.html).`,
 		Example: `  plumb history nightly
   plumb history nightly --last 60 --step diff
   plumb history nightly --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q: want text or json", format)
+			if format != "text" && format != "json" && format != "html" {
+				return fmt.Errorf("--format %q: want text, json or html", format)
 			}
 			if opts.Last < 1 {
 				return fmt.Errorf("--last %d: want at least 1", opts.Last)
@@ -46,6 +48,9 @@ values and its range.`,
 			tr, err := job.ReadTrends(cmd.Context(), history, args[0], opts)
 			if err != nil {
 				return err
+			}
+			if format == "html" {
+				return report.WriteJobHistory(g.stdout, tr)
 			}
 			if format == "json" {
 				enc := json.NewEncoder(g.stdout)
@@ -62,7 +67,7 @@ values and its range.`,
 	f.StringVar(&opts.Step, "step", "", "only this step's metrics")
 	f.StringVar(&opts.Metric, "metric", "", "only this metric")
 	f.StringVar(&opts.Column, "column", "", "only this column's metrics")
-	f.StringVar(&format, "format", "text", "output format: text or json")
+	f.StringVar(&format, "format", "text", "output format: text, json, or html (a page with a chart per metric; its links to runs are relative to the job's folder, where plumb run keeps it as history.html)")
 	return c
 }
 
@@ -83,7 +88,7 @@ func writeTrends(w io.Writer, tr *job.Trends) error {
 	}
 	rows := [][2]string{{"exit code", exits.String()}, {"anomalies", anomalies.String()}}
 	for _, s := range tr.Series {
-		rows = append(rows, [2]string{s.Step + " " + metricName(s.Metric, s.Column, s.Check), sparkline(s.Values) + "  " + span(s.Values)})
+		rows = append(rows, [2]string{s.Step + " " + job.MetricName(s.Metric, s.Column, s.Check), sparkline(s.Values) + "  " + span(s.Values)})
 	}
 	width := 0
 	for _, r := range rows {
@@ -147,5 +152,5 @@ func span(values []*float64) string {
 	if first == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s → %s  (%s to %s)", fmtNum(*first), fmtNum(*last), fmtNum(lo), fmtNum(hi))
+	return fmt.Sprintf("%s → %s  (%s to %s)", job.FormatNumber(*first), job.FormatNumber(*last), job.FormatNumber(lo), job.FormatNumber(hi))
 }

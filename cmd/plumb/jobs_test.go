@@ -5,11 +5,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -70,7 +73,21 @@ func TestJobScenario(t *testing.T) {
 	t.Parallel()
 	dir, reports := t.TempDir(), t.TempDir()
 	jobFile := filepath.Join(dir, "sync.yaml")
-	if err := os.WriteFile(jobFile, []byte(scenarioJob), 0o644); err != nil {
+	var mu sync.Mutex
+	var posts []job.AlertDocument
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var doc job.AlertDocument
+		if err := json.NewDecoder(r.Body).Decode(&doc); err != nil {
+			w.WriteHeader(400)
+			return
+		}
+		mu.Lock()
+		posts = append(posts, doc)
+		mu.Unlock()
+	}))
+	defer hook.Close()
+	notify := "notify:\n  on: [anomaly, recovery]\n  webhooks:\n    - {url: '" + hook.URL + "/hook'}\n"
+	if err := os.WriteFile(jobFile, []byte(scenarioJob+notify), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	days := []day{
@@ -86,6 +103,7 @@ func TestJobScenario(t *testing.T) {
 		{rows: 1000, nullEvery: 20, why: "recovery"},
 	}
 	start := time.Date(2024, 6, 1, 2, 0, 0, 0, time.UTC)
+	var told []string // what the webhook was told, run by run
 	for i, d := range days {
 		writeDay(t, dir, d)
 		at := start.Add(time.Duration(i) * 24 * time.Hour).Format(time.RFC3339)
@@ -105,9 +123,35 @@ func TestJobScenario(t *testing.T) {
 		if i == 7 && !slices.ContainsFunc(sum.Anomalies, func(a job.Anomaly) bool { return a.Step == "diff" && a.Metric == "only_in_source" }) {
 			t.Errorf("day 8: want only_in_source among the anomalies, got %+v", sum.Anomalies)
 		}
+		mu.Lock()
+		for _, p := range posts {
+			var events []string
+			for _, e := range p.Events {
+				events = append(events, string(e))
+			}
+			told = append(told, fmt.Sprintf("day %d: %s", i+1, strings.Join(events, ",")))
+		}
+		posts = nil
+		mu.Unlock()
 		if i == 6 && !slices.ContainsFunc(sum.Anomalies, func(a job.Anomaly) bool { return a.Metric == "null_share" && a.Column == "email" }) {
 			t.Errorf("day 7: want email's null_share among the anomalies, got %+v", sum.Anomalies)
 		}
+	}
+	// Each flagged day is told as an anomaly (each a new one: volume,
+	// null share, missing rows), and the first clean day as a recovery.
+	if got, want := strings.Join(told, "; "), "day 6: anomaly; day 7: anomaly; day 8: anomaly; day 9: recovery"; got != want {
+		t.Errorf("the webhook was told: %s\nwant: %s", got, want)
+	}
+	// The dashboard and the history page show the ten runs.
+	index, err := os.ReadFile(filepath.Join(reports, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(index), `href="sync/2024`); n != 11 || !strings.Contains(string(index), `<a href="sync/history.html">sync</a>`) {
+		t.Errorf("index.html: %d links to runs, want 11 (ten runs, and the last one's summary)", n)
+	}
+	if page, err := os.ReadFile(filepath.Join(reports, "sync", "history.html")); err != nil || strings.Count(string(page), `summary.json">summary.json</a>`) != 10 {
+		t.Errorf("history.html: %v, want ten runs listed", err)
 	}
 	stdout, stderr, code := plumb(t, "", "history", "sync", "--reports", reports, "--format", "json")
 	var tr job.Trends
@@ -120,6 +164,10 @@ func TestJobScenario(t *testing.T) {
 	}
 	if got, want := fmt.Sprint(exits), "[0 0 0 0 0 1 1 1 0 0]"; got != want {
 		t.Errorf("history of exit codes: got %s, want %s", got, want)
+	}
+	stdout, _, code = plumb(t, "", "history", "sync", "--reports", reports, "--format", "html", "--last", "3")
+	if code != 0 || !strings.Contains(stdout, "<title>History of job sync</title>") || strings.Count(stdout, `">summary.json</a>`) != 3 {
+		t.Errorf("plumb history --format html: exit %d, want a page of 3 runs", code)
 	}
 	stdout, _, _ = plumb(t, "", "history", "sync", "--reports", reports, "--metric", "rows_loaded")
 	if !regexp.MustCompile(`exit code +0000011100\n`).MatchString(stdout) || !strings.Contains(stdout, "profile rows_loaded  █████▁████  1000 → 1000") {
@@ -171,7 +219,7 @@ func TestJobKill9AndConcurrentRuns(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if got, want := strings.Join(names, " "), ".lock 20240601T000000Z 20240603T000000Z history.duckdb latest"; got != want {
+	if got, want := strings.Join(names, " "), ".lock 20240601T000000Z 20240603T000000Z history.duckdb history.html latest trends.json"; got != want {
 		t.Errorf("job folder after the next run: got %s, want %s", got, want)
 	}
 }
@@ -201,5 +249,43 @@ func TestRunBadJobFiles(t *testing.T) {
 				t.Error("a bad job file made a reports folder")
 			}
 		})
+	}
+}
+
+// TestRunAlertNotDelivered: a webhook that answers 500 is said on stderr
+// (its URL's secret never), changes no exit code, and makes exit 3 with
+// --strict-alerts; the run is kept either way.
+func TestRunAlertNotDelivered(t *testing.T) {
+	t.Parallel()
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) }))
+	defer hook.Close()
+	dir, reports := t.TempDir(), t.TempDir()
+	jobFile := filepath.Join(dir, "j.yaml")
+	doc := "name: j\nsources: {a: a.csv}\nsteps:\n  - inspect: a\nanomalies: {metrics: [{metric: rows_loaded, max: 1}]}\n" +
+		"notify: {retries: 1, backoff: 10ms, webhooks: [{url: '" + hook.URL + "/T0/B0/topsecret'}]}\n"
+	for name, text := range map[string]string{"j.yaml": doc, "a.csv": "id\n1\n2\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		at    string
+		flags []string
+		exit  int
+	}{
+		{at: "2024-06-01", exit: 1},
+		{at: "2024-06-02", flags: []string{"--strict-alerts"}, exit: 3},
+	} {
+		stdout, stderr, code := plumb(t, "", append([]string{"run", jobFile, "--reports", reports, "--at", tt.at}, tt.flags...)...)
+		if code != tt.exit || !strings.Contains(stderr, "alert to webhook-1 (http://127.0.0.1:") || !strings.Contains(stderr, "gave up after 2 attempt(s): HTTP 500") ||
+			!strings.Contains(stdout, "alert webhook-1: 1 alert(s) NOT delivered") {
+			t.Errorf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", tt.flags, code, tt.exit, stdout, stderr)
+		}
+		if strings.Contains(stdout+stderr, "topsecret") {
+			t.Errorf("the webhook's secret shows:\n%s%s", stdout, stderr)
+		}
+	}
+	if runs, _ := filepath.Glob(filepath.Join(reports, "j", "2024*", "summary.json")); len(runs) != 2 {
+		t.Errorf("got %d runs kept, want 2", len(runs))
 	}
 }

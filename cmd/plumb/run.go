@@ -16,9 +16,10 @@ import (
 
 func newRunCmd(g *globals) *cobra.Command {
 	var (
-		opts   job.Options
-		at     string
-		format string
+		opts         job.Options
+		at           string
+		format       string
+		strictAlerts bool
 	)
 	c := &cobra.Command{
 		Use:   "run JOB.yaml",
@@ -39,8 +40,16 @@ A step that cannot run does not stop the others unless it says
 continue_on_error: false. Two runs of one job at once: the second waits
 --wait, then refuses.
 
+After the run is kept: retention (retain:) prunes old runs, the job's
+history.html and the reports folder's index.html (every job's status and
+trends) are rewritten, and the webhooks under notify: are told of
+failures, anomalies and recoveries.
+
 Exit 0 when every step is clean, 1 when one has findings or a metric is
-an anomaly, 2 when a step could not run or the job file is wrong.`,
+an anomaly, 2 when a step could not run or the job file is wrong. An
+alert that could not be delivered is said on stderr and in summary.json
+and changes none of these; with --strict-alerts it makes the exit code 3
+(the run's verdict stays in summary.json and the history).`,
 		Example: `  plumb run nightly.yaml
   plumb run nightly.yaml --reports /var/lib/plumb --at 2024-06-01T02:00:00Z
   plumb schema job > plumb-job.schema.json`,
@@ -75,6 +84,17 @@ an anomaly, 2 when a step could not run or the job file is wrong.`,
 			if err := writeSummary(g.stdout, format, sum); err != nil {
 				return err
 			}
+			for _, w := range sum.Warnings {
+				fmt.Fprintf(g.stderr, "plumb: warning: %s\n", w)
+			}
+			for _, a := range sum.Alerts {
+				if !a.Delivered {
+					fmt.Fprintf(g.stderr, "plumb: alert to %s (%s) not delivered: %s\n", a.Webhook, a.URL, a.Error)
+				}
+			}
+			if strictAlerts && sum.AlertsFailed() {
+				return fmt.Errorf("job %s: run %s is kept with exit code %d, but %w (--strict-alerts)", j.Name, sum.Run, sum.ExitCode, errAlert)
+			}
 			switch sum.ExitCode {
 			case job.ExitClean:
 				return nil
@@ -90,6 +110,7 @@ an anomaly, 2 when a step could not run or the job file is wrong.`,
 	f.StringVar(&at, "at", "", "the run's timestamp (RFC 3339 or a date), for backfills and tests (default: now)")
 	f.DurationVar(&opts.Wait, "wait", 0, "wait this long for another run of the same job to finish (default: refuse at once)")
 	f.StringVar(&format, "format", "text", "summary format on stdout: text or json")
+	f.BoolVar(&strictAlerts, "strict-alerts", false, "exit 3 when an alert could not be delivered (the run is kept either way)")
 	return c
 }
 
@@ -116,25 +137,33 @@ func writeSummary(w io.Writer, format string, sum *job.Summary) error {
 	if len(sum.Anomalies) > 0 {
 		fmt.Fprintf(&b, "anomalies:\n")
 		for _, a := range sum.Anomalies {
-			fmt.Fprintf(&b, "  %s: %s = %s, expected %s to %s (median %s of %d runs)\n", a.Step, metricName(a.Metric, a.Column, a.Check),
-				fmtNum(a.Value), fmtNum(a.Low), fmtNum(a.High), fmtNum(a.Median), len(a.History))
+			if a.Bound != "" {
+				fmt.Fprintf(&b, "  %s: %s = %s, past its %s (expected %s to %s)\n", a.Step, job.MetricName(a.Metric, a.Column, a.Check),
+					job.FormatNumber(a.Value), a.Bound, job.FormatNumber(a.Low), job.FormatNumber(a.High))
+				continue
+			}
+			fmt.Fprintf(&b, "  %s: %s = %s, expected %s to %s (median %s of %d runs)\n", a.Step, job.MetricName(a.Metric, a.Column, a.Check),
+				job.FormatNumber(a.Value), job.FormatNumber(a.Low), job.FormatNumber(a.High), job.FormatNumber(a.Median), len(a.History))
 		}
+	}
+	for _, a := range sum.Alerts {
+		state := "delivered"
+		if !a.Delivered {
+			state = "NOT delivered"
+		}
+		if len(a.Alerts) == 0 {
+			fmt.Fprintf(&b, "alert %s: nothing new", a.Webhook)
+		} else {
+			fmt.Fprintf(&b, "alert %s: %d alert(s) %s", a.Webhook, len(a.Alerts), state)
+		}
+		if len(a.Suppressed) > 0 {
+			fmt.Fprintf(&b, ", %d suppressed as repeats", len(a.Suppressed))
+		}
+		b.WriteByte('\n')
+	}
+	if len(sum.Pruned) > 0 {
+		fmt.Fprintf(&b, "pruned %d old run(s): %s\n", len(sum.Pruned), strings.Join(sum.Pruned, " "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// metricName names a metric with its column or check.
-func metricName(metric, column, check string) string {
-	switch {
-	case column != "":
-		return metric + "(" + column + ")"
-	case check != "":
-		return metric + "[" + check + "]"
-	}
-	return metric
-}
-
-func fmtNum(f float64) string {
-	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.4f", f), "0"), ".")
 }
