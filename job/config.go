@@ -320,8 +320,8 @@ func parseEvents(n *yaml.Node) ([]Event, error) {
 	return out, nil
 }
 
-// Retain says which runs a job keeps: its folders and its rows in the
-// history. The zero value keeps every run. The latest run is always kept.
+// Retain says which runs' report folders a job keeps (history keeps every
+// run). The zero value keeps every folder. The latest run is always kept.
 type Retain struct {
 	// Runs keeps the newest this many runs; 0 means no limit.
 	Runs int

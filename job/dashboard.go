@@ -35,6 +35,11 @@ func (r *runner) publish(ctx context.Context, h *history) error {
 	if err != nil {
 		return err
 	}
+	for i, run := range tr.Runs {
+		if _, err := os.Stat(filepath.Join(r.dir, run.Run)); err != nil {
+			tr.Runs[i].Pruned = true
+		}
+	}
 	if err := writeJSON(filepath.Join(r.dir, trendsName), tr); err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ type Job struct {
 	Anomalies AnomalyOptions
 	// Notify says which webhooks are told of a run, and when.
 	Notify Notify
-	// Retain says which runs' folders and history rows are kept.
+	// Retain says which runs' report folders are kept (history keeps all).
 	Retain Retain
 	// Dir is the job file's folder: relative paths in the job (sources,
 	// rules files, configs) are read from it.

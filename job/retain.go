@@ -8,16 +8,14 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/plumb-data/plumb/engine"
 )
 
-// prune removes the runs the job's retention does not keep: beyond the
-// newest Runs, or more than Days before this run. The run just made and
-// the newest run are always kept. The runs' rows leave the history in one
-// transaction, then their folders are renamed out of sight and removed
-// (a run killed in between leaves folders the next run removes: those
-// named as partial, and those of runs no longer in the history).
+// prune removes the run folders the job's retention does not keep:
+// beyond the newest Runs, or more than Days before this run. The run just
+// made and the newest run are always kept. History is kept whole (trends
+// and anomaly scores need it; it is small): only report folders go, each
+// renamed out of sight and then removed (a run killed in between leaves a
+// folder named as partial, which the next run removes).
 func (r *runner) prune(ctx context.Context, h *history, sum *Summary) ([]string, error) {
 	keep := r.job.Retain
 	if keep.Runs == 0 && keep.Days == 0 {
@@ -33,6 +31,7 @@ func (r *runner) prune(ctx context.Context, h *history, sum *Summary) ([]string,
 			runs[e.Name()] = at
 		}
 	}
+	// A run's time is the one its history row holds (a backfill's --at).
 	rows, err := h.db.QueryContext(ctx, `SELECT run, run_at FROM runs WHERE job = ?`, sum.Job)
 	if err != nil {
 		return nil, fmt.Errorf("retention: history: %w", err)
@@ -44,7 +43,9 @@ func (r *runner) prune(ctx context.Context, h *history, sum *Summary) ([]string,
 			rows.Close()
 			return nil, fmt.Errorf("retention: history: %w", err)
 		}
-		runs[run] = at.UTC()
+		if _, ok := runs[run]; ok {
+			runs[run] = at.UTC()
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -67,19 +68,6 @@ func (r *runner) prune(ctx context.Context, h *history, sum *Summary) ([]string,
 	}
 	if len(drop) == 0 {
 		return nil, nil
-	}
-	list := make([]string, len(drop))
-	for i, n := range drop {
-		list[i] = engine.Literal(n)
-	}
-	in := "(" + strings.Join(list, ", ") + ")"
-	job := engine.Literal(sum.Job)
-	var b strings.Builder
-	for _, table := range []string{"metrics", "steps", "runs"} {
-		fmt.Fprintf(&b, "DELETE FROM %s WHERE job = %s AND run IN %s;\n", table, job, in)
-	}
-	if err := h.exec(ctx, "prune runs", b.String()); err != nil {
-		return nil, err
 	}
 	var failed []string
 	for _, n := range drop {

@@ -3,6 +3,7 @@
 package job
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,8 +100,28 @@ func TestRetention(t *testing.T) {
 			if got := runFolders(t, dir); !slices.Equal(got, want) {
 				t.Errorf("folders: got %v, want %v", got, want)
 			}
-			if got := historyRunNames(t, filepath.Join(dir, "history.duckdb")); !slices.Equal(got, want) {
-				t.Errorf("history: got %v, want %v", got, want)
+			// History is kept whole: every run made.
+			var all []string
+			for _, d := range tt.days {
+				all = append(all, stamp(d))
+			}
+			slices.Sort(all)
+			if got := historyRunNames(t, filepath.Join(dir, "history.duckdb")); !slices.Equal(got, all) {
+				t.Errorf("history: got %v, want every run %v", got, all)
+			}
+			// The trends say which runs have no folder left.
+			b, err := os.ReadFile(filepath.Join(dir, trendsName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tr Trends
+			if err := json.Unmarshal(b, &tr); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range tr.Runs {
+				if r.Pruned == slices.Contains(want, r.Run) {
+					t.Errorf("trends: run %s pruned %v, want %v", r.Run, r.Pruned, !r.Pruned)
+				}
 			}
 			if len(last.Warnings) > 0 {
 				t.Errorf("warnings: %v", last.Warnings)
@@ -109,8 +130,8 @@ func TestRetention(t *testing.T) {
 	}
 }
 
-// TestRetentionFinishesAKilledPrune: folders of runs a killed prune took
-// out of the history, and its half-removed folders, go with the next run.
+// TestRetentionFinishesAKilledPrune: the half-removed folders of a killed
+// prune, and folders past the retention, go with the next run.
 func TestRetentionFinishesAKilledPrune(t *testing.T) {
 	t.Parallel()
 	path := writeJob(t, "name: j\nsources: {a: a.csv}\nsteps:\n  - inspect: a\nretain: {runs: 2}\n", map[string]string{"a.csv": people})

@@ -33,6 +33,9 @@ type JobRun struct {
 	ExitCode  int       `json:"exit_code"`
 	Anomalies int       `json:"anomalies"`
 	Seconds   float64   `json:"seconds"`
+	// Pruned says the run's report folder is gone (retain:); its
+	// metrics stay in the history.
+	Pruned bool `json:"pruned,omitempty"`
 }
 
 // Series is one metric over a job's runs: Values line up with
