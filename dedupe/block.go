@@ -78,8 +78,17 @@ func (r *runner) block(ctx context.Context) error {
 			kcols[j] = fmt.Sprintf("k%d", j)
 			on[j] = fmt.Sprintf("x.k%d = y.k%d", j, j)
 		}
+		// Within one source a group of c records makes c(c-1)/2 pairs;
+		// across two, its l left and r right records make l·r.
+		count, cross := "sum(c * (c - 1) // 2)", "x.rid < y.rid"
+		groups := "SELECT count(*) AS c FROM " + engine.Ident(kt) + " GROUP BY " + strings.Join(kcols, ", ")
+		if r.side != nil {
+			left := fmt.Sprintf("rid <= %d", r.side.left)
+			count, cross = "sum(l * r)", fmt.Sprintf("x.rid <= %[1]d AND y.rid > %[1]d", r.side.left)
+			groups = "SELECT count(*) FILTER (" + left + ") AS l, count(*) FILTER (NOT (" + left + ")) AS r FROM " + engine.Ident(kt) + " GROUP BY " + strings.Join(kcols, ", ")
+		}
 		var n int64
-		q := "SELECT coalesce(sum(c * (c - 1) // 2), 0)::BIGINT FROM (SELECT count(*) AS c FROM " + engine.Ident(kt) + " GROUP BY " + strings.Join(kcols, ", ") + ")"
+		q := "SELECT coalesce(" + count + ", 0)::BIGINT FROM (" + groups + ")"
 		if err := r.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
 			return err
 		}
@@ -88,8 +97,8 @@ func (r *runner) block(ctx context.Context) error {
 				i+1, strings.Join(rule, ", "), n, maxPairs)
 		}
 		r.res.Rules = append(r.res.Rules, Rule{Keys: rule, Pairs: n})
-		parts = append(parts, fmt.Sprintf("SELECT x.rid AS a, y.rid AS b, %d AS rule FROM %s x JOIN %s y ON %s AND x.rid < y.rid",
-			1<<i, engine.Ident(kt), engine.Ident(kt), strings.Join(on, " AND ")))
+		parts = append(parts, fmt.Sprintf("SELECT x.rid AS a, y.rid AS b, %d AS rule FROM %s x JOIN %s y ON %s AND %s",
+			1<<i, engine.Ident(kt), engine.Ident(kt), strings.Join(on, " AND "), cross))
 	}
 	var err error
 	// Each pair remembers which rules found it, for training per rule.
