@@ -104,7 +104,11 @@ func parse(data []byte, link bool) (*Config, error) {
 		var err error
 		switch k.Value {
 		case "id":
-			if link && v.Kind == yaml.MappingNode {
+			if v.Kind == yaml.MappingNode {
+				if !link {
+					err = yamlconf.At(v, "id: a column on each side ({left, right}) is for plumb link configs (dedupe reads one source)")
+					break
+				}
 				cfg.ID, cfg.RightID, err = sides(v, "id")
 				break
 			}

@@ -3,6 +3,7 @@
 package dedupe
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -129,7 +130,7 @@ func (r *runner) pairRows(c *engine.Chunk) [][]driver.Value {
 			if r.tf[i] != "" {
 				var tf driver.Value
 				if fc.tf > 0 {
-					tf = ftoa(round(fc.tf))
+					tf = ftoa(sig(fc.tf))
 				}
 				row = append(row, tf)
 			}
@@ -153,11 +154,17 @@ func text(c *engine.Chunk, col, row int) driver.Value {
 // the two ids' columns.
 func (r *runner) pairsFileQuery(table, path, a, b string) string {
 	sel := []string{"a AS " + engine.Ident(a), "b AS " + engine.Ident(b)}
+	// A field's values are a and b in dedupe's pairs, left and right in
+	// link's cross-reference.
+	side := map[string]string{"a": "a", "b": "b"}
+	if r.side != nil {
+		side = map[string]string{"a": "left", "b": "right"}
+	}
 	if engine.OutputFormat(path) == source.FormatCSV {
 		sel = append(sel, "weight", "probability")
 		for i, f := range r.cfg.Fields {
 			for _, c := range r.pairFieldColumns(i) {
-				sel = append(sel, fmt.Sprintf("f%d_%s AS %s", i, c, engine.Ident(f.Column+"_"+c)))
+				sel = append(sel, fmt.Sprintf("f%d_%s AS %s", i, c, engine.Ident(f.Column+"_"+cmp.Or(side[c], c))))
 			}
 		}
 	} else {
@@ -172,8 +179,8 @@ func (r *runner) pairsFileQuery(table, path, a, b string) string {
 				}
 				tf = ", 'term_frequency': CAST(" + v + " AS DOUBLE)"
 			}
-			fields[i] = fmt.Sprintf("{'column': %s, 'a': f%[2]d_a, 'b': f%[2]d_b, 'similarity': CAST(f%[2]d_similarity AS DOUBLE), "+
-				"'level': f%[2]d_level, 'weight': CAST(f%[2]d_weight AS DOUBLE)%[3]s}", engine.Literal(f.Column), i, tf)
+			fields[i] = fmt.Sprintf("{'column': %s, %[4]s: f%[2]d_a, %[5]s: f%[2]d_b, 'similarity': CAST(f%[2]d_similarity AS DOUBLE), "+
+				"'level': f%[2]d_level, 'weight': CAST(f%[2]d_weight AS DOUBLE)%[3]s}", engine.Literal(f.Column), i, tf, engine.Literal(side["a"]), engine.Literal(side["b"]))
 		}
 		sel = append(sel, "["+strings.Join(fields, ", ")+"] AS fields")
 	}
@@ -185,6 +192,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// sig rounds f to six significant digits: a term frequency may be far
+// below round's millionths.
+func sig(f float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 64), 64)
+	return v
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

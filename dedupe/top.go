@@ -153,7 +153,7 @@ func (r *runner) explain(x, y []string, tf []float64) []LinkField {
 		lf := LinkField{Column: fl.Column, Similarity: round(fc.sim), Level: fc.level.String()}
 		if fc.level == LevelExact && r.tf[f] != "" {
 			fc.tf = tf[f]
-			lf.TermFrequency = round(fc.tf)
+			lf.TermFrequency = sig(fc.tf)
 		}
 		lf.Weight = round(r.fieldWeight(f, fc))
 		out = append(out, lf)

@@ -81,13 +81,13 @@ func untrainedMark(f result.FieldModel, mark string) string {
 
 // textModel lists each field's levels with m, u and weight.
 func textModel(w *bufio.Writer, model []result.FieldModel) {
-	fmt.Fprintf(w, "\n  %-20s %-13s %-6s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
+	fmt.Fprintf(w, "\n  %-20s %-13s %-7s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
 	for _, f := range model {
 		for _, l := range f.Levels {
 			if l.Level == "null" {
 				continue
 			}
-			fmt.Fprintf(w, "  %-20s %-13s %-6s %9.5f %9.5f %8.2f%s%s\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight,
+			fmt.Fprintf(w, "  %-20s %-13s %-7s %9.5f %9.5f %8.2f%s%s\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight,
 				untrainedMark(f, "  m untrained"), tfMark(f, l, "  u by term frequency"))
 		}
 	}
