@@ -16,7 +16,9 @@ import (
 
 // BenchmarkDedupe deduplicates a generated extract with known duplicate
 // clusters (case, typos, missing fields) end to end, load included, and
-// reports pairwise F1 against the generator's labels.
+// reports pairwise F1 against the generator's labels. The config is
+// testdata/dedupe/dedupe.yaml, or the file there that
+// PLUMB_BENCH_DEDUPE_CONFIG names (wide_blocking.yaml: ~20M pairs at 1M).
 //
 //	go test -tags duckdb_arrow -run '^$' -bench Dedupe -benchtime 1x ./dedupe
 func BenchmarkDedupe(b *testing.B) {
@@ -29,7 +31,11 @@ func BenchmarkDedupe(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		data, err := os.ReadFile(filepath.Join("..", "testdata", "dedupe", "dedupe.yaml"))
+		config := "dedupe.yaml"
+		if c := os.Getenv("PLUMB_BENCH_DEDUPE_CONFIG"); c != "" {
+			config = c
+		}
+		data, err := os.ReadFile(filepath.Join("..", "testdata", "dedupe", config))
 		if err != nil {
 			b.Fatal(err)
 		}

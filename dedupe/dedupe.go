@@ -60,11 +60,13 @@ type runner struct {
 	scratch *engine.Scratch
 	keys    [][]engine.Expr // the blocking rules' keys, checked
 	norm    string          // table of normalized fields: rid, then one per field
-	pairs   string          // candidate pairs: a, b, rules
-	scored  string          // a, b, pattern
-	links   string          // patterns at or over the threshold, with weights
-	md      *model
-	last    time.Time
+	// candidates is the query of the candidate pairs, laid out as
+	// pairQuery: a, b, rules, the fields of a and b, the term frequencies.
+	candidates string
+	scored     string // a, b, pattern
+	links      string // patterns at or over the threshold, with weights
+	md         *model
+	last       time.Time
 	// swap[f] is the field field f may be swapped with, or -1.
 	swap []int
 	// tf[f] names field f's term-frequency column in the normalized

@@ -182,7 +182,8 @@ func (r *runner) score(ctx context.Context) (ruleCounts, error) {
 	}
 	counts := ruleCounts{}
 	tf := r.hasTF()
-	err = r.patterns(ctx, r.pairQuery(engine.Ident(r.pairs), ""), func(c patternedChunk) error {
+	err = r.patterns(ctx, r.candidates, func(c patternedChunk) error {
+		r.res.CandidatePairs += int64(len(c.a))
 		for j := range c.a {
 			counts[[2]uint64{c.rules[j], uint64(c.p[j])}]++
 			var err error
