@@ -3,10 +3,13 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plumb-data/plumb/internal/dbtest"
 )
 
 func TestLink(t *testing.T) {
@@ -68,4 +71,54 @@ func TestLinkWritesFiles(t *testing.T) {
 	if left != 261-232 || right != 273-232 {
 		t.Errorf("unmatched: got %d left and %d right, want %d and %d", left, right, 261-232, 273-232)
 	}
+}
+
+// TestLinkDatabaseTable links the CRM file with the ERP extract as a
+// table of each database available: the same matches as from the file.
+func TestLinkDatabaseTable(t *testing.T) {
+	recs := readCSVFile(t, "testdata/dedupe/erp_people.csv")
+	var rows []string
+	for _, r := range recs[1:] {
+		vals := make([]string, len(r))
+		for i, v := range r {
+			vals[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		}
+		rows = append(rows, "("+strings.Join(vals, ", ")+")")
+	}
+	cols := make([]string, len(recs[0]))
+	for i, c := range recs[0] {
+		cols[i] = c + " varchar(80)"
+	}
+	for name, open := range map[string]func(testing.TB) *dbtest.DB{"postgres": dbtest.Postgres, "mysql": dbtest.MySQL, "sqlite": dbtest.SQLite} {
+		t.Run(name, func(t *testing.T) {
+			if os.Getenv("PLUMB_TEST_"+strings.ToUpper(name)) == "" && name != "sqlite" {
+				t.Skipf("PLUMB_TEST_%s is not set", strings.ToUpper(name))
+			}
+			d := open(t)
+			d.Exec(t, "CREATE TABLE erp ("+strings.Join(cols, ", ")+")", "INSERT INTO erp VALUES "+strings.Join(rows, ", "))
+			stdout, stderr, code := plumb(t, "", "link", "testdata/dedupe/crm_people.csv", d.Table("erp"), "--config", "testdata/dedupe/link.yaml", "--one-to-one", "--truth", "person=entity")
+			if code != 1 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			for _, w := range []string{": 232 matches", "273 records, 232 matched, 41 unmatched", "F1 0.9957"} {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+		})
+	}
+}
+
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
 }
