@@ -3,14 +3,23 @@
 // Package dedupe finds records that describe the same entity, with a
 // Fellegi-Sunter model trained without labels. Fields are normalized and
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
-// fields fall into comparison levels (exact, close, far, null) in Go, on
+// fields fall into comparison levels (exact, swapped, close, loose, far,
+// null) in Go, on
 // DuckDB's threads as the pairs stream by; u comes from random record
 // pairs and m from expectation-maximisation over the counts of distinct
 // agreement patterns; links over the threshold form clusters (connected
 // components).
 //
+// RunLink does the same across two sources (a left record paired with a
+// right one, never two of one side) and returns a cross-reference
+// instead of clusters. Candidate pairs are never held whole: each
+// blocking rule's join streams its pairs (those no earlier rule found)
+// into scoring, and only (a, b, pattern) goes back to DuckDB; union-find
+// holds only the records in a link.
+//
 // A field has only the levels its comparator can produce (an exact
-// comparator has no close). Weights fall from exact to close to far
+// comparator has no close). A field with term_frequency weighs an exact
+// agreement by the value's frequency instead of the field's u. Weights fall from exact to close to far
 // (pool-adjacent-violators on m/u after EM). A blocking rule whose pairs
 // hold fewer than 10 matches trains nothing; fields no rule trained keep
 // their starting m, marked untrained; the Result's Warnings say so.

@@ -235,7 +235,7 @@ func (r *runner) linkAccuracy(ctx context.Context, matches string) (*result.Link
 // written, under the fields' names.
 func (r *runner) writeUnmatched(ctx context.Context, matches string) error {
 	side := func(name string, t *engine.Table, idCol string, col func(Field) string, offset int64, key string) string {
-		sel := []string{engine.Literal(name) + " AS side", "CAST(" + cmpOr(idCol, fmt.Sprintf("rid - %d", offset)) + " AS VARCHAR) AS id"}
+		sel := []string{engine.Literal(name) + " AS side", "CAST(" + colOr(idCol, fmt.Sprintf("rid - %d", offset)) + " AS VARCHAR) AS id"}
 		for _, f := range r.cfg.Fields {
 			sel = append(sel, "CAST("+engine.Ident(col(f))+" AS VARCHAR) AS "+engine.Ident(f.Column))
 		}
@@ -247,8 +247,8 @@ func (r *runner) writeUnmatched(ctx context.Context, matches string) error {
 	return r.db.WriteQuery(ctx, q, r.side.opts.UnmatchedPath)
 }
 
-// cmpOr is the quoted column col, or expr when col is empty.
-func cmpOr(col, expr string) string {
+// colOr is the quoted column col, or expr when col is empty.
+func colOr(col, expr string) string {
 	if col == "" {
 		return expr
 	}
