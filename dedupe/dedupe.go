@@ -4,8 +4,8 @@
 // Fellegi-Sunter model trained without labels. Fields are normalized and
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
 // fields fall into comparison levels (exact, swapped, close, loose, far,
-// null) in Go, on
-// DuckDB's threads as the pairs stream by; u comes from random record
+// null) in Go, on DuckDB's threads as the pairs stream by; u comes from
+// random record
 // pairs and m from expectation-maximisation over the counts of distinct
 // agreement patterns; links over the threshold form clusters (connected
 // components).
@@ -19,13 +19,17 @@
 //
 // A field has only the levels its comparator can produce (an exact
 // comparator has no close). A field with term_frequency weighs an exact
-// agreement by the value's frequency instead of the field's u. Weights fall from exact to close to far
-// (pool-adjacent-violators on m/u after EM). A blocking rule whose pairs
+// agreement by the value's frequency instead of the field's u. Weights
+// fall from exact to close to far (pool-adjacent-violators on m/u after
+// EM). A blocking rule whose pairs
 // hold fewer than 10 matches trains nothing; fields no rule trained keep
 // their starting m, marked untrained; the Result's Warnings say so.
 //
 //	cfg, err := dedupe.Parse(yamlBytes)
 //	res, err := dedupe.Run(ctx, db, table, cfg, dedupe.Options{ClustersPath: "clusters.csv"})
+//
+//	lcfg, err := dedupe.ParseLink(yamlBytes)
+//	xref, err := dedupe.RunLink(ctx, db, left, right, lcfg, dedupe.LinkOptions{OneToOne: true, XrefPath: "xref.csv"})
 package dedupe
 
 import (
