@@ -5,10 +5,9 @@
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
 // fields fall into comparison levels (exact, swapped, close, loose, far,
 // null) in Go, on DuckDB's threads as the pairs stream by; u comes from
-// random record
-// pairs and m from expectation-maximisation over the counts of distinct
-// agreement patterns; links over the threshold form clusters (connected
-// components).
+// random record pairs and m from expectation-maximisation over the
+// counts of distinct agreement patterns; links over the threshold form
+// clusters (connected components).
 //
 // RunLink does the same across two sources (a left record paired with a
 // right one, never two of one side) and returns a cross-reference
