@@ -145,11 +145,13 @@ func keyCol(i, j int) string { return engine.Ident(fmt.Sprintf("plumb_key_%d_%d"
 // and says which it is.
 func (r *runner) keyError(ctx context.Context, err error) error {
 	for i, rule := range r.cfg.Blocking {
-		var keys []string
+		// count(key) makes DuckDB compute each key (a key that is only
+		// selected may be optimized away).
+		var counts []string
 		for _, k := range r.keys[i] {
-			keys = append(keys, k.SQL())
+			counts = append(counts, "count("+k.SQL()+")")
 		}
-		q := "SELECT count(*) FROM (SELECT " + strings.Join(keys, ", ") + " FROM " + engine.Ident(r.norm) + ")"
+		q := "SELECT " + strings.Join(counts, " + ") + " FROM " + engine.Ident(r.norm)
 		var n int64
 		if ruleErr := r.db.QueryRowContext(ctx, q).Scan(&n); ruleErr != nil {
 			return fmt.Errorf("blocking rule %d [%s]: %w", i+1, strings.Join(rule, ", "), withoutSQL(ruleErr))
