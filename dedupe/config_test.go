@@ -246,3 +246,36 @@ func TestSwapLevels(t *testing.T) {
 		t.Errorf("levels of a Jaro-Winkler field with swap_with: got %v, want %v", got, want)
 	}
 }
+
+// FuzzParseLink: ParseLink never panics; a config it accepts has a name
+// and a column on each side for every field, both ids or neither, swaps
+// between its own fields; and every dedupe config is a link config.
+func FuzzParseLink(f *testing.F) {
+	f.Add([]byte(issueConfig))
+	f.Add([]byte("id: {left: k, right: no}\nfields:\n  - {column: a, right: b, swap_with: c, term_frequency: true}\n  - {left: c, right: d}\nblocking: [[a], [soundex(c), a]]\n"))
+	f.Add([]byte("fields: [{left: x}]\nblocking: [[x]]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := ParseLink(data)
+		if _, derr := Parse(data); derr == nil && err != nil {
+			t.Fatalf("Parse accepts what ParseLink refuses: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		if (cfg.ID == "") != (cfg.RightID == "") {
+			t.Fatalf("ids %q and %q", cfg.ID, cfg.RightID)
+		}
+		names := map[string]bool{}
+		for _, fl := range cfg.Fields {
+			if fl.Column == "" || fl.LeftColumn() == "" || fl.RightColumn() == "" {
+				t.Fatalf("field %+v lacks a name or a column", fl)
+			}
+			names[strings.ToLower(fl.Column)] = true
+		}
+		for _, fl := range cfg.Fields {
+			if fl.SwapWith != "" && (!names[strings.ToLower(fl.SwapWith)] || strings.EqualFold(fl.SwapWith, fl.Column)) {
+				t.Fatalf("field %s swaps with %q", fl.Column, fl.SwapWith)
+			}
+		}
+	})
+}
