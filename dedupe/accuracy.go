@@ -12,7 +12,7 @@ import (
 // with B-cubed.
 func (r *runner) accuracy(ctx context.Context, clusters string) (*Accuracy, error) {
 	a := &Accuracy{Column: r.opts.Truth}
-	q := `WITH j AS (SELECT c.cluster_id, CAST(s.` + engine.Ident(r.opts.Truth) + ` AS VARCHAR) AS label FROM ` + engine.Ident(clusters) + ` c JOIN ` + r.numbered() + ` s USING (rid)),
+	q := `WITH j AS (SELECT c.cluster_id, CAST(s.` + engine.Ident(r.opts.Truth) + ` AS VARCHAR) AS label FROM (` + r.clustersOfAll(clusters) + `) c JOIN ` + r.numbered() + ` s USING (rid)),
 		cl AS (SELECT cluster_id, count(*) AS n FROM j GROUP BY ALL),
 		lb AS (SELECT label, count(*) AS n FROM j GROUP BY ALL),
 		cl_lb AS (SELECT cluster_id, label, count(*) AS n FROM j GROUP BY ALL)

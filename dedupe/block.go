@@ -54,32 +54,52 @@ func (r *runner) bind(ctx context.Context, e engine.Expr, records string) error 
 	return rows.Err()
 }
 
-// block counts each rule's pairs first, refusing rules that would
-// explode, then writes the union of their pairs (a < b).
+// block adds each rule's keys to the normalized table, counts each
+// rule's pairs, refusing rules that would explode, and sets candidates to
+// the query of their union. Nothing holds the pairs: scoring streams them
+// from the join, each pair once (from the first rule that finds it, as
+// splink does), with the bits of every rule that finds it.
 func (r *runner) block(ctx context.Context) error {
 	maxPairs := r.cfg.MaxPairs
 	if maxPairs == 0 {
 		maxPairs = 25_000_000
 	}
-	var parts []string
-	for i, rule := range r.cfg.Blocking {
-		var keys, notNull []string
+	var keys []string
+	for i := range r.cfg.Blocking {
 		for j, k := range r.keys[i] {
-			keys = append(keys, fmt.Sprintf("%s AS k%d", k.SQL(), j))
-			notNull = append(notNull, fmt.Sprintf("k%d IS NOT NULL", j))
+			keys = append(keys, k.SQL()+" AS "+keyCol(i, j))
 		}
-		kt, err := r.table(ctx, "plumb_dedupe_keys", "AS SELECT * FROM (SELECT rid, "+strings.Join(keys, ", ")+" FROM "+engine.Ident(r.norm)+") WHERE "+strings.Join(notNull, " AND "))
-		if err != nil {
-			return fmt.Errorf("blocking rule %d [%s]: %w", i+1, strings.Join(rule, ", "), withoutSQL(err))
-		}
-		kcols := make([]string, len(rule))
-		on := make([]string, len(rule))
+	}
+	keyed, err := r.table(ctx, "plumb_dedupe_keyed", "AS SELECT *, "+strings.Join(keys, ", ")+" FROM "+engine.Ident(r.norm))
+	if err != nil {
+		return r.keyError(ctx, err)
+	}
+	if _, err := r.db.ExecContext(ctx, "DROP TABLE "+engine.Ident(r.norm)); err != nil {
+		return err
+	}
+	r.norm = keyed
+	// sat[i] says that a pair agrees on every key of rule i.
+	sat := make([]string, len(r.cfg.Blocking))
+	for i, rule := range r.cfg.Blocking {
+		var on, kcols, notNull []string
 		for j := range rule {
-			kcols[j] = fmt.Sprintf("k%d", j)
-			on[j] = fmt.Sprintf("x.k%d = y.k%d", j, j)
+			on = append(on, fmt.Sprintf("x.%[1]s = y.%[1]s", keyCol(i, j)))
+			kcols = append(kcols, keyCol(i, j))
+			notNull = append(notNull, keyCol(i, j)+" IS NOT NULL")
+		}
+		sat[i] = "(" + strings.Join(on, " AND ") + ")"
+		// Within one source a group of c records makes c(c-1)/2 pairs;
+		// across two, its l left and r right records make l·r.
+		count := "sum(c * (c - 1) // 2)"
+		groups := "SELECT count(*) AS c FROM " + engine.Ident(r.norm) + " WHERE " + strings.Join(notNull, " AND ") + " GROUP BY " + strings.Join(kcols, ", ")
+		if r.side != nil {
+			left := fmt.Sprintf("rid <= %d", r.side.left)
+			count = "sum(l * r)"
+			groups = "SELECT count(*) FILTER (" + left + ") AS l, count(*) FILTER (NOT (" + left + ")) AS r FROM " + engine.Ident(r.norm) +
+				" WHERE " + strings.Join(notNull, " AND ") + " GROUP BY " + strings.Join(kcols, ", ")
 		}
 		var n int64
-		q := "SELECT coalesce(sum(c * (c - 1) // 2), 0)::BIGINT FROM (SELECT count(*) AS c FROM " + engine.Ident(kt) + " GROUP BY " + strings.Join(kcols, ", ") + ")"
+		q := "SELECT coalesce(" + count + ", 0)::BIGINT FROM (" + groups + ")"
 		if err := r.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
 			return err
 		}
@@ -88,15 +108,56 @@ func (r *runner) block(ctx context.Context) error {
 				i+1, strings.Join(rule, ", "), n, maxPairs)
 		}
 		r.res.Rules = append(r.res.Rules, Rule{Keys: rule, Pairs: n})
-		parts = append(parts, fmt.Sprintf("SELECT x.rid AS a, y.rid AS b, %d AS rule FROM %s x JOIN %s y ON %s AND x.rid < y.rid",
-			1<<i, engine.Ident(kt), engine.Ident(kt), strings.Join(on, " AND ")))
 	}
-	var err error
-	// Each pair remembers which rules found it, for training per rule.
-	if r.pairs, err = r.table(ctx, "plumb_dedupe_pairs", "AS SELECT a, b, bit_or(rule)::UBIGINT AS rules FROM ("+strings.Join(parts, " UNION ALL ")+") GROUP BY a, b"); err != nil {
-		return fmt.Errorf("candidate pairs: %w", err)
+	cross := "x.rid < y.rid"
+	if r.side != nil {
+		cross = fmt.Sprintf("x.rid <= %[1]d AND y.rid > %[1]d", r.side.left)
 	}
-	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.pairs)).Scan(&r.res.CandidatePairs)
+	bits := make([]string, len(sat))
+	for i, s := range sat {
+		bits[i] = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN %d ELSE 0 END", s, uint64(1)<<i)
+	}
+	sel := []string{"x.rid AS a", "y.rid AS b", "(" + strings.Join(bits, " + ") + ")::UBIGINT AS rules"}
+	for i := range r.cfg.Fields {
+		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
+	}
+	for _, tf := range r.tf {
+		if tf != "" {
+			sel = append(sel, "x."+engine.Ident(tf))
+		}
+	}
+	var parts []string
+	for i := range r.cfg.Blocking {
+		q := "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.norm) + " x JOIN " + engine.Ident(r.norm) + " y ON " + sat[i] + " AND " + cross
+		for _, earlier := range sat[:i] {
+			q += " AND NOT coalesce(" + earlier + ", false)"
+		}
+		parts = append(parts, q)
+	}
+	r.candidates = strings.Join(parts, " UNION ALL ")
+	return nil
+}
+
+// keyCol names key j of blocking rule i in the normalized table.
+func keyCol(i, j int) string { return engine.Ident(fmt.Sprintf("plumb_key_%d_%d", i, j)) }
+
+// keyError finds the blocking rule whose keys failed to compute (err)
+// and says which it is.
+func (r *runner) keyError(ctx context.Context, err error) error {
+	for i, rule := range r.cfg.Blocking {
+		// count(key) makes DuckDB compute each key (a key that is only
+		// selected may be optimized away).
+		var counts []string
+		for _, k := range r.keys[i] {
+			counts = append(counts, "count("+k.SQL()+")")
+		}
+		q := "SELECT " + strings.Join(counts, " + ") + " FROM " + engine.Ident(r.norm)
+		var n int64
+		if ruleErr := r.db.QueryRowContext(ctx, q).Scan(&n); ruleErr != nil {
+			return fmt.Errorf("blocking rule %d [%s]: %w", i+1, strings.Join(rule, ", "), withoutSQL(ruleErr))
+		}
+	}
+	return fmt.Errorf("blocking keys: %w", withoutSQL(err))
 }
 
 // fieldsIn says which fields a blocking rule's keys mention.

@@ -142,3 +142,15 @@ func TestBlockingKeyPlace(t *testing.T) {
 		t.Errorf("got %v, want an error without a place that names the key", err)
 	}
 }
+
+// TestBlockingKeyRuntimeError: a key that parses and binds but fails on
+// the data is an error naming its rule.
+func TestBlockingKeyRuntimeError(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	cfg.Blocking = append(cfg.Blocking, []string{"CAST(email AS INTEGER)"})
+	_, err := Run(t.Context(), db, tbl, cfg, Options{Now: fixedClock()})
+	if err == nil || !strings.Contains(err.Error(), "blocking rule 4 [CAST(email AS INTEGER)]") || !strings.Contains(err.Error(), "Could not convert") {
+		t.Errorf("got %v, want an error naming blocking rule 4", err)
+	}
+}

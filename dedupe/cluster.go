@@ -7,17 +7,19 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/plumb-data/plumb/engine"
 )
 
-// linkPatterns writes the patterns at or over the threshold, with their
-// weights, to a table.
-func (r *runner) linkPatterns(ctx context.Context, threshold float64) (string, error) {
+// linkedPairs writes the pairs at or over the threshold to a table
+// (a, b, weight), in DuckDB: a pattern's weight comes from a table of the
+// distinct patterns, to which a pair adds its term-frequency bits.
+func (r *runner) linkedPairs(ctx context.Context, threshold float64) (string, error) {
 	if r.links != "" {
 		return r.links, nil
 	}
-	pt, err := r.table(ctx, "plumb_dedupe_patterns", "(pattern UBIGINT, weight DOUBLE, prob DOUBLE)")
+	pt, err := r.table(ctx, "plumb_dedupe_patterns", "(pattern UBIGINT, weight DOUBLE)")
 	if err != nil {
 		return "", err
 	}
@@ -43,38 +45,101 @@ func (r *runner) linkPatterns(ctx context.Context, threshold float64) (string, e
 		return "", err
 	}
 	for _, p := range pats {
-		if pr := r.md.prob(p); pr >= threshold {
-			if err := app.Append(uint64(p), r.md.weight(p), pr); err != nil {
-				app.Close()
-				return "", err
-			}
+		if err := app.Append(uint64(p), r.patternWeight(p)); err != nil {
+			app.Close()
+			return "", err
 		}
 	}
-	r.links = pt
-	return pt, app.Close()
-}
-
-// cluster links pairs over the threshold and finds connected components
-// with union-find; it returns the table of (rid, cluster_id, cluster_size).
-func (r *runner) cluster(ctx context.Context, threshold float64) (string, error) {
-	pt, err := r.linkPatterns(ctx, threshold)
+	if err := app.Close(); err != nil {
+		return "", err
+	}
+	minWeight := math.Log2(threshold / (1 - threshold))
+	w := "p.weight + " + r.tfExpr()
+	lt, err := r.table(ctx, "plumb_dedupe_links", fmt.Sprintf("AS SELECT s.a, s.b, %s AS weight FROM %s s JOIN %s p USING (pattern) WHERE %s >= %s",
+		w, engine.Ident(r.scored), engine.Ident(pt), w, strconv.FormatFloat(minWeight, 'g', -1, 64)))
 	if err != nil {
 		return "", err
 	}
-	n := r.res.Records
-	parent := make([]int32, n+1)
-	for i := range parent {
-		parent[i] = int32(i)
+	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(lt)).Scan(&r.res.Links); err != nil {
+		return "", err
 	}
-	find := func(x int32) int32 {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
+	r.links = lt
+	return lt, nil
+}
+
+// components are the connected components of the linked pairs, by
+// union-find over the records that are in a link (the others are
+// clusters of one): Go holds four bytes for each of those records and
+// nothing for the rest.
+type components struct {
+	ids    []int32 // record numbers in a link, ascending
+	parent []int32 // index in ids of each one's parent
+	size   []int64 // records in the component, at its root's index
+}
+
+// newComponents makes singleton components of the record numbers in ids.
+func newComponents(ids []int32) *components {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	c := &components{ids: ids, parent: make([]int32, len(ids)), size: make([]int64, len(ids))}
+	for i := range c.parent {
+		c.parent[i] = int32(i)
 	}
-	var links []link // linked pairs are few; kept to judge clusters' weakest links
-	rows, err := r.db.QueryContext(ctx, "SELECT s.a, s.b, p.weight FROM "+engine.Ident(r.scored)+" s JOIN "+engine.Ident(pt)+" p USING (pattern) ORDER BY s.a, s.b")
+	return c
+}
+
+// index is where record rid is in ids, which must hold it.
+func (c *components) index(rid int32) int32 {
+	i, _ := slices.BinarySearch(c.ids, rid)
+	return int32(i)
+}
+
+func (c *components) find(i int32) int32 {
+	for c.parent[i] != i {
+		c.parent[i] = c.parent[c.parent[i]]
+		i = c.parent[i]
+	}
+	return i
+}
+
+// union joins the components of records a and b; the root stays the
+// smaller index, so a cluster's id is its smallest record number.
+func (c *components) union(a, b int32) {
+	ra, rb := c.find(c.index(a)), c.find(c.index(b))
+	if ra == rb {
+		return
+	}
+	if ra < rb {
+		c.parent[rb] = ra
+	} else {
+		c.parent[ra] = rb
+	}
+}
+
+// flatten points every record at its root and counts the sizes.
+func (c *components) flatten() {
+	for i := range c.parent {
+		root := c.find(int32(i))
+		c.parent[i] = root
+		c.size[root]++
+	}
+}
+
+// cluster returns the root record number of a record in a link.
+func (c *components) cluster(rid int32) int32 { return c.ids[c.parent[c.index(rid)]] }
+
+// cluster finds connected components of the linked pairs and returns the
+// table of (rid, cluster_id, cluster_size) of the records in a link; a
+// record in none is its own cluster (cluster_id = rid, size 1).
+func (r *runner) cluster(ctx context.Context, threshold float64) (string, error) {
+	lt, err := r.linkedPairs(ctx, threshold)
+	if err != nil {
+		return "", err
+	}
+	// The links are few next to the candidate pairs (a share of the
+	// records), and are kept to judge clusters' weakest links.
+	links := make([]link, 0, r.res.Links)
+	rows, err := r.db.QueryContext(ctx, "SELECT a, b, weight FROM "+engine.Ident(lt)+" ORDER BY a, b")
 	if err != nil {
 		return "", err
 	}
@@ -85,33 +150,34 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 			return "", err
 		}
 		links = append(links, l)
-		if ra, rb := find(l.a), find(l.b); ra != rb {
-			if ra < rb {
-				parent[rb] = ra
-			} else {
-				parent[ra] = rb
-			}
-		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return "", err
 	}
-	r.res.Links = int64(len(links))
+	ids := make([]int32, 0, 2*len(links))
+	for _, l := range links {
+		ids = append(ids, l.a, l.b)
+	}
+	comp := newComponents(ids)
+	for _, l := range links {
+		comp.union(l.a, l.b)
+	}
+	comp.flatten()
+	n := r.res.Records
+	linked := int64(len(comp.ids))
 	minWeight := math.Log2(threshold / (1 - threshold))
-	// Cluster ids are the smallest record number of each cluster: unions
-	// always keep the smaller root.
-	size := make(map[int32]int64)
-	for i := int32(1); i <= int32(n); i++ {
-		root := find(i)
-		parent[i] = root
-		size[root]++
-	}
 	bySize := map[int64]int64{}
-	for _, s := range size {
-		bySize[s]++
+	if n > linked {
+		bySize[1] = n - linked
 	}
-	r.res.Clusters = int64(len(size))
+	for i, s := range comp.size {
+		if s > 0 && comp.parent[i] == int32(i) {
+			bySize[s]++
+			r.res.Clusters++
+		}
+	}
+	r.res.Clusters += n - linked
 	for s, c := range bySize {
 		r.res.ClusterSizes = append(r.res.ClusterSizes, SizeCount{Size: s, Clusters: c})
 	}
@@ -128,7 +194,7 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 	}
 	stats := map[int32]*stat{}
 	for _, l := range links {
-		root := parent[l.a]
+		root := comp.parent[comp.index(l.a)]
 		s := stats[root]
 		if s == nil {
 			s = &stat{min: math.Inf(1)}
@@ -141,13 +207,13 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 	for root, s := range stats {
 		avg := s.sum / float64(s.n)
 		if s.n >= 2 && s.min < minWeight+3 && avg-s.min >= 10 {
-			r.res.WeakClusters = append(r.res.WeakClusters, WeakCluster{Cluster: int64(root), Size: size[root], MinWeight: round(s.min), AvgWeight: round(avg)})
+			r.res.WeakClusters = append(r.res.WeakClusters, WeakCluster{Cluster: int64(comp.ids[root]), Size: comp.size[root], MinWeight: round(s.min), AvgWeight: round(avg)})
 		}
 	}
 	slices.SortFunc(r.res.WeakClusters, func(x, y WeakCluster) int {
 		return int(x.Cluster - y.Cluster)
 	})
-	if err := r.topClusters(ctx, parent, size, links); err != nil {
+	if err := r.topClusters(ctx, comp, links); err != nil {
 		return "", fmt.Errorf("top clusters: %w", err)
 	}
 	ct, err := r.table(ctx, "plumb_dedupe_clusters", "(rid BIGINT, cluster_id BIGINT, cluster_size BIGINT)")
@@ -158,12 +224,19 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 	if err != nil {
 		return "", err
 	}
-	for i := int32(1); i <= int32(n); i++ {
-		root := parent[i]
-		if err := app.Append(int64(i), int64(root), size[root]); err != nil {
+	for i, rid := range comp.ids {
+		root := comp.parent[i]
+		if err := app.Append(int64(rid), int64(comp.ids[root]), comp.size[root]); err != nil {
 			app.Close()
 			return "", err
 		}
 	}
 	return ct, app.Close()
+}
+
+// clustersOfAll selects every record's (rid, cluster_id, cluster_size)
+// from the table cluster returns, records in no link as clusters of one.
+func (r *runner) clustersOfAll(clusters string) string {
+	return "SELECT n.rid, coalesce(c.cluster_id, n.rid) AS cluster_id, coalesce(c.cluster_size, 1) AS cluster_size FROM " +
+		engine.Ident(r.norm) + " n LEFT JOIN " + engine.Ident(clusters) + " c USING (rid)"
 }

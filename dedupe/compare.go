@@ -11,19 +11,27 @@ import (
 // Level is how a field compares between two records.
 type Level uint8
 
-// Comparison levels of a field between two records, most similar first.
-// LevelNull (either side empty) carries no evidence either way.
+// Comparison levels of a field between two records. LevelNull (either
+// side empty) carries no evidence either way. A comparator's levels, most
+// similar first, are exact, then swapped (only for a field with
+// swap_with), close, loose (only Jaro-Winkler), far.
 const (
 	LevelNull Level = iota
 	LevelExact
 	LevelClose
 	LevelFar
+	// LevelLoose is a second, weaker close: Jaro-Winkler 0.88 to 0.92.
+	LevelLoose
+	// LevelSwapped is a field that equals the other record's swap_with
+	// field, and that field this one: first and last name swapped.
+	LevelSwapped
 	numLevels
 )
 
-var levelNames = [numLevels]string{"null", "exact", "close", "far"}
+var levelNames = [numLevels]string{"null", "exact", "close", "far", "loose", "swapped"}
 
-// String names the level in reports: null, exact, close or far.
+// String names the level in reports: null, exact, swapped, close, loose
+// or far.
 func (l Level) String() string { return levelNames[l] }
 
 // comparator is what a Comparator does: the one place that says which
@@ -39,16 +47,25 @@ type comparator struct {
 }
 
 var (
-	exactCloseFar = []Level{LevelExact, LevelClose, LevelFar}
-	exactFar      = []Level{LevelExact, LevelFar}
+	exactCloseFar      = []Level{LevelExact, LevelClose, LevelFar}
+	exactCloseLooseFar = []Level{LevelExact, LevelClose, LevelLoose, LevelFar}
+	exactFar           = []Level{LevelExact, LevelFar}
 )
 
 // comparators holds every Comparator's comparator.
 var comparators = map[Comparator]comparator{
 	CompareExact: {exactFar, func(a, b string) (float64, Level) { return 0, LevelFar }},
-	CompareJaroWinkler: {exactCloseFar, func(a, b string) (float64, Level) {
+	// Jaro-Winkler has two close levels, as splink's name comparisons
+	// do: 0.92 and over is close, 0.88 to 0.92 loose.
+	CompareJaroWinkler: {exactCloseLooseFar, func(a, b string) (float64, Level) {
 		s := smetrics.JaroWinkler(a, b, 0.7, 4)
-		return s, level(s >= 0.9)
+		switch {
+		case s >= 0.92:
+			return s, LevelClose
+		case s >= 0.88:
+			return s, LevelLoose
+		}
+		return s, LevelFar
 	}},
 	CompareJaro: {exactCloseFar, func(a, b string) (float64, Level) {
 		s := smetrics.Jaro(a, b)
@@ -72,6 +89,28 @@ var comparators = map[Comparator]comparator{
 // levelsOf is the levels a comparator can produce besides null, most
 // similar first.
 func levelsOf(c Comparator) []Level { return comparators[c].levels }
+
+// fieldLevels is the levels a field can produce besides null, most
+// similar first: its comparator's, and swapped after exact when it has a
+// swap_with.
+func fieldLevels(f Field) []Level {
+	ls := levelsOf(f.Compare)
+	if f.SwapWith == "" {
+		return ls
+	}
+	return append([]Level{ls[0], LevelSwapped}, ls[1:]...)
+}
+
+// compareSwap is compare for a field with a swap_with partner: x and y
+// are the field's values, xs and ys the partner's. A pair whose values
+// are not equal but cross (x = ys and xs = y) is swapped.
+func compareSwap(kind Comparator, x, y, xs, ys string) (float64, Level) {
+	sim, l := compare(kind, x, y)
+	if l != LevelExact && l != LevelNull && x == ys && xs == y {
+		return sim, LevelSwapped
+	}
+	return sim, l
+}
 
 // compare returns the similarity of two normalized values in [0, 1] and
 // its level for the given comparison.
@@ -114,12 +153,22 @@ func level(close bool) Level {
 	return LevelFar
 }
 
-// pattern packs the levels of up to 32 fields, two bits each.
+// pattern packs the levels of up to maxFields fields, levelBits each.
 type pattern uint64
 
-func (p pattern) level(f int) Level { return Level(p>>(2*f)) & 3 }
+const (
+	levelBits = 3
+	levelMask = 1<<levelBits - 1
+	// maxFields is the most fields a pattern holds.
+	maxFields = 64 / levelBits
+)
 
-func (p pattern) with(f int, l Level) pattern { return p | pattern(l)<<(2*f) }
+func (p pattern) level(f int) Level { return Level(p>>(levelBits*f)) & levelMask }
+
+func (p pattern) with(f int, l Level) pattern { return p | pattern(l)<<(levelBits*f) }
+
+// without is p with field f's level set to null.
+func (p pattern) without(f int) pattern { return p &^ (levelMask << (levelBits * f)) }
 
 // soundexCode is the SQL function soundex(s) blocking rules may use (DuckDB
 // has none): the American Soundex code of s, NULL for an empty s.

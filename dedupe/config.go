@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,7 +26,11 @@ import (
 //	  - [soundex(last_name), birth_date]
 //	threshold: 0.9                # match probability needed to link a pair
 type Config struct {
+	// ID is the column that identifies a record; in a link config, the
+	// left source's (RightID is the right's, the same unless the id was
+	// given as {left, right}).
 	ID        string     `json:"id,omitempty"`
+	RightID   string     `json:"right_id,omitempty"`
 	Fields    []Field    `json:"fields"`
 	Blocking  [][]string `json:"blocking"`
 	Threshold float64    `json:"threshold"`
@@ -46,10 +51,30 @@ type keyPlace struct {
 
 // Field is a column compared between records.
 type Field struct {
+	// Column names the field, and the column on both sides unless Left
+	// or Right (link configs only) name another.
 	Column    string       `json:"column"`
 	Normalize []Normalizer `json:"normalize,omitempty"`
 	Compare   Comparator   `json:"compare"`
+	// TermFrequency weighs an exact agreement by how rare the value is:
+	// its u is the value's share of all records, not the field's.
+	TermFrequency bool `json:"term_frequency,omitempty"`
+	// SwapWith names another field this one may be swapped with (first
+	// and last name): the pair's level is swapped when each record's
+	// value equals the other's value of that field.
+	SwapWith string `json:"swap_with,omitempty"`
+	// Left and Right are the field's columns in a link's left and right
+	// source; empty means Column.
+	Left  string `json:"left,omitempty"`
+	Right string `json:"right,omitempty"`
 }
+
+// LeftColumn is the field's column in the left source (in dedupe, the
+// only source).
+func (f Field) LeftColumn() string { return cmp.Or(f.Left, f.Column) }
+
+// RightColumn is the field's column in a link's right source.
+func (f Field) RightColumn() string { return cmp.Or(f.Right, f.Column) }
 
 // ConfigError points at the place in a YAML config that is wrong.
 type ConfigError = yamlconf.Error
@@ -57,7 +82,13 @@ type ConfigError = yamlconf.Error
 // Parse reads a YAML dedupe config. Unknown keys, wrong types,
 // unknown normalizers and comparators are errors that name the line and
 // column.
-func Parse(data []byte) (*Config, error) {
+func Parse(data []byte) (*Config, error) { return parse(data, false) }
+
+// ParseLink reads a YAML link config: a dedupe config whose id and
+// fields may name a different column on each side ({left, right}).
+func ParseLink(data []byte) (*Config, error) { return parse(data, true) }
+
+func parse(data []byte, link bool) (*Config, error) {
 	root, err := yamlconf.Root(data, "fields and blocking")
 	if err != nil {
 		return nil, err
@@ -73,9 +104,18 @@ func Parse(data []byte) (*Config, error) {
 		var err error
 		switch k.Value {
 		case "id":
+			if v.Kind == yaml.MappingNode {
+				if !link {
+					err = yamlconf.At(v, "id: a column on each side ({left, right}) is for plumb link configs (dedupe reads one source)")
+					break
+				}
+				cfg.ID, cfg.RightID, err = sides(v, "id")
+				break
+			}
 			cfg.ID, err = yamlconf.Scalar(v, "id")
+			cfg.RightID = cfg.ID
 		case "fields":
-			cfg.Fields, err = fields(v)
+			cfg.Fields, err = fields(v, link)
 		case "blocking":
 			cfg.Blocking, cfg.keysAt, err = blocking(v)
 		case "threshold":
@@ -106,7 +146,27 @@ func Parse(data []byte) (*Config, error) {
 	return cfg, nil
 }
 
-func fields(n *yaml.Node) ([]Field, error) {
+// sides reads {left: a, right: b}, both required.
+func sides(n *yaml.Node, what string) (left, right string, err error) {
+	err = yamlconf.Pairs(n, func(k, v *yaml.Node) error {
+		var err error
+		switch k.Value {
+		case "left":
+			left, err = yamlconf.Scalar(v, what+".left")
+		case "right":
+			right, err = yamlconf.Scalar(v, what+".right")
+		default:
+			err = yamlconf.At(k, "unknown key %q in %s (want left, right)", k.Value, what)
+		}
+		return err
+	})
+	if err == nil && (left == "" || right == "") {
+		err = yamlconf.At(n, "%s: want both left and right", what)
+	}
+	return left, right, err
+}
+
+func fields(n *yaml.Node, link bool) ([]Field, error) {
 	if n.Kind != yaml.SequenceNode {
 		return nil, yamlconf.At(n, "fields: want a list of {column, normalize, compare}")
 	}
@@ -123,6 +183,22 @@ func fields(n *yaml.Node) ([]Field, error) {
 			switch k.Value {
 			case "column":
 				f.Column, err = yamlconf.Scalar(v, "column")
+			case "left", "right":
+				if !link {
+					err = yamlconf.At(k, "%s: a column on one side is for plumb link configs (dedupe reads one source)", k.Value)
+					break
+				}
+				var col string
+				col, err = yamlconf.Scalar(v, k.Value)
+				if k.Value == "left" {
+					f.Left = col
+				} else {
+					f.Right = col
+				}
+			case "swap_with":
+				f.SwapWith, err = yamlconf.Scalar(v, "swap_with")
+			case "term_frequency":
+				f.TermFrequency, err = yamlconf.Bool(v, "term_frequency")
 			case "normalize":
 				var names []string
 				names, err = yamlconf.StringList(v, "normalize")
@@ -145,13 +221,19 @@ func fields(n *yaml.Node) ([]Field, error) {
 					err = yamlconf.At(v, "unknown comparison %q (want %s)", f.Compare, join(Comparators))
 				}
 			default:
-				err = yamlconf.At(k, "unknown key %q in a field (want column, normalize, compare)", k.Value)
+				err = yamlconf.At(k, "unknown key %q in a field (want %s)", k.Value, fieldKeys(link))
 			}
 			if err != nil {
 				return nil, err
 			}
 		}
+		if f.Column == "" && link && f.Left != "" && f.Right != "" {
+			f.Column = f.Left
+		}
 		if f.Column == "" {
+			if link {
+				return nil, yamlconf.At(item, "field without a column (want column, or left and right)")
+			}
 			return nil, yamlconf.At(item, "field without a column")
 		}
 		if cols[strings.ToLower(f.Column)] {
@@ -160,10 +242,26 @@ func fields(n *yaml.Node) ([]Field, error) {
 		cols[strings.ToLower(f.Column)] = true
 		out = append(out, f)
 	}
-	if len(out) > 30 {
-		return nil, yamlconf.At(n, "%d fields: at most 30 can be compared", len(out))
+	if len(out) > maxFields {
+		return nil, yamlconf.At(n, "%d fields: at most %d can be compared", len(out), maxFields)
+	}
+	for i, f := range out {
+		if f.SwapWith == "" {
+			continue
+		}
+		if strings.EqualFold(f.SwapWith, f.Column) || !cols[strings.ToLower(f.SwapWith)] {
+			return nil, yamlconf.At(n.Content[i], "swap_with %q: want another field's column", f.SwapWith)
+		}
 	}
 	return out, nil
+}
+
+// fieldKeys lists the keys a field may have, for errors.
+func fieldKeys(link bool) string {
+	if link {
+		return "column, left, right, normalize, compare, term_frequency, swap_with"
+	}
+	return "column, normalize, compare, term_frequency, swap_with"
 }
 
 // blocking reads the blocking rules and where each key was written. A key

@@ -71,6 +71,11 @@ func TestParseConfigErrors(t *testing.T) {
 		{"not a mapping", "- a\n", 1, 1, "want a mapping"},
 		{"duplicate key", "fields:\n  - column: a\nblocking: [[a]]\nblocking: [[a]]\n", 4, 1, "given twice"},
 		{"max pairs", "fields:\n  - column: a\nblocking: [[a]]\nmax_pairs: -3\n", 4, 12, "positive whole number"},
+		{"side column in dedupe", "fields:\n  - column: a\n    right: b\nblocking: [[a]]\n", 3, 5, "is for plumb link configs"},
+		{"side ids in dedupe", "id: {left: a, right: b}\nfields:\n  - column: a\nblocking: [[a]]\n", 1, 5, "is for plumb link configs"},
+		{"swap with itself", "fields:\n  - column: a\n    swap_with: a\nblocking: [[a]]\n", 2, 5, `swap_with "a": want another field's column`},
+		{"swap with no field", "fields:\n  - column: a\n    swap_with: b\nblocking: [[a]]\n", 2, 5, `swap_with "b"`},
+		{"term frequency type", "fields:\n  - column: a\n    term_frequency: often\nblocking: [[a]]\n", 3, 21, "want true or false"},
 	}
 	for _, tt := range tests {
 		_, err := Parse([]byte(tt.yaml))
@@ -111,6 +116,7 @@ func TestCompareLevels(t *testing.T) {
 	}{
 		{"exact", "a", "a", LevelExact}, {"exact", "a", "b", LevelFar}, {"exact", "", "b", LevelNull},
 		{"jaro_winkler", "martha", "marhta", LevelClose}, {"jaro_winkler", "martha", "john", LevelFar},
+		{"jaro_winkler", "tanya", "tonya", LevelLoose}, {"jaro_winkler", "abroms", "abrams", LevelClose},
 		{"levenshtein", "12345", "12354", LevelClose}, {"levenshtein", "12345", "98765", LevelFar},
 		{"soundex", "robert", "rupert", LevelClose}, {"soundex", "robert", "smith", LevelFar},
 		{"numeric", "100", "100.5", LevelClose}, {"numeric", "100", "150", LevelFar}, {"numeric", "1e2", "100", LevelExact},
@@ -172,6 +178,103 @@ func FuzzParseConfig(f *testing.F) {
 		for _, f := range cfg.Fields {
 			if !slices.Contains(Comparators, f.Compare) {
 				t.Fatalf("accepted comparison %q", f.Compare)
+			}
+		}
+	})
+}
+
+func TestParseLinkConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		yaml         string
+		id, rightID  string
+		column, left string
+		right        string
+		line, col    int
+		wantErr      string
+	}{
+		{name: "one name on both sides", yaml: "id: k\nfields:\n  - column: a\nblocking: [[a]]\n", id: "k", rightID: "k", column: "a", left: "a", right: "a"},
+		{name: "ids and columns per side", yaml: "id: {left: k, right: no}\nfields:\n  - {column: a, right: b}\nblocking: [[a]]\n", id: "k", rightID: "no", column: "a", left: "a", right: "b"},
+		{name: "named after left", yaml: "fields:\n  - {left: x, right: y}\nblocking: [[x]]\n", column: "x", left: "x", right: "y"},
+		{name: "no right id", yaml: "id: {left: k}\nfields:\n  - column: a\nblocking: [[a]]\n", line: 1, col: 5, wantErr: "want both left and right"},
+		{name: "unknown side", yaml: "id: {left: k, middle: m}\nfields:\n  - column: a\nblocking: [[a]]\n", line: 1, col: 15, wantErr: `unknown key "middle" in id`},
+		{name: "one side only", yaml: "fields:\n  - {right: y}\nblocking: [[x]]\n", line: 2, col: 5, wantErr: "want column, or left and right"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := ParseLink([]byte(tt.yaml))
+			if tt.wantErr != "" {
+				var ce *ConfigError
+				if !errors.As(err, &ce) || ce.Line != tt.line || ce.Column != tt.col || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("got %v, want line %d, column %d, %q", err, tt.line, tt.col, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := cfg.Fields[0]
+			if cfg.ID != tt.id || cfg.RightID != tt.rightID || f.Column != tt.column || f.LeftColumn() != tt.left || f.RightColumn() != tt.right {
+				t.Errorf("got id %q/%q, field %q (%q, %q), want %q/%q, %q (%q, %q)", cfg.ID, cfg.RightID, f.Column, f.LeftColumn(), f.RightColumn(),
+					tt.id, tt.rightID, tt.column, tt.left, tt.right)
+			}
+		})
+	}
+}
+
+func TestSwapLevels(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		x, y, xs, ys string
+		want         Level
+	}{
+		{"swapped", "john", "smith", "smith", "john", LevelSwapped},
+		{"same", "john", "john", "smith", "smith", LevelExact},
+		{"one way only", "john", "smith", "smith", "jones", LevelFar},
+		{"empty", "", "smith", "smith", "", LevelNull},
+		{"close typo is not a swap", "jon", "john", "smith", "smith", LevelClose},
+	}
+	for _, tt := range tests {
+		if _, got := compareSwap(CompareJaroWinkler, tt.x, tt.y, tt.xs, tt.ys); got != tt.want {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	got := fieldLevels(Field{Column: "first", Compare: CompareJaroWinkler, SwapWith: "last"})
+	if want := []Level{LevelExact, LevelSwapped, LevelClose, LevelLoose, LevelFar}; !slices.Equal(got, want) {
+		t.Errorf("levels of a Jaro-Winkler field with swap_with: got %v, want %v", got, want)
+	}
+}
+
+// FuzzParseLink: ParseLink never panics; a config it accepts has a name
+// and a column on each side for every field, both ids or neither, swaps
+// between its own fields; and every dedupe config is a link config.
+func FuzzParseLink(f *testing.F) {
+	f.Add([]byte(issueConfig))
+	f.Add([]byte("id: {left: k, right: no}\nfields:\n  - {column: a, right: b, swap_with: c, term_frequency: true}\n  - {left: c, right: d}\nblocking: [[a], [soundex(c), a]]\n"))
+	f.Add([]byte("fields: [{left: x}]\nblocking: [[x]]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := ParseLink(data)
+		if _, derr := Parse(data); derr == nil && err != nil {
+			t.Fatalf("Parse accepts what ParseLink refuses: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		if (cfg.ID == "") != (cfg.RightID == "") {
+			t.Fatalf("ids %q and %q", cfg.ID, cfg.RightID)
+		}
+		names := map[string]bool{}
+		for _, fl := range cfg.Fields {
+			if fl.Column == "" || fl.LeftColumn() == "" || fl.RightColumn() == "" {
+				t.Fatalf("field %+v lacks a name or a column", fl)
+			}
+			names[strings.ToLower(fl.Column)] = true
+		}
+		for _, fl := range cfg.Fields {
+			if fl.SwapWith != "" && (!names[strings.ToLower(fl.SwapWith)] || strings.EqualFold(fl.SwapWith, fl.Column)) {
+				t.Fatalf("field %s swaps with %q", fl.Column, fl.SwapWith)
 			}
 		}
 	})

@@ -3,20 +3,32 @@
 // Package dedupe finds records that describe the same entity, with a
 // Fellegi-Sunter model trained without labels. Fields are normalized and
 // candidate pairs come from blocking rules, both in DuckDB; each pair's
-// fields fall into comparison levels (exact, close, far, null) in Go, on
-// DuckDB's threads as the pairs stream by; u comes from random record
-// pairs and m from expectation-maximisation over the counts of distinct
-// agreement patterns; links over the threshold form clusters (connected
-// components).
+// fields fall into comparison levels (exact, swapped, close, loose, far,
+// null) in Go, on DuckDB's threads as the pairs stream by; u comes from
+// random record pairs and m from expectation-maximisation over the
+// counts of distinct agreement patterns; links over the threshold form
+// clusters (connected components).
+//
+// RunLink does the same across two sources (a left record paired with a
+// right one, never two of one side) and returns a cross-reference
+// instead of clusters. Candidate pairs are never held whole: each
+// blocking rule's join streams its pairs (those no earlier rule found)
+// into scoring, and only (a, b, pattern) goes back to DuckDB; union-find
+// holds only the records in a link.
 //
 // A field has only the levels its comparator can produce (an exact
-// comparator has no close). Weights fall from exact to close to far
-// (pool-adjacent-violators on m/u after EM). A blocking rule whose pairs
+// comparator has no close). A field with term_frequency weighs an exact
+// agreement by the value's frequency instead of the field's u. Weights
+// fall from exact to close to far (pool-adjacent-violators on m/u after
+// EM). A blocking rule whose pairs
 // hold fewer than 10 matches trains nothing; fields no rule trained keep
 // their starting m, marked untrained; the Result's Warnings say so.
 //
 //	cfg, err := dedupe.Parse(yamlBytes)
 //	res, err := dedupe.Run(ctx, db, table, cfg, dedupe.Options{ClustersPath: "clusters.csv"})
+//
+//	lcfg, err := dedupe.ParseLink(yamlBytes)
+//	xref, err := dedupe.RunLink(ctx, db, left, right, lcfg, dedupe.LinkOptions{OneToOne: true, XrefPath: "xref.csv"})
 package dedupe
 
 import (
@@ -60,11 +72,29 @@ type runner struct {
 	scratch *engine.Scratch
 	keys    [][]engine.Expr // the blocking rules' keys, checked
 	norm    string          // table of normalized fields: rid, then one per field
-	pairs   string          // candidate pairs: a, b, rules
-	scored  string          // a, b, pattern
-	links   string          // patterns at or over the threshold, with weights
-	md      *model
-	last    time.Time
+	// candidates is the query of the candidate pairs, laid out as
+	// pairQuery: a, b, rules, the fields of a and b, the term frequencies.
+	candidates string
+	scored     string // a, b, pattern
+	links      string // patterns at or over the threshold, with weights
+	md         *model
+	last       time.Time
+	// swap[f] is the field field f may be swapped with, or -1.
+	swap []int
+	// tf[f] names field f's term-frequency column in the normalized
+	// table, "" for a field without term_frequency.
+	tf []string
+	// side is set when linking two sources: the right source's records
+	// follow the left's in the normalized table (rid > side.left).
+	side *linkSide
+}
+
+// linkSide is what a link run adds to a dedupe run: the right source and
+// where its records start.
+type linkSide struct {
+	right *engine.Table
+	left  int64 // records of the left source: rids 1..left
+	opts  LinkOptions
 }
 
 // LoadOptions say how a source must be loaded to be deduplicated: values
@@ -79,13 +109,32 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, cfg *Config, opts 
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	r := &runner{db: db, t: t, opts: opts, cfg: cfg, last: opts.Now(), scratch: db.NewScratch()}
+	r := newRunner(db, t, cfg, opts)
 	defer r.scratch.Drop(ctx)
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dedupe %s: %w", t.Source, withoutSQL(err))
 	}
 	return res, nil
+}
+
+func newRunner(db *engine.DB, t *engine.Table, cfg *Config, opts Options) *runner {
+	r := &runner{db: db, t: t, opts: opts, cfg: cfg, last: opts.Now(), scratch: db.NewScratch()}
+	for _, f := range cfg.Fields {
+		partner := -1
+		for j, g := range cfg.Fields {
+			if f.SwapWith != "" && strings.EqualFold(g.Column, f.SwapWith) {
+				partner = j
+			}
+		}
+		r.swap = append(r.swap, partner)
+		tf := ""
+		if f.TermFrequency {
+			tf = "plumb_tf_" + f.Column
+		}
+		r.tf = append(r.tf, tf)
+	}
+	return r
 }
 
 func (r *runner) stage(name string) {
@@ -111,7 +160,10 @@ func (r *runner) table(ctx context.Context, prefix, def string) (string, error) 
 	return name, nil
 }
 
-func (r *runner) run(ctx context.Context) (*Result, error) {
+// model checks the config against the sources, normalizes, blocks,
+// scores and trains: what dedupe and link share. It returns the
+// threshold.
+func (r *runner) model(ctx context.Context) (float64, error) {
 	threshold := r.cfg.Threshold
 	if r.opts.Threshold > 0 {
 		threshold = r.opts.Threshold
@@ -121,31 +173,39 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		r.res.Fields = append(r.res.Fields, f.Column)
 	}
 	if err := r.checkColumns(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if err := r.checkBlocking(ctx); err != nil {
-		return nil, err
+		return 0, err
 	}
 	if r.opts.Progress != nil {
 		r.opts.Progress("normalizing " + strings.Join(r.res.Fields, ", "))
 	}
 	if err := r.normalize(ctx); err != nil {
-		return nil, fmt.Errorf("normalize: %w", err)
+		return 0, fmt.Errorf("normalize: %w", err)
 	}
 	r.stage("normalize")
 	if err := r.block(ctx); err != nil {
-		return nil, err
+		return 0, err
 	}
 	r.stage("block")
 	counts, err := r.score(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("score pairs: %w", err)
+		return 0, fmt.Errorf("score pairs: %w", err)
 	}
 	r.stage("score")
 	if err := r.train(ctx, counts); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+		return 0, fmt.Errorf("train: %w", err)
 	}
 	r.stage("train")
+	return threshold, nil
+}
+
+func (r *runner) run(ctx context.Context) (*Result, error) {
+	threshold, err := r.model(ctx)
+	if err != nil {
+		return nil, err
+	}
 	clusters, err := r.cluster(ctx, threshold)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: %w", err)
@@ -162,7 +222,12 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	if r.opts.PairsPath != "" {
-		if err := r.writePairs(ctx, threshold); err != nil {
+		links, err := r.linkedPairs(ctx, threshold)
+		if err != nil {
+			return nil, err
+		}
+		ids := r.ids(r.t, r.cfg.ID, 0)
+		if err := r.writePairs(ctx, links, ids, ids, r.opts.PairsPath, "a", "b"); err != nil {
 			return nil, err
 		}
 	}
@@ -171,20 +236,47 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 }
 
 func (r *runner) checkColumns() error {
-	have := map[string]bool{}
-	for _, c := range r.t.Columns {
-		have[strings.ToLower(c.Name)] = true
+	need := []string{}
+	for _, f := range r.cfg.Fields {
+		need = append(need, f.LeftColumn())
 	}
-	need := append([]string(nil), r.res.Fields...)
 	if r.cfg.ID != "" {
 		need = append(need, r.cfg.ID)
 	}
-	if r.opts.Truth != "" {
-		need = append(need, r.opts.Truth)
+	if r.side == nil {
+		if r.opts.Truth != "" {
+			need = append(need, r.opts.Truth)
+		}
+		return hasColumns(r.t, "the source", need)
+	}
+	if r.side.opts.TruthLeft != "" {
+		need = append(need, r.side.opts.TruthLeft)
+	}
+	if err := hasColumns(r.t, "the left source", need); err != nil {
+		return err
+	}
+	need = need[:0]
+	for _, f := range r.cfg.Fields {
+		need = append(need, f.RightColumn())
+	}
+	if r.cfg.RightID != "" {
+		need = append(need, r.cfg.RightID)
+	}
+	if r.side.opts.TruthRight != "" {
+		need = append(need, r.side.opts.TruthRight)
+	}
+	return hasColumns(r.side.right, "the right source", need)
+}
+
+// hasColumns says which of need t lacks.
+func hasColumns(t *engine.Table, what string, need []string) error {
+	have := map[string]bool{}
+	for _, c := range t.Columns {
+		have[strings.ToLower(c.Name)] = true
 	}
 	for _, c := range need {
 		if !have[strings.ToLower(c)] {
-			return fmt.Errorf("no column %q in the source", c)
+			return fmt.Errorf("no column %q in %s", c, what)
 		}
 	}
 	return nil

@@ -43,12 +43,21 @@ func newModel(levels [][]Level, random map[pattern]int64) *model {
 
 // initialM is where EM starts m, and what m stays for a field no session
 // could train: 0.9 for exact agreement, 0.1 for the rest, of which 0.07
-// goes to close when the comparator has it.
+// is shared by the levels between exact and far when the field has any.
 func initialM(levels []Level) [numLevels]float64 {
 	var m [numLevels]float64
 	m[LevelNull], m[LevelExact], m[LevelFar] = 1, 0.9, 0.1
-	if slices.Contains(levels, LevelClose) {
-		m[LevelClose], m[LevelFar] = 0.07, 0.03
+	var between []Level
+	for _, l := range levels {
+		if l != LevelExact && l != LevelFar {
+			between = append(between, l)
+		}
+	}
+	if len(between) > 0 {
+		m[LevelFar] = 0.03
+		for _, l := range between {
+			m[l] = 0.07 / float64(len(between))
+		}
 	}
 	return m
 }
@@ -109,7 +118,7 @@ func without(counts map[pattern]int64, drop []bool) map[pattern]int64 {
 		q := p
 		for f, d := range drop {
 			if d {
-				q &^= pattern(3) << (2 * f)
+				q = q.without(f)
 			}
 		}
 		out[q] += n

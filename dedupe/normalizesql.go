@@ -16,18 +16,59 @@ import (
 // (N/A, NULL, -, …) as NULL: two records that both lack a birth date do
 // not agree on it. It runs in DuckDB; Normalize is its reference.
 func (r *runner) normalize(ctx context.Context) error {
-	inner := []string{"row_number() OVER () AS rid"}
-	outer := []string{"rid"}
-	for i, f := range r.cfg.Fields {
-		inner = append(inner, normalizeSQL("CAST("+engine.Ident(f.Column)+" AS VARCHAR)", f.Normalize)+fmt.Sprintf(" AS f%d", i))
-		outer = append(outer, nullMarkerSQL(fmt.Sprintf("f%d", i))+" AS "+r.fieldCol(i))
+	query := func(t *engine.Table, col func(Field) string, offset int64) string {
+		inner := []string{fmt.Sprintf("row_number() OVER () + %d AS rid", offset)}
+		outer := []string{"rid"}
+		for i, f := range r.cfg.Fields {
+			inner = append(inner, normalizeSQL("CAST("+engine.Ident(col(f))+" AS VARCHAR)", f.Normalize)+fmt.Sprintf(" AS f%d", i))
+			outer = append(outer, nullMarkerSQL(fmt.Sprintf("f%d", i))+" AS "+r.fieldCol(i))
+		}
+		return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM " + engine.Ident(t.Name) + ")"
+	}
+	q := query(r.t, Field.LeftColumn, 0)
+	if r.side != nil {
+		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.t.Name)).Scan(&r.side.left); err != nil {
+			return err
+		}
+		q += " UNION ALL " + query(r.side.right, Field.RightColumn, r.side.left)
 	}
 	var err error
-	r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS SELECT "+strings.Join(outer, ", ")+" FROM (SELECT "+strings.Join(inner, ", ")+" FROM "+engine.Ident(r.t.Name)+")")
-	if err != nil {
+	if r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS "+q); err != nil {
+		return err
+	}
+	if err := r.termFrequencies(ctx); err != nil {
 		return err
 	}
 	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.norm)).Scan(&r.res.Records)
+}
+
+// termFrequencies adds to the normalized table, for each field with
+// term_frequency, the share of all records (both sources when linking)
+// that hold each value, as splink's term-frequency tables do.
+func (r *runner) termFrequencies(ctx context.Context) error {
+	sel := []string{"n.*"}
+	var joins []string
+	for i, tf := range r.tf {
+		if tf == "" {
+			continue
+		}
+		c := r.fieldCol(i)
+		t := fmt.Sprintf("t%d", i)
+		sel = append(sel, t+".tf AS "+engine.Ident(tf))
+		joins = append(joins, " LEFT JOIN (SELECT "+c+" AS v, count(*) / sum(count(*)) OVER () AS tf FROM "+engine.Ident(r.norm)+" WHERE "+c+" IS NOT NULL GROUP BY "+c+") "+t+" ON "+t+".v = n."+c)
+	}
+	if len(joins) == 0 {
+		return nil
+	}
+	withTF, err := r.table(ctx, "plumb_dedupe_norm", "AS SELECT "+strings.Join(sel, ", ")+" FROM "+engine.Ident(r.norm)+" n"+strings.Join(joins, "")+" ORDER BY n.rid")
+	if err != nil {
+		return err
+	}
+	if _, err := r.db.ExecContext(ctx, "DROP TABLE "+engine.Ident(r.norm)); err != nil {
+		return err
+	}
+	r.norm = withTF
+	return nil
 }
 
 // space is an RE2 class of the characters unicode.IsSpace accepts, so

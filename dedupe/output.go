@@ -3,10 +3,12 @@
 package dedupe
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,7 +18,7 @@ import (
 
 // writeClusters writes every record with its cluster: no record is lost.
 func (r *runner) writeClusters(ctx context.Context, clusters string) error {
-	q := "SELECT s.* EXCLUDE (rid), c.cluster_id, c.cluster_size FROM " + r.numbered() + " s JOIN " + engine.Ident(clusters) + " c USING (rid) ORDER BY c.rid"
+	q := "SELECT s.* EXCLUDE (rid), c.cluster_id, c.cluster_size FROM " + r.numbered() + " s JOIN (" + r.clustersOfAll(clusters) + ") c USING (rid) ORDER BY rid"
 	return r.db.WriteQuery(ctx, q, r.opts.ClustersPath)
 }
 
@@ -24,22 +26,20 @@ func (r *runner) writeClusters(ctx context.Context, clusters string) error {
 // the pairs file, after the field's name.
 var pairFieldColumns = []string{"a", "b", "similarity", "level", "weight"}
 
-// writePairs writes the linked pairs with each field's normalized values,
-// similarity, level and weight, worked out in Go as scoring did. The rows
-// go to a scratch table and from there to the file: CSV gets a row per
-// pair with five columns per field; Parquet and JSON a row per pair with
-// a list of fields.
-func (r *runner) writePairs(ctx context.Context, threshold float64) error {
-	pt, err := r.linkPatterns(ctx, threshold)
-	if err != nil {
-		return err
-	}
+// writePairs writes the pairs of a links table (a, b, weight) to path
+// with each field's normalized values, similarity, level and weight,
+// worked out in Go as scoring did; idsA and idsB select the (rid, id) of
+// each side, nameA and nameB name the ids' columns. The rows go to a
+// scratch table and from there to the file: CSV gets a row per pair with
+// five columns per field; Parquet and JSON a row per pair with a list of
+// fields.
+func (r *runner) writePairs(ctx context.Context, links, idsA, idsB, path, nameA, nameB string) error {
 	// The numbers are kept as Go formats them, the shortest text that
 	// reads back as the same float: CSV shows them so, and the typed
 	// formats cast them back exactly.
 	cols := []string{"ra BIGINT", "rb BIGINT", "a VARCHAR", "b VARCHAR", "weight VARCHAR", "probability VARCHAR"}
 	for i := range r.cfg.Fields {
-		for _, c := range pairFieldColumns {
+		for _, c := range r.pairFieldColumns(i) {
 			cols = append(cols, fmt.Sprintf("f%d_%s VARCHAR", i, c))
 		}
 	}
@@ -51,7 +51,7 @@ func (r *runner) writePairs(ctx context.Context, threshold float64) error {
 	if err != nil {
 		return err
 	}
-	err = streamChunks(ctx, r.db, r.linkedQuery(pt), r.pairRows, func(rows [][]driver.Value) error {
+	err = streamChunks(ctx, r.db, r.linkedQuery(links, idsA, idsB), r.pairRows, func(rows [][]driver.Value) error {
 		for _, row := range rows {
 			if err := app.Append(row...); err != nil {
 				return err
@@ -62,42 +62,78 @@ func (r *runner) writePairs(ctx context.Context, threshold float64) error {
 	if err := errors.Join(err, app.Close()); err != nil {
 		return fmt.Errorf("linked pairs: %w", err)
 	}
-	return r.db.WriteQuery(ctx, r.pairsFileQuery(out), r.opts.PairsPath)
+	return r.db.WriteQuery(ctx, r.pairsFileQuery(out, path, nameA, nameB), path)
 }
 
-// linkedQuery selects the linked pairs: record numbers a and b, their
-// ids, the pattern, then field i of a and of b at columns 5+2i and 6+2i.
-func (r *runner) linkedQuery(patterns string) string {
-	idExpr := "rid"
-	if r.cfg.ID != "" {
-		idExpr = "CAST(" + engine.Ident(r.cfg.ID) + " AS VARCHAR)"
+// pairFieldColumns are the columns field i adds to a linked pair in the
+// pairs file, after the field's name: its values, similarity, level and
+// weight, and the term frequency of an exact agreement's value when the
+// field has term_frequency.
+func (r *runner) pairFieldColumns(i int) []string {
+	if r.tf[i] != "" {
+		return append(slices.Clone(pairFieldColumns), "tf")
 	}
-	// The record ids are numbered once and joined to both sides of a pair.
-	ids := "WITH ids AS MATERIALIZED (SELECT rid, " + idExpr + " AS id FROM " + r.numbered() + ") "
-	sel := []string{"s.a", "s.b", "CAST(ia.id AS VARCHAR)", "CAST(ib.id AS VARCHAR)", "s.pattern"}
+	return pairFieldColumns
+}
+
+// ids selects the records of t with their ids, (rid, id): the id column
+// as text, or the record's line when there is none; record numbers start
+// after offset.
+func (r *runner) ids(t *engine.Table, idCol string, offset int64) string {
+	idExpr := fmt.Sprintf("rid - %d", offset)
+	if idCol != "" {
+		idExpr = "CAST(" + engine.Ident(idCol) + " AS VARCHAR)"
+	}
+	return fmt.Sprintf("SELECT rid, CAST(%s AS VARCHAR) AS id FROM (SELECT row_number() OVER () + %d AS rid, * FROM %s)", idExpr, offset, engine.Ident(t.Name))
+}
+
+// linkedQuery selects the linked pairs of the table linkedPairs wrote:
+// record numbers a and b, their ids (from the (rid, id) queries idsA and
+// idsB), the weight, then field i of a and of b at columns 5+2i and 6+2i
+// and the term frequencies (as pairQuery lays them out).
+func (r *runner) linkedQuery(links, idsA, idsB string) string {
+	// The record ids are numbered once and joined to each side of a pair.
+	with := "WITH ia AS MATERIALIZED (" + idsA + "), ib AS MATERIALIZED (" + idsB + ") "
+	if idsA == idsB {
+		with = "WITH ia AS MATERIALIZED (" + idsA + ") "
+	}
+	sel := []string{"s.a", "s.b", "ia.id", "ib.id", "s.weight"}
 	for i := range r.cfg.Fields {
 		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
 	}
-	return ids + "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.scored) + " s JOIN " + engine.Ident(patterns) + " USING (pattern) JOIN " +
-		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN ids ia ON ia.rid = s.a JOIN ids ib ON ib.rid = s.b"
+	for _, tf := range r.tf {
+		if tf != "" {
+			sel = append(sel, "x."+engine.Ident(tf))
+		}
+	}
+	ib := "ib"
+	if idsA == idsB {
+		ib = "ia"
+	}
+	return with + "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(links) + " s JOIN " +
+		engine.Ident(r.norm) + " x ON x.rid = s.a JOIN " + engine.Ident(r.norm) + " y ON y.rid = s.b JOIN ia ON ia.rid = s.a JOIN " + ib + " ib ON ib.rid = s.b"
 }
 
 // pairRows explains a chunk of linkedQuery's pairs, as rows of the
 // scratch table writePairs fills.
 func (r *runner) pairRows(c *engine.Chunk) [][]driver.Value {
 	rows := make([][]driver.Value, c.Len())
+	tfCol := r.tfCols(5)
 	for j := range rows {
 		ra, _ := c.Int64(0, j)
 		rb, _ := c.Int64(1, j)
-		p, _ := c.Int64(4, j)
-		pat := pattern(p)
-		row := []driver.Value{ra, rb, text(c, 2, j), text(c, 3, j), ftoa(round(r.md.weight(pat))), ftoa(round(r.md.prob(pat)))}
-		for i, f := range r.cfg.Fields {
-			x, y := text(c, 5+2*i, j), text(c, 6+2*i, j)
-			xs, _ := x.(string)
-			ys, _ := y.(string)
-			sim, l := compare(f.Compare, xs, ys)
-			row = append(row, x, y, ftoa(round(sim)), l.String(), ftoa(round(r.md.fieldWeight(i, l))))
+		w, _ := c.Float64(4, j)
+		row := []driver.Value{ra, rb, text(c, 2, j), text(c, 3, j), ftoa(round(w)), ftoa(round(probOf(w)))}
+		for i := range r.cfg.Fields {
+			fc := r.compareAt(c, i, j, 5, tfCol)
+			row = append(row, text(c, 5+2*i, j), text(c, 6+2*i, j), ftoa(round(fc.sim)), fc.level.String(), ftoa(round(r.fieldWeight(i, fc))))
+			if r.tf[i] != "" {
+				var tf driver.Value
+				if fc.tf > 0 {
+					tf = ftoa(sig(fc.tf))
+				}
+				row = append(row, tf)
+			}
 		}
 		rows[j] = row
 	}
@@ -113,23 +149,38 @@ func text(c *engine.Chunk, col, row int) driver.Value {
 	return nil
 }
 
-// pairsFileQuery selects the pairs file's rows from writePairs' table, in
-// the order of their record numbers.
-func (r *runner) pairsFileQuery(table string) string {
-	sel := []string{"a", "b"}
-	if engine.OutputFormat(r.opts.PairsPath) == source.FormatCSV {
+// pairsFileQuery selects the rows of a pairs file (path) from
+// writePairs' table, in the order of their record numbers; a and b name
+// the two ids' columns.
+func (r *runner) pairsFileQuery(table, path, a, b string) string {
+	sel := []string{"a AS " + engine.Ident(a), "b AS " + engine.Ident(b)}
+	// A field's values are a and b in dedupe's pairs, left and right in
+	// link's cross-reference.
+	side := map[string]string{"a": "a", "b": "b"}
+	if r.side != nil {
+		side = map[string]string{"a": "left", "b": "right"}
+	}
+	if engine.OutputFormat(path) == source.FormatCSV {
 		sel = append(sel, "weight", "probability")
 		for i, f := range r.cfg.Fields {
-			for _, c := range pairFieldColumns {
-				sel = append(sel, fmt.Sprintf("f%d_%s AS %s", i, c, engine.Ident(f.Column+"_"+c)))
+			for _, c := range r.pairFieldColumns(i) {
+				sel = append(sel, fmt.Sprintf("f%d_%s AS %s", i, c, engine.Ident(f.Column+"_"+cmp.Or(side[c], c))))
 			}
 		}
 	} else {
 		sel = append(sel, "CAST(weight AS DOUBLE) AS weight", "CAST(probability AS DOUBLE) AS probability")
 		fields := make([]string, len(r.cfg.Fields))
 		for i, f := range r.cfg.Fields {
-			fields[i] = fmt.Sprintf("{'column': %s, 'a': f%[2]d_a, 'b': f%[2]d_b, 'similarity': CAST(f%[2]d_similarity AS DOUBLE), "+
-				"'level': f%[2]d_level, 'weight': CAST(f%[2]d_weight AS DOUBLE)}", engine.Literal(f.Column), i)
+			tf := ""
+			if r.hasTF() {
+				v := "NULL"
+				if r.tf[i] != "" {
+					v = fmt.Sprintf("f%d_tf", i)
+				}
+				tf = ", 'term_frequency': CAST(" + v + " AS DOUBLE)"
+			}
+			fields[i] = fmt.Sprintf("{'column': %s, %[4]s: f%[2]d_a, %[5]s: f%[2]d_b, 'similarity': CAST(f%[2]d_similarity AS DOUBLE), "+
+				"'level': f%[2]d_level, 'weight': CAST(f%[2]d_weight AS DOUBLE)%[3]s}", engine.Literal(f.Column), i, tf, engine.Literal(side["a"]), engine.Literal(side["b"]))
 		}
 		sel = append(sel, "["+strings.Join(fields, ", ")+"] AS fields")
 	}
@@ -141,6 +192,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// sig rounds f to six significant digits: a term frequency may be far
+// below round's millionths.
+func sig(f float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 6, 64), 64)
+	return v
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

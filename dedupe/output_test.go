@@ -3,10 +3,12 @@
 package dedupe
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
@@ -93,5 +95,64 @@ func TestPairsFormats(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	if err != nil || len(entries) != len(paths) {
 		t.Errorf("%s holds %v, want only the three pairs files", dir, entries)
+	}
+}
+
+// TestDedupeTermFrequency: with term_frequency on last_name, dedupe's
+// pairs file gives each exact last-name agreement its value's frequency,
+// the field's weight is log2(m/frequency), and each pair's weight is the
+// prior plus its fields' weights.
+func TestDedupeTermFrequency(t *testing.T) {
+	t.Parallel()
+	db, tbl, cfg := setup(t)
+	for i := range cfg.Fields {
+		cfg.Fields[i].TermFrequency = cfg.Fields[i].Column == "last_name"
+	}
+	path := filepath.Join(t.TempDir(), "pairs.csv")
+	res, err := Run(t.Context(), db, tbl, cfg, Options{PairsPath: path, Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mExact float64
+	for _, f := range res.Model {
+		if f.Column == "last_name" {
+			if !f.TermFrequency {
+				t.Errorf("model of last_name does not say term_frequency: %+v", f)
+			}
+			mExact = f.Levels[1].M
+		}
+	}
+	recs := enginetest.ReadCSV(t, path)
+	col := func(name string) int { return slices.Index(recs[0], name) }
+	level, weight, tf := col("last_name_level"), col("last_name_weight"), col("last_name_tf")
+	if tf < 0 || col("email_tf") >= 0 {
+		t.Fatalf("pairs.csv header: %q, want last_name_tf and no email_tf", recs[0])
+	}
+	prior := math.Log2(res.Lambda / (1 - res.Lambda))
+	exact := 0
+	for _, rec := range recs[1:] {
+		if rec[level] == "exact" {
+			exact++
+			f, err := strconv.ParseFloat(rec[tf], 64)
+			w, _ := strconv.ParseFloat(rec[weight], 64)
+			if err != nil || f <= 0 || math.Abs(w-math.Log2(mExact/f)) > 1e-3 {
+				t.Errorf("pair %s, %s: last_name tf %q weight %s, want a frequency and log2(%g/tf)", rec[0], rec[1], rec[tf], rec[weight], mExact)
+			}
+		} else if rec[tf] != "" {
+			t.Errorf("pair %s, %s: last_name %s with tf %q", rec[0], rec[1], rec[level], rec[tf])
+		}
+		sum := prior
+		for i, h := range recs[0] {
+			if strings.HasSuffix(h, "_weight") {
+				v, _ := strconv.ParseFloat(rec[i], 64)
+				sum += v
+			}
+		}
+		if w, _ := strconv.ParseFloat(rec[2], 64); math.Abs(sum-w) > 1e-4 {
+			t.Errorf("pair %s, %s: weight %g, prior and fields add up to %g", rec[0], rec[1], w, sum)
+		}
+	}
+	if exact == 0 {
+		t.Error("no pair agrees exactly on last_name")
 	}
 }

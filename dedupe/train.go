@@ -20,12 +20,19 @@ import (
 func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	sample := min(r.res.Records, 200_000)
 	seed := r.opts.Seed % 1_000_000
+	// Random pairs: two samples of the records (of each side, when
+	// linking), paired off in the order drawn.
+	left, right := engine.Ident(r.norm), engine.Ident(r.norm)
+	if r.side != nil {
+		left = fmt.Sprintf("(SELECT rid FROM %s WHERE rid <= %d)", engine.Ident(r.norm), r.side.left)
+		right = fmt.Sprintf("(SELECT rid FROM %s WHERE rid > %d)", engine.Ident(r.norm), r.side.left)
+	}
 	q := fmt.Sprintf("(SELECT x.rid AS a, y.rid AS b, 0::UBIGINT AS rules FROM (SELECT rid, row_number() OVER () AS i FROM (SELECT rid FROM %[1]s USING SAMPLE reservoir(%[2]d ROWS) REPEATABLE (%[3]d))) x "+
-		"JOIN (SELECT rid, row_number() OVER () AS i FROM (SELECT rid FROM %[1]s USING SAMPLE reservoir(%[2]d ROWS) REPEATABLE (%[4]d))) y ON x.i = y.i AND x.rid <> y.rid)",
-		engine.Ident(r.norm), sample, seed+1, seed+2)
+		"JOIN (SELECT rid, row_number() OVER () AS i FROM (SELECT rid FROM %[5]s USING SAMPLE reservoir(%[2]d ROWS) REPEATABLE (%[4]d))) y ON x.i = y.i AND x.rid <> y.rid)",
+		left, sample, seed+1, seed+2, right)
 	random := map[pattern]int64{}
-	err := r.patterns(ctx, r.pairQuery(q, ""), func(_, _ []int64, _ []uint64, p []pattern) error {
-		for _, x := range p {
+	err := r.patterns(ctx, r.pairQuery(q, ""), func(c patternedChunk) error {
+		for _, x := range c.p {
 			random[x]++
 		}
 		return nil
@@ -36,7 +43,7 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	nf := len(r.cfg.Fields)
 	levels := make([][]Level, nf)
 	for f, fl := range r.cfg.Fields {
-		levels[f] = levelsOf(fl.Compare)
+		levels[f] = fieldLevels(fl)
 	}
 	r.md = newModel(levels, random)
 	sum := make([][numLevels]float64, nf)
@@ -125,12 +132,16 @@ func (r *runner) train(ctx context.Context, counts ruleCounts) error {
 	// candidate pair does: blocking already chose pairs that agree, and
 	// that agreement is counted again by the fields' weights.
 	n := float64(r.res.Records)
-	if all := n * (n - 1) / 2; all > 0 {
+	all := n * (n - 1) / 2
+	if r.side != nil {
+		all = float64(r.side.left) * (n - float64(r.side.left))
+	}
+	if all > 0 {
 		r.md.lambda = clampPrior(math.Max(matches, 1) / all)
 	}
 	r.res.Lambda = r.md.lambda
 	for i, f := range r.cfg.Fields {
-		fm := FieldModel{Column: f.Column, Compare: f.Compare, Trained: sessions[i] > 0}
+		fm := FieldModel{Column: f.Column, Compare: f.Compare, Trained: sessions[i] > 0, TermFrequency: f.TermFrequency, SwapWith: f.SwapWith}
 		for _, l := range append([]Level{LevelNull}, levels[i]...) {
 			fm.Levels = append(fm.Levels, LevelModel{Level: l.String(), M: round(r.md.m[i][l]), U: round(r.md.u[i][l]), Weight: round(r.md.fieldWeight(i, l))})
 		}

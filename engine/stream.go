@@ -57,6 +57,14 @@ func (c *Chunk) Int64(col, row int) (int64, bool) {
 	}
 }
 
+// Float64 returns a DOUBLE column's value at row, and false for NULL or
+// a value of another type.
+func (c *Chunk) Float64(col, row int) (float64, bool) {
+	v, _ := c.in.GetValue(col+1, row)
+	f, ok := v.(float64)
+	return f, ok
+}
+
 // stream is one Stream call in flight.
 type stream struct {
 	fn  func(*Chunk) error

@@ -27,15 +27,7 @@ func textDedupe(w *bufio.Writer, r *result.Dedupe) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "  warning          %s\n", warn.Message)
 	}
-	fmt.Fprintf(w, "\n  %-20s %-13s %-6s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
-	for _, f := range r.Model {
-		for _, l := range f.Levels {
-			if l.Level == "null" {
-				continue
-			}
-			fmt.Fprintf(w, "  %-20s %-13s %-6s %9.5f %9.5f %8.2f%s\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight, untrainedMark(f, "  m untrained"))
-		}
-	}
+	textModel(w, r.Model)
 	if len(r.WeakClusters) > 0 {
 		fmt.Fprintf(w, "\n  weak clusters (one link barely over the threshold, the rest far above): %d\n", len(r.WeakClusters))
 		for i, c := range r.WeakClusters {
@@ -72,14 +64,7 @@ func markdownDedupe(w *bufio.Writer, r *result.Dedupe) {
 			fmt.Fprintf(w, "- **warning:** %s\n", mdEscape(warn.Message))
 		}
 	}
-	fmt.Fprintf(w, "\n| field | level | m | u | weight |\n|---|---|---:|---:|---:|\n")
-	for _, f := range r.Model {
-		for _, l := range f.Levels {
-			if l.Level != "null" {
-				fmt.Fprintf(w, "| %s | %s | %.5f%s | %.5f | %.2f |\n", mdEscape(f.Column), l.Level, l.M, untrainedMark(f, " (untrained)"), l.U, l.Weight)
-			}
-		}
-	}
+	markdownModel(w, r.Model)
 	if t := r.Truth; t != nil {
 		fmt.Fprintf(w, "\nAgainst %s: precision %.4f, recall %.4f, F1 %.4f (B³ F1 %.4f)\n", mdCode(t.Column), t.Precision, t.Recall, t.F1, t.B3F1)
 	}
@@ -92,4 +77,40 @@ func untrainedMark(f result.FieldModel, mark string) string {
 		return ""
 	}
 	return mark
+}
+
+// textModel lists each field's levels with m, u and weight.
+func textModel(w *bufio.Writer, model []result.FieldModel) {
+	fmt.Fprintf(w, "\n  %-20s %-13s %-7s %9s %9s %8s\n", "field", "compare", "level", "m", "u", "weight")
+	for _, f := range model {
+		for _, l := range f.Levels {
+			if l.Level == "null" {
+				continue
+			}
+			fmt.Fprintf(w, "  %-20s %-13s %-7s %9.5f %9.5f %8.2f%s%s\n", clip(f.Column, 20), f.Compare, l.Level, l.M, l.U, l.Weight,
+				untrainedMark(f, "  m untrained"), tfMark(f, l, "  u by term frequency"))
+		}
+	}
+}
+
+// markdownModel is textModel as a Markdown table.
+func markdownModel(w *bufio.Writer, model []result.FieldModel) {
+	fmt.Fprintf(w, "\n| field | level | m | u | weight |\n|---|---|---:|---:|---:|\n")
+	for _, f := range model {
+		for _, l := range f.Levels {
+			if l.Level != "null" {
+				fmt.Fprintf(w, "| %s | %s | %.5f%s | %.5f%s | %.2f |\n", mdEscape(f.Column), l.Level, l.M, untrainedMark(f, " (untrained)"), l.U,
+					tfMark(f, l, " (by term frequency)"), l.Weight)
+			}
+		}
+	}
+}
+
+// tfMark is mark on the exact level of a field weighed by term
+// frequency: its u, and so its weight, are the average of the values'.
+func tfMark(f result.FieldModel, l result.LevelModel, mark string) string {
+	if f.TermFrequency && l.Level == "exact" {
+		return mark
+	}
+	return ""
 }

@@ -88,6 +88,11 @@ func (htmlRenderer) Dedupe(w io.Writer, r *result.Dedupe) error {
 	return writePage(w, p, "dedupe", dedupeView(r))
 }
 
+func (htmlRenderer) Link(w io.Writer, r *result.Link) error {
+	p := page{Title: "Link: " + r.Left.Source + " and " + r.Right.Source, Subtitle: fmt.Sprintf("%s matches, %s and %s unmatched", num(r.Matches), num(r.Left.Unmatched), num(r.Right.Unmatched)), Kind: KindLink}
+	return writePage(w, p, "link", r)
+}
+
 // writePage renders a kind's body template into the page layout.
 func writePage(w io.Writer, p page, tmpl string, view any) error {
 	var body bytes.Buffer

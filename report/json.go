@@ -36,3 +36,4 @@ func (jsonRenderer) Profile(w io.Writer, r *result.Profile) error {
 func (jsonRenderer) Check(w io.Writer, r *result.Check) error   { return writeJSON(w, KindCheck, r) }
 func (jsonRenderer) Diff(w io.Writer, r *result.Diff) error     { return writeJSON(w, KindDiff, r) }
 func (jsonRenderer) Dedupe(w io.Writer, r *result.Dedupe) error { return writeJSON(w, KindDedupe, r) }
+func (jsonRenderer) Link(w io.Writer, r *result.Link) error     { return writeJSON(w, KindLink, r) }

@@ -52,6 +52,7 @@ func (junitRenderer) Profile(io.Writer, *result.Profile) error {
 	return unsupported("junit", KindProfile)
 }
 func (junitRenderer) Dedupe(io.Writer, *result.Dedupe) error   { return unsupported("junit", KindDedupe) }
+func (junitRenderer) Link(io.Writer, *result.Link) error       { return unsupported("junit", KindLink) }
 func (junitRenderer) Check(w io.Writer, r *result.Check) error { return writeJUnit(w, junitCheck(r)) }
 func (junitRenderer) Diff(w io.Writer, r *result.Diff) error   { return writeJUnit(w, junitDiff(r)) }
 

@@ -33,6 +33,7 @@ func (markdownRenderer) Diff(w io.Writer, r *result.Diff) error { return buffere
 func (markdownRenderer) Dedupe(w io.Writer, r *result.Dedupe) error {
 	return buffered(w, r, markdownDedupe)
 }
+func (markdownRenderer) Link(w io.Writer, r *result.Link) error { return buffered(w, r, markdownLink) }
 
 func markdownInspect(w *bufio.Writer, r *result.Inspect) {
 	fmt.Fprintf(w, "## %s (%s)\n\n", mdCode(r.Source), r.Format)

@@ -31,6 +31,7 @@ type Renderer interface {
 	Check(w io.Writer, r *result.Check) error
 	Diff(w io.Writer, r *result.Diff) error
 	Dedupe(w io.Writer, r *result.Dedupe) error
+	Link(w io.Writer, r *result.Link) error
 }
 
 // unsupported is the error of a Renderer method for a kind its format
@@ -52,6 +53,7 @@ const (
 	KindCheck   Kind = "check"
 	KindDiff    Kind = "diff"
 	KindDedupe  Kind = "dedupe"
+	KindLink    Kind = "link"
 )
 
 // supported lists the formats each kind is rendered in.
@@ -61,6 +63,7 @@ var supported = map[Kind][]string{
 	KindCheck:   {"text", "json", "markdown", "html", "junit"},
 	KindDiff:    {"text", "json", "markdown", "html", "junit"},
 	KindDedupe:  {"text", "json", "markdown", "html"},
+	KindLink:    {"text", "json", "markdown", "html"},
 }
 
 // FormatsFor lists the formats a kind of result is rendered in.
@@ -130,6 +133,8 @@ func Render(rd Renderer, w io.Writer, res any) error {
 		return rd.Diff(w, r)
 	case *result.Dedupe:
 		return rd.Dedupe(w, r)
+	case *result.Link:
+		return rd.Link(w, r)
 	}
 	return fmt.Errorf("report: cannot render %T", res)
 }

@@ -40,6 +40,7 @@ func (textRenderer) Profile(w io.Writer, r *result.Profile) error { return buffe
 func (textRenderer) Check(w io.Writer, r *result.Check) error     { return buffered(w, r, textCheck) }
 func (textRenderer) Diff(w io.Writer, r *result.Diff) error       { return buffered(w, r, textDiff) }
 func (textRenderer) Dedupe(w io.Writer, r *result.Dedupe) error   { return buffered(w, r, textDedupe) }
+func (textRenderer) Link(w io.Writer, r *result.Link) error       { return buffered(w, r, textLink) }
 
 func textInspect(w *bufio.Writer, r *result.Inspect) {
 	fmt.Fprintf(w, "%s\n", r.Source)

@@ -85,10 +85,17 @@ type SizeCount struct {
 // when no EM session learned the field's m: its m are the starting
 // values (0.9 for exact), not estimates.
 type FieldModel struct {
-	Column  string       `json:"column"`
-	Compare Comparator   `json:"compare"`
-	Trained bool         `json:"trained"`
-	Levels  []LevelModel `json:"levels"`
+	Column  string     `json:"column"`
+	Compare Comparator `json:"compare"`
+	// TermFrequency is set when an exact agreement is weighed by how
+	// rare the value is: the u of its exact level is then the field's
+	// average, and each pair's own is the value's frequency.
+	TermFrequency bool `json:"term_frequency,omitempty"`
+	// SwapWith is the field this one may be swapped with (its swapped
+	// level).
+	SwapWith string       `json:"swap_with,omitempty"`
+	Trained  bool         `json:"trained"`
+	Levels   []LevelModel `json:"levels"`
 }
 
 // LevelModel is one comparison level: m is its chance among matches, u
@@ -164,6 +171,10 @@ type DedupeLinkField struct {
 	Similarity float64 `json:"similarity"`
 	Level      string  `json:"level"`
 	Weight     float64 `json:"weight"`
+	// TermFrequency is, for an exact agreement on a field weighed by
+	// term frequency, the share of records holding the value: it stands
+	// for u in Weight = log2(m / term_frequency).
+	TermFrequency float64 `json:"term_frequency,omitempty"`
 }
 
 // Comparator is how a field's values are compared between two records.

@@ -93,7 +93,7 @@ differences), 2 usage or input error.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, c.CommandPath())
 	})
-	root.AddCommand(newInspectCmd(g), newProfileCmd(g), newCheckCmd(g), newSuggestCmd(g), newDiffCmd(g), newDedupeCmd(g), newRunCmd(g), newHistoryCmd(g), newSchemaCmd(g), newVersionCmd(g))
+	root.AddCommand(newInspectCmd(g), newProfileCmd(g), newCheckCmd(g), newSuggestCmd(g), newDiffCmd(g), newDedupeCmd(g), newLinkCmd(g), newRunCmd(g), newHistoryCmd(g), newSchemaCmd(g), newVersionCmd(g))
 	return root
 }
 
