@@ -50,6 +50,15 @@ type Options struct {
 	Baseline     *Result
 	BaselineName string
 	Thresholds   Thresholds
+	// MemoryBudget bounds, in bytes, what the profile holds in Go memory
+	// that grows with a column's distinct values: the parsed numbers and
+	// times kept for exact quantiles, and the lower-cased spellings kept
+	// for case variants. Past it, quantiles come from a KLL sketch and
+	// case variants from a sample of the values, and each column's
+	// Methods say so. The zero value sets no bound. (Distinct counts,
+	// top values, keys and duplicate rows are counted by DuckDB, which
+	// spills past its own memory limit.)
+	MemoryBudget int64
 	// Workers is how many columns are profiled at once; 0 means one per
 	// DuckDB thread, each column's queries on one thread, when there are
 	// columns enough to keep the threads busy, and otherwise 2 (1 when
@@ -102,7 +111,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
 	}
 	res.Columns = make([]Column, len(cols))
-	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
+	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels, newBudget(opts.MemoryBudget)); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
 	var missing []int64

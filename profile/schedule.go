@@ -23,7 +23,7 @@ import (
 // once as DuckDB has threads (engine.OneThreadEach). The
 // costliest-looking columns go first, so that a big one does not start
 // last and run alone.
-func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet) error {
+func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet, mem *budget) error {
 	order, err := costliestFirst(ctx, db, rel, cols)
 	if err != nil {
 		return err
@@ -40,11 +40,11 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 					if len(batch) == 1 {
 						i := batch[0]
 						opts.progress(fmt.Sprintf("profiling column %d of %d: %s", i+1, len(cols), cols[i].Name))
-						res.Columns[i], errs[u] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
+						res.Columns[i], errs[u] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels, mem)
 						continue
 					}
 					opts.progress(fmt.Sprintf("profiling columns %d to %d of %d", batch[0]+1, batch[len(batch)-1]+1, len(cols)))
-					errs[u] = profileBatch(ctx, db, rel, cols, batch, res.Columns, opts.Top, sentinels)
+					errs[u] = profileBatch(ctx, db, rel, cols, batch, res.Columns, opts.Top, sentinels, mem)
 				}
 			})
 		}
@@ -98,7 +98,7 @@ func columnBatches(order []int, rows int64) [][]int {
 // profileBatch profiles the columns of cols at batch into out, in one
 // query that counts each (column, value) pair: what profileColumn does
 // for one column.
-func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, batch []int, out []Column, top int, sentinels sentinelSet) error {
+func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, batch []int, out []Column, top int, sentinels sentinelSet, mem *budget) error {
 	vals := make([]string, len(batch))
 	for j, i := range batch {
 		vals[j] = "CAST(" + engine.Ident(cols[i].Name) + " AS VARCHAR)"
@@ -107,6 +107,7 @@ func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.
 		a := make([]*accumulator, len(batch))
 		for j, i := range batch {
 			a[j] = newAccumulator(cols[i].Name, cols[i].Type, top, sentinels)
+			a[j].mem.budget = mem
 		}
 		return a
 	}}
@@ -174,8 +175,12 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []sourc
 // profileColumn streams a column's distinct values with their counts.
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
-func profileColumn(ctx context.Context, db *engine.DB, rel string, col source.Column, top int, sentinels sentinelSet) (Column, error) {
-	accs := pool[*accumulator]{make: func() *accumulator { return newAccumulator(col.Name, col.Type, top, sentinels) }}
+func profileColumn(ctx context.Context, db *engine.DB, rel string, col source.Column, top int, sentinels sentinelSet, mem *budget) (Column, error) {
+	accs := pool[*accumulator]{make: func() *accumulator {
+		a := newAccumulator(col.Name, col.Type, top, sentinels)
+		a.mem.budget = mem
+		return a
+	}}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
 		a := accs.take()
