@@ -53,7 +53,7 @@ type accumulator struct {
 	longScratch      shape // the whole mask of a value kept by its compact one
 	maxShapes        int   // how many shapes to remember: maxTracked
 	topValues        []Share
-	nums, times      values // parsed numbers, and Unix seconds, with counts
+	nums, times      values  // parsed numbers, and Unix seconds, with counts
 	mem              *memory // this accumulator's account with the profile's budget
 	numExt, timeExt  extreme
 	invalid          []string
