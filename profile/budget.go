@@ -21,6 +21,15 @@ func newBudget(bytes int64) *budget {
 	return b
 }
 
+// shareOf is a budget of a k-th of bytes (at least one byte), or nil
+// for bytes <= 0.
+func shareOf(bytes int64, k int) *budget {
+	if bytes <= 0 {
+		return nil
+	}
+	return newBudget(max(bytes/int64(k), 1))
+}
+
 func (b *budget) take(n int64) bool {
 	if b == nil {
 		return true

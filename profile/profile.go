@@ -111,7 +111,7 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
 	}
 	res.Columns = make([]Column, len(cols))
-	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels, newBudget(opts.MemoryBudget)); err != nil {
+	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
 	var missing []int64

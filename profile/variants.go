@@ -183,9 +183,26 @@ func (a *accumulator) keepLower(h uint64, bytes int64) bool {
 			a.lowerHeld += bytes
 			return true
 		}
-		a.sampleLower()
+		if !a.sketchValues() {
+			a.sampleLower()
+		}
 	}
 	return false
+}
+
+// sketchValues moves the column's parsed values that are kept exactly
+// into sketches, to make room for its lower-cased values (quantiles lose
+// less by it than case variants by a sample); it reports whether it
+// freed any.
+func (a *accumulator) sketchValues() bool {
+	freed := false
+	for _, v := range []*values{&a.nums, &a.times, &a.dayMonth.md, &a.dayMonth.dm, &a.ymd.times} {
+		if v.held > 0 {
+			v.toSketch()
+			freed = true
+		}
+	}
+	return freed
 }
 
 // sampleLower halves the sample of lower-cased values: it drops those
