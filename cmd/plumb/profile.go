@@ -70,6 +70,7 @@ drift and exits 1 when anything moved beyond its threshold.`,
 				if err := db.Confine(ctx); err != nil {
 					return nil, false, err
 				}
+				opts.MemoryBudget = g.profileBudget
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
 					return nil, false, err
