@@ -222,6 +222,9 @@ func estimates(c result.ProfileColumn) []string {
 			how = fmt.Sprintf("KLL sketch, rank error within %s", pctError(m.Error))
 		case result.MethodHashSample:
 			how = fmt.Sprintf("1 in %s values, scaled up, standard error %s", num(int64(math.Round(1/m.SampleRate))), numfmt.Count(int64(m.Error), "row"))
+			if m.Error == 0 {
+				how = fmt.Sprintf("1 in %s values, none there", num(int64(math.Round(1/m.SampleRate))))
+			}
 		default:
 			how = m.Method
 		}
