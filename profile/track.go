@@ -255,11 +255,6 @@ func (c *hashCounts) add(h uint64, n int64) {
 	c.more.add(hashCount{h, n})
 }
 
-func (c *hashCounts) merge(o *hashCounts) {
-	c.once.merge(&o.once)
-	c.more.merge(&o.more)
-}
-
 func (c *hashCounts) len() int { return c.once.n + c.more.n }
 
 // each calls fn with every hash and its count.
