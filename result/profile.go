@@ -76,7 +76,8 @@ type Method struct {
 	// Metric is what it covers: MetricDistinct, MetricQuantiles or
 	// MetricCaseVariants.
 	Metric string `json:"metric"`
-	// Method is MethodExact, or the estimate used.
+	// Method is MethodExact, or the estimate used. Exact is over the
+	// rows profiled: a sample of them where Profile.Sampled says so.
 	Method string `json:"method"`
 	// Error bounds an estimate, as its Method says: for MethodKLL the
 	// rank error as a share of the values (the value reported as the
