@@ -11,6 +11,13 @@
 // with their counts, so value-level work (masks, type and semantic
 // checks) runs once per distinct value, weighted by its count.
 //
+// What Go keeps that grows with a column's distinct values (parsed
+// numbers and times for quantiles, lower-cased spellings for case
+// variants) is charged to Options.MemoryBudget: exact while it fits,
+// then a KLL sketch (kll.go) and a hash sample of the values, each
+// column's Methods saying which metric was estimated, how, and within
+// what error.
+//
 //	res, err := profile.Run(ctx, db, table, profile.Options{Top: 10})
 package profile
 
