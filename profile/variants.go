@@ -85,8 +85,9 @@ func (v *variants) spell(t string, n int64) {
 // hash of itself and its count; finish looks those up among the
 // lower-cased spellings of the values that do change.
 //
-// What is remembered is charged to the budget. When it runs out, or
-// maxTracked spellings are kept, the column keeps a sample of its
+// What is remembered is charged to the budget. When it runs out (or,
+// without a budget, once maxTracked lower-cased values are kept), the
+// column keeps a sample of its
 // lower-cased values instead: those whose hash has its top lowerShift
 // bits clear, half as many at each step (sampleLower). Every spelling of
 // a value has the hash of the lower-cased value, so a value is kept with
@@ -154,7 +155,8 @@ func lowerEntryBytes(k string) int64 { return 2*int64(len(k)) + 112 }
 // addLower keeps the spellings v of lower-cased value k, of hash h, if
 // the sample and the budget take it.
 func (a *accumulator) addLower(k string, h uint64, v *variants) {
-	if len(a.lower) >= maxTracked {
+	if len(a.lower) >= maxTracked && (a.mem == nil || a.mem.budget == nil) {
+		// Without a budget, maxTracked values bound the memory.
 		a.sampleLower()
 	}
 	if a.keepLower(h, lowerEntryBytes(k)) {
