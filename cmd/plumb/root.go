@@ -89,7 +89,7 @@ differences), 2 usage or input error.`,
 	}
 	pf := root.PersistentFlags()
 	pf.IntVar(&g.threads, "threads", 0, "DuckDB worker threads (0: one per core)")
-	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB" or "25%" of RAM, for DuckDB (60%, spills past it) and Go together; a profile estimates quantiles and case variants past its share (default: 50% of RAM)`)
+	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB" or "25%" of RAM, for DuckDB (75%, spills past it) and Go together; a profile estimates quantiles and case variants past its share (default: 50% of RAM)`)
 	pf.StringVar(&g.tempDir, "temp-dir", "", "directory where work larger than memory spills (default: the system temp dir)")
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "log errors only, show no progress")
