@@ -39,7 +39,8 @@ type accumulator struct {
 	findings         [len(findingNames)]int64 // by the place of the finding in findingNames
 	examples         [len(findingNames)][]string
 	lower            map[string]*variants // lower-cased value -> its spellings
-	lowerFilter      *keyFilter           // the keys of lower, once it takes no more
+	lowerShift       uint                 // lower keeps the values whose hash has this many top bits clear (sampleLower)
+	lowerHeld        int64                // bytes of lower and lowerOnly taken from mem
 	lowerOnly        hashCounts           // values lower-casing leaves as they are
 	shapes           shapeTable           // mask (for values over 40 characters, compact mask) -> what it says, for the quick path
 	shapeOrder       []*shape             // shapes in the order first seen
@@ -52,7 +53,8 @@ type accumulator struct {
 	longScratch      shape // the whole mask of a value kept by its compact one
 	maxShapes        int   // how many shapes to remember: maxTracked
 	topValues        []Share
-	nums, times      blocks[weighted] // parsed numbers, and Unix seconds, with counts
+	nums, times      values  // parsed numbers, and Unix seconds, with counts
+	mem              *memory // this accumulator's account with the profile's budget
 	numExt, timeExt  extreme
 	invalid          []string
 }
@@ -63,6 +65,10 @@ func newAccumulator(name, loadedType string, top int, sentinels sentinelSet) *ac
 		lower: map[string]*variants{}, shapes: newShapeTable(),
 		overflow: newCounts(), overflowCompact: newCounts()}
 	a.maxShapes = maxTracked
+	a.mem = &memory{}
+	for _, v := range []*values{&a.nums, &a.times, &a.dayMonth.md, &a.dayMonth.dm, &a.ymd.times} {
+		v.mem = a.mem
+	}
 	return a
 }
 

@@ -4,9 +4,11 @@ package profile
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"github.com/plumb-data/plumb/source"
+	"math/bits"
 	"os"
 	"strconv"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/synth"
+	"github.com/zeebo/xxh3"
 )
 
 // BenchmarkProfile times a full profile (raw load included) against
@@ -24,8 +27,18 @@ import (
 //
 //	go test -tags duckdb_arrow -run '^$' -bench Profile -benchtime 1x ./profile
 func BenchmarkProfile(b *testing.B) {
-	besideSummarize(b, "plumb", func(ctx context.Context, db *engine.DB, t *engine.Table) error {
+	besideSummarize(b, "plumb", LoadOptions(Options{}), func(ctx context.Context, db *engine.DB, t *engine.Table) error {
 		_, err := Run(ctx, db, t, Options{})
+		return err
+	})
+}
+
+// BenchmarkProfileApprox is BenchmarkProfile with --approx.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench ProfileApprox -benchtime 1x ./profile
+func BenchmarkProfileApprox(b *testing.B) {
+	besideSummarize(b, "approx", LoadOptions(Options{Approx: true}), func(ctx context.Context, db *engine.DB, t *engine.Table) error {
+		_, err := Run(ctx, db, t, Options{Approx: true})
 		return err
 	})
 }
@@ -39,7 +52,7 @@ func BenchmarkProfile(b *testing.B) {
 //
 //	go test -tags duckdb_arrow -run '^$' -bench ProfileFloor -benchtime 1x ./profile
 func BenchmarkProfileFloor(b *testing.B) {
-	besideSummarize(b, "floor", func(ctx context.Context, db *engine.DB, t *engine.Table) error {
+	besideSummarize(b, "floor", LoadOptions(Options{}), func(ctx context.Context, db *engine.DB, t *engine.Table) error {
 		return db.OneThreadEach(ctx, func(threads int) error {
 			var wg sync.WaitGroup
 			errs := make([]error, len(t.Columns))
@@ -58,11 +71,11 @@ func BenchmarkProfileFloor(b *testing.B) {
 	})
 }
 
-// besideSummarize times the raw load of the generated extract (as plumb
-// profile loads) followed by work, against DuckDB's SUMMARIZE SELECT *
+// besideSummarize times the load of the generated extract (as plumb
+// profile loads, with load) followed by work, against DuckDB's SUMMARIZE SELECT *
 // FROM read_csv(...) on the same file and threads in the same iteration,
 // and reports the ratio as x_duckdb.
-func besideSummarize(b *testing.B, name string, work func(context.Context, *engine.DB, *engine.Table) error) {
+func besideSummarize(b *testing.B, name string, load engine.LoadOptions, work func(context.Context, *engine.DB, *engine.Table) error) {
 	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
 		var ours, duck time.Duration
@@ -81,7 +94,7 @@ func besideSummarize(b *testing.B, name string, work func(context.Context, *engi
 			b.StartTimer()
 			start = time.Now()
 			src, _ := source.Parse(path)
-			t, err := db.Load(ctx, src, engine.LoadOptions{Raw: true, AnyOrder: true})
+			t, err := db.Load(ctx, src, load)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -168,5 +181,70 @@ func BenchmarkAdd(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(total), "ns/value")
+	})
+}
+
+// BenchmarkOnePassFloor times the least a one-pass profile could take:
+// DuckDB parses the file on its threads and hands every value, once, to
+// Go (a vectorised scalar UDF, engine.Stream), which does the least
+// per-value work a profile does (a hash into a HyperLogLog register per
+// column), with no load, no GROUP BY and no rejects kept; beside
+// SUMMARIZE on the same file and threads.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench OnePassFloor -benchtime 1x ./profile
+func BenchmarkOnePassFloor(b *testing.B) {
+	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
+	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+		var ours, duck time.Duration
+		for b.Loop() {
+			ctx := b.Context()
+			db, err := engine.Open(ctx, engine.Config{Threads: 2, TempDir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			start := time.Now()
+			if _, err := db.ExecContext(ctx, "SUMMARIZE SELECT * FROM read_csv("+engine.Literal(path)+")"); err != nil {
+				b.Fatal(err)
+			}
+			duck += time.Since(start)
+			b.StartTimer()
+			start = time.Now()
+			f, err := os.Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			header, err := csv.NewReader(f).Read()
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			cols := len(header)
+			parts := pool[hllRegisters]{make: func() hllRegisters { return make(hllRegisters, cols) }}
+			_, err = db.Stream(ctx, "SELECT * FROM read_csv("+engine.Literal(path)+", all_varchar = true)", func(ch *engine.Chunk) error {
+				regs := parts.take()
+				defer parts.give(regs)
+				for c := range cols {
+					for r := range ch.Len() {
+						v, ok := ch.String(c, r)
+						if !ok {
+							continue
+						}
+						h := xxh3.HashString(v)
+						i, rank := h>>(64-hllPrecision), uint8(bits.LeadingZeros64(h<<hllPrecision|1<<(hllPrecision-1))+1)
+						regs[c][i] = max(regs[c][i], rank)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ours += time.Since(start)
+			db.Close()
+		}
+		b.ReportMetric(ours.Seconds()/float64(b.N), "onepass_s/op")
+		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_s/op")
+		b.ReportMetric(float64(ours)/float64(duck), "x_duckdb")
 	})
 }

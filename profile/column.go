@@ -41,8 +41,17 @@ func (a *accumulator) codes(semanticType string) bool {
 	return false
 }
 
+// release gives back the budget the accumulator holds for values: the
+// parsed ones (finish has read what it needs of them) and the spare.
+func (a *accumulator) release() {
+	for _, v := range []*values{&a.nums, &a.times, &a.dayMonth.md, &a.dayMonth.dm, &a.ymd.times} {
+		v.release()
+	}
+}
+
 // finish computes the column's profile.
 func (a *accumulator) finish() Column {
+	defer a.mem.close()
 	for _, sh := range a.shapeOrder {
 		addBounded(a.patterns, sh.patKey, sh.count)
 		addBounded(a.compact, sh.compact, sh.count)
@@ -145,9 +154,11 @@ func (a *accumulator) finish() Column {
 			c.SemanticType = ""
 		}
 	}
+	quantilesApprox := false
 	if c.InferredType == TypeInteger || c.InferredType == TypeDecimal {
 		var tl tail
-		c.Numeric, tl = numericStats(a.nums.all(), a.numExt)
+		quantilesApprox = a.nums.approx()
+		c.Numeric, tl = a.nums.stats(a.numExt)
 		if math.Abs(tl.skewness) >= skewed && tl.count > 0 {
 			extreme := c.Numeric.MaxValue
 			if tl.skewness < 0 {
@@ -156,19 +167,22 @@ func (a *accumulator) finish() Column {
 			a.finding("skewed", extreme, tl.count)
 		}
 	} else if c.InferredType == TypeDate || c.InferredType == TypeTimestamp {
-		c.Numeric, _ = numericStats(a.times.all(), a.timeExt)
+		quantilesApprox = a.times.approx()
+		c.Numeric, _ = a.times.stats(a.timeExt)
 	}
+	a.release()
 	c.Patterns = shares(a.patterns, a.valid, a.top, nil)
 	c.CompactPatterns = shares(a.compact, a.valid, a.top, nil)
 	for _, t := range a.topValues {
 		c.Top = append(c.Top, Share{Value: t.Value, Count: t.Count, Share: share(t.Count, a.rows)})
 	}
-	a.lowerSpellings()
-	for _, v := range a.lower {
-		if v.n > 1 {
-			a.finding("case_variants", v.first+" / "+v.second, v.deviating())
-		}
+	variantsErr := a.caseVariants()
+	a.releaseLower()
+	c.Methods = []Method{{Metric: MetricDistinct, Method: MethodExact}}
+	if c.Numeric != nil {
+		c.Methods = append(c.Methods, quantileMethod(quantilesApprox))
 	}
+	c.Methods = append(c.Methods, variantsMethod(a.lowerShift, variantsErr))
 	switch {
 	case a.rows > 0 && a.valid == 0:
 		a.finding("all_missing", "", a.rows)

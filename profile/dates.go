@@ -191,7 +191,7 @@ func validDate(y, m, d int) bool {
 // column, by the dates that read one way only (see resolveDayMonth).
 type dayMonth struct {
 	n            int64
-	md, dm       blocks[weighted] // Unix seconds read month first, and day first
+	md, dm       values // Unix seconds read month first, and day first
 	mdExt, dmExt extreme
 	examples     []string
 }
@@ -221,7 +221,7 @@ func (d *dayMonth) merge(o *dayMonth) {
 // be one of such dates).
 type ymdDates struct {
 	n     int64
-	times blocks[weighted]
+	times values
 	ext   extreme
 	miss  []string
 }

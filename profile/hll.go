@@ -27,6 +27,7 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	for i := range res.Columns {
 		c := &res.Columns[i]
 		c.Distinct, c.DistinctApprox = min(sc.distinct[i], sc.nonNull[i]), true
+		setMethod(c, Method{Metric: MetricDistinct, Method: MethodHyperLogLog, Error: hllRelativeError})
 		c.Uniqueness = share(c.Distinct, sc.nonNull[i])
 	}
 	return sc.missing, nil

@@ -3,6 +3,8 @@ package profile
 import (
 	"maps"
 	"slices"
+
+	"github.com/zeebo/xxh3"
 )
 
 // merge adds b, an accumulator of other distinct values of the same
@@ -64,12 +66,18 @@ func (a *accumulator) merge(b *accumulator) {
 			a.examples[i] = keepSmallest(a.examples[i], e, 3)
 		}
 	}
-	for k, v := range b.lower {
+	for a.lowerShift < b.lowerShift {
+		a.sampleLower()
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.lower)) {
+		v := b.lower[k]
+		h := xxh3.HashString(k)
+		if !a.lowerKept(h) {
+			continue
+		}
 		w, ok := a.lower[k]
 		if !ok {
-			if len(a.lower) < maxTracked {
-				a.lower[k] = v
-			}
+			a.addLower(k, h, v)
 			continue
 		}
 		counts := slices.Clone(w.spellings())
@@ -94,7 +102,8 @@ func (a *accumulator) merge(b *accumulator) {
 			w.second = spellings[1]
 		}
 	}
-	a.lowerOnly.merge(&b.lowerOnly)
+	b.lowerOnly.each(a.addLowerOnly)
+	b.releaseLower()
 	a.overflow.merge(&b.overflow)
 	a.overflowCompact.merge(&b.overflowCompact)
 	for _, sh := range b.shapeOrder {
@@ -114,6 +123,7 @@ func (a *accumulator) merge(b *accumulator) {
 	for _, t := range b.topValues {
 		a.offerTop(t.Value, t.Count)
 	}
+	defer b.mem.close()
 	a.nums.merge(&b.nums)
 	a.times.merge(&b.times)
 	a.numExt.merge(b.numExt)

@@ -11,6 +11,13 @@
 // with their counts, so value-level work (masks, type and semantic
 // checks) runs once per distinct value, weighted by its count.
 //
+// What Go keeps that grows with a column's distinct values (parsed
+// numbers and times for quantiles, lower-cased spellings for case
+// variants) is charged to Options.MemoryBudget: exact while it fits,
+// then a KLL sketch (kll.go) and a hash sample of the values, each
+// column's Methods saying which metric was estimated, how, and within
+// what error.
+//
 //	res, err := profile.Run(ctx, db, table, profile.Options{Top: 10})
 package profile
 
@@ -50,6 +57,15 @@ type Options struct {
 	Baseline     *Result
 	BaselineName string
 	Thresholds   Thresholds
+	// MemoryBudget bounds, in bytes, what the profile holds in Go memory
+	// that grows with a column's distinct values: the parsed numbers and
+	// times kept for exact quantiles, and the lower-cased spellings kept
+	// for case variants. Past it, quantiles come from a KLL sketch and
+	// case variants from a sample of the values, and each column's
+	// Methods say so. The zero value sets no bound. (Distinct counts,
+	// top values, keys and duplicate rows are counted by DuckDB, which
+	// spills past its own memory limit.)
+	MemoryBudget int64
 	// Workers is how many columns are profiled at once; 0 means one per
 	// DuckDB thread, each column's queries on one thread, when there are
 	// columns enough to keep the threads busy, and otherwise 2 (1 when

@@ -1,6 +1,10 @@
 package profile
 
-import "github.com/plumb-data/plumb/result"
+import (
+	"math"
+
+	"github.com/plumb-data/plumb/result"
+)
 
 // The profile's result types live in package result (plain data, no
 // DuckDB), so that reports and library users can read them without the
@@ -18,7 +22,53 @@ type (
 	Change     = result.Change
 	ChangeKind = result.ChangeKind
 	Thresholds = result.Thresholds
+	Method     = result.Method
 )
+
+// The metrics and methods of Method.
+const (
+	MetricDistinct     = result.MetricDistinct
+	MetricQuantiles    = result.MetricQuantiles
+	MetricCaseVariants = result.MetricCaseVariants
+	MethodExact        = result.MethodExact
+	MethodHyperLogLog  = result.MethodHyperLogLog
+	MethodKLL          = result.MethodKLL
+	MethodHashSample   = result.MethodHashSample
+)
+
+// quantileMethod is how quantiles were computed: exactly, or from a KLL
+// sketch.
+func quantileMethod(approx bool) Method {
+	if approx {
+		return Method{Metric: MetricQuantiles, Method: MethodKLL, Error: kllRankError}
+	}
+	return Method{Metric: MetricQuantiles, Method: MethodExact}
+}
+
+// variantsMethod is how case variants were found: over every value, or
+// over the sample of the values whose hash has its top shift bits clear,
+// with the standard error of the count.
+func variantsMethod(shift uint, stderr float64) Method {
+	if shift == 0 {
+		return Method{Metric: MetricCaseVariants, Method: MethodExact}
+	}
+	return Method{Metric: MetricCaseVariants, Method: MethodHashSample, Error: math.Round(stderr), SampleRate: math.Ldexp(1, -int(shift))}
+}
+
+// hllRelativeError is the relative standard error of hllDistinct's
+// estimates: 1.04/sqrt(2^hllPrecision), rounded up.
+const hllRelativeError = 0.0082
+
+// setMethod sets the method of a metric of c.
+func setMethod(c *Column, m Method) {
+	for i := range c.Methods {
+		if c.Methods[i].Metric == m.Metric {
+			c.Methods[i] = m
+			return
+		}
+	}
+	c.Methods = append(c.Methods, m)
+}
 
 // The types plumb infers.
 const (

@@ -23,13 +23,25 @@ import (
 // once as DuckDB has threads (engine.OneThreadEach). The
 // costliest-looking columns go first, so that a big one does not start
 // last and run alone.
+//
+// Of opts.MemoryBudget, each accumulator that can be alive at once (one
+// a column and DuckDB thread) gets an equal share of its own: a column
+// that needs much cannot starve one that needs little.
 func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet) error {
 	order, err := costliestFirst(ctx, db, rel, cols)
 	if err != nil {
 		return err
 	}
 	units := columnBatches(order, res.Rows)
+	threads, err := db.Threads(ctx)
+	if err != nil {
+		return err
+	}
 	run := func(workers int) error {
+		mem := opts.MemoryBudget / int64(workers*max(threads, 1))
+		if opts.MemoryBudget > 0 {
+			mem = max(mem, 1)
+		}
 		var wg sync.WaitGroup
 		errs := make([]error, len(units))
 		next := make(chan int)
@@ -40,11 +52,11 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 					if len(batch) == 1 {
 						i := batch[0]
 						opts.progress(fmt.Sprintf("profiling column %d of %d: %s", i+1, len(cols), cols[i].Name))
-						res.Columns[i], errs[u] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels)
+						res.Columns[i], errs[u] = profileColumn(ctx, db, rel, cols[i], opts.Top, sentinels, mem)
 						continue
 					}
 					opts.progress(fmt.Sprintf("profiling columns %d to %d of %d", batch[0]+1, batch[len(batch)-1]+1, len(cols)))
-					errs[u] = profileBatch(ctx, db, rel, cols, batch, res.Columns, opts.Top, sentinels)
+					errs[u] = profileBatch(ctx, db, rel, cols, batch, res.Columns, opts.Top, sentinels, mem)
 				}
 			})
 		}
@@ -58,10 +70,6 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	if opts.Workers > 0 {
 		return run(opts.Workers)
 	}
-	threads, err := db.Threads(ctx)
-	if err != nil {
-		return err
-	}
 	switch {
 	case threads < 2:
 		// A query on one DuckDB thread runs on the goroutine that
@@ -70,7 +78,10 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	case len(units) < 2*threads:
 		return run(2)
 	}
-	return db.OneThreadEach(ctx, run)
+	return db.OneThreadEach(ctx, func(workers int) error {
+		threads = 1 // a query each
+		return run(workers)
+	})
 }
 
 // batchValues is about how many values one query of a batch of columns
@@ -98,7 +109,7 @@ func columnBatches(order []int, rows int64) [][]int {
 // profileBatch profiles the columns of cols at batch into out, in one
 // query that counts each (column, value) pair: what profileColumn does
 // for one column.
-func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, batch []int, out []Column, top int, sentinels sentinelSet) error {
+func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, batch []int, out []Column, top int, sentinels sentinelSet, mem int64) error {
 	vals := make([]string, len(batch))
 	for j, i := range batch {
 		vals[j] = "CAST(" + engine.Ident(cols[i].Name) + " AS VARCHAR)"
@@ -107,6 +118,7 @@ func profileBatch(ctx context.Context, db *engine.DB, rel string, cols []source.
 		a := make([]*accumulator, len(batch))
 		for j, i := range batch {
 			a[j] = newAccumulator(cols[i].Name, cols[i].Type, top, sentinels)
+			a[j].mem.budget = shareOf(mem, len(batch))
 		}
 		return a
 	}}
@@ -174,8 +186,12 @@ func costliestFirst(ctx context.Context, db *engine.DB, rel string, cols []sourc
 // profileColumn streams a column's distinct values with their counts.
 // DuckDB hands them over on its own threads, each chunk to an accumulator
 // no other thread holds; the accumulators are merged at the end.
-func profileColumn(ctx context.Context, db *engine.DB, rel string, col source.Column, top int, sentinels sentinelSet) (Column, error) {
-	accs := pool[*accumulator]{make: func() *accumulator { return newAccumulator(col.Name, col.Type, top, sentinels) }}
+func profileColumn(ctx context.Context, db *engine.DB, rel string, col source.Column, top int, sentinels sentinelSet, mem int64) (Column, error) {
+	accs := pool[*accumulator]{make: func() *accumulator {
+		a := newAccumulator(col.Name, col.Type, top, sentinels)
+		a.mem.budget = shareOf(mem, 1)
+		return a
+	}}
 	c := engine.Ident(col.Name)
 	_, err := db.Stream(ctx, "SELECT CAST("+c+" AS VARCHAR) AS v, count(*) AS n FROM "+rel+" GROUP BY ALL", func(ch *engine.Chunk) error {
 		a := accs.take()

@@ -120,24 +120,34 @@ func numericStats(ws []weighted, ext extreme) (*Numeric, tail) {
 		sum += w.v * float64(w.n)
 	}
 	mean := sum / float64(n)
-	var sq float64
+	var sq, cube float64
 	for _, w := range ws {
 		sq += (w.v - mean) * (w.v - mean) * float64(w.n)
 	}
-	num := &Numeric{Min: ws[0].v, Max: ws[len(ws)-1].v, Mean: round6(mean), Quantiles: map[string]float64{},
+	if sq > 0 {
+		for _, w := range ws {
+			d := w.v - mean
+			cube += d * d * d * float64(w.n)
+		}
+	}
+	return describe(ws, moments{float64(n), mean, sq, cube}, ws[0].v, ws[len(ws)-1].v, ext)
+}
+
+// describe computes the statistics of values whose moments are m, from
+// ws, the values (or a sketch's) sorted, with weights that add up to
+// m.n: quantiles (nearest rank), an equal-width histogram of at most 20
+// bins from lo to hi, and the long tail.
+func describe(ws []weighted, m moments, lo, hi float64, ext extreme) (*Numeric, tail) {
+	n, mean, sq := int64(m.n), m.mean, m.m2
+	num := &Numeric{Min: lo, Max: hi, Mean: round6(mean), Quantiles: map[string]float64{},
 		MinValue: ext.loRaw, MaxValue: ext.hiRaw}
 	if n > 1 {
 		num.Stddev = round6(math.Sqrt(sq / float64(n-1)))
 	}
 	var tl tail
 	if sq > 0 {
-		var cube float64
-		for _, w := range ws {
-			d := w.v - mean
-			cube += d * d * d * float64(w.n)
-		}
 		m2 := sq / float64(n)
-		tl.skewness = cube / float64(n) / math.Pow(m2, 1.5)
+		tl.skewness = m.m3 / float64(n) / math.Pow(m2, 1.5)
 		sd := math.Sqrt(m2)
 		for _, w := range ws {
 			if tl.skewness > 0 && w.v > mean+3*sd || tl.skewness < 0 && w.v < mean-3*sd {
@@ -165,10 +175,35 @@ func numericStats(ws []weighted, ext extreme) (*Numeric, tail) {
 		num.Histogram[b] = Bin{Low: round6(num.Min + float64(b)*width), High: round6(num.Min + float64(b+1)*width)}
 	}
 	for _, w := range ws {
-		b := min(int((w.v-num.Min)/width), bins-1)
+		b := max(0, min(int((w.v-num.Min)/width), bins-1))
 		num.Histogram[b].Count += w.n
 	}
 	return num, tl
+}
+
+// moments are the count, mean, and sums of squared and cubed deviations
+// from the mean of weighted values, kept as values come (Pébay's
+// one-pass formulas, which merge as they add).
+type moments struct {
+	n, mean, m2, m3 float64
+}
+
+func (m *moments) add(v float64, n int64) { m.merge(moments{n: float64(n), mean: v}) }
+
+func (m *moments) merge(o moments) {
+	if o.n == 0 {
+		return
+	}
+	if m.n == 0 {
+		*m = o
+		return
+	}
+	n := m.n + o.n
+	d := o.mean - m.mean
+	m.m3 += o.m3 + d*d*d*m.n*o.n*(m.n-o.n)/(n*n) + 3*d*(m.n*o.m2-o.n*m.m2)/n
+	m.m2 += o.m2 + d*d*m.n*o.n/n
+	m.mean += d * o.n / n
+	m.n = n
 }
 
 func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }

@@ -182,12 +182,20 @@ type blocks[T any] struct {
 
 const maxBlock = 1 << 13
 
+// nextSize is the size of the block add makes next when the current
+// one is full.
+func (b *blocks[T]) nextSize() int {
+	if b.cur == nil {
+		return 64
+	}
+	return min(2*cap(b.cur), maxBlock)
+}
+
 func (b *blocks[T]) add(v T) {
 	if len(b.cur) == cap(b.cur) {
-		size := 64
+		size := b.nextSize()
 		if b.cur != nil {
 			b.full = append(b.full, b.cur)
-			size = min(2*cap(b.cur), maxBlock)
 		}
 		b.cur = make([]T, 0, size)
 	}
@@ -245,11 +253,6 @@ func (c *hashCounts) add(h uint64, n int64) {
 		return
 	}
 	c.more.add(hashCount{h, n})
-}
-
-func (c *hashCounts) merge(o *hashCounts) {
-	c.once.merge(&o.once)
-	c.more.merge(&o.more)
 }
 
 func (c *hashCounts) len() int { return c.once.n + c.more.n }

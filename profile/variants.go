@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -83,10 +84,20 @@ func (v *variants) spell(t string, n int64) {
 // values of most columns: emails, UUIDs, codes) is only remembered by a
 // hash of itself and its count; finish looks those up among the
 // lower-cased spellings of the values that do change.
+//
+// What is remembered is charged to the budget. When it runs out (or,
+// without a budget, once maxTracked lower-cased values are kept), the
+// column keeps a sample of its
+// lower-cased values instead: those whose hash has its top lowerShift
+// bits clear, half as many at each step (sampleLower). Every spelling of
+// a value has the hash of the lower-cased value, so a value is kept with
+// all its spellings or not at all, and finish scales what the sample
+// finds by 2^lowerShift.
 func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 	var lw string
+	var h uint64
 	if ascii && !upper {
-		a.lowerOnly.add(xxh3.HashString(t), n)
+		a.addLowerOnly(xxh3.HashString(t), n)
 		return
 	}
 	if ascii {
@@ -95,7 +106,7 @@ func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 			i++
 		}
 		if i == len(t) {
-			a.lowerOnly.add(xxh3.HashString(t), n)
+			a.addLowerOnly(xxh3.HashString(t), n)
 			return
 		}
 		b := append(a.lowerBuf[:0], t[:i]...)
@@ -107,7 +118,8 @@ func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 			b = append(b, c)
 		}
 		a.lowerBuf = b
-		if a.lowerFilter != nil && !a.lowerFilter.mayHave(xxh3.Hash(b)) {
+		h = xxh3.Hash(b)
+		if !a.lowerKept(h) {
 			return
 		}
 		if v, ok := a.lower[string(b)]; ok {
@@ -117,11 +129,12 @@ func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 		lw = string(b)
 	} else {
 		if lowerAlready(t) {
-			a.lowerOnly.add(xxh3.HashString(t), n)
+			a.addLowerOnly(xxh3.HashString(t), n)
 			return
 		}
 		lw = strings.ToLower(t)
-		if a.lowerFilter != nil && !a.lowerFilter.mayHave(xxh3.HashString(lw)) {
+		h = xxh3.HashString(lw)
+		if !a.lowerKept(h) {
 			return
 		}
 		if v, ok := a.lower[lw]; ok {
@@ -129,16 +142,124 @@ func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 			return
 		}
 	}
-	if len(a.lower) >= maxTracked {
-		return
+	a.addLower(strings.Clone(lw), h, &variants{n: 1, rows: n, first: strings.Clone(t)})
+}
+
+// lowerEntryBytes and lowerOnlyBytes are what the budget is charged for a
+// lower-cased value kept with its spellings (the key, a spelling, the map
+// entry and the variants), and for a value known by its hash.
+const lowerOnlyBytes = 16
+
+func lowerEntryBytes(k string) int64 { return 2*int64(len(k)) + 112 }
+
+// addLower keeps the spellings v of lower-cased value k, of hash h, if
+// the sample and the budget take it.
+func (a *accumulator) addLower(k string, h uint64, v *variants) {
+	if len(a.lower) >= maxTracked && (a.mem == nil || a.mem.budget == nil) {
+		// Without a budget, maxTracked values bound the memory.
+		a.sampleLower()
 	}
-	a.lower[strings.Clone(lw)] = &variants{n: 1, rows: n, first: strings.Clone(t)}
-	if len(a.lower) == maxTracked {
-		a.lowerFilter = newKeyFilter(maxTracked)
-		for k := range a.lower {
-			a.lowerFilter.add(xxh3.HashString(k))
+	if a.keepLower(h, lowerEntryBytes(k)) {
+		a.lower[k] = v
+	}
+}
+
+// addLowerOnly keeps a value that lower-casing leaves as it is, of hash
+// h, if the sample and the budget take it.
+func (a *accumulator) addLowerOnly(h uint64, n int64) {
+	if a.keepLower(h, lowerOnlyBytes) {
+		a.lowerOnly.add(h, n)
+	}
+}
+
+// lowerKept reports whether the sample of lower-cased values takes the
+// one of hash h.
+func (a *accumulator) lowerKept(h uint64) bool { return h>>(64-a.lowerShift) == 0 }
+
+// keepLower reports whether a lower-cased value of hash h, taking bytes,
+// is kept: it is in the sample, and the budget has room for it, the
+// sample made smaller until it has.
+func (a *accumulator) keepLower(h uint64, bytes int64) bool {
+	for a.lowerKept(h) {
+		if a.mem.take(bytes) {
+			a.lowerHeld += bytes
+			return true
+		}
+		if !a.sketchValues() {
+			a.sampleLower()
 		}
 	}
+	return false
+}
+
+// sketchValues moves the column's parsed values that are kept exactly
+// into sketches, to make room for its lower-cased values (quantiles lose
+// less by it than case variants by a sample); it reports whether it
+// freed any.
+func (a *accumulator) sketchValues() bool {
+	freed := false
+	for _, v := range []*values{&a.nums, &a.times, &a.dayMonth.md, &a.dayMonth.dm, &a.ymd.times} {
+		if v.held > 0 {
+			v.toSketch()
+			freed = true
+		}
+	}
+	return freed
+}
+
+// sampleLower halves the sample of lower-cased values: it drops those
+// whose hash has the next bit set, and gives back their memory.
+func (a *accumulator) sampleLower() {
+	a.lowerShift++
+	var freed int64
+	for k := range a.lower {
+		if !a.lowerKept(xxh3.HashString(k)) {
+			delete(a.lower, k)
+			freed += lowerEntryBytes(k)
+		}
+	}
+	if a.lowerOnly.len() > 0 {
+		old := a.lowerOnly
+		a.lowerOnly = hashCounts{}
+		old.each(func(h uint64, n int64) {
+			if a.lowerKept(h) {
+				a.lowerOnly.add(h, n)
+			} else {
+				freed += lowerOnlyBytes
+			}
+		})
+	}
+	a.lowerHeld -= freed
+	a.mem.give(freed)
+}
+
+// releaseLower gives back the memory of the lower-cased values.
+func (a *accumulator) releaseLower() {
+	a.lower, a.lowerOnly = nil, hashCounts{}
+	a.mem.give(a.lowerHeld)
+	a.lowerHeld = 0
+}
+
+// caseVariants counts the rows of values spelled otherwise than their
+// most common spelling as a finding, with the two smallest spellings of
+// the values as its examples. Of a sample of the values, it returns the
+// standard error of the count it estimates (Horvitz-Thompson: each value
+// counted 2^lowerShift times).
+func (a *accumulator) caseVariants() (stderr float64) {
+	a.lowerSpellings()
+	var sq float64
+	for _, v := range a.lower {
+		if v.n > 1 {
+			d := v.deviating()
+			a.finding("case_variants", v.first+" / "+v.second, d<<a.lowerShift)
+			sq += float64(d) * float64(d)
+		}
+	}
+	if a.lowerShift == 0 {
+		return 0
+	}
+	p := math.Ldexp(1, -int(a.lowerShift))
+	return math.Sqrt(sq * (1 - p) / (p * p))
 }
 
 // lowerAlready reports whether strings.ToLower(t) == t, without

@@ -232,6 +232,7 @@ type profileColumn struct {
 	HasValid    bool    // whether there are valid values to conform
 	Temporal    bool
 	Quantiles   []result.Share
+	Estimates   []string // the metrics estimated, how (all others are exact)
 }
 
 func profileView(r *result.Profile) any {
@@ -254,6 +255,7 @@ func profileView(r *result.Profile) any {
 			}
 		}
 		pc.Temporal = c.InferredType == result.TypeDate || c.InferredType == result.TypeTimestamp
+		pc.Estimates = estimates(c)
 		if n := c.Numeric; n != nil {
 			for _, q := range []string{"p1", "p5", "p25", "p50", "p75", "p95", "p99"} {
 				v, ok := n.Quantiles[q]

@@ -73,6 +73,9 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 		detail(w, "too long", over)
 		fmt.Fprintf(w, "  patterns   %s\n", clip(topShares(c.Patterns, 3), width-13))
 		fmt.Fprintf(w, "  top        %s\n", clip(topShares(c.Top, 3), width-13))
+		for _, e := range estimates(c) {
+			wrapped(w, "  estimated  ", e)
+		}
 		for _, f := range c.Findings {
 			ex := ""
 			if len(f.Examples) > 0 {
@@ -179,6 +182,15 @@ func markdownProfile(w *bufio.Writer, r *result.Profile) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %d..%d | %s | %s |\n", mdEscape(c.Name), c.InferredType, c.SemanticType, distinct(c),
 			pct(c.Nulls.Share), pct(c.Empty.Share), pct(c.Sentinels.Share), c.Length.Min, c.Length.Max, top, mdEscape(strings.Join(fs, ", ")))
 	}
+	var est []string
+	for _, c := range r.Columns {
+		for _, e := range estimates(c) {
+			est = append(est, "- "+mdEscape(c.Name)+": "+mdEscape(e))
+		}
+	}
+	if len(est) > 0 {
+		fmt.Fprintf(w, "\nEstimated (every other metric is exact):\n\n%s\n", strings.Join(est, "\n"))
+	}
 	if d := r.Drift; d != nil {
 		fmt.Fprintf(w, "\n### drift since %s\n\n| kind | column | before | after | detail |\n|---|---|---|---|---|\n", mdCode(d.Baseline))
 		for _, ch := range d.Changes {
@@ -193,4 +205,38 @@ func detail(w io.Writer, label string, parts []string) {
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "  %-11s%s\n", label, clip(strings.Join(parts, ", "), width-13))
 	}
+}
+
+// estimates says, for each metric of a column that was estimated rather
+// than computed exactly, how and within what error.
+func estimates(c result.ProfileColumn) []string {
+	var out []string
+	for _, m := range c.Methods {
+		if !m.Approximate() {
+			continue
+		}
+		var how string
+		switch m.Method {
+		case result.MethodHyperLogLog:
+			how = fmt.Sprintf("HyperLogLog, standard error %s", pctError(m.Error))
+		case result.MethodKLL:
+			how = fmt.Sprintf("KLL sketch, rank error within %s", pctError(m.Error))
+		case result.MethodHashSample:
+			how = fmt.Sprintf("1 in %s values, scaled up, standard error %s", num(int64(math.Round(1/m.SampleRate))), numfmt.Count(int64(m.Error), "row"))
+			if m.Error == 0 {
+				how = fmt.Sprintf("1 in %s values, none there", num(int64(math.Round(1/m.SampleRate))))
+			}
+		default:
+			how = m.Method
+		}
+		metric := map[string]string{result.MetricDistinct: "distinct", result.MetricQuantiles: "quantiles, histogram, skew",
+			result.MetricCaseVariants: "case variants"}[m.Metric]
+		out = append(out, cmp.Or(metric, m.Metric)+": "+how)
+	}
+	return out
+}
+
+// pctError writes an error given as a share, as a percentage.
+func pctError(f float64) string {
+	return strconv.FormatFloat(f*100, 'g', 4, 64) + "%"
 }

@@ -306,3 +306,40 @@ func TestTextNumbersAndWrapping(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileEstimates renders a profile whose metrics were estimated in
+// every format: each says which metric was estimated, how, and within
+// what error; the JSON keeps the methods as data.
+func TestProfileEstimates(t *testing.T) {
+	t.Parallel()
+	p := fromGolden[result.Profile](t, "profile_customers.json")
+	c := &p.Columns[0]
+	c.Methods = []result.Method{
+		{Metric: result.MetricDistinct, Method: result.MethodHyperLogLog, Error: 0.0082},
+		{Metric: result.MetricQuantiles, Method: result.MethodKLL, Error: 0.01},
+		{Metric: result.MetricCaseVariants, Method: result.MethodHashSample, Error: 1733, SampleRate: 1.0 / 256},
+	}
+	want := []string{"distinct: HyperLogLog", "0.82%", "quantiles, histogram, skew: KLL sketch", "within 1%", "case variants: 1 in 256 values", "1,733"}
+	for _, format := range []string{"text", "markdown", "html", "json"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			r, err := New(format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := Render(r, &b, p); err != nil {
+				t.Fatal(err)
+			}
+			out, want := b.String(), want
+			if format == "json" {
+				want = []string{`"method": "kll"`, `"error": 0.01`, `"sample_rate": 0.00390625`}
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in:\n%s", w, out)
+				}
+			}
+		})
+	}
+}

@@ -65,7 +65,62 @@ type ProfileColumn struct {
 	Semantic        []Share `json:"semantic"`
 	SemanticType    string  `json:"semantic_type,omitempty"`
 	Findings        []Share `json:"findings"`
+
+	// Methods say how each metric that can be estimated was computed:
+	// exactly, or by which estimate within what error. Over its memory
+	// budget a profile estimates rather than fail; it never does so
+	// without saying.
+	Methods []Method `json:"methods,omitempty"`
 }
+
+// Method says how one metric of a column was computed.
+type Method struct {
+	// Metric is what it covers: MetricDistinct, MetricQuantiles or
+	// MetricCaseVariants.
+	Metric string `json:"metric"`
+	// Method is MethodExact, or the estimate used. Exact is over the
+	// rows profiled: a sample of them where Profile.Sampled says so.
+	Method string `json:"method"`
+	// Error bounds an estimate, as its Method says: for MethodKLL the
+	// rank error as a share of the values (the value reported as the
+	// p-th percentile lies between the true (p-100·Error)th and
+	// (p+100·Error)th), for MethodHyperLogLog the relative standard
+	// error of the count, for MethodHashSample the standard error of the
+	// finding's count, in rows.
+	Error float64 `json:"error,omitempty"`
+	// SampleRate is, for MethodHashSample, the share of the distinct
+	// values the estimate was made on.
+	SampleRate float64 `json:"sample_rate,omitempty"`
+}
+
+// The metrics of Method.
+const (
+	// MetricDistinct is the distinct count and the uniqueness.
+	MetricDistinct = "distinct"
+	// MetricQuantiles is the quantiles, the histogram and the skewed
+	// finding of a numeric or temporal column; its mean and standard
+	// deviation are always computed over every value.
+	MetricQuantiles = "quantiles"
+	// MetricCaseVariants is the case_variants finding.
+	MetricCaseVariants = "case_variants"
+)
+
+// The methods of Method.
+const (
+	MethodExact = "exact"
+	// MethodHyperLogLog is a HyperLogLog estimate over every row.
+	MethodHyperLogLog = "hyperloglog"
+	// MethodKLL is a KLL quantile sketch of the values, held to a rank
+	// error.
+	MethodKLL = "kll"
+	// MethodHashSample is the finding over a sample of the distinct
+	// values picked by hash (every spelling of a value kept together),
+	// its count scaled up.
+	MethodHashSample = "hash_sample"
+)
+
+// Approximate reports whether the method is an estimate.
+func (m Method) Approximate() bool { return m.Method != MethodExact }
 
 // Count is a count and its share of the column's rows.
 type Count struct {

@@ -226,6 +226,14 @@ func TestMemoryLimit(t *testing.T) {
 			t.Errorf("memoryLimit(%q) accepted", bad)
 		}
 	}
+	// One limit for DuckDB and Go together, the profile's budget within
+	// Go's part.
+	if duck, goSoft, prof := memoryShares(4e9); duck+goSoft != 4e9 || duck != 3e9 || prof <= 0 || prof >= goSoft {
+		t.Errorf("memoryShares(4GB) = %d, %d, %d; want DuckDB 3 GB, Go the rest, the profile within Go's part", duck, goSoft, prof)
+	}
+	if duck, goSoft, prof := memoryShares(0); duck != 0 || goSoft != 0 || prof != 0 {
+		t.Errorf("memoryShares(0) = %d, %d, %d; want no limits", duck, goSoft, prof)
+	}
 	// The session gets the limit.
 	stdout, stderr, code := plumb(t, "", "--memory-limit", "25%", "--log-level", "debug", "inspect", "testdata/customers.csv")
 	if code != 0 || stdout == "" {

@@ -86,6 +86,7 @@ its SQL, the rest on a sample; the report says which (docs/pushdown.md).`,
 				if err := db.Confine(ctx); err != nil {
 					return nil, false, err
 				}
+				opts.MemoryBudget = g.profileBudget
 				res, err := profile.Run(ctx, db, t, opts)
 				if err != nil {
 					return nil, false, err

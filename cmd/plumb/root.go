@@ -34,6 +34,9 @@ type globals struct {
 	stderr      io.Writer
 	prog        *progress
 	spillDir    string // where this run's DuckDB spills
+	// profileBudget is the memory-limit share of a profile's Go
+	// accumulators (profile.Options.MemoryBudget), set by openDB.
+	profileBudget int64
 }
 
 // explain rewrites errors whose cause DuckDB's words hide.
@@ -86,7 +89,7 @@ differences), 2 usage or input error.`,
 	}
 	pf := root.PersistentFlags()
 	pf.IntVar(&g.threads, "threads", 0, "DuckDB worker threads (0: one per core)")
-	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB" or "25%" of RAM: DuckDB spills past it, Go collects harder (default: 50% of RAM)`)
+	pf.StringVar(&g.memoryLimit, "memory-limit", "", `memory limit, e.g. "4GB" or "25%" of RAM, for DuckDB (75%, spills past it) and Go together; a profile estimates quantiles and case variants past its share (default: 50% of RAM)`)
 	pf.StringVar(&g.tempDir, "temp-dir", "", "directory where work larger than memory spills (default: the system temp dir)")
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn, error")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "log errors only, show no progress")
@@ -158,13 +161,15 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 	}
 	duckLimit := ""
 	if limit > 0 {
-		// DuckDB keeps to the limit by spilling; plumb's own Go memory
-		// (profile accumulators, dedupe pairs) gets it as a soft limit,
-		// so the collector works harder instead of growing.
-		duckLimit = strconv.FormatInt(max(limit/1e6, 1), 10) + "MB"
+		// DuckDB keeps to its share by spilling; plumb's own Go memory
+		// (profile accumulators, dedupe pairs) gets the rest as a soft
+		// limit, so the collector works harder instead of growing.
+		duck, goSoft, profile := memoryShares(limit)
+		duckLimit = strconv.FormatInt(max(duck/1e6, 1), 10) + "MB"
 		if os.Getenv("GOMEMLIMIT") == "" {
-			debug.SetMemoryLimit(limit)
+			debug.SetMemoryLimit(goSoft)
 		}
+		g.profileBudget = profile
 	}
 	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: duckLimit, TempDir: tmp, Logger: log, Outputs: outputs})
 	if err != nil {
