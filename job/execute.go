@@ -139,6 +139,7 @@ func (x *stepRun) inspect(ctx context.Context) (*outcome, error) {
 func (x *stepRun) profile(ctx context.Context) (*outcome, error) {
 	r, s, db := x.runner, x.s, x.db
 	opts := s.Profile
+	opts.MemoryBudget = r.opts.ProfileBudget
 	switch s.Baseline {
 	case BaselineNone:
 	case BaselinePrevious:

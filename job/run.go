@@ -42,6 +42,9 @@ type Options struct {
 	Open func(ctx context.Context, outputs ...string) (*engine.DB, func(), error)
 	// Stdin is what a source "-" reads.
 	Stdin io.Reader
+	// ProfileBudget bounds the Go memory of each profile step (see
+	// profile.Options.MemoryBudget); 0 means no bound.
+	ProfileBudget int64
 	// Progress, when set, is told which step is running.
 	Progress func(stage string)
 	// HTTPClient posts the alerts; nil means a default client (each

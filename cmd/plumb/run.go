@@ -74,6 +74,11 @@ and changes none of these; with --strict-alerts it makes the exit code 3
 			if _, err := g.logger(); err != nil {
 				return err
 			}
+			limit, err := g.check()
+			if err != nil {
+				return err
+			}
+			_, _, opts.ProfileBudget = memoryShares(limit)
 			opts.Open, opts.Stdin = g.openDB, g.stdin
 			opts.Progress = g.progress().Stage
 			sum, err := job.Run(cmd.Context(), j, opts)
