@@ -60,7 +60,7 @@ func BenchmarkMemoryBound(b *testing.B) {
 `), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	dedupe, err := filepath.Abs("../../testdata/dedupe/dedupe.yaml")
+	dedupe, err := filepath.Abs("testdata/dedupe/dedupe.yaml") // TestMain runs from the repository's root
 	if err != nil {
 		b.Fatal(err)
 	}
