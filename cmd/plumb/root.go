@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -50,8 +51,17 @@ func (g *globals) explain(err error) error {
 		return fmt.Errorf("the disk holding %s is full: DuckDB spills work past --memory-limit there; free space, or give --temp-dir on a disk with room (%w)",
 			filepath.Dir(g.spillDir), err)
 	}
+	if strings.Contains(msg, "Out of Memory Error") {
+		// DuckDB's own advice names its settings (SET threads, SET
+		// memory_limit), which a plumb user does not type.
+		msg = strings.TrimSpace(duckAdvice.ReplaceAllString(msg, ""))
+		return fmt.Errorf("%s\nDuckDB ran out of memory within its share of --memory-limit (%.0f%%) in a step it could not spill: raise --memory-limit, or lower --threads", msg, duckDBShare*100)
+	}
 	return err
 }
+
+// duckAdvice is the advice DuckDB appends to an out-of-memory error.
+var duckAdvice = regexp.MustCompile(`(?s)\s*Possible solutions:.*?how_to_tune_workloads`)
 
 // progress is the command's progress line on stderr: shown only when
 // stderr is a terminal and --quiet is not given.
