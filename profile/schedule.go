@@ -37,6 +37,11 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	if err != nil {
 		return err
 	}
+	// retry holds the units whose query ran out of DuckDB's memory while
+	// others ran beside it: two high-cardinality GROUP BYs at once can
+	// exhaust a small memory limit where each alone spills. They run
+	// again one at a time, after the rest.
+	var retry []int
 	run := func(workers int) error {
 		mem := opts.MemoryBudget / int64(workers*max(threads, 1))
 		if opts.MemoryBudget > 0 {
@@ -65,23 +70,49 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 		}
 		close(next)
 		wg.Wait()
+		if workers > 1 {
+			for u, err := range errs {
+				if err != nil && outOfMemory(err) && ctx.Err() == nil {
+					retry, errs[u] = append(retry, u), nil
+				}
+			}
+		}
 		return errors.Join(errs...)
 	}
-	if opts.Workers > 0 {
-		return run(opts.Workers)
-	}
 	switch {
+	case opts.Workers > 0:
+		err = run(opts.Workers)
 	case threads < 2:
 		// A query on one DuckDB thread runs on the goroutine that
 		// issues it: two at once would use two.
-		return run(1)
+		err = run(1)
 	case len(units) < 2*threads:
-		return run(2)
+		err = run(2)
+	default:
+		err = db.OneThreadEach(ctx, func(workers int) error {
+			threads = 1 // a query each
+			return run(workers)
+		})
 	}
-	return db.OneThreadEach(ctx, func(workers int) error {
-		threads = 1 // a query each
-		return run(workers)
-	})
+	if err != nil || len(retry) == 0 {
+		return err
+	}
+	if threads, err = db.Threads(ctx); err != nil {
+		return err
+	}
+	all := units
+	for _, u := range retry {
+		units = [][]int{all[u]}
+		if err := run(1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outOfMemory says whether err is DuckDB's out-of-memory error.
+func outOfMemory(err error) bool {
+	return strings.Contains(err.Error(), "Out of Memory Error")
 }
 
 // batchValues is about how many values one query of a batch of columns
