@@ -250,6 +250,12 @@ func hasSubquery(v any) bool {
 	return false
 }
 
+// OutOfMemory says whether err is DuckDB's out-of-memory error: its
+// share of the memory limit ran out in a step it could not spill.
+func OutOfMemory(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Out of Memory Error")
+}
+
 // ErrorReason is what a DuckDB error says is wrong, on one line, without
 // the SQL it quotes: the "LINE n: …" context and its caret, and indented
 // lists (candidate functions) are left out, so that a message built from

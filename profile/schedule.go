@@ -37,12 +37,12 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	if err != nil {
 		return err
 	}
-	// retry holds the units whose query ran out of DuckDB's memory while
-	// others ran beside it: two high-cardinality GROUP BYs at once can
-	// exhaust a small memory limit where each alone spills. They run
-	// again one at a time, after the rest.
-	var retry []int
-	run := func(workers int) error {
+	// run profiles units with workers at once, each query on threads
+	// DuckDB threads. With more than one worker it returns the units
+	// whose query ran out of DuckDB's memory beside the others (two
+	// high-cardinality GROUP BYs at once can exhaust a small memory limit
+	// where each alone spills) rather than failing on them.
+	run := func(units [][]int, workers, threads int) (retry [][]int, err error) {
 		mem := opts.MemoryBudget / int64(workers*max(threads, 1))
 		if opts.MemoryBudget > 0 {
 			mem = max(mem, 1)
@@ -72,47 +72,36 @@ func profileColumns(ctx context.Context, db *engine.DB, rel string, cols []sourc
 		wg.Wait()
 		if workers > 1 {
 			for u, err := range errs {
-				if err != nil && outOfMemory(err) && ctx.Err() == nil {
-					retry, errs[u] = append(retry, u), nil
+				if err != nil && engine.OutOfMemory(err) && ctx.Err() == nil {
+					retry, errs[u] = append(retry, units[u]), nil
 				}
 			}
 		}
-		return errors.Join(errs...)
+		return retry, errors.Join(errs...)
 	}
+	var retry [][]int
 	switch {
 	case opts.Workers > 0:
-		err = run(opts.Workers)
+		retry, err = run(units, opts.Workers, threads)
 	case threads < 2:
 		// A query on one DuckDB thread runs on the goroutine that
 		// issues it: two at once would use two.
-		err = run(1)
+		_, err = run(units, 1, threads)
 	case len(units) < 2*threads:
-		err = run(2)
+		retry, err = run(units, 2, threads)
 	default:
-		err = db.OneThreadEach(ctx, func(workers int) error {
-			threads = 1 // a query each
-			return run(workers)
+		err = db.OneThreadEach(ctx, func(workers int) (err error) {
+			retry, err = run(units, workers, 1) // a query each
+			return err
 		})
 	}
-	if err != nil || len(retry) == 0 {
+	if err != nil {
 		return err
 	}
-	if threads, err = db.Threads(ctx); err != nil {
-		return err
-	}
-	all := units
-	for _, u := range retry {
-		units = [][]int{all[u]}
-		if err := run(1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// outOfMemory says whether err is DuckDB's out-of-memory error.
-func outOfMemory(err error) bool {
-	return strings.Contains(err.Error(), "Out of Memory Error")
+	// What ran out of memory beside others runs again alone, with all
+	// threads, after the rest.
+	_, err = run(retry, 1, threads)
+	return err
 }
 
 // batchValues is about how many values one query of a batch of columns

@@ -51,7 +51,7 @@ func (g *globals) explain(err error) error {
 		return fmt.Errorf("the disk holding %s is full: DuckDB spills work past --memory-limit there; free space, or give --temp-dir on a disk with room (%w)",
 			filepath.Dir(g.spillDir), err)
 	}
-	if strings.Contains(msg, "Out of Memory Error") {
+	if engine.OutOfMemory(err) {
 		// DuckDB's own advice names its settings (SET threads, SET
 		// memory_limit), which a plumb user does not type.
 		msg = strings.TrimSpace(duckAdvice.ReplaceAllString(msg, ""))
