@@ -43,19 +43,9 @@ schema dedupe prints its JSON Schema, for editors.`,
 			if err != nil {
 				return err
 			}
-			if configPath == "" {
-				return fmt.Errorf("--config is required")
-			}
-			data, err := os.ReadFile(configPath)
+			cfg, err := modelConfig(configPath, opts.Threshold, dedupe.Parse)
 			if err != nil {
-				return fmt.Errorf("--config: %w", err)
-			}
-			cfg, err := dedupe.Parse(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", configPath, err)
-			}
-			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
-				return fmt.Errorf("--threshold %v: want a probability between 0 and 1", opts.Threshold)
+				return err
 			}
 			opts.Progress = g.progress().Stage
 			// Values are compared as written: load CSV as text.
@@ -88,4 +78,25 @@ schema dedupe prints its JSON Schema, for editors.`,
 	f.StringVar(&opts.PairsPath, "pairs", "", "write every linked pair with each field's similarity, level and weight to this CSV or Parquet file")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed for the random pairs the model's u is estimated from")
 	return c
+}
+
+// modelConfig reads the --config of dedupe or link with parse, and checks
+// --threshold (0: the config's).
+func modelConfig[T any](path string, threshold float64, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	if path == "" {
+		return zero, fmt.Errorf("--config is required")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, fmt.Errorf("--config: %w", err)
+	}
+	cfg, err := parse(data)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	if threshold != 0 && (threshold <= 0 || threshold >= 1) {
+		return zero, fmt.Errorf("--threshold %v: want a probability between 0 and 1", threshold)
+	}
+	return cfg, nil
 }

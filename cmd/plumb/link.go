@@ -5,7 +5,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/plumb-data/plumb/dedupe"
@@ -51,19 +50,9 @@ JSON Schema, for editors.`,
 			if err != nil {
 				return err
 			}
-			if configPath == "" {
-				return fmt.Errorf("--config is required")
-			}
-			data, err := os.ReadFile(configPath)
+			cfg, err := modelConfig(configPath, opts.Threshold, dedupe.ParseLink)
 			if err != nil {
-				return fmt.Errorf("--config: %w", err)
-			}
-			cfg, err := dedupe.ParseLink(data)
-			if err != nil {
-				return fmt.Errorf("%s: %w", configPath, err)
-			}
-			if opts.Threshold != 0 && (opts.Threshold <= 0 || opts.Threshold >= 1) {
-				return fmt.Errorf("--threshold %v: want a probability between 0 and 1", opts.Threshold)
+				return err
 			}
 			if truth != "" {
 				l, r, ok := strings.Cut(truth, "=")
