@@ -14,16 +14,23 @@ import (
 // keyCandidates finds columns that are unique and never missing (null,
 // empty, blank or a sentinel); failing those, pairs among the six most
 // unique columns. With estimated distinct counts (the profile perhaps of
-// a sample), the columns that look like keys are checked exactly over
-// rel, and missing says each column's missing values over every row.
-func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, missing []int64) ([][]string, error) {
+// a sample), every says what reading every row found: each column's
+// missing values and, for some, whether a value occurs twice; the other
+// columns that look like keys are checked exactly over rel.
+func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, every *everyRow) ([][]string, error) {
 	out := [][]string{}
 	var near, check []Column
 	for i, c := range res.Columns {
+		unique, known := false, false
+		if every != nil {
+			unique, known = every.unique[i]
+		}
 		switch {
-		case !c.DistinctApprox && res.Rows > 0 && c.Nulls.Count+c.Empty.Count+c.Whitespace.Count+c.Sentinels.Count == 0 && c.Distinct == res.Rows:
+		case !c.DistinctApprox && maybeKey(c, res.Rows):
 			out = append(out, []string{c.Name})
-		case c.DistinctApprox && res.Rows > 0 && missing[i] == 0 && c.Uniqueness >= 0.97: // 3.5 standard errors
+		case c.DistinctApprox && res.Rows > 0 && every.missing[i] == 0 && known && unique:
+			out = append(out, []string{c.Name})
+		case c.DistinctApprox && res.Rows > 0 && every.missing[i] == 0 && !known && c.Uniqueness >= 0.97: // 3.5 standard errors
 			check = append(check, c)
 		case c.Uniqueness >= 0.5 && c.Rows > 0:
 			near = append(near, c)

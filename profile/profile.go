@@ -78,10 +78,10 @@ type Options struct {
 
 // LoadOptions say how a source must be loaded for a profile with opts: as
 // the source system wrote it (text, for delimited files), and in any
-// order (quicker) unless rows are sampled, since a sample is reproducible
-// only over rows in source order.
-func LoadOptions(opts Options) engine.LoadOptions {
-	return engine.LoadOptions{Raw: true, AnyOrder: opts.Sample.IsZero() && !opts.Approx}
+// order (quicker): a sample is chosen by the rows' values, not their
+// place (sampled).
+func LoadOptions(Options) engine.LoadOptions {
+	return engine.LoadOptions{Raw: true, AnyOrder: true}
 }
 
 // Run profiles a loaded table.
@@ -99,8 +99,8 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		ColumnsSelected: len(opts.Columns) > 0}
 	sample := opts.Sample
 	if opts.Approx && sample.IsZero() && t.RowsLoaded > ApproxSampleRows {
-		// About that many rows, by a Bernoulli sample: quick, where an
-		// exact count needs a reservoir on one thread.
+		// About that many rows: a share is one filter, where an exact
+		// count needs the smallest hashes found.
 		sample = Sample{Percent: math.Ceil(1e4*ApproxSampleRows/float64(t.RowsLoaded)) / 100}
 	}
 	scratch := db.NewScratch()
@@ -121,17 +121,17 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 	}
-	var missing []int64
+	var every *everyRow
 	if opts.Approx {
 		opts.progress("estimating distinct counts")
-		if missing, err = approxDistinct(ctx, db, full, cols, res, sentinels); err != nil {
+		if every, err = approxDistinct(ctx, db, full, cols, res, sentinels, t.RowsLoaded, opts.MemoryBudget); err != nil {
 			return nil, fmt.Errorf("profile %s: distinct counts: %w", t.Source, err)
 		}
 		// Duplicate rows and keys are counted over every row.
 		rel = full
 	}
 	opts.progress("looking for keys and duplicate rows")
-	if res.KeyCandidates, err = keyCandidates(ctx, db, rel, res, missing); err != nil {
+	if res.KeyCandidates, err = keyCandidates(ctx, db, rel, res, every); err != nil {
 		return nil, fmt.Errorf("profile %s: key candidates: %w", t.Source, err)
 	}
 	// Rows that differ in a key column are all different rows.

@@ -5,12 +5,15 @@ package profile
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
+	"github.com/plumb-data/plumb/internal/synth"
 	"github.com/plumb-data/plumb/source"
 )
 
@@ -242,6 +245,61 @@ func TestSample(t *testing.T) {
 	}
 }
 
+// TestSampleAnyOrder checks that a sample takes the same rows however the
+// load stored them and however many threads read them: rows are chosen by
+// their values, so an unordered (quicker) load samples as an ordered one.
+func TestSampleAnyOrder(t *testing.T) {
+	t.Parallel()
+	// Rows enough for several row groups, which an unordered load
+	// stores in the order its threads finish them.
+	path := filepath.Join(t.TempDir(), "extract.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = synth.Write(f, synth.Config{Rows: 260_000, Seed: 3, Mess: true})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.Parse(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"700", "15%"} {
+		var first *Result
+		for _, tc := range []struct {
+			anyOrder bool
+			threads  int
+		}{{false, 1}, {true, 2}} {
+			db, err := engine.Open(t.Context(), engine.Config{Threads: tc.threads, TempDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tbl, err := db.Load(t.Context(), src, engine.LoadOptions{Raw: true, AnyOrder: tc.anyOrder})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), db, tbl, Options{Sample: mustParseSample(t, s)})
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Rows == 0 || res.Rows >= tbl.RowsLoaded {
+				t.Fatalf("sample %s: %d rows of %d", s, res.Rows, tbl.RowsLoaded)
+			}
+			res.Source = ""
+			if first == nil {
+				first = res
+			} else if !reflect.DeepEqual(res, first) {
+				t.Errorf("sample %s, any order %v, %d threads: the profile differs from an ordered load's", s, tc.anyOrder, tc.threads)
+			}
+		}
+	}
+}
+
 // TestParseSample checks that a spec is read once into a Sample that
 // reports itself in the canonical spelling, which reads back the same.
 func TestParseSample(t *testing.T) {
@@ -322,12 +380,42 @@ func TestApprox(t *testing.T) {
 	}
 	keys := &engine.Table{Name: "approx_keys", Account: source.Account{Source: "approx_keys", RowsLoaded: 3000,
 		Columns: []source.Column{{Name: "id", Type: "VARCHAR"}, {Name: "near", Type: "VARCHAR"}, {Name: "blank", Type: "VARCHAR"}, {Name: "sentinel", Type: "VARCHAR"}}}}
-	res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: Sample{Rows: 50}})
-	if err != nil {
-		t.Fatal(err)
+	// Told apart by hash in the pass that reads every row, and by a
+	// query when the hashes would not fit the memory budget.
+	for _, budget := range []int64{0, 1} {
+		res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: Sample{Rows: 50}, MemoryBudget: budget})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
+			t.Errorf("budget %d: keys %v, want %v", budget, res.KeyCandidates, want)
+		}
 	}
-	if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
-		t.Errorf("keys %v, want %v", res.KeyCandidates, want)
+}
+
+// TestAllDifferent checks the merged walk over sorted runs of hashes that
+// tells whether a column holds a value twice.
+func TestAllDifferent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		runs [][]uint64
+		want bool
+	}{
+		{"none", nil, true},
+		{"empty runs", [][]uint64{{}, nil}, true},
+		{"one run", [][]uint64{{5, 3, 9, 1}}, true},
+		{"twice in a run", [][]uint64{{5, 3, 9, 3}}, false},
+		{"across runs", [][]uint64{{7, 2, 11}, {4, 1}, {12, 7}}, false},
+		{"interleaved", [][]uint64{{7, 2, 11}, {4, 1}, {12, 8, 0}}, true},
+		{"zero twice", [][]uint64{{0}, {0}}, false},
+		{"largest twice", [][]uint64{{math.MaxUint64, 3}, {math.MaxUint64}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := allDifferent(tc.runs); got != tc.want {
+				t.Errorf("allDifferent(%v) = %v, want %v", tc.runs, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -339,9 +427,12 @@ func TestHLLDistinct(t *testing.T) {
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
 		// Besides the values: a NULL, a blank and a sentinel, all missing.
 		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}))
+		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}), []bool{true})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if unique, ok := got.unique[0]; !ok || unique {
+			t.Errorf("%d distinct values in %d rows: unique %v (told %v)", n+2, 2*n+3, unique, ok)
 		}
 		if got.rows != int64(2*n+3) || got.nonNull[0] != int64(2*n+2) || got.missing[0] != 3 {
 			t.Errorf("%d distinct values: %d rows, %d not null, %d missing; want %d, %d and 3", n, got.rows, got.nonNull[0], got.missing[0], 2*n+3, 2*n+2)

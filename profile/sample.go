@@ -5,11 +5,14 @@ package profile
 import (
 	"context"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/numfmt"
+	"github.com/plumb-data/plumb/source"
 )
 
 // ApproxSampleRows is how many rows Approx profiles value by value when
@@ -22,9 +25,10 @@ const ApproxSampleRows = 1_000_000
 // from its spec, "N" or "P%"; a *Sample is also a flag value (Set parses
 // the spec).
 type Sample struct {
-	// Rows is how many rows a reservoir sample keeps.
+	// Rows is how many rows the sample keeps.
 	Rows int64
-	// Percent is the share of rows, in percent, a Bernoulli sample keeps.
+	// Percent is the share of rows, in percent, the sample keeps
+	// (about: each row is kept or left by its hash).
 	Percent float64
 }
 
@@ -95,31 +99,55 @@ func (*Sample) Type() string { return "string" }
 
 // sampled returns the relation of the rows of t that s takes, which a
 // profile reads value by value, and the spec Result.Sampled reports: ""
-// when it reads every row, as it does when a reservoir would hold as many
-// rows as t has. A reservoir sample is copied into a table of scratch.
+// when it reads every row, as it does when s would hold as many rows as t
+// has. The sample is copied into a table of scratch, read once for all
+// columns.
+//
+// Rows are chosen by a hash of their values, not their place: a share
+// keeps the rows whose hash falls below that share of the hash's range,
+// a row count the rows of smallest hash. So the same rows come back
+// whatever order the load stored them in (an unordered load is quicker)
+// and however many threads read them; identical rows are taken or left
+// together, which leaves each value's expected share as it is.
 func sampled(ctx context.Context, db *engine.DB, scratch *engine.Scratch, t *engine.Table, s Sample) (rel, spec string, err error) {
 	rel = engine.Ident(t.Name)
 	switch {
-	case s.Percent > 0:
-		// Not copied: a seeded Bernoulli sample keeps the same rows in
-		// every query, whatever columns it reads and however many
-		// threads scan it (TestSample holds DuckDB to that), and
-		// each column's query reads its one column of every row
-		// quicker than a copy of the sample is made.
-		return "(SELECT * FROM " + rel + " USING SAMPLE " + s.String() + " (bernoulli, 42))", s.String(), nil
-	case s.Rows <= 0 || s.Rows >= t.RowsLoaded:
+	case s.IsZero(), s.Percent == 0 && s.Rows >= t.RowsLoaded:
 		return rel, "", nil
+	case s.Percent >= 100:
+		return rel, s.String(), nil
 	}
-	reservoir := " USING SAMPLE reservoir(" + s.String() + " ROWS) REPEATABLE (42)"
-	// A view over one table a file has no row ids.
-	rows := "(SELECT * FROM " + rel + reservoir + ")"
-	if len(t.Files) <= 1 {
-		// A table: the reservoir holds row ids, not whole rows.
-		rows = "(SELECT * FROM " + rel + " WHERE rowid IN (SELECT rowid FROM " + rel + reservoir + "))"
+	h := rowHash(t.Columns)
+	var rows string
+	switch {
+	case s.Percent > 0:
+		rows = "SELECT * FROM " + rel + " WHERE " + h + " < " + hashBelow(s.Percent/100)
+	case len(t.Files) <= 1:
+		// A table: the smallest hashes are found with row ids, not
+		// whole rows, beside them.
+		rows = fmt.Sprintf("SELECT * FROM %s WHERE rowid IN (SELECT rowid FROM %s ORDER BY %s LIMIT %d)", rel, rel, h, s.Rows)
+	default:
+		// A view over one table a file has no row ids.
+		rows = fmt.Sprintf("SELECT * FROM %s ORDER BY %s LIMIT %d", rel, h, s.Rows)
 	}
 	table := scratch.Table("plumb_profile_sample")
-	if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(table)+" AS SELECT * FROM "+rows); err != nil {
+	if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(table)+" AS "+rows); err != nil {
 		return "", "", fmt.Errorf("sample: %w", err)
 	}
 	return engine.Ident(table), s.String(), nil
+}
+
+// rowHash is the SQL of a 64-bit hash of a row's values.
+func rowHash(cols []source.Column) string {
+	ids := make([]string, len(cols))
+	for i, c := range cols {
+		ids[i] = engine.Ident(c.Name)
+	}
+	return "hash(" + strings.Join(ids, ", ") + ")"
+}
+
+// hashBelow is the UBIGINT literal below which a share f (0 < f < 1) of
+// 64-bit hashes falls.
+func hashBelow(f float64) string {
+	return strconv.FormatUint(uint64(math.Ldexp(f, 64)), 10) + "::UBIGINT"
 }
