@@ -101,8 +101,12 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 	var loadErr error
 	read := func() error {
+		target, err := db.wideTarget(ctx, conn, f, path, len(rd.columns))
+		if err != nil {
+			return err
+		}
 		args := append(slices.Clone(rd.args), "store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
-		q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", path, args...)
+		q := "CREATE OR REPLACE TABLE " + target + " AS SELECT * FROM " + readCall("read_csv", path, args...)
 		return db.createWideTable(ctx, conn, q, rd.anyOrder, len(rd.columns))
 	}
 	loadErr = read()
@@ -120,7 +124,7 @@ func (db *DB) readCSV(ctx context.Context, conn *sql.Conn, f *loadedFile, path s
 		return csvError(f.Path, loadErr)
 	}
 	var err error
-	if f.RowsLoaded, err = count(ctx, conn, f.table); err != nil {
+	if f.RowsLoaded, err = countRef(ctx, conn, f.ref()); err != nil {
 		return err
 	}
 	bad := map[int64]*rejected{}
@@ -238,17 +242,17 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+Ident(tmpErrs)+"; DROP TABLE IF EXISTS "+Ident(tmpScans))
 	args := append(slices.Clone(rd.clean), "columns={'plumb_rec': 'BIGINT', "+strings.Join(rd.columns, ", ")+"}",
 		"store_rejects=true", "rejects_table="+Literal(tmpErrs), "rejects_scan="+Literal(tmpScans))
-	q := "CREATE OR REPLACE TABLE " + Ident(f.table) + " AS SELECT * FROM " + readCall("read_csv", tmp.Name(), args...)
+	q := "CREATE OR REPLACE TABLE " + f.ref() + " AS SELECT * FROM " + readCall("read_csv", tmp.Name(), args...)
 	if indexes.len() > 0 {
 		if err := db.createWideTable(ctx, conn, q, rd.anyOrder, len(rd.columns)); err != nil {
 			return csvError(f.Path, err)
 		}
-	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+Ident(f.table)+" AS SELECT * FROM "+readCall("read_csv", path, rd.args...)+" LIMIT 0"); err != nil {
+	} else if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+f.ref()+" AS SELECT * FROM "+readCall("read_csv", path, rd.args...)+" LIMIT 0"); err != nil {
 		return csvError(f.Path, err)
 	}
 	loaded := make([]bool, n)
 	if indexes.len() > 0 {
-		rows, err := conn.QueryContext(ctx, "SELECT plumb_rec FROM "+Ident(f.table))
+		rows, err := conn.QueryContext(ctx, "SELECT plumb_rec FROM "+f.ref())
 		if err != nil {
 			return err
 		}
@@ -280,7 +284,7 @@ func (db *DB) readCleaned(ctx context.Context, conn *sql.Conn, f *loadedFile, pa
 		if err != nil {
 			return fmt.Errorf("read rejects: %w", err)
 		}
-		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(f.table)+" DROP COLUMN plumb_rec"); err != nil {
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+f.ref()+" DROP COLUMN plumb_rec"); err != nil {
 			return err
 		}
 	}

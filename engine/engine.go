@@ -53,6 +53,9 @@ type DB struct {
 	// oneThread counts OneThreadEach calls in flight; threads is the
 	// thread count they restore.
 	oneThread, threads int
+	// wide is the catalog attached for the tables of wide files, once
+	// attached (see wideCatalog).
+	wide string
 
 	streams sync.Map // Stream calls in flight, by id
 

@@ -59,6 +59,9 @@ type part struct {
 	// rowid is the name of the file's column named rowid in any case,
 	// kept in table under the name rowidAs (see keepRowid); "" for none.
 	rowid, rowidAs string
+	// catalog is the attached database holding table, "" for the
+	// session's own (see wideCatalog).
+	catalog string
 	// split is how the file was cut into records; nil when plumb did
 	// not cut it (formats other than delimited text, UTF-16).
 	split *recordSplitter
@@ -105,7 +108,7 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 			return nil, err
 		}
 		t.Files = append(t.Files, f.File)
-		t.parts = append(t.parts, part{table: f.table, path: f.path, split: f.split})
+		t.parts = append(t.parts, part{table: f.table, catalog: f.catalog, path: f.path, split: f.split})
 		t.Renamed = append(t.Renamed, f.renamed...)
 		if f.detected != nil {
 			detected = append(detected, f.detected)
@@ -125,10 +128,10 @@ func (db *DB) Load(ctx context.Context, src source.Source, opts LoadOptions) (*T
 		return nil, &source.LoadError{Path: src.Spec, Err: fmt.Errorf("%d records read, but %d loaded and %d rejected: %d unaccounted for",
 			t.RowsRead, t.RowsLoaded, t.RowsRejected, t.RowsRead-t.RowsLoaded-t.RowsRejected)}
 	}
-	if len(t.Files) > 1 {
+	if len(t.Files) > 1 || t.parts[0].catalog != "" {
 		parts := make([]string, len(t.parts))
 		for i, p := range t.parts {
-			parts[i] = "SELECT * FROM " + Ident(p.table)
+			parts[i] = "SELECT * FROM " + p.ref()
 		}
 		q := "CREATE OR REPLACE VIEW " + Ident(name) + " AS " + strings.Join(parts, " UNION ALL BY NAME ")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -164,12 +167,15 @@ func partName(name string, i, n int) string {
 func (db *DB) dropAll(ctx context.Context, conn *sql.Conn, t *Table) {
 	conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+Ident(t.Name))
 	for _, p := range t.parts {
-		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(p.table))
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+p.ref())
 	}
 	if t.RejectsTable != "" {
 		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+Ident(t.RejectsTable))
 	}
 }
+
+// ref is the SQL reference to the part's table.
+func (p part) ref() string { return tableRef(p.catalog, p.table) }
 
 type sourcePath struct{ path, display string }
 
@@ -333,6 +339,7 @@ func (db *DB) loadFile(ctx context.Context, conn *sql.Conn, src source.Source, o
 type loadedFile struct {
 	source.File
 	table    string // the DuckDB table it was loaded into
+	catalog  string // the attached database holding table, "" for the session's own
 	path     string // where the bytes are (stdin's spool file for "-")
 	read     int64  // records in the file, counted apart from those loaded and rejected
 	counted  bool   // read was counted (always for CSV); else it is the sum
@@ -341,6 +348,9 @@ type loadedFile struct {
 	split    *recordSplitter   // how a delimited text file was cut into records
 	padded   int64             // records short of fields, loaded padded with NULL
 }
+
+// ref is the SQL reference to the file's table.
+func (f *loadedFile) ref() string { return tableRef(f.catalog, f.table) }
 
 func unwrapPathError(err error) error {
 	var pe *os.PathError
@@ -352,7 +362,13 @@ func unwrapPathError(err error) error {
 
 // columns lists a relation's columns in order.
 func columns(ctx context.Context, conn *sql.Conn, rel string) ([]source.Column, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+Ident(rel)+")")
+	return columnsRef(ctx, conn, Ident(rel))
+}
+
+// columnsRef lists the columns, in order, of the relation a SQL reference
+// names.
+func columnsRef(ctx context.Context, conn *sql.Conn, ref string) ([]source.Column, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE "+ref+")")
 	if err != nil {
 		return nil, fmt.Errorf("describe: %w", err)
 	}
@@ -370,8 +386,14 @@ func columns(ctx context.Context, conn *sql.Conn, rel string) ([]source.Column, 
 
 // count returns the number of rows in a relation.
 func count(ctx context.Context, conn *sql.Conn, rel string) (int64, error) {
+	return countRef(ctx, conn, Ident(rel))
+}
+
+// countRef returns the number of rows in the relation a SQL reference
+// names.
+func countRef(ctx context.Context, conn *sql.Conn, ref string) (int64, error) {
 	var n int64
-	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Ident(rel)).Scan(&n)
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+ref).Scan(&n)
 	return n, err
 }
 

@@ -43,7 +43,7 @@ func (t *Table) Positioned() string {
 	file, row := t.PositionNames()
 	parts := make([]string, len(t.parts))
 	for i, p := range t.parts {
-		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, %s FROM %s", i, Ident(file), Ident(row), p.columns(), Ident(p.table))
+		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, %s FROM %s", i, Ident(file), Ident(row), p.columns(), p.ref())
 	}
 	if len(parts) == 1 {
 		return "(" + parts[0] + ")"
@@ -72,7 +72,7 @@ func (db *DB) keepRowid(ctx context.Context, conn *sql.Conn, t *Table) error {
 	as := freshName("plumb_rowid", t.Columns)
 	for i := range t.parts {
 		p := &t.parts[i]
-		cols, err := columns(ctx, conn, p.table)
+		cols, err := columnsRef(ctx, conn, p.ref())
 		if err != nil {
 			return err
 		}
@@ -80,21 +80,21 @@ func (db *DB) keepRowid(ctx context.Context, conn *sql.Conn, t *Table) error {
 		if k < 0 {
 			continue
 		}
-		if p.table == t.Name {
+		if p.table == t.Name && p.catalog == "" {
 			moved := db.uniqueName(t.Name + "_rows")
 			if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(p.table)+" RENAME TO "+Ident(moved)); err != nil {
 				return err
 			}
 			p.table = moved
 		}
-		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+Ident(p.table)+" RENAME COLUMN "+Ident(cols[k].Name)+" TO "+Ident(as)); err != nil {
+		if _, err := conn.ExecContext(ctx, "ALTER TABLE "+p.ref()+" RENAME COLUMN "+Ident(cols[k].Name)+" TO "+Ident(as)); err != nil {
 			return err
 		}
 		p.rowid, p.rowidAs = cols[k].Name, as
 	}
 	selects := make([]string, len(t.parts))
 	for i, p := range t.parts {
-		selects[i] = "SELECT " + p.columns() + " FROM " + Ident(p.table)
+		selects[i] = "SELECT " + p.columns() + " FROM " + p.ref()
 	}
 	_, err := conn.ExecContext(ctx, "CREATE OR REPLACE VIEW "+Ident(t.Name)+" AS "+strings.Join(selects, " UNION ALL BY NAME "))
 	return err

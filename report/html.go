@@ -235,6 +235,11 @@ type profileColumn struct {
 	Estimates   []string // the metrics estimated, how (all others are exact)
 }
 
+// maxKeyCards is the most key candidates the overview card names: a
+// short file of 10,000 columns has thousands, which filled the first
+// screen of the page.
+const maxKeyCards = 10
+
 func profileView(r *result.Profile) any {
 	var cols []profileColumn
 	for i, c := range r.Columns {
@@ -272,8 +277,11 @@ func profileView(r *result.Profile) any {
 		cols = append(cols, pc)
 	}
 	var keys []string
-	for _, k := range r.KeyCandidates {
+	for _, k := range r.KeyCandidates[:min(len(r.KeyCandidates), maxKeyCards)] {
 		keys = append(keys, strings.Join(k, " + "))
+	}
+	if more := len(r.KeyCandidates) - maxKeyCards; more > 0 {
+		keys = append(keys, fmt.Sprintf("and %d more", more))
 	}
 	return struct {
 		*result.Profile

@@ -343,3 +343,21 @@ func TestProfileEstimates(t *testing.T) {
 		})
 	}
 }
+
+func TestHTMLKeyCandidatesCapped(t *testing.T) {
+	t.Parallel()
+	p := wideProfile(t, 200)
+	p.KeyCandidates = nil
+	for i := range 150 {
+		p.KeyCandidates = append(p.KeyCandidates, []string{fmt.Sprintf("key_%03d", i)})
+	}
+	r, _ := New("html")
+	var b bytes.Buffer
+	if err := Render(r, &b, p); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, "key_009, and 140 more") || strings.Contains(page, "key_010") {
+		t.Errorf("the key candidates card does not name the first %d and count the other 140", maxKeyCards)
+	}
+}

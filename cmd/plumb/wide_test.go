@@ -24,7 +24,8 @@ import (
 //
 //	go test -tags duckdb_arrow -run '^$' -bench WideProfile -benchtime 1x ./cmd/plumb
 //
-// Target (issue 21): 10,000 x 10,000 cells complete within 2.5 GB.
+// Target (issue 21): 10,000 x 10,000 cells complete within 2.5 GB
+// (wideRSSBound), which every size is held to.
 func BenchmarkWideProfile(b *testing.B) {
 	timeBin, err := exec.LookPath("/usr/bin/time")
 	if err != nil {
@@ -52,9 +53,16 @@ func BenchmarkWideProfile(b *testing.B) {
 				b.Logf("%d columns x %d rows: %v, peak RSS %d MB", size.columns, size.rows, time.Since(start).Round(10*time.Millisecond), kb>>10)
 			}
 			b.ReportMetric(float64(rss)/1024, "peak_rss_MB")
+			if rss<<10 > wideRSSBound {
+				b.Errorf("%d columns x %d rows: peak RSS %d MB, want at most %d MB", size.columns, size.rows, rss>>10, wideRSSBound>>20)
+			}
 		})
 	}
 }
+
+// wideRSSBound is issue 21's bound on the peak RSS of a wide profile at
+// --memory-limit 2GB.
+const wideRSSBound = 2500 << 20
 
 var maxRSSLine = regexp.MustCompile(`Maximum resident set size \(kbytes\): (\d+)`)
 
