@@ -41,8 +41,13 @@ func freshName(base string, cols []source.Column) string {
 // row ordinal is only where the row is stored.
 func (t *Table) Positioned() string {
 	file, row := t.PositionNames()
-	parts := make([]string, len(t.parts))
-	for i, p := range t.parts {
+	stored := t.parts
+	if len(stored) == 0 {
+		// A Table made by its caller names one table of its own.
+		stored = []part{{table: t.Name}}
+	}
+	parts := make([]string, len(stored))
+	for i, p := range stored {
 		parts[i] = fmt.Sprintf("SELECT %d AS %s, rowid AS %s, %s FROM %s", i, Ident(file), Ident(row), p.columns(), p.ref())
 	}
 	if len(parts) == 1 {

@@ -119,16 +119,15 @@ func sampled(ctx context.Context, db *engine.DB, scratch *engine.Scratch, t *eng
 	}
 	h := rowHash(t.Columns)
 	var rows string
-	switch {
-	case s.Percent > 0:
+	if s.Percent > 0 {
 		rows = "SELECT * FROM " + rel + " WHERE " + h + " < " + hashBelow(s.Percent/100)
-	case len(t.Files) <= 1:
-		// A table: the smallest hashes are found with row ids, not
-		// whole rows, beside them.
-		rows = fmt.Sprintf("SELECT * FROM %s WHERE rowid IN (SELECT rowid FROM %s ORDER BY %s LIMIT %d)", rel, rel, h, s.Rows)
-	default:
-		// A view over one table a file has no row ids.
-		rows = fmt.Sprintf("SELECT * FROM %s ORDER BY %s LIMIT %d", rel, h, s.Rows)
+	} else {
+		// The smallest hashes are found beside where their rows are
+		// stored, not beside whole rows.
+		file, row := t.PositionNames()
+		f, r := engine.Ident(file), engine.Ident(row)
+		rows = fmt.Sprintf("SELECT p.* EXCLUDE (%[1]s, %[2]s) FROM %[3]s p SEMI JOIN (SELECT %[1]s, %[2]s FROM %[3]s ORDER BY %[4]s LIMIT %[5]d) s USING (%[1]s, %[2]s)",
+			f, r, t.Positioned(), h, s.Rows)
 	}
 	table := scratch.Table("plumb_profile_sample")
 	if _, err := db.ExecContext(ctx, "CREATE TABLE "+engine.Ident(table)+" AS "+rows); err != nil {
