@@ -38,7 +38,7 @@ rules passes on the data they were drawn from, and fails when it changes.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var sug *suggest.Result
 			err := g.withSource(cmd.Context(), &src, args[0], suggest.LoadOptions(), nil, func(ctx context.Context, db *engine.DB, t *engine.Table) error {
-				p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage})
+				p, err := profile.Run(ctx, db, t, profile.Options{Top: 25, Progress: g.progress().Stage, MemoryBudget: g.profileBudget})
 				if err != nil {
 					return err
 				}
