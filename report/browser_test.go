@@ -62,7 +62,12 @@ func TestHTMLInABrowser(t *testing.T) {
 		name   string
 		result any
 		ids    []string
-	}{"profile of 200 columns", wideProfile(t, 200), []string{"overview", "columns-table"}})
+	}{"profile of 200 columns", wideProfile(t, 200), []string{"overview", "columns-table"}},
+		struct {
+			name   string
+			result any
+			ids    []string
+		}{"profile of packed columns", wideProfile(t, packedColumns+1), []string{"overview", "columns-table", "plumb-details"}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -74,7 +79,9 @@ func TestHTMLInABrowser(t *testing.T) {
 			if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			dom, logs := headless(t, bin, "file://"+page+"#selftest", "--dump-dom")
+			// The virtual time budget lets the page's asynchronous work
+			// (unpacking packed details) finish before the DOM is dumped.
+			dom, logs := headless(t, bin, "file://"+page+"#selftest", "--dump-dom", "--virtual-time-budget=10000")
 			if m := consoleError.FindString(logs); m != "" {
 				t.Errorf("console error: %s\n%s", m, logs)
 			}
@@ -82,6 +89,9 @@ func TestHTMLInABrowser(t *testing.T) {
 				if !strings.Contains(dom, want) {
 					t.Errorf("the rendered DOM lacks %s (the script failed?)", want)
 				}
+			}
+			if strings.Contains(dom, `id="plumb-details"`) && !strings.Contains(dom, `data-details="ok"`) {
+				t.Errorf("the first packed detail did not unpack (data-details: %s)", regexp.MustCompile(`data-details="[^"]*"`).FindString(dom))
 			}
 			if strings.Contains(dom, `data-errors=`) {
 				t.Errorf("the page recorded script errors")

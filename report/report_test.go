@@ -3,6 +3,8 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -113,6 +116,70 @@ func TestHTMLWideProfileStaysSmall(t *testing.T) {
 	t.Logf("a 200-column profile page is %d bytes", b.Len())
 	if n := strings.Count(b.String(), `<tbody class="col"`); n != 200 {
 		t.Errorf("got %d column groups, want 200", n)
+	}
+}
+
+// TestHTMLPackedDetails checks a profile of many columns: its page
+// carries every column's detail panels packed, which unpack to the same
+// panels a small profile writes in place, and stays small at 10,000
+// columns.
+func TestHTMLPackedDetails(t *testing.T) {
+	t.Parallel()
+	r, _ := New("html")
+	for _, n := range []int{packedColumns, packedColumns + 1, 10_000} {
+		var b bytes.Buffer
+		p := wideProfile(t, n)
+		if err := Render(r, &b, p); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		inPlace := strings.Count(page, `<div class="panels">`)
+		m := regexp.MustCompile(`id="plumb-details" hidden data-gzip="([A-Za-z0-9_-]*)"`).FindStringSubmatch(page)
+		if n <= packedColumns {
+			if inPlace != n || m != nil {
+				t.Errorf("%d columns: %d panels in place, packed %v; want all in place", n, inPlace, m != nil)
+			}
+			continue
+		}
+		if inPlace != 0 || m == nil {
+			t.Fatalf("%d columns: %d panels in place, packed %v; want all packed", n, inPlace, m != nil)
+		}
+		if strings.Count(page, "<details data-col=") != n {
+			t.Errorf("%d columns: want a detail to unpack into for each", n)
+		}
+		// Written in place, the panels took 38 MB of a 45 MB page of
+		// 10,000 columns.
+		if n == 10_000 && b.Len() > 20<<20 {
+			t.Errorf("a 10,000-column profile page is %d bytes, want under 20 MB", b.Len())
+		}
+		gz, err := base64.RawURLEncoding.DecodeString(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var panels []string
+		if err := json.NewDecoder(zr).Decode(&panels); err != nil {
+			t.Fatal(err)
+		}
+		if len(panels) != n {
+			t.Fatalf("%d columns: %d packed panels", n, len(panels))
+		}
+		// The packed panels are what a page of that column alone writes.
+		for _, i := range []int{0, n / 2, n - 1} {
+			one := *p
+			one.Columns = p.Columns[i : i+1]
+			var single bytes.Buffer
+			if err := Render(r, &single, &one); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(single.String(), panels[i]) {
+				t.Errorf("%d columns: the packed panel of column %d is not the one written in place", n, i+1)
+			}
+		}
+		t.Logf("a %d-column profile page is %d bytes", n, b.Len())
 	}
 }
 

@@ -60,6 +60,38 @@
     input.addEventListener(input.type === "checkbox" ? "change" : "input", function () { applyFilter(table); });
   });
 
+  // Packed details: a profile of many columns carries its columns' detail
+  // panels as one gzipped JSON list (base64url) in #plumb-details,
+  // unpacked the first time a detail is opened and put in place then.
+  var packed = document.getElementById("plumb-details");
+  var panels = null;
+  function unpack() {
+    if (!panels) {
+      var b64 = packed.getAttribute("data-gzip").replace(/-/g, "+").replace(/_/g, "/");
+      var bin = atob(b64 + "===".slice((b64.length + 3) % 4));
+      var bytes = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      panels = new Response(stream).text().then(JSON.parse);
+    }
+    return panels;
+  }
+  function fill(d) {
+    if (d.hasAttribute("data-filled")) return Promise.resolve();
+    d.setAttribute("data-filled", "1");
+    return unpack().then(function (all) {
+      d.insertAdjacentHTML("beforeend", all[parseInt(d.getAttribute("data-col"), 10) - 1]);
+    });
+  }
+  if (packed) {
+    document.addEventListener("toggle", function (e) {
+      var d = e.target;
+      if (d.open && d.hasAttribute && d.hasAttribute("data-col")) {
+        fill(d).catch(function (err) { window.dispatchEvent(new ErrorEvent("error", { message: "details: " + err })); });
+      }
+    }, true);
+  }
+
   // #selftest exercises sorting and filtering and records the outcome,
   // for the headless-browser test.
   if (location.hash === "#selftest") {
@@ -80,6 +112,15 @@
       result = "failed: " + e.message;
     }
     document.body.setAttribute("data-selftest", result);
+    var first = document.querySelector("details[data-col]");
+    if (first) {
+      // Unpacking is asynchronous: its outcome goes in data-details.
+      fill(first).then(function () {
+        document.body.setAttribute("data-details", first.querySelector(".panels") ? "ok" : "empty");
+      }, function (err) {
+        document.body.setAttribute("data-details", "failed: " + err);
+      });
+    }
   }
   document.body.setAttribute("data-ready", "1");
 })();
