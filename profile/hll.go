@@ -21,16 +21,18 @@ import (
 // (null, empty, blank or a sentinel), which keyCandidates needs where the
 // profile was of a sample, and which of the columns res's sample says
 // could be keys hold no value twice (the others do). Those are told by
-// hash in Go, in the
-// same pass, while their hashes fit in budget bytes (0: 1 GiB); the rest
-// are left to keyCandidates' query.
+// hash in Go, in the same pass, while their hashes fit in budget bytes
+// (0: 1 GiB); the rest are left to keyCandidates' query.
 func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, sentinels sentinelSet, rows, budget int64) (*everyRow, error) {
 	if budget <= 0 {
 		budget = 1 << 30
 	}
-	keys := make([]bool, len(cols))
+	// Judged on the sample's exact counts, before the estimates below
+	// replace them.
+	possible, keys := make([]bool, len(cols)), make([]bool, len(cols))
 	for i, c := range res.Columns {
-		if maybeKey(c, res.Rows) && budget >= 8*rows {
+		possible[i] = maybeKey(c, res.Rows)
+		if possible[i] && budget >= 8*rows {
 			keys[i], budget = true, budget-8*rows
 		}
 	}
@@ -38,8 +40,8 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []sourc
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range res.Columns {
-		if !maybeKey(c, res.Rows) {
+	for i, p := range possible {
+		if !p {
 			sc.unique[i] = false
 		}
 	}

@@ -5,7 +5,6 @@ package profile
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/source"
@@ -21,16 +20,16 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 	out := [][]string{}
 	var near, check []Column
 	for i, c := range res.Columns {
-		unique, known := false, false
-		if every != nil {
+		// filled: an estimated column with a value in every row.
+		filled, unique, known := false, false, false
+		if c.DistinctApprox {
+			filled = res.Rows > 0 && every.missing[i] == 0
 			unique, known = every.unique[i]
 		}
 		switch {
-		case !c.DistinctApprox && maybeKey(c, res.Rows):
+		case !c.DistinctApprox && maybeKey(c, res.Rows), filled && known && unique:
 			out = append(out, []string{c.Name})
-		case c.DistinctApprox && res.Rows > 0 && every.missing[i] == 0 && known && unique:
-			out = append(out, []string{c.Name})
-		case c.DistinctApprox && res.Rows > 0 && every.missing[i] == 0 && !known && c.Uniqueness >= 0.97: // 3.5 standard errors
+		case filled && !known && c.Uniqueness >= 0.97: // 3.5 standard errors
 			check = append(check, c)
 		case c.Uniqueness >= 0.5 && c.Rows > 0:
 			near = append(near, c)
@@ -90,26 +89,10 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 // duplicateRows counts rows equal to an earlier row: candidates by a
 // hash of the whole row, then counted exactly among those.
 func duplicateRows(ctx context.Context, db *engine.DB, rel string, cols []source.Column) (int64, error) {
-	ids := make([]string, len(cols))
-	for i, c := range cols {
-		ids[i] = engine.Ident(c.Name)
-	}
-	list := strings.Join(ids, ", ")
-	q := "WITH d AS (SELECT h FROM (SELECT hash(" + list + ") AS h FROM " + rel + ") GROUP BY h HAVING count(*) > 1) " +
-		"SELECT coalesce(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM " + rel + " WHERE hash(" + list + ") IN (SELECT h FROM d) GROUP BY " + list + ")"
+	h, list := rowHash(cols), columnList(cols)
+	q := "WITH d AS (SELECT h FROM (SELECT " + h + " AS h FROM " + rel + ") GROUP BY h HAVING count(*) > 1) " +
+		"SELECT coalesce(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM " + rel + " WHERE " + h + " IN (SELECT h FROM d) GROUP BY " + list + ")"
 	var n int64
-	if len(cols) < wideRowColumns {
-		err := db.QueryRowContext(ctx, q).Scan(&n)
-		return n, err
-	}
-	err := db.OneThreadEach(ctx, func(int) error { return db.QueryRowContext(ctx, q).Scan(&n) })
+	err := db.OneThreadIfWide(ctx, len(cols), func() error { return db.QueryRowContext(ctx, q).Scan(&n) })
 	return n, err
 }
-
-// wideRowColumns is the column count from which duplicateRows reads the
-// rows on one DuckDB thread. Each thread scanning every column holds
-// chunks of 2,048 values a column (32 KiB a text column): at 10,000
-// columns over 600 MB a thread, and two threads ran out of the 1.5 GB
-// DuckDB has at --memory-limit 2GB on 10,000 x 10,000 cells. One thread
-// was no slower (18.6 s against 21.2 s on 10,000 x 5,000).
-const wideRowColumns = 1000

@@ -137,12 +137,15 @@ func sampled(ctx context.Context, db *engine.DB, scratch *engine.Scratch, t *eng
 }
 
 // rowHash is the SQL of a 64-bit hash of a row's values.
-func rowHash(cols []source.Column) string {
+func rowHash(cols []source.Column) string { return "hash(" + columnList(cols) + ")" }
+
+// columnList is the SQL list of the columns' names, quoted.
+func columnList(cols []source.Column) string {
 	ids := make([]string, len(cols))
 	for i, c := range cols {
 		ids[i] = engine.Ident(c.Name)
 	}
-	return "hash(" + strings.Join(ids, ", ") + ")"
+	return strings.Join(ids, ", ")
 }
 
 // hashBelow is the UBIGINT literal below which a share f (0 < f < 1) of
