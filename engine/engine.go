@@ -37,6 +37,10 @@ type Config struct {
 	// Outputs are the side files the session will write with WriteQuery;
 	// the only files it may touch once confined (see Confine).
 	Outputs []string
+	// Inputs are the files the session will load, if known. When they
+	// dwarf MemoryLimit, an in-memory session keeps its tables in a
+	// database file in TempDir instead (see onDisk).
+	Inputs []string
 }
 
 // DB is a DuckDB session. It is safe for concurrent use.
@@ -65,15 +69,27 @@ type DB struct {
 
 // Open starts a DuckDB session as cfg says.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var files []string
+	if cfg.Path == "" && onDisk(cfg) {
+		path, err := sessionFile(cfg.TempDir)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Path, files = path, []string{path, path + ".wal"}
+	}
 	c, err := duckdb.NewConnector(cfg.Path, nil)
 	if err != nil {
+		removeAll(files)
 		return nil, fmt.Errorf("open duckdb %q: %w", cfg.Path, err)
 	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg, outputs: map[string]string{}}
+	db := &DB{conn: c, sql: sql.OpenDB(c), log: log, cfg: cfg, outputs: map[string]string{}, files: files}
+	if files != nil {
+		log.Debug("inputs dwarf the memory limit: tables in a database file", "file", cfg.Path)
+	}
 	for _, p := range cfg.Outputs {
 		if p != "" && p != "-" {
 			db.outputs[p] = outfile.TempName(p)
@@ -105,11 +121,15 @@ func (db *DB) Close() error {
 	err := errors.Join(db.sql.Close(), db.conn.Close())
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	for _, p := range db.files {
-		os.Remove(p)
-	}
+	removeAll(db.files)
 	db.files = nil
 	return err
+}
+
+func removeAll(paths []string) {
+	for _, p := range paths {
+		os.Remove(p)
+	}
 }
 
 // keep holds on to spool files until Close.

@@ -144,7 +144,7 @@ error.`,
 			if diffs != "" {
 				outputs = append(outputs, diffs)
 			}
-			db, closeDB, err := g.openDB(ctx, outputs...)
+			db, closeDB, err := g.openDBFor(ctx, args, outputs...)
 			if err != nil {
 				return err
 			}

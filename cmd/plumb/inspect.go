@@ -47,7 +47,7 @@ cannot be read.`,
 				return fmt.Errorf("--max-rejects: %d is negative", maxRejects)
 			}
 			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx, rejects)
+			db, closeDB, err := g.openDBFor(ctx, args, rejects)
 			if err != nil {
 				return err
 			}

@@ -71,7 +71,7 @@ JSON Schema, for editors.`,
 				}
 			}
 			ctx := cmd.Context()
-			db, closeDB, err := g.openDB(ctx, opts.XrefPath, opts.UnmatchedPath)
+			db, closeDB, err := g.openDBFor(ctx, args, opts.XrefPath, opts.UnmatchedPath)
 			if err != nil {
 				return err
 			}

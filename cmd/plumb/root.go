@@ -137,6 +137,13 @@ func (r redactingWriter) Write(p []byte) (int, error) {
 // --temp-dir, or to a fresh directory under the system's temp dir that is
 // removed with the session.
 func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, func(), error) {
+	return g.openDBFor(ctx, nil, outputs...)
+}
+
+// openDBFor is openDB for a session that loads the sources named by
+// inputs (arguments as the user gave them), which decide, against
+// --memory-limit, whether its tables are kept on disk.
+func (g *globals) openDBFor(ctx context.Context, inputs []string, outputs ...string) (*engine.DB, func(), error) {
 	log, err := g.logger()
 	if err != nil {
 		return nil, nil, err
@@ -181,7 +188,7 @@ func (g *globals) openDB(ctx context.Context, outputs ...string) (*engine.DB, fu
 		}
 		g.profileBudget = profile
 	}
-	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: duckLimit, TempDir: tmp, Logger: log, Outputs: outputs})
+	db, err := engine.Open(ctx, engine.Config{Threads: g.threads, MemoryLimit: duckLimit, TempDir: tmp, Logger: log, Outputs: outputs, Inputs: inputs})
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -302,7 +309,7 @@ func (g *globals) withSource(ctx context.Context, src *sourceFlags, arg string, 
 	if err != nil {
 		return err
 	}
-	db, closeDB, err := g.openDB(ctx, outputs...)
+	db, closeDB, err := g.openDBFor(ctx, []string{arg}, outputs...)
 	if err != nil {
 		return err
 	}
