@@ -177,11 +177,29 @@ func (r *runner) closeness(ctx context.Context, dups string, hasDups bool) error
 	return nil
 }
 
-// joinOnKeys joins the pairable rows of the two sides on their keys, in
-// one pass, into a scratch table of the rows that differ: k…, status,
-// then per column m<i> (it differs), s<i> and t<i> (its values).
+// joinOnKeys joins the pairable rows of the two sides on their keys
+// into a scratch table of the rows that differ: k…, status, then per
+// column m<i> (it differs), s<i> and t<i> (its values). A join too big
+// for DuckDB's memory runs in parts (see joinParts), each the rows whose
+// keys hash to it, appended to the one table.
 func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (string, error) {
-	pairable := func(view string) string { return r.pairable(view, dups, hasDups) }
+	parts, err := r.joinParts(ctx)
+	if err != nil {
+		return "", err
+	}
+	var hash string
+	if parts > 1 {
+		if hash, err = r.keyHash(ctx); err != nil {
+			return "", err
+		}
+	}
+	inPart := func(view string, part int) string {
+		q := r.pairable(view, dups, hasDups)
+		if parts > 1 {
+			q = "SELECT * FROM (" + q + ") WHERE " + hash + fmt.Sprintf(" %% %d = %d", parts, part)
+		}
+		return q
+	}
 	var on []string
 	for i := range r.keys {
 		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
@@ -195,9 +213,80 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 		sel = append(sel, fmt.Sprintf("coalesce(%s, false) AS m%d, s.v%d AS s%d, t.v%d AS t%d", r.differs(i), i, i, i, i, i))
 		flags = append(flags, fmt.Sprintf("m%d", i))
 	}
-	q := "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + pairable(r.srcView) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
-		pairable(r.tgtView) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
-	return r.createTable(ctx, "plumb_diff", q)
+	join := func(part int) string {
+		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + inPart(r.srcView, part) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
+			inPart(r.tgtView, part) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+	}
+	d, err := r.createTable(ctx, "plumb_diff", join(0))
+	if err != nil {
+		return "", err
+	}
+	for part := 1; part < parts; part++ {
+		if r.opts.Progress != nil {
+			r.opts.Progress(fmt.Sprintf("comparing part %d of %d", part+1, parts))
+		}
+		if _, err := r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(d)+" "+join(part)); err != nil {
+			return "", err
+		}
+	}
+	return d, nil
+}
+
+// widthSample is how many rows of a side joinParts weighs.
+const widthSample = 10_000
+
+// joinParts is how many parts the join of the sides runs in
+// (engine.JoinParts): from the bigger side's rows and the width of the
+// first widthSample of them, as text, with 16 bytes a value besides.
+func (r *runner) joinParts(ctx context.Context) (int, error) {
+	var lens []string
+	for i := range r.keys {
+		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(k%d AS VARCHAR)), 0) + 16", i))
+	}
+	for i := range r.cols {
+		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(v%d AS VARCHAR)), 0) + 16", i))
+	}
+	if r.opts.parts > 0 {
+		return r.opts.parts, nil
+	}
+	var bytes float64
+	for side, view := range []string{r.srcView, r.tgtView} {
+		var width sql.NullFloat64
+		q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + engine.Ident(view) + fmt.Sprintf(" LIMIT %d)", widthSample)
+		if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
+			return 0, fmt.Errorf("%s: width of rows: %w", sideName(side), err)
+		}
+		rows := r.res.SourceRows
+		if side == tgtSide {
+			rows = r.res.TargetRows
+		}
+		bytes = max(bytes, width.Float64*float64(rows))
+	}
+	return r.db.JoinParts(ctx, int64(bytes))
+}
+
+// keyHash is a SQL hash of a side's key columns that is the same for
+// keys the join pairs: each key column is cast first to the type DuckDB
+// compares the two sides' columns in (the type of a list of both), as
+// hash(5::INTEGER) and hash(5::BIGINT) need not agree.
+func (r *runner) keyHash(ctx context.Context) (string, error) {
+	var lists []string
+	for i := range r.keys {
+		lists = append(lists, fmt.Sprintf("[s.k%d, t.k%d] AS k%d", i, i, i))
+	}
+	q := "SELECT column_type FROM (DESCRIBE SELECT " + strings.Join(lists, ", ") + " FROM " + engine.Ident(r.srcView) + " s, " + engine.Ident(r.tgtView) + " t)"
+	var cast []string
+	var typ string
+	err := r.eachRow(ctx, q, []any{&typ}, func() {
+		cast = append(cast, fmt.Sprintf("CAST(k%d AS %s)", len(cast), strings.TrimSuffix(typ, "[]")))
+	})
+	if err != nil {
+		return "", fmt.Errorf("key types: %w", err)
+	}
+	if len(cast) != len(r.keys) {
+		return "", fmt.Errorf("key types: %d of %d", len(cast), len(r.keys))
+	}
+	return "hash(" + strings.Join(cast, ", ") + ")", nil
 }
 
 // countDifferences counts, in one pass over the differences, the rows of

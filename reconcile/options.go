@@ -66,6 +66,10 @@ type Options struct {
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
 	Progress func(stage string)
+
+	// parts, when set, is how many parts a keyed join runs in, whatever
+	// the memory limit says (for tests of the parted join).
+	parts int
 }
 
 // Origins name the places the SQL a user wrote in Options came from,

@@ -67,27 +67,143 @@ func nullString(v sql.NullString) *string {
 }
 
 // writeKeyedDiffs writes every difference in long form: key columns,
-// status, column, source_value, target_value.
+// status, column, source_value, target_value, ordered by key, status and
+// column. Sorting that many rows can pass DuckDB's memory: 180M of them
+// (15M changed rows of 12 columns) could not be sorted within a 183 MB
+// limit, in one query or from one row a key, on disk or not, while 15M
+// rows of 13 columns could. So when the rows would pass the limit, they
+// are sorted in parts of consecutive keys (keyRanges), each part appended
+// to a table in turn, and the file is that table read in order.
 func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bool) error {
-	var keys []string
-	for i, k := range r.keys {
-		keys = append(keys, fmt.Sprintf("k%d AS %s", i, engine.Ident(k.srcShow)))
-	}
-	kc := strings.Join(keys, ", ")
-	parts := []string{"SELECT " + kc + ", status, NULL::VARCHAR AS \"column\", NULL::VARCHAR AS source_value, NULL::VARCHAR AS target_value FROM " + engine.Ident(d) + " WHERE status <> 'changed'"}
-	for i, c := range r.cols {
-		parts = append(parts, fmt.Sprintf("SELECT %s, status, %s, CAST(s%d AS VARCHAR), CAST(t%d AS VARCHAR) FROM %s WHERE status = 'changed' AND m%d",
-			kc, engine.Literal(c.name), i, i, engine.Ident(d), i))
-	}
-	if hasDups {
-		parts = append(parts, "SELECT "+kc+", 'duplicate_key', NULL, CAST(sn AS VARCHAR), CAST(tn AS VARCHAR) FROM "+engine.Ident(dups))
-	}
+	long := r.longDiffs(d, dups, hasDups)
 	order := make([]string, len(r.keys))
 	for i := range order {
 		order[i] = fmt.Sprint(i + 1)
 	}
-	q := strings.Join(parts, " UNION ALL ") + " ORDER BY " + strings.Join(order, ", ") + ", status, \"column\""
-	return r.db.WriteQuery(ctx, q, r.opts.DiffsPath)
+	sorted := func(where string) string {
+		return long(where) + " ORDER BY " + strings.Join(order, ", ") + ", status, \"column\""
+	}
+	parts, err := r.diffParts(ctx, long)
+	if err != nil {
+		return err
+	}
+	if parts == 1 {
+		return r.db.WriteQuery(ctx, sorted(""), r.opts.DiffsPath)
+	}
+	inPart, parts, err := r.keyRanges(ctx, d, dups, hasDups, parts)
+	if err != nil {
+		return err
+	}
+	out, err := r.createTable(ctx, "plumb_diff_long", sorted(inPart(0)))
+	if err != nil {
+		return err
+	}
+	for part := 1; part < parts; part++ {
+		if _, err := r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(out)+" "+sorted(inPart(part))); err != nil {
+			return err
+		}
+	}
+	return r.db.WriteQuery(ctx, "SELECT * FROM "+engine.Ident(out), r.opts.DiffsPath)
+}
+
+// longDiffs returns the query of the differences in long form, unsorted,
+// of the keys that where (a condition on k…, or "") keeps: one row for a
+// key on one side only or duplicated, one a changed column for a changed
+// key.
+func (r *runner) longDiffs(d, dups string, hasDups bool) func(where string) string {
+	var changed []string
+	for i, c := range r.cols {
+		changed = append(changed, fmt.Sprintf("{'c': %s, 's': CAST(s%d AS VARCHAR), 't': CAST(t%d AS VARCHAR), 'm': m%d}", engine.Literal(c.name), i, i, i))
+	}
+	one := func(s, t string) string { return "[{'c': NULL::VARCHAR, 's': " + s + ", 't': " + t + ", 'm': true}]" }
+	var keys []string
+	for i, k := range r.keys {
+		keys = append(keys, fmt.Sprintf("k%d AS %s", i, engine.Ident(k.srcShow)))
+	}
+	kcols := r.keyColumns()
+	return func(where string) string {
+		if where != "" {
+			where = " WHERE " + where
+		}
+		q := "SELECT " + kcols + ", status, unnest(CASE WHEN status = 'changed' THEN list_filter([" + strings.Join(changed, ", ") + "], x -> x.m) ELSE " +
+			one("NULL::VARCHAR", "NULL::VARCHAR") + " END) AS u FROM " + engine.Ident(d) + where
+		if hasDups {
+			q += " UNION ALL SELECT " + kcols + ", 'duplicate_key', unnest(" + one("CAST(sn AS VARCHAR)", "CAST(tn AS VARCHAR)") + ") FROM " + engine.Ident(dups) + where
+		}
+		return "SELECT " + strings.Join(keys, ", ") + ", status, u.c AS \"column\", u.s AS source_value, u.t AS target_value FROM (" + q + ")"
+	}
+}
+
+// diffParts is how many parts the differences are sorted in: from their
+// count and the width of the first widthSample of them
+// (engine.JoinParts).
+func (r *runner) diffParts(ctx context.Context, long func(string) string) (int, error) {
+	if r.opts.parts > 0 {
+		return r.opts.parts, nil
+	}
+	n := r.res.OnlyInSource + r.res.OnlyInTarget + r.res.DuplicateKeys.SourceKeys + r.res.DuplicateKeys.TargetKeys
+	for _, c := range r.res.Columns {
+		n += c.Mismatches
+	}
+	lens := []string{"coalesce(strlen(\"column\"), 0)", "coalesce(strlen(source_value), 0)", "coalesce(strlen(target_value), 0)", fmt.Sprint(16 * (len(r.keys) + 4))}
+	for i := range r.keys {
+		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(#%d AS VARCHAR)), 0)", i+1))
+	}
+	var width sql.NullFloat64
+	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (" + long("") + fmt.Sprintf(" LIMIT %d)", widthSample)
+	if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
+		return 0, fmt.Errorf("width of differences: %w", err)
+	}
+	return r.db.JoinParts(ctx, int64(width.Float64*float64(n)))
+}
+
+// keyRanges splits the keys of the differences into parts of consecutive
+// keys, about as many in each, and returns the condition on k… of each
+// part, and how many parts there are: fewer than asked when there are
+// fewer keys. The keys are sorted alone (a narrow sort, which spills) and
+// every (count/parts)th is a bound, kept in a table the conditions read.
+func (r *runner) keyRanges(ctx context.Context, d, dups string, hasDups bool, parts int) (func(part int) string, int, error) {
+	kcols := r.keyColumns()
+	q := "SELECT " + kcols + " FROM " + engine.Ident(d)
+	if hasDups {
+		q += " UNION ALL SELECT " + kcols + " FROM " + engine.Ident(dups)
+	}
+	keys, err := r.createTable(ctx, "plumb_diff_keys", q+" ORDER BY ALL")
+	if err != nil {
+		return nil, 0, err
+	}
+	var n int64
+	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(keys)).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	step := max(n/int64(parts), 1)
+	parts = int(min(n/step, int64(parts))) // the last part takes what is left over
+	if parts <= 1 {
+		return func(int) string { return "" }, 1, nil
+	}
+	// A table keeps its rows in the order they were inserted, so a row's
+	// rowid is its place in key order.
+	bounds, err := r.createTable(ctx, "plumb_diff_bounds", fmt.Sprintf("SELECT rowid // %d AS part, %s FROM %s WHERE rowid %% %d = 0", step, kcols, engine.Ident(keys), step))
+	if err != nil {
+		return nil, 0, err
+	}
+	row := "(" + kcols + ")"
+	if len(r.keys) == 1 {
+		row = kcols
+	}
+	bound := func(part int) string {
+		return fmt.Sprintf("(SELECT %s FROM %s WHERE part = %d)", row, engine.Ident(bounds), part)
+	}
+	return func(part int) string {
+		var conds []string
+		if part > 0 {
+			conds = append(conds, row+" >= "+bound(part))
+		}
+		if part < parts-1 {
+			conds = append(conds, row+" < "+bound(part+1))
+		}
+		return strings.Join(conds, " AND ")
+	}, parts, nil
 }
 
 // writeKeylessDiffs writes every row on one side more often than on the
