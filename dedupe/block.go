@@ -4,6 +4,7 @@ package dedupe
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -80,11 +81,13 @@ func (r *runner) block(ctx context.Context) error {
 	r.norm = keyed
 	// sat[i] says that a pair agrees on every key of rule i.
 	sat := make([]string, len(r.cfg.Blocking))
+	var allKeys []string
 	for i, rule := range r.cfg.Blocking {
 		var on, kcols, notNull []string
 		for j := range rule {
 			on = append(on, fmt.Sprintf("x.%[1]s = y.%[1]s", keyCol(i, j)))
 			kcols = append(kcols, keyCol(i, j))
+			allKeys = append(allKeys, keyCol(i, j))
 			notNull = append(notNull, keyCol(i, j)+" IS NOT NULL")
 		}
 		sat[i] = "(" + strings.Join(on, " AND ") + ")"
@@ -122,24 +125,69 @@ func (r *runner) block(ctx context.Context) error {
 	for i, s := range sat {
 		bits[i] = fmt.Sprintf("CASE WHEN coalesce(%s, false) THEN %d ELSE 0 END", s, uint64(1)<<i)
 	}
-	sel := []string{"x.rid AS a", "y.rid AS b", "(" + strings.Join(bits, " + ") + ")::UBIGINT AS rules"}
-	for i := range r.cfg.Fields {
-		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
-	}
-	for _, tf := range r.tf {
-		if tf != "" {
-			sel = append(sel, "x."+engine.Ident(tf))
-		}
-	}
+	// The pairs are found first, as record ids alone: a join that
+	// carries every field of both records ran out of a 183 MB limit on
+	// 15M records, where one of ids and keys spilled. Their fields are
+	// joined on after, in parts when they would not fit.
+	ids := "(SELECT rid, " + strings.Join(allKeys, ", ") + " FROM " + engine.Ident(r.norm) + ")"
 	var parts []string
 	for i := range r.cfg.Blocking {
-		q := "SELECT " + strings.Join(sel, ", ") + " FROM " + engine.Ident(r.norm) + " x JOIN " + engine.Ident(r.norm) + " y ON " + sat[i] + " AND " + cross
+		q := "SELECT x.rid AS a, y.rid AS b, (" + strings.Join(bits, " + ") + ")::UBIGINT AS rules FROM " + ids + " x JOIN " + ids + " y ON " + sat[i] + " AND " + cross
 		for _, earlier := range sat[:i] {
 			q += " AND NOT coalesce(" + earlier + ", false)"
 		}
 		parts = append(parts, q)
 	}
-	r.candidates = strings.Join(parts, " UNION ALL ")
+	pairs, err := r.table(ctx, "plumb_dedupe_pairs", "AS "+strings.Join(parts, " UNION ALL "))
+	if err != nil {
+		return err
+	}
+	return r.fieldsOfPairs(ctx, pairs)
+}
+
+// fieldsOfPairs sets candidates to the queries that give the pairs of
+// the table pairs (a, b, rules) with the fields of both records, laid out
+// as pairQuery: one query, or one a part of the pairs (by a) when the
+// fields of one side of them would pass DuckDB's memory limit
+// (engine.JoinParts).
+func (r *runner) fieldsOfPairs(ctx context.Context, pairs string) error {
+	var n int64
+	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(pairs)).Scan(&n); err != nil {
+		return err
+	}
+	sel := []string{"p.a", "p.b", "p.rules"}
+	var lens []string
+	for i := range r.cfg.Fields {
+		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
+		lens = append(lens, "coalesce(strlen(CAST("+r.fieldCol(i)+" AS VARCHAR)), 0) + 16")
+	}
+	for _, tf := range r.tf {
+		if tf != "" {
+			sel = append(sel, "x."+engine.Ident(tf))
+			lens = append(lens, "16")
+		}
+	}
+	var width sql.NullFloat64
+	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + engine.Ident(r.norm) + " LIMIT 10000)"
+	if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
+		return fmt.Errorf("width of records: %w", err)
+	}
+	parts, err := r.db.JoinParts(ctx, int64(width.Float64*float64(n)))
+	if err != nil {
+		return err
+	}
+	if r.opts.parts > 0 {
+		parts = r.opts.parts
+	}
+	r.candidates = nil
+	for part := range parts {
+		from := engine.Ident(pairs)
+		if parts > 1 {
+			from = fmt.Sprintf("(SELECT * FROM %s WHERE a %% %d = %d)", from, parts, part)
+		}
+		r.candidates = append(r.candidates, "SELECT "+strings.Join(sel, ", ")+" FROM "+from+" p JOIN "+engine.Ident(r.norm)+" x ON x.rid = p.a JOIN "+
+			engine.Ident(r.norm)+" y ON y.rid = p.b")
+	}
 	return nil
 }
 

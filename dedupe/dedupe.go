@@ -61,6 +61,10 @@ type Options struct {
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
 	Progress func(stage string)
+
+	// parts, when set, is how many parts the candidate pairs are read in,
+	// whatever the memory limit says (for tests).
+	parts int
 }
 
 type runner struct {
@@ -72,9 +76,10 @@ type runner struct {
 	scratch *engine.Scratch
 	keys    [][]engine.Expr // the blocking rules' keys, checked
 	norm    string          // table of normalized fields: rid, then one per field
-	// candidates is the query of the candidate pairs, laid out as
-	// pairQuery: a, b, rules, the fields of a and b, the term frequencies.
-	candidates string
+	// candidates are the queries of the candidate pairs, each of a part
+	// of them, laid out as pairQuery: a, b, rules, the fields of a and b,
+	// the term frequencies.
+	candidates []string
 	scored     string // a, b, pattern
 	links      string // patterns at or over the threshold, with weights
 	md         *model

@@ -182,22 +182,27 @@ func (r *runner) score(ctx context.Context) (ruleCounts, error) {
 	}
 	counts := ruleCounts{}
 	tf := r.hasTF()
-	err = r.patterns(ctx, r.candidates, func(c patternedChunk) error {
-		r.res.CandidatePairs += int64(len(c.a))
-		for j := range c.a {
-			counts[[2]uint64{c.rules[j], uint64(c.p[j])}]++
-			var err error
-			if tf {
-				err = app.Append(c.a[j], c.b[j], uint64(c.p[j]), c.tfBits[j])
-			} else {
-				err = app.Append(c.a[j], c.b[j], uint64(c.p[j]))
+	for _, q := range r.candidates {
+		err = r.patterns(ctx, q, func(c patternedChunk) error {
+			r.res.CandidatePairs += int64(len(c.a))
+			for j := range c.a {
+				counts[[2]uint64{c.rules[j], uint64(c.p[j])}]++
+				var err error
+				if tf {
+					err = app.Append(c.a[j], c.b[j], uint64(c.p[j]), c.tfBits[j])
+				} else {
+					err = app.Append(c.a[j], c.b[j], uint64(c.p[j]))
+				}
+				if err != nil {
+					return err
+				}
 			}
-			if err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			break
 		}
-		return nil
-	})
+	}
 	return counts, errors.Join(err, app.Close())
 }
 
