@@ -117,7 +117,9 @@ func numDiffers(s, t string, tol Tolerance) string {
 	case tol.Abs > 0:
 		bound = fmt.Sprintf("%g", tol.Abs)
 	}
-	return fmt.Sprintf("NOT ((%[1]s IS NULL AND %[2]s IS NULL) OR coalesce(abs(%[1]s - %[2]s) <= %[3]s + 1e-12 * greatest(abs(%[1]s), abs(%[2]s)), false))", s, t, bound)
+	// Identical values never differ: not two NaNs, nor two infinities of
+	// a sign, whose difference is NaN.
+	return fmt.Sprintf("NOT ((%[1]s IS NULL AND %[2]s IS NULL) OR coalesce(%[1]s = %[2]s OR abs(%[1]s - %[2]s) <= %[3]s + 1e-12 * greatest(abs(%[1]s), abs(%[2]s)), false))", s, t, bound)
 }
 
 // coarse truncates a temporal value to the coarser precision of two types.

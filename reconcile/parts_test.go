@@ -128,3 +128,30 @@ func TestPartsPastKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestIdenticalNumbersNeverDiffer checks that a value compares equal to
+// itself under every tolerance, NaN and the infinities included (whose
+// difference is NaN), whether or not the join is narrowed to the rows
+// whose hashes differ: a diff must not depend on its memory limit.
+func TestIdenticalNumbersNeverDiffer(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	dir := t.TempDir()
+	var tables [2]string
+	for i, extra := range []string{"", ", (5, 2.0)"} {
+		tables[i] = filepath.Join(dir, fmt.Sprintf("side%d.parquet", i))
+		q := "COPY (SELECT * FROM (VALUES (1, 'nan'::DOUBLE), (2, 'inf'::DOUBLE), (3, '-inf'::DOUBLE), (4, 1.5)" + extra + ") v(id, x)) TO '" + tables[i] + "'"
+		if _, err := db.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := enginetest.Load(t, db, tables[0], false), enginetest.Load(t, db, tables[1], false)
+	for _, tol := range []Tolerance{{}, {Abs: 0.1}, {Rel: 0.01}} {
+		for _, parts := range []int{1, 2} {
+			r := diff(t, db, a, b, Options{Keys: keys("id"), Tolerance: tol, parts: parts})
+			if r.Changed != 0 || r.Matched != 4 || r.OnlyInTarget != 1 {
+				t.Errorf("tolerance %v, %d parts: %d changed of %d matched, %d only in target; want 0 of 4, 1", tol, parts, r.Changed, r.Matched, r.OnlyInTarget)
+			}
+		}
+	}
+}
