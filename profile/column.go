@@ -52,6 +52,11 @@ func (a *accumulator) release() {
 // finish computes the column's profile.
 func (a *accumulator) finish() Column {
 	defer a.mem.close()
+	if len(a.patterns) == 0 {
+		// A pattern a shape, most often: grown key by key, the map
+		// rehashed itself as often as it doubled.
+		a.patterns = make(map[string]int64, min(len(a.shapeOrder), maxTracked))
+	}
 	for _, sh := range a.shapeOrder {
 		addBounded(a.patterns, sh.patKey, sh.count)
 		addBounded(a.compact, sh.compact, sh.count)

@@ -221,7 +221,7 @@ func corpus(t testing.TB) [][]string {
 		"2024-01-31T10:00:00", "2024-01-31 10:00:00.123", "2024-01-31T10:00:00Z", "2024-01-31 10:00", "01/31/2024 10:00:00", "01/31/2024 10:00",
 		"٢٠٢٤-٠١-٣١", "१२३", "a@b.co", "A@B.CO", "http://x.org", "www.x.org", "5c5249bc-7379-4f23-b166-46bae72b00be", "192.168.0.1",
 		"4111 1111 1111 1111", "(555) 123-4567", "555-1234", "+44 20 7946 0958", "SW1A 1AA", "K1A 0B1", "90210", "90210-1234", "US", "us", "XX",
-		"Straße", "STRASSE", "straße", "Ünïcödé", "tab\there", "bell\x07", "nul\x00", "c1\u0085", "\xff\xfe", strings.Repeat("long text ", 10),
+		"Straße", "STRASSE", "straße", "Ünïcödé", "Zoë\xff", "ZOË\xff", "zoë\xff", "İSTANBUL", "istanbul", "tab\there", "bell\x07", "nul\x00", "c1\u0085", "\xff\xfe", strings.Repeat("long text ", 10),
 		strings.Repeat("x", 300), "ACTIVE", "active", "Active", "  padded", "padded  ",
 		"a.very.long.first.name.and.more@example-corporation.co.uk", "https://example.com/a/very/long/path?with=query&and=more",
 		"www.example.com/a/long/path/that/goes/on/and/on", strings.Repeat("1", 45), "0" + strings.Repeat("7", 44),

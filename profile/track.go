@@ -164,7 +164,11 @@ const otherKey = "(other)"
 // addBounded adds n to key k of m, a map of at most maxTracked keys: a
 // key past those is counted under otherKey.
 func addBounded(m map[string]int64, k string, n int64) {
-	if _, ok := m[k]; ok || len(m) < maxTracked {
+	if len(m) < maxTracked {
+		m[k] += n
+		return
+	}
+	if _, ok := m[k]; ok {
 		m[k] += n
 		return
 	}

@@ -132,17 +132,24 @@ func (a *accumulator) variant(t string, ascii, upper bool, n int64) {
 			a.addLowerOnly(xxh3.HashString(t), n)
 			return
 		}
-		lw = strings.ToLower(t)
-		h = xxh3.HashString(lw)
+		// strings.ToLower(t), into a buffer: a value seen before in
+		// another spelling costs no allocation.
+		b := a.lowerBuf[:0]
+		for _, r := range t {
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+		}
+		a.lowerBuf = b
+		h = xxh3.Hash(b)
 		if !a.lowerKept(h) {
 			return
 		}
-		if v, ok := a.lower[lw]; ok {
+		if v, ok := a.lower[string(b)]; ok {
 			v.spell(t, n)
 			return
 		}
+		lw = string(b)
 	}
-	a.addLower(strings.Clone(lw), h, &variants{n: 1, rows: n, first: strings.Clone(t)})
+	a.addLower(lw, h, &variants{n: 1, rows: n, first: strings.Clone(t)})
 }
 
 // lowerEntryBytes and lowerOnlyBytes are what the budget is charged for a
