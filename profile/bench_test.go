@@ -52,22 +52,86 @@ func BenchmarkProfileApprox(b *testing.B) {
 //
 //	go test -tags duckdb_arrow -run '^$' -bench ProfileFloor -benchtime 1x ./profile
 func BenchmarkProfileFloor(b *testing.B) {
-	besideSummarize(b, "floor", LoadOptions(Options{}), func(ctx context.Context, db *engine.DB, t *engine.Table) error {
-		return db.OneThreadEach(ctx, func(threads int) error {
-			var wg sync.WaitGroup
-			errs := make([]error, len(t.Columns))
-			slots := make(chan struct{}, threads)
-			for i, c := range t.Columns {
-				slots <- struct{}{}
-				wg.Go(func() {
-					defer func() { <-slots }()
-					var n int64
-					errs[i] = db.QueryRowContext(ctx, "SELECT sum(n) FROM (SELECT CAST("+engine.Ident(c.Name)+" AS VARCHAR) AS v, count(*) AS n FROM "+engine.Ident(t.Name)+" GROUP BY ALL)").Scan(&n)
-				})
+	besideSummarize(b, "floor", LoadOptions(Options{}), groupEach)
+}
+
+// groupEach runs each column's exact GROUP BY as Run runs them (one
+// DuckDB thread each, as many at once as there are threads), handing
+// nothing to Go.
+func groupEach(ctx context.Context, db *engine.DB, t *engine.Table) error {
+	return db.OneThreadEach(ctx, func(threads int) error {
+		var wg sync.WaitGroup
+		errs := make([]error, len(t.Columns))
+		slots := make(chan struct{}, threads)
+		for i, c := range t.Columns {
+			slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-slots }()
+				var n int64
+				errs[i] = db.QueryRowContext(ctx, "SELECT sum(n) FROM (SELECT CAST("+engine.Ident(c.Name)+" AS VARCHAR) AS v, count(*) AS n FROM "+engine.Ident(t.Name)+" GROUP BY ALL)").Scan(&n)
+			})
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	})
+}
+
+// BenchmarkProfileParts splits a profile's CPU time into its parts, each
+// reported as a share of SUMMARIZE's in the same iteration: the raw load
+// (load_cpu_x), the columns' GROUP BYs alone (groupby_cpu_x), the columns
+// profiled (columns_cpu_x: the GROUP BYs and the Go work on what they
+// hand over, so that the Go work is columns less groupby) and all of Run
+// (run_cpu_x: the columns again, then keys and duplicate rows). Where
+// BenchmarkProfile says how far the profile is from its target, this
+// says where the time goes.
+//
+//	go test -tags duckdb_arrow -run '^$' -bench ProfileParts -benchtime 1x ./profile
+func BenchmarkProfileParts(b *testing.B) {
+	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
+	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+		var duck, load, group, columns, run time.Duration
+		for b.Loop() {
+			ctx := b.Context()
+			db, err := engine.Open(ctx, engine.Config{Threads: 2, TempDir: b.TempDir()})
+			if err != nil {
+				b.Fatal(err)
 			}
-			wg.Wait()
-			return errors.Join(errs...)
-		})
+			part := func(d *time.Duration, fn func() error) {
+				cpu := cpuTime(b)
+				if err := fn(); err != nil {
+					b.Fatal(err)
+				}
+				*d += cpuTime(b) - cpu
+			}
+			part(&duck, func() error {
+				_, err := db.ExecContext(ctx, "SUMMARIZE SELECT * FROM read_csv("+engine.Literal(path)+")")
+				return err
+			})
+			var t *engine.Table
+			part(&load, func() (err error) {
+				src, _ := source.Parse(path)
+				t, err = db.Load(ctx, src, LoadOptions(Options{}))
+				return err
+			})
+			part(&group, func() error { return groupEach(ctx, db, t) })
+			res := &Result{Rows: t.RowsLoaded, Columns: make([]Column, len(t.Columns))}
+			opts := Options{Top: 10}
+			part(&columns, func() error {
+				return profileColumns(ctx, db, engine.Ident(t.Name), t.Columns, res, opts, newSentinelSet(opts.sentinelValues()))
+			})
+			part(&run, func() error {
+				_, err := Run(ctx, db, t, Options{})
+				return err
+			})
+			db.Close()
+		}
+		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_cpu_s/op")
+		for _, p := range []struct {
+			name string
+			d    time.Duration
+		}{{"load", load}, {"groupby", group}, {"columns", columns}, {"run", run}} {
+			b.ReportMetric(float64(p.d)/float64(duck), p.name+"_cpu_x")
+		}
 	})
 }
 
