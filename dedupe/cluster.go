@@ -188,26 +188,25 @@ func (r *runner) cluster(ctx context.Context, threshold float64) (string, error)
 	// Weak links: a cluster whose weakest link barely clears the threshold
 	// (within 3 bits of it) while its links average 10 bits (a thousand
 	// times the odds) more: one weak link may be chaining two entities.
-	type stat struct {
-		min, sum float64
-		n        int
+	// Each cluster's link weights, at its root's index: flat slices, not
+	// a map of pointers, as linked records may number millions.
+	minW, sumW, nW := make([]float64, len(comp.ids)), make([]float64, len(comp.ids)), make([]int32, len(comp.ids))
+	for i := range minW {
+		minW[i] = math.Inf(1)
 	}
-	stats := map[int32]*stat{}
 	for _, l := range links {
 		root := comp.parent[comp.index(l.a)]
-		s := stats[root]
-		if s == nil {
-			s = &stat{min: math.Inf(1)}
-			stats[root] = s
-		}
-		s.min = math.Min(s.min, l.w)
-		s.sum += l.w
-		s.n++
+		minW[root] = math.Min(minW[root], l.w)
+		sumW[root] += l.w
+		nW[root]++
 	}
-	for root, s := range stats {
-		avg := s.sum / float64(s.n)
-		if s.n >= 2 && s.min < minWeight+3 && avg-s.min >= 10 {
-			r.res.WeakClusters = append(r.res.WeakClusters, WeakCluster{Cluster: int64(comp.ids[root]), Size: comp.size[root], MinWeight: round(s.min), AvgWeight: round(avg)})
+	for root, n := range nW {
+		if n < 2 {
+			continue
+		}
+		avg := sumW[root] / float64(n)
+		if minW[root] < minWeight+3 && avg-minW[root] >= 10 {
+			r.res.WeakClusters = append(r.res.WeakClusters, WeakCluster{Cluster: int64(comp.ids[root]), Size: comp.size[root], MinWeight: round(minW[root]), AvgWeight: round(avg)})
 		}
 	}
 	slices.SortFunc(r.res.WeakClusters, func(x, y WeakCluster) int {

@@ -92,6 +92,8 @@ type runner struct {
 	// side is set when linking two sources: the right source's records
 	// follow the left's in the normalized table (rid > side.left).
 	side *linkSide
+	// stored is set when the source is a table, not a view (numbered).
+	stored bool
 }
 
 // linkSide is what a link run adds to a dedupe run: the right source and
@@ -116,6 +118,11 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, cfg *Config, opts 
 	}
 	r := newRunner(db, t, cfg, opts)
 	defer r.scratch.Drop(ctx)
+	err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = current_schema() AND table_name = ?",
+		t.Name).Scan(&r.stored)
+	if err != nil {
+		return nil, fmt.Errorf("dedupe %s: %w", t.Source, err)
+	}
 	res, err := r.run(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("dedupe %s: %w", t.Source, withoutSQL(err))
@@ -294,7 +301,15 @@ func (r *runner) fieldCol(i int) string { return engine.Ident(r.cfg.Fields[i].Co
 func round(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
 // numbered is the source with its record numbers, as normalize gave them.
+//
+// A table's rowid numbers its rows in the order they are stored, which
+// is the order row_number() OVER () reads them in, without the window:
+// on 15M records that window gathered every row of the wide source in
+// one partition. A view (of several files, say) has no rowid.
 func (r *runner) numbered() string {
+	if r.stored {
+		return "(SELECT rowid + 1 AS rid, * FROM " + engine.Ident(r.t.Name) + ")"
+	}
 	return "(SELECT row_number() OVER () AS rid, * FROM " + engine.Ident(r.t.Name) + ")"
 }
 
