@@ -203,13 +203,20 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 			return "", err
 		}
 	}
-	inPart := func(view string, part int) string {
-		q := r.pairable(view, dups, hasDups)
-		if changed != "" {
-			q = "SELECT * FROM (" + q + ") SEMI JOIN " + engine.Ident(changed) + " USING (" + r.keyColumns() + ")"
+	// Each part is the rows whose keys hash to it, of the changed keys
+	// that hash to it: a semi-join with every changed key at once, 15M
+	// of them where every row differed, ran out of memory beside the
+	// join.
+	inPart := func(rel string, part int) string {
+		if parts == 1 {
+			return rel
 		}
-		if parts > 1 {
-			q = "SELECT * FROM (" + q + ") WHERE " + hash + fmt.Sprintf(" %% %d = %d", parts, part)
+		return "(SELECT * FROM " + rel + " WHERE " + hash + fmt.Sprintf(" %% %d = %d)", parts, part)
+	}
+	side := func(view string, part int) string {
+		q := "SELECT * FROM " + inPart("("+r.pairable(view, dups, hasDups)+")", part)
+		if changed != "" {
+			q += " SEMI JOIN " + inPart(engine.Ident(changed), part) + " USING (" + r.keyColumns() + ")"
 		}
 		return q
 	}
@@ -227,8 +234,8 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 		flags = append(flags, fmt.Sprintf("m%d", i))
 	}
 	join := func(part int) string {
-		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + inPart(r.srcView, part) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
-			inPart(r.tgtView, part) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + side(r.srcView, part) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
+			side(r.tgtView, part) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
 	}
 	d, err := r.createTable(ctx, "plumb_diff", join(0))
 	if err != nil {
