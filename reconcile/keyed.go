@@ -5,6 +5,7 @@ package reconcile
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -190,6 +191,9 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 	}
 	var changed, hash string
 	if parts > 1 {
+		if hash, err = r.keyHash(ctx); err != nil {
+			return "", err
+		}
 		var n int64
 		if changed, n, err = r.changedKeys(ctx, dups, hasDups); err != nil {
 			return "", err
@@ -198,25 +202,20 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 			return "", err
 		}
 	}
-	if parts > 1 {
-		if hash, err = r.keyHash(ctx); err != nil {
-			return "", err
-		}
-	}
 	// Each part is the rows whose keys hash to it, of the changed keys
 	// that hash to it: a semi-join with every changed key at once, 15M
 	// of them where every row differed, ran out of memory beside the
-	// join.
-	inPart := func(rel string, part int) string {
-		if parts == 1 {
+	// join. Part rem of mod is the rows whose key hash is rem modulo mod.
+	inPart := func(rel string, mod, rem int) string {
+		if mod == 1 {
 			return rel
 		}
-		return "(SELECT * FROM " + rel + " WHERE " + hash + fmt.Sprintf(" %% %d = %d)", parts, part)
+		return "(SELECT * FROM " + rel + " WHERE " + hash + fmt.Sprintf(" %% %d = %d)", mod, rem)
 	}
-	side := func(view string, part int) string {
-		q := "SELECT * FROM " + inPart("("+r.pairable(view, dups, hasDups)+")", part)
+	side := func(view string, mod, rem int) string {
+		q := "SELECT * FROM " + inPart("("+r.pairable(view, dups, hasDups)+")", mod, rem)
 		if changed != "" {
-			q += " SEMI JOIN " + inPart(engine.Ident(changed), part) + " USING (" + r.keyColumns() + ")"
+			q += " SEMI JOIN " + inPart(engine.Ident(changed), mod, rem) + " USING (" + r.keyColumns() + ")"
 		}
 		return q
 	}
@@ -233,24 +232,52 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 		sel = append(sel, fmt.Sprintf("coalesce(%s, false) AS m%d, s.v%d AS s%d, t.v%d AS t%d", r.differs(i), i, i, i, i, i))
 		flags = append(flags, fmt.Sprintf("m%d", i))
 	}
-	join := func(part int) string {
-		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + side(r.srcView, part) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
-			side(r.tgtView, part) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+	join := func(mod, rem int) string {
+		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + side(r.srcView, mod, rem) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
+			side(r.tgtView, mod, rem) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
 	}
-	d, err := r.createTable(ctx, "plumb_diff", join(0))
+	d, err := r.createTable(ctx, "plumb_diff", join(1, 0)+" LIMIT 0")
 	if err != nil {
 		return "", err
 	}
-	for part := 1; part < parts; part++ {
-		if r.opts.Progress != nil {
+	// run adds part rem of mod to the table. The parts are an estimate:
+	// a part that still runs out of memory runs again as its two halves
+	// (rem and rem + mod of 2·mod), which together hold its rows.
+	var run func(mod, rem int) error
+	run = func(mod, rem int) error {
+		var err error
+		if mod < r.opts.splitBelow {
+			err = errors.New("Out of Memory Error: (test)")
+		} else {
+			_, err = r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(d)+" "+join(mod, rem))
+		}
+		if err == nil || !engine.OutOfMemory(err) || mod >= maxJoinParts || ctx.Err() != nil {
+			return err
+		}
+		if hash == "" {
+			if hash, err = r.keyHash(ctx); err != nil {
+				return err
+			}
+		}
+		if err := run(2*mod, rem); err != nil {
+			return err
+		}
+		return run(2*mod, rem+mod)
+	}
+	for part := range parts {
+		if r.opts.Progress != nil && parts > 1 {
 			r.opts.Progress(fmt.Sprintf("comparing part %d of %d", part+1, parts))
 		}
-		if _, err := r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(d)+" "+join(part)); err != nil {
+		if err := run(parts, part); err != nil {
 			return "", err
 		}
 	}
 	return d, nil
 }
+
+// maxJoinParts is the most parts a part of a join that runs out of
+// memory is split into.
+const maxJoinParts = 1 << 12
 
 // widthSample is how many rows of a side joinParts weighs.
 const widthSample = 10_000

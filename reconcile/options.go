@@ -70,6 +70,9 @@ type Options struct {
 	// parts, when set, is how many parts a keyed join runs in, whatever
 	// the memory limit says (for tests of the parted join).
 	parts int
+	// splitBelow, when set, has every part of fewer than that many parts
+	// run out of memory, as if it had (for tests of the split).
+	splitBelow int
 }
 
 // Origins name the places the SQL a user wrote in Options came from,

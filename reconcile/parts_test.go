@@ -15,7 +15,8 @@ import (
 )
 
 // TestPartedJoin checks that a keyed diff run in parts (as one too big
-// for DuckDB's memory is) finds exactly what the one join finds: the
+// for DuckDB's memory is), or whose parts run out of memory and are split
+// in halves, finds exactly what the one join finds: the
 // same counts, samples and diffs file, on generated sides with changed,
 // missing, duplicated and NULL keys, keys of one or two columns, and key
 // columns typed differently on the two sides (BIGINT beside INTEGER
@@ -33,12 +34,13 @@ func TestPartedJoin(t *testing.T) {
 			for _, k := range []string{"id", "id,region"} {
 				var want *Result
 				var wantDiffs [][]string
-				for _, parts := range []int{1, 2, 8} {
-					out := filepath.Join(dir, fmt.Sprintf("diffs-%d.csv", parts))
-					got := diff(t, db, a, b, Options{Keys: keys(k), DiffsPath: out, Samples: 50, parts: parts})
+				for _, c := range []struct{ parts, splitBelow int }{{1, 0}, {2, 0}, {8, 0}, {1, 4}, {2, 16}} {
+					parts := c.parts
+					out := filepath.Join(dir, fmt.Sprintf("diffs-%d-%d.csv", parts, c.splitBelow))
+					got := diff(t, db, a, b, Options{Keys: keys(k), DiffsPath: out, Samples: 50, parts: parts, splitBelow: c.splitBelow})
 					checkCounts(t, got)
 					gotDiffs := enginetest.ReadCSV(t, out)
-					if parts == 1 {
+					if c == (struct{ parts, splitBelow int }{1, 0}) {
 						want, wantDiffs = got, gotDiffs
 						if got.Changed == 0 || got.OnlyInSource == 0 || got.OnlyInTarget == 0 {
 							t.Fatalf("keys %s: the sides should differ every way: %+v", k, got)
@@ -46,10 +48,10 @@ func TestPartedJoin(t *testing.T) {
 						continue
 					}
 					if !reflect.DeepEqual(got, want) {
-						t.Errorf("keys %s, %d parts:\n%+v\none join:\n%+v", k, parts, got, want)
+						t.Errorf("keys %s, %+v:\n%+v\none join:\n%+v", k, c, got, want)
 					}
 					if !reflect.DeepEqual(gotDiffs, wantDiffs) {
-						t.Errorf("keys %s, %d parts: diffs file differs from one join's (%d rows against %d)", k, parts, len(gotDiffs), len(wantDiffs))
+						t.Errorf("keys %s, %+v: diffs file differs from one join's (%d rows against %d)", k, c, len(gotDiffs), len(wantDiffs))
 					}
 				}
 			}
