@@ -5,7 +5,6 @@ package reconcile
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -247,7 +246,7 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 	run = func(mod, rem int) error {
 		var err error
 		if mod < r.opts.splitBelow {
-			err = errors.New("Out of Memory Error: (test)")
+			err = fmt.Errorf("%s: as splitBelow says", "Out of Memory Error") // engine.OutOfMemory
 		} else {
 			_, err = r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(d)+" "+join(mod, rem))
 		}
