@@ -72,8 +72,8 @@ func nullString(v sql.NullString) *string {
 // (15M changed rows of 12 columns) could not be sorted within a 183 MB
 // limit, in one query or from one row a key, on disk or not, while 15M
 // rows of 13 columns could. So when the rows would pass the limit, they
-// are sorted in parts of consecutive keys (keyRanges), each part appended
-// to a table in turn, and the file is that table read in order.
+// are sorted in parts of consecutive keys (sortedKeys), each part
+// appended to a table in turn, and the file is that table read in order.
 func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bool) error {
 	long := r.longDiffs(d, dups, hasDups)
 	order := make([]string, len(r.keys))
@@ -87,19 +87,64 @@ func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bo
 	if err != nil {
 		return err
 	}
-	if parts == 1 {
-		return r.db.WriteQuery(ctx, sorted(""), r.opts.DiffsPath)
+	if parts == 1 && r.opts.splitBelow == 0 {
+		err := r.db.WriteQuery(ctx, sorted(""), r.opts.DiffsPath)
+		if err == nil || !engine.OutOfMemory(err) || ctx.Err() != nil {
+			return err
+		}
+		parts = 2
 	}
-	inPart, parts, err := r.keyRanges(ctx, d, dups, hasDups, parts)
+	keys, n, err := r.sortedKeys(ctx, d, dups, hasDups)
 	if err != nil {
 		return err
 	}
-	out, err := r.createTable(ctx, "plumb_diff_long", sorted(inPart(0)))
+	row := "(" + r.keyColumns() + ")"
+	if len(r.keys) == 1 {
+		row = r.keyColumns()
+	}
+	// inRange is the condition on k… of the keys at places [from, to) of
+	// the sorted keys, each of which is there once.
+	inRange := func(from, to int64) string {
+		at := func(i int64) string {
+			return fmt.Sprintf("(SELECT %s FROM %s WHERE rowid = %d)", row, engine.Ident(keys), i)
+		}
+		conds := []string{"true"}
+		if from > 0 {
+			conds = append(conds, row+" >= "+at(from))
+		}
+		if to < n {
+			conds = append(conds, row+" < "+at(to))
+		}
+		return strings.Join(conds, " AND ")
+	}
+	out, err := r.createTable(ctx, "plumb_diff_long", sorted("false"))
 	if err != nil {
 		return err
 	}
-	for part := 1; part < parts; part++ {
-		if _, err := r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(out)+" "+sorted(inPart(part))); err != nil {
+	// run appends the keys at places [from, to) in order. The parts are
+	// an estimate: one that runs out of memory runs again as its halves.
+	var run func(from, to int64) error
+	run = func(from, to int64) error {
+		if from >= to {
+			return nil
+		}
+		var err error
+		if r.opts.splitBelow > 0 && (to-from)*int64(r.opts.splitBelow) > n {
+			err = fmt.Errorf("%s: as splitBelow says", "Out of Memory Error")
+		} else {
+			_, err = r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(out)+" "+sorted(inRange(from, to)))
+		}
+		if err == nil || !engine.OutOfMemory(err) || to-from < 2 || ctx.Err() != nil {
+			return err
+		}
+		mid := from + (to-from)/2
+		if err := run(from, mid); err != nil {
+			return err
+		}
+		return run(mid, to)
+	}
+	for p := range int64(parts) {
+		if err := run(n*p/int64(parts), n*(p+1)/int64(parts)); err != nil {
 			return err
 		}
 	}
@@ -157,12 +202,11 @@ func (r *runner) diffParts(ctx context.Context, long func(string) string) (int, 
 	return r.db.JoinParts(ctx, int64(width.Float64*float64(n)))
 }
 
-// keyRanges splits the keys of the differences into parts of consecutive
-// keys, about as many in each, and returns the condition on k… of each
-// part, and how many parts there are: fewer than asked when there are
-// fewer keys. The keys are sorted alone (a narrow sort, which spills) and
-// every (count/parts)th is a bound, kept in a table the conditions read.
-func (r *runner) keyRanges(ctx context.Context, d, dups string, hasDups bool, parts int) (func(part int) string, int, error) {
+// sortedKeys keeps the keys of the differences, each once, in a
+// scratch table in key order (a narrow sort, which spills), and counts
+// them. A table keeps its rows in the order they were inserted, so a
+// row's rowid is its key's place in that order.
+func (r *runner) sortedKeys(ctx context.Context, d, dups string, hasDups bool) (string, int64, error) {
 	kcols := r.keyColumns()
 	q := "SELECT " + kcols + " FROM " + engine.Ident(d)
 	if hasDups {
@@ -170,40 +214,13 @@ func (r *runner) keyRanges(ctx context.Context, d, dups string, hasDups bool, pa
 	}
 	keys, err := r.createTable(ctx, "plumb_diff_keys", q+" ORDER BY ALL")
 	if err != nil {
-		return nil, 0, err
+		return "", 0, err
 	}
 	var n int64
 	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(keys)).Scan(&n); err != nil {
-		return nil, 0, err
+		return "", 0, err
 	}
-	step := max(n/int64(parts), 1)
-	parts = int(min(n/step, int64(parts))) // the last part takes what is left over
-	if parts <= 1 {
-		return func(int) string { return "" }, 1, nil
-	}
-	// A table keeps its rows in the order they were inserted, so a row's
-	// rowid is its place in key order.
-	bounds, err := r.createTable(ctx, "plumb_diff_bounds", fmt.Sprintf("SELECT rowid // %d AS part, %s FROM %s WHERE rowid %% %d = 0", step, kcols, engine.Ident(keys), step))
-	if err != nil {
-		return nil, 0, err
-	}
-	row := "(" + kcols + ")"
-	if len(r.keys) == 1 {
-		row = kcols
-	}
-	bound := func(part int) string {
-		return fmt.Sprintf("(SELECT %s FROM %s WHERE part = %d)", row, engine.Ident(bounds), part)
-	}
-	return func(part int) string {
-		var conds []string
-		if part > 0 {
-			conds = append(conds, row+" >= "+bound(part))
-		}
-		if part < parts-1 {
-			conds = append(conds, row+" < "+bound(part+1))
-		}
-		return strings.Join(conds, " AND ")
-	}, parts, nil
+	return keys, n, nil
 }
 
 // writeKeylessDiffs writes every row on one side more often than on the
