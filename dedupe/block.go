@@ -4,7 +4,6 @@ package dedupe
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -156,25 +155,20 @@ func (r *runner) fieldsOfPairs(ctx context.Context, pairs string) error {
 		return err
 	}
 	sel := []string{"p.a", "p.b", "p.rules"}
-	var lens []string
+	var values []string
 	for i := range r.cfg.Fields {
 		sel = append(sel, "x."+r.fieldCol(i), "y."+r.fieldCol(i))
-		lens = append(lens, "coalesce(strlen(CAST("+r.fieldCol(i)+" AS VARCHAR)), 0) + 16")
+		values = append(values, r.fieldCol(i))
 	}
 	for _, tf := range r.tf {
 		if tf != "" {
 			sel = append(sel, "x."+engine.Ident(tf))
-			lens = append(lens, "16")
+			values = append(values, engine.Ident(tf))
 		}
 	}
-	var width sql.NullFloat64
-	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + engine.Ident(r.norm) + " LIMIT 10000)"
-	if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
-		return fmt.Errorf("width of records: %w", err)
-	}
-	parts, err := r.db.JoinParts(ctx, int64(width.Float64*float64(n)))
+	parts, err := r.db.PartsFor(ctx, engine.Ident(r.norm), values, n)
 	if err != nil {
-		return err
+		return fmt.Errorf("records: %w", err)
 	}
 	if r.opts.parts > 0 {
 		parts = r.opts.parts

@@ -4,8 +4,10 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/bits"
+	"strings"
 )
 
 // DuckDB's hash join spills, but not without bound: measured at a 183 MB
@@ -20,15 +22,30 @@ import (
 // bigger side holds about bytes, as a power of two: 1 while that fits
 // DuckDB's memory limit.
 func (db *DB) JoinParts(ctx context.Context, bytes int64) (int, error) {
-	var s string
-	if err := db.sql.QueryRowContext(ctx, "SELECT current_setting('memory_limit')::VARCHAR").Scan(&s); err != nil {
-		return 0, fmt.Errorf("memory limit: %w", err)
-	}
-	limit, err := parseDuckSize(s)
+	limit, err := memoryLimit(ctx, db.sql)
 	if err != nil {
 		return 0, err
 	}
 	return joinParts(bytes, limit), nil
+}
+
+// widthSample is how many rows PartsFor weighs.
+const widthSample = 10_000
+
+// PartsFor is JoinParts for rows rows of rel as wide as its first
+// widthSample rows: each of values (SQL over rel) weighed as text, with
+// 16 bytes a value besides.
+func (db *DB) PartsFor(ctx context.Context, rel string, values []string, rows int64) (int, error) {
+	lens := make([]string, len(values))
+	for i, v := range values {
+		lens[i] = "coalesce(strlen(CAST(" + v + " AS VARCHAR)), 0) + 16"
+	}
+	var width sql.NullFloat64
+	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + rel + fmt.Sprintf(" LIMIT %d)", widthSample)
+	if err := db.sql.QueryRowContext(ctx, q).Scan(&width); err != nil {
+		return 0, fmt.Errorf("width of rows: %w", err)
+	}
+	return db.JoinParts(ctx, int64(width.Float64*float64(rows)))
 }
 
 // joinParts is JoinParts for a memory limit of limit bytes, at most 1024.

@@ -24,3 +24,31 @@ func TestJoinParts(t *testing.T) {
 		}
 	}
 }
+
+// TestPartsFor checks the width PartsFor weighs rows at: each value as
+// text with 16 bytes besides, NULL as none, over the rows it samples.
+func TestPartsFor(t *testing.T) {
+	t.Parallel()
+	db, err := Open(t.Context(), Config{MemoryLimit: "1GB", TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// 'abcd' and NULL: 4 + 16 + 0 + 16 = 36 bytes a row.
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE w AS SELECT 'abcd' AS a, NULL::VARCHAR AS b FROM range(100)"); err != nil {
+		t.Fatal(err)
+	}
+	limit, err := memoryLimit(t.Context(), db.sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rows := range []int64{1, 100_000_000, 1_000_000_000} {
+		got, err := db.PartsFor(t.Context(), "w", []string{"a", "b"}, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := joinParts(36*rows, limit); got != want {
+			t.Errorf("%d rows of 36 bytes at a limit of %d: %d parts, want %d", rows, limit, got, want)
+		}
+	}
+}

@@ -52,7 +52,9 @@ func (db *DB) storeWide(ctx context.Context, conn *sql.Conn, columns int, size i
 }
 
 // memoryLimit reads DuckDB's memory limit in bytes.
-func memoryLimit(ctx context.Context, conn *sql.Conn) (int64, error) {
+func memoryLimit(ctx context.Context, conn interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (int64, error) {
 	var s string
 	if err := conn.QueryRowContext(ctx, "SELECT current_setting('memory_limit')::VARCHAR").Scan(&s); err != nil {
 		return 0, fmt.Errorf("memory limit: %w", err)

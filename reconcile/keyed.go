@@ -52,6 +52,26 @@ func (r *runner) keyColumns() string {
 	return strings.Join(bare, ", ")
 }
 
+// keysMeet is the SQL condition on which a row s of the source side and
+// a row t of the target side pair: "s.k0 = t.k0 AND …".
+func (r *runner) keysMeet() string {
+	on := make([]string, len(r.keys))
+	for i := range on {
+		on[i] = fmt.Sprintf("s.k%d = t.k%d", i, i)
+	}
+	return strings.Join(on, " AND ")
+}
+
+// eitherKey selects the key of a pair of rows s and t, either of which
+// may be missing: "coalesce(s.k0, t.k0) AS k0, …".
+func (r *runner) eitherKey() string {
+	sel := make([]string, len(r.keys))
+	for i := range sel {
+		sel[i] = fmt.Sprintf("coalesce(s.k%d, t.k%d) AS k%d", i, i, i)
+	}
+	return strings.Join(sel, ", ")
+}
+
 // nullKey is a SQL condition that is true when a key part is NULL.
 func (r *runner) nullKey() string {
 	var nullCond []string
@@ -150,17 +170,13 @@ func (r *runner) closeness(ctx context.Context, dups string, hasDups bool) error
 	if len(aggs) == 0 || r.res.Matched == 0 {
 		return nil
 	}
-	var on []string
-	for i := range r.keys {
-		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
-	}
 	deltas, fallbacks := make([]sql.NullFloat64, len(idx)), make([]int64, len(idx))
 	vals := make([]any, 0, 2*len(idx))
 	for j := range idx {
 		vals = append(vals, &deltas[j], &fallbacks[j])
 	}
 	q := "SELECT " + strings.Join(aggs, ", ") + " FROM (" + r.pairable(r.srcView, dups, hasDups) + ") s JOIN (" +
-		r.pairable(r.tgtView, dups, hasDups) + ") t ON " + strings.Join(on, " AND ")
+		r.pairable(r.tgtView, dups, hasDups) + ") t ON " + r.keysMeet()
 	if err := r.db.QueryRowContext(ctx, q).Scan(vals...); err != nil {
 		return fmt.Errorf("closeness: %w", err)
 	}
@@ -218,14 +234,8 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 		}
 		return q
 	}
-	var on []string
-	for i := range r.keys {
-		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
-	}
-	var sel, flags []string
-	for i := range r.keys {
-		sel = append(sel, fmt.Sprintf("coalesce(s.k%d, t.k%d) AS k%d", i, i, i))
-	}
+	sel := []string{r.eitherKey()}
+	var flags []string
 	sel = append(sel, "CASE WHEN t.__t IS NULL THEN 'only_in_source' WHEN s.__s IS NULL THEN 'only_in_target' ELSE 'changed' END AS status")
 	for i := range r.cols {
 		sel = append(sel, fmt.Sprintf("coalesce(%s, false) AS m%d, s.v%d AS s%d, t.v%d AS t%d", r.differs(i), i, i, i, i, i))
@@ -233,7 +243,7 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 	}
 	join := func(mod, rem int) string {
 		return "SELECT * FROM (SELECT " + strings.Join(sel, ", ") + " FROM (SELECT *, true AS __s FROM (" + side(r.srcView, mod, rem) + ")) s FULL OUTER JOIN (SELECT *, true AS __t FROM (" +
-			side(r.tgtView, mod, rem) + ")) t ON " + strings.Join(on, " AND ") + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
+			side(r.tgtView, mod, rem) + ")) t ON " + r.keysMeet() + ") WHERE status <> 'changed' OR " + strings.Join(flags, " OR ")
 	}
 	d, err := r.createTable(ctx, "plumb_diff", join(1, 0)+" LIMIT 0")
 	if err != nil {
@@ -246,7 +256,7 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 	run = func(mod, rem int) error {
 		var err error
 		if mod < r.opts.splitBelow {
-			err = fmt.Errorf("%s: as splitBelow says", "Out of Memory Error") // engine.OutOfMemory
+			err = errSplitBelow
 		} else {
 			_, err = r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(d)+" "+join(mod, rem))
 		}
@@ -274,38 +284,36 @@ func (r *runner) joinOnKeys(ctx context.Context, dups string, hasDups bool) (str
 	return d, nil
 }
 
+// errSplitBelow is the out-of-memory error (engine.OutOfMemory) a part
+// meets when Options.splitBelow says it would.
+var errSplitBelow = fmt.Errorf("%s: as splitBelow says", "Out of Memory Error")
+
 // maxJoinParts is the most parts a part of a join that runs out of
 // memory is split into.
 const maxJoinParts = 1 << 12
 
-// widthSample is how many rows of a side joinParts weighs.
-const widthSample = 10_000
-
-// joinParts is how many parts the join of the sides runs in
-// (engine.JoinParts), with rows rows a side: from the bigger side and the
-// width of the first widthSample of its rows, as text, with 16 bytes a
-// value besides.
+// joinParts is how many parts the join of the sides runs in, with rows
+// rows a side (engine.PartsFor): as many as the bigger side needs.
 func (r *runner) joinParts(ctx context.Context, rows [2]int64) (int, error) {
-	var lens []string
-	for i := range r.keys {
-		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(k%d AS VARCHAR)), 0) + 16", i))
-	}
-	for i := range r.cols {
-		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(v%d AS VARCHAR)), 0) + 16", i))
-	}
 	if r.opts.parts > 0 {
 		return r.opts.parts, nil
 	}
-	var bytes float64
-	for side, view := range []string{r.srcView, r.tgtView} {
-		var width sql.NullFloat64
-		q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + engine.Ident(view) + fmt.Sprintf(" LIMIT %d)", widthSample)
-		if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
-			return 0, fmt.Errorf("%s: width of rows: %w", sideName(side), err)
-		}
-		bytes = max(bytes, width.Float64*float64(rows[side]))
+	var values []string
+	for i := range r.keys {
+		values = append(values, fmt.Sprintf("k%d", i))
 	}
-	return r.db.JoinParts(ctx, int64(bytes))
+	for i := range r.cols {
+		values = append(values, fmt.Sprintf("v%d", i))
+	}
+	parts := 1
+	for side, view := range []string{r.srcView, r.tgtView} {
+		n, err := r.db.PartsFor(ctx, engine.Ident(view), values, rows[side])
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", sideName(side), err)
+		}
+		parts = max(parts, n)
+	}
+	return parts, nil
 }
 
 // changedKeys keeps, in a scratch table of k…, the keys of the pairable
@@ -324,13 +332,8 @@ func (r *runner) changedKeys(ctx context.Context, dups string, hasDups bool) (st
 	hashed := func(view string) string {
 		return "SELECT " + r.keyColumns() + ", hash(" + strings.Join(vals, ", ") + ") AS h FROM (" + r.pairable(view, dups, hasDups) + ")"
 	}
-	var on, sel []string
-	for i := range r.keys {
-		on = append(on, fmt.Sprintf("s.k%d = t.k%d", i, i))
-		sel = append(sel, fmt.Sprintf("coalesce(s.k%d, t.k%d) AS k%d", i, i, i))
-	}
-	changed, err := r.createTable(ctx, "plumb_diff_changed", "SELECT "+strings.Join(sel, ", ")+" FROM ("+hashed(r.srcView)+") s FULL OUTER JOIN ("+
-		hashed(r.tgtView)+") t ON "+strings.Join(on, " AND ")+" WHERE s.h IS DISTINCT FROM t.h")
+	changed, err := r.createTable(ctx, "plumb_diff_changed", "SELECT "+r.eitherKey()+" FROM ("+hashed(r.srcView)+") s FULL OUTER JOIN ("+
+		hashed(r.tgtView)+") t ON "+r.keysMeet()+" WHERE s.h IS DISTINCT FROM t.h")
 	if err != nil {
 		return "", 0, fmt.Errorf("changed keys: %w", err)
 	}

@@ -130,7 +130,7 @@ func (r *runner) writeKeyedDiffs(ctx context.Context, d, dups string, hasDups bo
 		}
 		var err error
 		if r.opts.splitBelow > 0 && (to-from)*int64(r.opts.splitBelow) > n {
-			err = fmt.Errorf("%s: as splitBelow says", "Out of Memory Error")
+			err = errSplitBelow
 		} else {
 			_, err = r.db.ExecContext(ctx, "INSERT INTO "+engine.Ident(out)+" "+sorted(inRange(from, to)))
 		}
@@ -179,9 +179,8 @@ func (r *runner) longDiffs(d, dups string, hasDups bool) func(where string) stri
 	}
 }
 
-// diffParts is how many parts the differences are sorted in: from their
-// count and the width of the first widthSample of them
-// (engine.JoinParts).
+// diffParts is how many parts the differences are sorted in, from
+// their count (engine.PartsFor).
 func (r *runner) diffParts(ctx context.Context, long func(string) string) (int, error) {
 	if r.opts.parts > 0 {
 		return r.opts.parts, nil
@@ -190,16 +189,15 @@ func (r *runner) diffParts(ctx context.Context, long func(string) string) (int, 
 	for _, c := range r.res.Columns {
 		n += c.Mismatches
 	}
-	lens := []string{"coalesce(strlen(\"column\"), 0)", "coalesce(strlen(source_value), 0)", "coalesce(strlen(target_value), 0)", fmt.Sprint(16 * (len(r.keys) + 4))}
+	values := []string{"\"column\"", "source_value", "target_value", "status"}
 	for i := range r.keys {
-		lens = append(lens, fmt.Sprintf("coalesce(strlen(CAST(#%d AS VARCHAR)), 0)", i+1))
+		values = append(values, fmt.Sprintf("#%d", i+1)) // the keys, under the user's names
 	}
-	var width sql.NullFloat64
-	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (" + long("") + fmt.Sprintf(" LIMIT %d)", widthSample)
-	if err := r.db.QueryRowContext(ctx, q).Scan(&width); err != nil {
-		return 0, fmt.Errorf("width of differences: %w", err)
+	parts, err := r.db.PartsFor(ctx, "("+long("")+")", values, n)
+	if err != nil {
+		return 0, fmt.Errorf("differences: %w", err)
 	}
-	return r.db.JoinParts(ctx, int64(width.Float64*float64(n)))
+	return parts, nil
 }
 
 // sortedKeys keeps the keys of the differences, each once, in a
