@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/source"
@@ -24,22 +25,76 @@ import (
 // hash in Go, in the same pass, while their hashes fit in budget bytes
 // (0: 1 GiB); the rest are left to keyCandidates' query.
 func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, sentinels sentinelSet, rows, budget int64) (*everyRow, error) {
-	if budget <= 0 {
-		budget = 1 << 30
-	}
 	// Judged on the sample's exact counts, before the estimates below
 	// replace them.
-	possible, keys := make([]bool, len(cols)), make([]bool, len(cols))
+	possible := make([]bool, len(cols))
 	for i, c := range res.Columns {
 		possible[i] = maybeKey(c, res.Rows)
-		if possible[i] && budget >= 8*rows {
-			keys[i], budget = true, budget-8*rows
-		}
 	}
-	sc, err := hllDistinct(ctx, db, rel, cols, sentinels, keys)
+	sc, err := hllDistinct(ctx, db, rel, cols, sentinels, hashKeys(possible, rows, budget), rows)
 	if err != nil {
 		return nil, err
 	}
+	estimated(res, sc, possible)
+	return sc, nil
+}
+
+// approxInPass is approxDistinct and the profile of a share of the rows
+// in one pass over rel (hllBatch): the columns are profiled from the
+// values of the sampled rows as the pass counts them, not from a sample
+// table and a GROUP BY a column. The columns whose hashes are kept are
+// those whose first rows hold no value twice.
+func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet, rows int64, share float64) (*everyRow, error) {
+	likely, err := likelyKeys(ctx, db, rel, cols)
+	if err != nil {
+		return nil, err
+	}
+	opts.progress("reading every row")
+	sc, got, err := hllBatch(ctx, db, rel, cols, sentinels, hashKeys(likely, rows, opts.MemoryBudget), rows, &inPass{share: share})
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = got.rows
+	opts.progress("profiling the sample")
+	res.Columns = profileCounted(cols, got, opts, sentinels)
+	possible := make([]bool, len(cols))
+	for i, c := range res.Columns {
+		possible[i] = maybeKey(c, res.Rows)
+	}
+	estimated(res, sc, possible)
+	return sc, nil
+}
+
+// hashKeys marks, of the columns possible marks, those whose every hash
+// (8 bytes a row of rows) fits in budget (0: 1 GiB), in order.
+func hashKeys(possible []bool, rows, budget int64) []bool {
+	if budget <= 0 {
+		budget = 1 << 30
+	}
+	keys := make([]bool, len(possible))
+	for i, p := range possible {
+		if p && budget >= 8*rows {
+			keys[i], budget = true, budget-8*rows
+		}
+	}
+	return keys
+}
+
+// likelyKeys marks the columns whose first 10,000 rows hold a value in
+// each row and none twice.
+func likelyKeys(ctx context.Context, db *engine.DB, rel string, cols []source.Column) ([]bool, error) {
+	aggs := make([]string, len(cols))
+	for i, c := range cols {
+		v := "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
+		aggs[i] = "count(DISTINCT " + v + ") = count(*)"
+	}
+	return aggregates[bool](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
+}
+
+// estimated sets res's distinct counts and uniqueness from what reading
+// every row found, and keeps sc's verdict of uniqueness only for the
+// columns possible marks (whose sample could be of a key).
+func estimated(res *Result, sc *everyRow, possible []bool) {
 	for i, p := range possible {
 		if !p {
 			sc.unique[i] = false
@@ -52,7 +107,6 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []sourc
 		setMethod(c, Method{Metric: MetricDistinct, Method: MethodHyperLogLog, Error: hllRelativeError})
 		c.Uniqueness = share(c.Distinct, sc.nonNull[i])
 	}
-	return sc, nil
 }
 
 // maybeKey reports whether a column profiled over rows rows (all of them,
@@ -94,12 +148,12 @@ type everyRow struct {
 // Columns are read maxBatch at a time, so that a wide table's rows and
 // registers (16 KB a column a thread) never need holding all at once:
 // 10,000 columns in one query overran a 2 GB limit.
-func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.Column, sentinels sentinelSet, keys []bool) (*everyRow, error) {
+func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.Column, sentinels sentinelSet, keys []bool, rows int64) (*everyRow, error) {
 	res := &everyRow{nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)), distinct: make([]int64, len(cols)),
 		unique: map[int]bool{}}
 	for start := 0; start < len(cols); start += maxBatch {
 		end := min(start+maxBatch, len(cols))
-		part, err := hllBatch(ctx, db, rel, cols[start:end], sentinels, keys[start:end])
+		part, _, err := hllBatch(ctx, db, rel, cols[start:end], sentinels, keys[start:end], rows, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -114,60 +168,199 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.C
 	return res, nil
 }
 
-// hllBatch is hllDistinct for columns read in one query.
-func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, sentinels sentinelSet, keys []bool) (*everyRow, error) {
+// counted is a sample's values of each column with their counts, as a
+// column's GROUP BY would hand them over: each value once.
+type counted struct {
+	rows   int64    // rows in the sample
+	nulls  []int64  // by column
+	values []*tally // by column
+}
+
+// tally counts strings, finding each by a 64-bit hash of it: quicker
+// than a map keyed by the strings, whose every look-up reads the key's
+// bytes wherever they are.
+type tally struct {
+	at     map[uint64]int32 // a value's place in vals, by its hash
+	vals   []string
+	counts []int64
+	// other counts the values whose hash is another value's in vals.
+	other map[string]int64
+}
+
+func newTally(size int) *tally { return &tally{at: make(map[uint64]int32, size)} }
+
+// add counts v, whose hash is h, n times; owned says v is the tally's
+// to keep, not a borrowed string to copy.
+func (t *tally) add(v string, h uint64, n int64, owned bool) {
+	i, seen := t.at[h]
+	if seen && t.vals[i] == v {
+		t.counts[i] += n
+		return
+	}
+	if seen {
+		if _, ok := t.other[v]; !ok && !owned {
+			v = strings.Clone(v)
+		}
+		if t.other == nil {
+			t.other = map[string]int64{}
+		}
+		t.other[v] += n
+		return
+	}
+	if !owned {
+		v = strings.Clone(v)
+	}
+	t.at[h] = int32(len(t.vals))
+	t.vals = append(t.vals, v)
+	t.counts = append(t.counts, n)
+}
+
+// each calls fn with each value counted and its count, once a value.
+func (t *tally) each(fn func(v string, n int64)) {
+	for i, v := range t.vals {
+		fn(v, t.counts[i])
+	}
+	for v, n := range t.other {
+		fn(v, n)
+	}
+}
+
+// inPass is a sample taken in hllBatch's pass: a share of the rows, by
+// a hash of their values in the columns read (rows of equal values are
+// all in or all out).
+type inPass struct {
+	share float64 // over 0, under 1
+}
+
+// dupSlots is the size of the table of recent hashes a column whose
+// hashes are kept is checked against: a value seen twice close together
+// shows at once that the column is no key, and its hashes are dropped.
+const dupSlots = 1 << 12
+
+// hllBatch is hllDistinct for columns read in one query. With sample
+// set, the same pass also counts the values of the sampled rows, each
+// column in a map of its own: a sample's GROUP BYs, without a sample
+// table or a second read.
+func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, sentinels sentinelSet, keys []bool, rowsHint int64, sample *inPass) (*everyRow, *counted, error) {
 	list := make([]string, len(cols))
 	for i, c := range cols {
 		list[i] = "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
 	}
+	threads, err := db.Threads(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	// dropped marks the columns of keys found to hold a missing value or
+	// a value twice: no key, their hashes no longer kept.
+	dropped := make([]atomic.Bool, len(cols))
 	type part struct {
 		regs             hllRegisters
 		nonNull, missing []int64
 		hashes           [][]uint64 // of the columns keys marks
+		recent           [][]uint64 // of the columns keys marks, dupSlots each
+		row              []uint64   // with sample, each row's hash in the chunk
+		// the sample's rows, and each column's nulls and values in it
+		rows   int64
+		nulls  []int64
+		values []*tally
+	}
+	var below uint64
+	if sample != nil {
+		below = uint64(math.Ldexp(sample.share, 64))
 	}
 	parts := pool[*part]{make: func() *part {
-		return &part{regs: make(hllRegisters, len(cols)), nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)),
-			hashes: make([][]uint64, len(cols))}
+		p := &part{regs: make(hllRegisters, len(cols)), nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)),
+			hashes: make([][]uint64, len(cols)), recent: make([][]uint64, len(cols))}
+		for c, k := range keys {
+			if k {
+				p.recent[c] = make([]uint64, dupSlots)
+			}
+		}
+		if sample != nil {
+			// The maps are sized for their share of the sample: grown
+			// from empty they rehash as they go.
+			size := int(float64(rowsHint)*sample.share*1.1) / max(threads, 1)
+			p.nulls, p.values = make([]int64, len(cols)), make([]*tally, len(cols))
+			for c := range p.values {
+				p.values[c] = newTally(size)
+			}
+		}
+		return p
 	}}
 	rows, err := db.Stream(ctx, "SELECT "+strings.Join(list, ", ")+" FROM "+rel, func(ch *engine.Chunk) error {
 		p := parts.take()
 		defer parts.give(p)
+		n := ch.Len()
+		if sample != nil {
+			p.row = slices.Grow(p.row[:0], n)[:n]
+			clear(p.row)
+		}
 		for c := range cols {
 			regs := &p.regs[c]
-			for r := range ch.Len() {
+			keep := keys[c] && !dropped[c].Load()
+			for r := range n {
 				v, ok := ch.String(c, r)
 				if !ok {
 					p.missing[c]++
+					if sample != nil {
+						p.row[r] = mixRow(p.row[r], nullHash)
+					}
 					continue
 				}
 				p.nonNull[c]++
-				if t := strings.TrimSpace(v); t == "" || sentinels.has(t) {
+				if sentinels.missing(v) {
 					p.missing[c]++
 				}
 				h := xxh3.HashString(v)
 				i, rank := h>>(64-hllPrecision), uint8(bits.LeadingZeros64(h<<hllPrecision|1<<(hllPrecision-1))+1)
 				regs[i] = max(regs[i], rank)
-				if keys[c] {
-					p.hashes[c] = append(p.hashes[c], h)
+				if sample != nil {
+					p.row[r] = mixRow(p.row[r], h)
 				}
+				if keep {
+					if slot := &p.recent[c][h%dupSlots]; *slot == h {
+						keep = false
+					} else {
+						*slot = h
+						if p.hashes[c] == nil {
+							// About this part's share of the rows: grown
+							// from empty, the slice is copied as it doubles.
+							p.hashes[c] = make([]uint64, 0, rowsHint/int64(max(threads, 1))+int64(n))
+						}
+						p.hashes[c] = append(p.hashes[c], h)
+					}
+				}
+			}
+			if keys[c] && (!keep || p.missing[c] > 0) {
+				dropped[c].Store(true)
+				p.hashes[c] = nil
+			}
+		}
+		if sample == nil {
+			return nil
+		}
+		for r, h := range p.row {
+			if h >= below {
+				continue
+			}
+			p.rows++
+			for c, t := range p.values {
+				v, ok := ch.String(c, r)
+				if !ok {
+					p.nulls[c]++
+					continue
+				}
+				t.add(v, xxh3.HashString(v), 1, false)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res := &everyRow{rows: rows, nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)), distinct: make([]int64, len(cols)),
 		unique: map[int]bool{}}
 	for c := range cols {
-		if keys[c] {
-			var hs [][]uint64
-			for _, p := range parts.all {
-				hs = append(hs, p.hashes[c])
-				p.hashes[c] = nil
-			}
-			res.unique[c] = allDifferent(hs)
-		}
 		var regs [1 << hllPrecision]uint8
 		for _, p := range parts.all {
 			res.nonNull[c] += p.nonNull[c]
@@ -177,8 +370,53 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 			}
 		}
 		res.distinct[c] = hllEstimate(regs[:])
+		if !keys[c] {
+			continue
+		}
+		var hs [][]uint64
+		for _, p := range parts.all {
+			hs = append(hs, p.hashes[c])
+			p.hashes[c] = nil
+		}
+		switch {
+		case dropped[c].Load() || res.missing[c] > 0:
+			res.unique[c] = false
+		case share(res.distinct[c], res.nonNull[c]) >= nearKey:
+			// Only a column that may hold as many distinct values as
+			// rows needs its hashes sorted to tell; the others are
+			// left unknown, as keyCandidates leaves them.
+			res.unique[c] = allDifferent(hs)
+		}
 	}
-	return res, nil
+	if sample == nil {
+		return res, nil, nil
+	}
+	got := &counted{nulls: make([]int64, len(cols)), values: make([]*tally, len(cols))}
+	for c := range got.values {
+		got.values[c] = newTally(0)
+	}
+	for _, p := range parts.all {
+		got.rows += p.rows
+		for c, t := range p.values {
+			got.nulls[c] += p.nulls[c]
+			if len(parts.all) == 1 {
+				got.values[c] = t
+				continue
+			}
+			t.each(func(v string, n int64) { got.values[c].add(v, xxh3.HashString(v), n, true) })
+		}
+		p.values = nil
+	}
+	return res, got, nil
+}
+
+// nullHash stands for NULL in a row's hash.
+const nullHash = 0x9e3779b97f4a7c15
+
+// mixRow adds a value's hash h to the hash of the row's values before it.
+func mixRow(row, h uint64) uint64 {
+	row = (row ^ h) * 0xbf58476d1ce4e5b9
+	return row ^ row>>31
 }
 
 // allDifferent reports whether no hash occurs twice in runs together. It

@@ -10,6 +10,10 @@ import (
 	"github.com/plumb-data/plumb/source"
 )
 
+// nearKey is the estimated uniqueness from which a column is checked
+// for a key: 3.5 standard errors of the HyperLogLog below 1.
+const nearKey = 0.97
+
 // keyCandidates finds columns that are unique and never missing (null,
 // empty, blank or a sentinel); failing those, pairs among the six most
 // unique columns. With estimated distinct counts (the profile perhaps of
@@ -29,7 +33,7 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 		switch {
 		case !c.DistinctApprox && maybeKey(c, res.Rows), filled && known && unique:
 			out = append(out, []string{c.Name})
-		case filled && !known && c.Uniqueness >= 0.97: // 3.5 standard errors
+		case filled && !known && c.Uniqueness >= nearKey:
 			check = append(check, c)
 		case c.Uniqueness >= 0.5 && c.Rows > 0:
 			near = append(near, c)

@@ -103,30 +103,43 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 		// count needs the smallest hashes found.
 		sample = Sample{Percent: math.Ceil(1e4*ApproxSampleRows/float64(t.RowsLoaded)) / 100}
 	}
-	scratch := db.NewScratch()
-	defer scratch.Drop(ctx)
-	rel, spec, err := sampled(ctx, db, scratch, t, sample)
-	if err != nil {
-		return nil, err
-	}
-	res.Sampled = spec
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {
-		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
-	}
-	if res.Rows == 0 && t.RowsLoaded > 0 {
-		// A profile of no row would pass for a profile of an empty source.
-		return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
-	}
-	res.Columns = make([]Column, len(cols))
-	if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
-		return nil, fmt.Errorf("profile %s: %w", t.Source, err)
-	}
 	var every *everyRow
-	if opts.Approx {
-		opts.progress("estimating distinct counts")
-		if every, err = approxDistinct(ctx, db, full, cols, res, sentinels, t.RowsLoaded, opts.MemoryBudget); err != nil {
-			return nil, fmt.Errorf("profile %s: distinct counts: %w", t.Source, err)
+	rel := full
+	if opts.Approx && sample.Percent > 0 && sample.Percent < 100 && len(cols) <= maxBatch {
+		// The sample is counted in the pass that estimates the
+		// distinct counts: one read of every row, no sample table.
+		res.Sampled = sample.String()
+		if every, err = approxInPass(ctx, db, full, cols, res, opts, sentinels, t.RowsLoaded, sample.Percent/100); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 		}
+		if res.Rows == 0 && t.RowsLoaded > 0 {
+			return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
+		}
+	} else {
+		scratch := db.NewScratch()
+		defer scratch.Drop(ctx)
+		if rel, res.Sampled, err = sampled(ctx, db, scratch, t, sample); err != nil {
+			return nil, err
+		}
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+rel).Scan(&res.Rows); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", t.Source, err)
+		}
+		if res.Rows == 0 && t.RowsLoaded > 0 {
+			// A profile of no row would pass for a profile of an empty source.
+			return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
+		}
+		res.Columns = make([]Column, len(cols))
+		if err := profileColumns(ctx, db, rel, cols, res, opts, sentinels); err != nil {
+			return nil, fmt.Errorf("profile %s: %w", t.Source, err)
+		}
+		if opts.Approx {
+			opts.progress("estimating distinct counts")
+			if every, err = approxDistinct(ctx, db, full, cols, res, sentinels, t.RowsLoaded, opts.MemoryBudget); err != nil {
+				return nil, fmt.Errorf("profile %s: distinct counts: %w", t.Source, err)
+			}
+		}
+	}
+	if opts.Approx {
 		// Duplicate rows and keys are counted over every row.
 		rel = full
 	}

@@ -3,18 +3,22 @@
 package profile
 
 import (
+	"database/sql"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/plumb-data/plumb/engine"
 	"github.com/plumb-data/plumb/internal/enginetest"
 	"github.com/plumb-data/plumb/internal/synth"
 	"github.com/plumb-data/plumb/source"
+	"github.com/zeebo/xxh3"
 )
 
 // TestInvariants checks what must hold of any profile: the parts of each
@@ -268,7 +272,7 @@ func TestSampleAnyOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"700", "15%"} {
+	for _, s := range []string{"700", "15%", "approx 15%"} {
 		var first *Result
 		for _, tc := range []struct {
 			anyOrder bool
@@ -282,7 +286,8 @@ func TestSampleAnyOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Run(t.Context(), db, tbl, Options{Sample: mustParseSample(t, s)})
+			spec, approx := strings.CutPrefix(s, "approx ")
+			res, err := Run(t.Context(), db, tbl, Options{Sample: mustParseSample(t, spec), Approx: approx})
 			db.Close()
 			if err != nil {
 				t.Fatal(err)
@@ -352,7 +357,9 @@ func TestApprox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sample := range []string{"", "500"} {
+	// "": every row (a small source); "500": a sample table; "40%": a
+	// share counted in the pass over every row.
+	for _, sample := range []string{"", "500", "40%"} {
 		res, err := Run(t.Context(), db, tbl, Options{Approx: true, Sample: mustParseSample(t, sample)})
 		if err != nil {
 			t.Fatal(err)
@@ -383,13 +390,131 @@ func TestApprox(t *testing.T) {
 	// Told apart by hash in the pass that reads every row, and by a
 	// query when the hashes would not fit the memory budget.
 	for _, budget := range []int64{0, 1} {
-		res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: Sample{Rows: 50}, MemoryBudget: budget})
-		if err != nil {
+		for _, sample := range []Sample{{Rows: 50}, {Percent: 2}} {
+			res, err := Run(t.Context(), db, keys, Options{Approx: true, Sample: sample, MemoryBudget: budget})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
+				t.Errorf("budget %d, sample %s: keys %v, want %v", budget, sample, res.KeyCandidates, want)
+			}
+		}
+	}
+}
+
+// TestApproxInPass holds the columns an approximate profile counts in its
+// pass over every row to an exact profile of the same rows: the rows
+// whose values hash below the share, picked here by hand.
+func TestApproxInPass(t *testing.T) {
+	t.Parallel()
+	db := enginetest.Open(t)
+	path := filepath.Join(t.TempDir(), "extract.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = synth.Write(f, synth.Config{Rows: 30_000, Seed: 7, Mess: true})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []string{enginetest.Fixture("customers.csv"), path} {
+		tbl := enginetest.Load(t, db, spec, true)
+		for _, share := range []float64{5, 30} {
+			got, err := Run(t.Context(), db, tbl, Options{Approx: true, Sample: Sample{Percent: share}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := sampledByHand(t, db, tbl, share/100)
+			want, err := Run(t.Context(), db, ref, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Rows != want.Rows || len(got.Columns) != len(want.Columns) {
+				t.Fatalf("%s, %g%%: %d rows, %d columns; by hand %d, %d", spec, share, got.Rows, len(got.Columns), want.Rows, len(want.Columns))
+			}
+			for i, g := range got.Columns {
+				w := want.Columns[i]
+				// Distinct counts are estimated over every row.
+				g.Distinct, g.DistinctApprox, g.Uniqueness, g.Methods = w.Distinct, w.DistinctApprox, w.Uniqueness, w.Methods
+				if !reflect.DeepEqual(g, w) {
+					t.Errorf("%s, %g%%, column %s: differs from the profile of the same rows:\n%+v\n%+v", spec, share, w.Name, g, w)
+				}
+			}
+		}
+	}
+}
+
+// sampledByHand copies into a table of its own the rows of t whose
+// values hash (xxh3 a value, mixRow along the row) below share.
+func sampledByHand(t *testing.T, db *engine.DB, tbl *engine.Table, share float64) *engine.Table {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), "SELECT rowid, "+columnList(tbl.Columns)+" FROM "+engine.Ident(tbl.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	below := uint64(math.Ldexp(share, 64))
+	var ids []string
+	vals := make([]sql.NullString, len(tbl.Columns))
+	ptrs := []any{new(int64)}
+	for i := range vals {
+		ptrs = append(ptrs, &vals[i])
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		if want := [][]string{{"id"}}; !slices.EqualFunc(res.KeyCandidates, want, slices.Equal) {
-			t.Errorf("budget %d: keys %v, want %v", budget, res.KeyCandidates, want)
+		var h uint64
+		for _, v := range vals {
+			if v.Valid {
+				h = mixRow(h, xxh3.HashString(v.String))
+			} else {
+				h = mixRow(h, nullHash)
+			}
 		}
+		if h < below {
+			ids = append(ids, strconv.FormatInt(*ptrs[0].(*int64), 10))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("%s_by_hand_%g", tbl.Name, share*100)
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE "+engine.Ident(name)+" AS SELECT "+columnList(tbl.Columns)+" FROM "+engine.Ident(tbl.Name)+
+		" WHERE rowid IN ("+strings.Join(append(ids, "-1"), ", ")+")"); err != nil {
+		t.Fatal(err)
+	}
+	return &engine.Table{Name: name, Account: source.Account{Source: name, Columns: tbl.Columns, RowsLoaded: int64(len(ids))}}
+}
+
+// TestTally counts values found by hash, values whose hashes collide
+// included (given here by hand), each once whichever tally saw it.
+func TestTally(t *testing.T) {
+	t.Parallel()
+	a, b := newTally(0), newTally(4)
+	// "x" and "y" share hash 1 in a; in b "y" has it first.
+	a.add("x", 1, 2, false)
+	a.add("y", 1, 1, false)
+	a.add("y", 1, 1, false)
+	a.add("z", 2, 5, false)
+	b.add("y", 1, 3, false)
+	b.add("x", 1, 1, false)
+	b.add("w", 3, 1, false)
+	got := map[string]int64{}
+	a.each(func(v string, n int64) {
+		b.add(v, map[string]uint64{"x": 1, "y": 1, "z": 2}[v], n, true)
+	})
+	b.each(func(v string, n int64) {
+		if _, twice := got[v]; twice {
+			t.Errorf("%q handed over twice", v)
+		}
+		got[v] = n
+	})
+	if want := map[string]int64{"x": 3, "y": 5, "z": 5, "w": 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("counts %v, want %v", got, want)
 	}
 }
 
@@ -427,7 +552,7 @@ func TestHLLDistinct(t *testing.T) {
 	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
 		// Besides the values: a NULL, a blank and a sentinel, all missing.
 		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}), []bool{true})
+		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}), []bool{true}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

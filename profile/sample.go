@@ -17,7 +17,7 @@ import (
 
 // ApproxSampleRows is how many rows Approx profiles value by value when
 // Sample is not set.
-const ApproxSampleRows = 1_000_000
+const ApproxSampleRows = 100_000
 
 // Sample says which rows a profile reads value by value, taken
 // reproducibly: Percent of them when it is over 0, else Rows of them when

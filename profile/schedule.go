@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -265,4 +266,39 @@ func (p *pool[T]) give(v T) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.free = append(p.free, v)
+}
+
+// profileCounted profiles each column from its values counted in Go
+// (hllBatch's sample), as profileColumn does from a GROUP BY: as many
+// columns at once as Go has processors, each with an equal share of
+// opts.MemoryBudget.
+func profileCounted(cols []source.Column, got *counted, opts Options, sentinels sentinelSet) []Column {
+	out := make([]Column, len(cols))
+	workers := min(runtime.GOMAXPROCS(0), len(cols))
+	mem := opts.MemoryBudget / int64(max(workers, 1))
+	if opts.MemoryBudget > 0 {
+		mem = max(mem, 1)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				a := newAccumulator(cols[i].Name, cols[i].Type, opts.Top, sentinels)
+				a.mem.budget = shareOf(mem, 1)
+				if n := got.nulls[i]; n > 0 {
+					a.add(nil, n)
+				}
+				got.values[i].each(func(v string, n int64) { a.add(&v, n) })
+				got.values[i] = nil
+				out[i] = a.finish()
+			}
+		})
+	}
+	for i := range cols {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }

@@ -102,7 +102,7 @@ its SQL, the rest on a sample; the report says which (docs/pushdown.md).`,
 	f.StringSliceVar(&opts.Columns, "columns", nil, "profile only these columns")
 	f.IntVar(&opts.Top, "top", 10, "how many top values and patterns to show")
 	f.Var(&opts.Sample, "sample", "profile a reproducible sample: N rows or P%")
-	f.BoolVar(&opts.Approx, "approx", false, "estimate distinct counts (HyperLogLog, every row) and, over 1,000,000 rows, take the rest from a sample of that many unless --sample says otherwise")
+	f.BoolVar(&opts.Approx, "approx", false, "estimate distinct counts (HyperLogLog, every row) and, over 100,000 rows, take the rest from a sample of that many unless --sample says otherwise")
 	f.StringSliceVar(&opts.Sentinels, "sentinels", nil, "values that mean no value (default: N/A,NA,n/a,NULL,null,None,-,?,#N/A)")
 	f.BoolVar(&noSent, "no-sentinels", false, "treat no value as a sentinel")
 	f.StringVar(&baseline, "baseline", "", "an earlier profile (--format json) to report drift against")
