@@ -9,7 +9,10 @@
 //
 // Each column's distinct values are counted in DuckDB and streamed to Go
 // with their counts, so value-level work (masks, type and semantic
-// checks) runs once per distinct value, weighted by its count.
+// checks) runs once per distinct value, weighted by its count. An
+// approximate profile of a share of the rows reads every row once
+// instead (hllBatch): each value feeds its column's HyperLogLog, and
+// the sampled rows' values are counted in Go on the way.
 //
 // What Go keeps that grows with a column's distinct values (parsed
 // numbers and times for quantiles, lower-cased spellings for case

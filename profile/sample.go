@@ -15,8 +15,9 @@ import (
 	"github.com/plumb-data/plumb/source"
 )
 
-// ApproxSampleRows is how many rows Approx profiles value by value when
-// Sample is not set.
+// ApproxSampleRows is about how many rows Approx profiles value by value
+// when Sample is not set: shares within about 0.3 points either way (95%
+// confidence), for a tenth of the value-level work of 1,000,000 rows.
 const ApproxSampleRows = 100_000
 
 // Sample says which rows a profile reads value by value, taken
