@@ -80,16 +80,17 @@ func groupEach(ctx context.Context, db *engine.DB, t *engine.Table) error {
 // reported as a share of SUMMARIZE's in the same iteration: the raw load
 // (load_cpu_x), the columns' GROUP BYs alone (groupby_cpu_x), the columns
 // profiled (columns_cpu_x: the GROUP BYs and the Go work on what they
-// hand over, so that the Go work is columns less groupby) and all of Run
-// (run_cpu_x: the columns again, then keys and duplicate rows). Where
-// BenchmarkProfile says how far the profile is from its target, this
-// says where the time goes.
+// hand over, so that the Go work is columns less groupby), all of Run
+// (run_cpu_x: the columns again, then keys and duplicate rows) and all of
+// an approximate Run (approx_cpu_x: its one pass over every row, the
+// sample's columns, keys). Where BenchmarkProfile says how far the
+// profile is from its target, this says where the time goes.
 //
 //	go test -tags duckdb_arrow -run '^$' -bench ProfileParts -benchtime 1x ./profile
 func BenchmarkProfileParts(b *testing.B) {
 	path, rows := benchFile(b, "PLUMB_BENCH_ROWS", 5_000_000)
 	b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
-		var duck, load, group, columns, run time.Duration
+		var duck, load, group, columns, run, approx time.Duration
 		for b.Loop() {
 			ctx := b.Context()
 			db, err := engine.Open(ctx, engine.Config{Threads: 2, TempDir: b.TempDir()})
@@ -123,13 +124,17 @@ func BenchmarkProfileParts(b *testing.B) {
 				_, err := Run(ctx, db, t, Options{})
 				return err
 			})
+			part(&approx, func() error {
+				_, err := Run(ctx, db, t, Options{Approx: true})
+				return err
+			})
 			db.Close()
 		}
 		b.ReportMetric(duck.Seconds()/float64(b.N), "summarize_cpu_s/op")
 		for _, p := range []struct {
 			name string
 			d    time.Duration
-		}{{"load", load}, {"groupby", group}, {"columns", columns}, {"run", run}} {
+		}{{"load", load}, {"groupby", group}, {"columns", columns}, {"run", run}, {"approx", approx}} {
 			b.ReportMetric(float64(p.d)/float64(duck), p.name+"_cpu_x")
 		}
 	})

@@ -334,3 +334,33 @@ func TestColumnsSelected(t *testing.T) {
 		}
 	}
 }
+
+// TestSentinelMissing checks the quick path of sentinelSet.missing
+// against trimming every value: the same answer for values with and
+// without surrounding space, ASCII or not.
+func TestSentinelMissing(t *testing.T) {
+	t.Parallel()
+	s := newSentinelSet(DefaultSentinels)
+	for _, v := range []string{"", " ", "\t", "\u00a0", "\u3000x\u3000", "N/A", " N/A", "N/A\t", "n/a", "NA", "NAN", "-", "--",
+		"?", "#N/A", "None", "none", "x", "é", "éN/A", "N/A\u00a0", "\u0085NULL", "NULL", "null ", "Nul", "abc"} {
+		tr := strings.TrimSpace(v)
+		if want := tr == "" || s.values[tr]; s.missing(v) != want {
+			t.Errorf("missing(%q) = %v, want %v", v, !want, want)
+		}
+	}
+}
+
+// FuzzSentinelMissing holds sentinelSet.missing to its definition:
+// empty or blank once trimmed, or a sentinel.
+func FuzzSentinelMissing(f *testing.F) {
+	for _, v := range []string{"", " N/A ", "\u00a0", "x", "NULL"} {
+		f.Add(v)
+	}
+	s := newSentinelSet(DefaultSentinels)
+	f.Fuzz(func(t *testing.T, v string) {
+		tr := strings.TrimSpace(v)
+		if want := tr == "" || s.values[tr]; s.missing(v) != want {
+			t.Errorf("missing(%q) = %v, want %v", v, !want, want)
+		}
+	})
+}
