@@ -3,6 +3,7 @@
 package profile
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/bits"
@@ -60,6 +61,11 @@ func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.
 	possible := make([]bool, len(cols))
 	for i, c := range res.Columns {
 		possible[i] = maybeKey(c, res.Rows)
+		if !likely[i] {
+			// A missing or repeated value among the first rows: no
+			// key, and nothing for keyCandidates to check.
+			sc.unique[i] = false
+		}
 	}
 	estimated(res, sc, possible)
 	return sc, nil
@@ -168,60 +174,49 @@ func hllDistinct(ctx context.Context, db *engine.DB, rel string, cols []source.C
 	return res, nil
 }
 
-// counted is a sample's values of each column with their counts, as a
-// column's GROUP BY would hand them over: each value once.
+// counted is a sample's values of each column, as hllBatch's pass met
+// them; each yields them counted, as a column's GROUP BY would hand them
+// over.
 type counted struct {
-	rows   int64    // rows in the sample
-	nulls  []int64  // by column
-	values []*tally // by column
+	rows   int64      // rows in the sample
+	nulls  []int64    // by column
+	values [][]hashed // by column, every value not null, in no order
 }
 
-// tally counts strings, finding each by a 64-bit hash of it: quicker
-// than a map keyed by the strings, whose every look-up reads the key's
-// bytes wherever they are.
-type tally struct {
-	at     map[uint64]int32 // a value's place in vals, by its hash
-	vals   []string
-	counts []int64
-	// other counts the values whose hash is another value's in vals.
-	other map[string]int64
+// hashed is a value with its hash.
+type hashed struct {
+	h uint64
+	v string
 }
 
-func newTally(size int) *tally { return &tally{at: make(map[uint64]int32, size)} }
-
-// add counts v, whose hash is h, n times; owned says v is the tally's
-// to keep, not a borrowed string to copy.
-func (t *tally) add(v string, h uint64, n int64, owned bool) {
-	i, seen := t.at[h]
-	if seen && t.vals[i] == v {
-		t.counts[i] += n
-		return
-	}
-	if seen {
-		if _, ok := t.other[v]; !ok && !owned {
-			v = strings.Clone(v)
+// each calls fn with each of a column's values and its count, once a
+// value. It sorts vals by hash and counts the runs, telling apart by
+// their text the values of a run that share a hash: in about half the
+// time of counting them in a map as they come, whose every look-up lands
+// somewhere new in memory.
+func each(vals []hashed, fn func(v string, n int64)) {
+	slices.SortFunc(vals, func(x, y hashed) int { return cmp.Compare(x.h, y.h) })
+	for i := 0; i < len(vals); {
+		j, same := i+1, true
+		for j < len(vals) && vals[j].h == vals[i].h {
+			same = same && vals[j].v == vals[i].v
+			j++
 		}
-		if t.other == nil {
-			t.other = map[string]int64{}
+		run := vals[i:j]
+		i = j
+		if same {
+			fn(run[0].v, int64(len(run)))
+			continue
 		}
-		t.other[v] += n
-		return
-	}
-	if !owned {
-		v = strings.Clone(v)
-	}
-	t.at[h] = int32(len(t.vals))
-	t.vals = append(t.vals, v)
-	t.counts = append(t.counts, n)
-}
-
-// each calls fn with each value counted and its count, once a value.
-func (t *tally) each(fn func(v string, n int64)) {
-	for i, v := range t.vals {
-		fn(v, t.counts[i])
-	}
-	for v, n := range t.other {
-		fn(v, n)
+		slices.SortFunc(run, func(x, y hashed) int { return strings.Compare(x.v, y.v) })
+		for k := 0; k < len(run); {
+			l := k + 1
+			for l < len(run) && run[l].v == run[k].v {
+				l++
+			}
+			fn(run[k].v, int64(l-k))
+			k = l
+		}
 	}
 }
 
@@ -262,7 +257,7 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 		// the sample's rows, and each column's nulls and values in it
 		rows   int64
 		nulls  []int64
-		values []*tally
+		values [][]hashed
 	}
 	var below uint64
 	if sample != nil {
@@ -277,12 +272,11 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 			}
 		}
 		if sample != nil {
-			// The maps are sized for their share of the sample: grown
-			// from empty they rehash as they go.
+			// Sized for this part's share of the sample.
 			size := int(float64(rowsHint)*sample.share*1.1) / max(threads, 1)
-			p.nulls, p.values = make([]int64, len(cols)), make([]*tally, len(cols))
+			p.nulls, p.values = make([]int64, len(cols)), make([][]hashed, len(cols))
 			for c := range p.values {
-				p.values[c] = newTally(size)
+				p.values[c] = make([]hashed, 0, size)
 			}
 		}
 		return p
@@ -344,13 +338,13 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 				continue
 			}
 			p.rows++
-			for c, t := range p.values {
+			for c := range p.values {
 				v, ok := ch.String(c, r)
 				if !ok {
 					p.nulls[c]++
 					continue
 				}
-				t.add(v, xxh3.HashString(v), 1, false)
+				p.values[c] = append(p.values[c], hashed{xxh3.HashString(v), strings.Clone(v)})
 			}
 		}
 		return nil
@@ -391,19 +385,12 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 	if sample == nil {
 		return res, nil, nil
 	}
-	got := &counted{nulls: make([]int64, len(cols)), values: make([]*tally, len(cols))}
-	for c := range got.values {
-		got.values[c] = newTally(0)
-	}
+	got := &counted{nulls: make([]int64, len(cols)), values: make([][]hashed, len(cols))}
 	for _, p := range parts.all {
 		got.rows += p.rows
-		for c, t := range p.values {
+		for c, vals := range p.values {
 			got.nulls[c] += p.nulls[c]
-			if len(parts.all) == 1 {
-				got.values[c] = t
-				continue
-			}
-			t.each(func(v string, n int64) { got.values[c].add(v, xxh3.HashString(v), n, true) })
+			got.values[c] = append(got.values[c], vals...)
 		}
 		p.values = nil
 	}

@@ -490,111 +490,19 @@ func sampledByHand(t *testing.T, db *engine.DB, tbl *engine.Table, share float64
 	return &engine.Table{Name: name, Account: source.Account{Source: name, Columns: tbl.Columns, RowsLoaded: int64(len(ids))}}
 }
 
-// TestTally counts values found by hash, values whose hashes collide
-// included (given here by hand), each once whichever tally saw it.
-func TestTally(t *testing.T) {
+// TestEach counts values by hash and text: values that share a hash
+// (given here by hand) are counted apart, each value once.
+func TestEach(t *testing.T) {
 	t.Parallel()
-	a, b := newTally(0), newTally(4)
-	// "x" and "y" share hash 1 in a; in b "y" has it first.
-	a.add("x", 1, 2, false)
-	a.add("y", 1, 1, false)
-	a.add("y", 1, 1, false)
-	a.add("z", 2, 5, false)
-	b.add("y", 1, 3, false)
-	b.add("x", 1, 1, false)
-	b.add("w", 3, 1, false)
+	vals := []hashed{{1, "x"}, {1, "y"}, {2, "z"}, {1, "x"}, {1, "y"}, {3, "w"}, {1, "x"}, {2, "z"}}
 	got := map[string]int64{}
-	a.each(func(v string, n int64) {
-		b.add(v, map[string]uint64{"x": 1, "y": 1, "z": 2}[v], n, true)
-	})
-	b.each(func(v string, n int64) {
+	each(vals, func(v string, n int64) {
 		if _, twice := got[v]; twice {
 			t.Errorf("%q handed over twice", v)
 		}
 		got[v] = n
 	})
-	if want := map[string]int64{"x": 3, "y": 5, "z": 5, "w": 1}; !reflect.DeepEqual(got, want) {
+	if want := map[string]int64{"x": 3, "y": 2, "z": 2, "w": 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("counts %v, want %v", got, want)
-	}
-}
-
-// TestAllDifferent checks the merged walk over sorted runs of hashes that
-// tells whether a column holds a value twice.
-func TestAllDifferent(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		runs [][]uint64
-		want bool
-	}{
-		{"none", nil, true},
-		{"empty runs", [][]uint64{{}, nil}, true},
-		{"one run", [][]uint64{{5, 3, 9, 1}}, true},
-		{"twice in a run", [][]uint64{{5, 3, 9, 3}}, false},
-		{"across runs", [][]uint64{{7, 2, 11}, {4, 1}, {12, 7}}, false},
-		{"interleaved", [][]uint64{{7, 2, 11}, {4, 1}, {12, 8, 0}}, true},
-		{"zero twice", [][]uint64{{0}, {0}}, false},
-		{"largest twice", [][]uint64{{math.MaxUint64, 3}, {math.MaxUint64}}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := allDifferent(tc.runs); got != tc.want {
-				t.Errorf("allDifferent(%v) = %v, want %v", tc.runs, got, tc.want)
-			}
-		})
-	}
-}
-
-// TestHLLDistinct holds the HyperLogLog estimate to the true count across
-// sizes, from a handful of values (linear counting) to a million.
-func TestHLLDistinct(t *testing.T) {
-	t.Parallel()
-	db := enginetest.Open(t)
-	for _, n := range []int{1, 10, 1000, 30_000, 1_000_000} {
-		// Besides the values: a NULL, a blank and a sentinel, all missing.
-		rel := fmt.Sprintf("(SELECT ('v' || (i %% %d))::VARCHAR AS v FROM range(%d) t(i) UNION ALL SELECT NULL UNION ALL SELECT ' \u00a0' UNION ALL SELECT 'N/A')", n, 2*n)
-		got, err := hllDistinct(t.Context(), db, rel, []source.Column{{Name: "v", Type: "VARCHAR"}}, newSentinelSet([]string{"N/A"}), []bool{true}, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if unique, ok := got.unique[0]; !ok || unique {
-			t.Errorf("%d distinct values in %d rows: unique %v (told %v)", n+2, 2*n+3, unique, ok)
-		}
-		if got.rows != int64(2*n+3) || got.nonNull[0] != int64(2*n+2) || got.missing[0] != 3 {
-			t.Errorf("%d distinct values: %d rows, %d not null, %d missing; want %d, %d and 3", n, got.rows, got.nonNull[0], got.missing[0], 2*n+3, 2*n+2)
-		}
-		want := float64(n + 2)
-		if e := math.Abs(float64(got.distinct[0])-want) / want; e > 0.025 {
-			t.Errorf("%d distinct values: estimated %d (%.1f%% off)", n+2, got.distinct[0], 100*e)
-		}
-	}
-}
-
-// TestDuplicateRowsAndKeys: rows equal to an earlier row (NULLs equal),
-// single-column keys, and column pairs when no column is a key.
-func TestDuplicateRowsAndKeys(t *testing.T) {
-	t.Parallel()
-	db := enginetest.Open(t)
-	tests := []struct {
-		name, rows string
-		dups       int64
-		keys       [][]string
-	}{
-		{"dups", "('a', '1', 'x'), ('a', '1', 'x'), ('b', '2', 'x'), ('a', '1', 'x'), ('c', NULL, 'y'), ('c', NULL, 'y')", 3, [][]string{}},
-		{"key", "('a', '1', 'x'), ('b', '1', 'x'), ('c', '2', 'x')", 0, [][]string{{"a"}}},
-		{"pair", "('a', '1', 'x'), ('a', '2', 'x'), ('b', '1', 'x'), ('b', '2', 'y')", 0, [][]string{{"a", "b"}}},
-	}
-	for _, tt := range tests {
-		name := "dupkeys_" + tt.name
-		if _, err := db.ExecContext(t.Context(), "CREATE TABLE "+name+" AS SELECT * FROM (VALUES "+tt.rows+") v(a, b, c)"); err != nil {
-			t.Fatal(err)
-		}
-		tbl := &engine.Table{Name: name, Account: source.Account{Source: name, Columns: []source.Column{{Name: "a", Type: "VARCHAR"}, {Name: "b", Type: "VARCHAR"}, {Name: "c", Type: "VARCHAR"}}}}
-		res, err := Run(t.Context(), db, tbl, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.DuplicateRows != tt.dups || !slices.EqualFunc(res.KeyCandidates, tt.keys, slices.Equal) {
-			t.Errorf("%s: %d duplicate rows, keys %v; want %d, %v", tt.name, res.DuplicateRows, res.KeyCandidates, tt.dups, tt.keys)
-		}
 	}
 }

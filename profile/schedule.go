@@ -289,7 +289,7 @@ func profileCounted(cols []source.Column, got *counted, opts Options, sentinels 
 				if n := got.nulls[i]; n > 0 {
 					a.add(nil, n)
 				}
-				got.values[i].each(func(v string, n int64) { a.add(&v, n) })
+				each(got.values[i], func(v string, n int64) { a.add(&v, n) })
 				got.values[i] = nil
 				out[i] = a.finish()
 			}
