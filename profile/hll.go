@@ -42,18 +42,34 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []sourc
 
 // approxInPass is approxDistinct and the profile of a share of the rows
 // in one pass over rel (hllBatch): the columns are profiled from the
-// values of the sampled rows as the pass counts them, not from a sample
+// values of the sampled rows as the pass keeps them, not from a sample
 // table and a GROUP BY a column. The columns whose hashes are kept are
 // those whose first rows hold no value twice.
-func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet, rows int64, share float64) (*everyRow, error) {
-	likely, err := likelyKeys(ctx, db, rel, cols)
+//
+// The pass keeps the sampled values and those hashes in Go, each within
+// half of opts.MemoryBudget (0: 1 GiB). When the sample would not fit,
+// it returns false, having done nothing: a sample table, which DuckDB
+// can spill, is the way then.
+func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet, rows int64, share float64) (*everyRow, bool, error) {
+	likely, width, err := firstRows(ctx, db, rel, cols)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	half := opts.MemoryBudget / 2
+	if opts.MemoryBudget <= 0 {
+		half = 1 << 29
+	}
+	fits := half
+	if opts.passBytes > 0 {
+		fits = opts.passBytes
+	}
+	if share*float64(rows)*(float64(len(cols))*sampleCellBytes+width) > float64(fits) {
+		return nil, false, nil
 	}
 	opts.progress("reading every row")
-	sc, got, err := hllBatch(ctx, db, rel, cols, sentinels, hashKeys(likely, rows, opts.MemoryBudget), rows, &inPass{share: share})
+	sc, got, err := hllBatch(ctx, db, rel, cols, sentinels, hashKeys(likely, rows, half), rows, &inPass{share: share})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	res.Rows = got.rows
 	opts.progress("profiling the sample")
@@ -68,8 +84,12 @@ func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.
 		}
 	}
 	estimated(res, sc, possible)
-	return sc, nil
+	return sc, true, nil
 }
+
+// sampleCellBytes is what a sampled value costs hllBatch beside its text:
+// its hash and string header (24 bytes) and its allocation's overhead.
+const sampleCellBytes = 40
 
 // hashKeys marks, of the columns possible marks, those whose every hash
 // (8 bytes a row of rows) fits in budget (0: 1 GiB), in order.
@@ -86,15 +106,27 @@ func hashKeys(possible []bool, rows, budget int64) []bool {
 	return keys
 }
 
-// likelyKeys marks the columns whose first 10,000 rows hold a value in
-// each row and none twice.
-func likelyKeys(ctx context.Context, db *engine.DB, rel string, cols []source.Column) ([]bool, error) {
-	aggs := make([]string, len(cols))
+// firstRows reads the first 10,000 rows of rel: which columns hold a
+// value in each and none twice (likely keys), and the mean length of a
+// row's values as text.
+func firstRows(ctx context.Context, db *engine.DB, rel string, cols []source.Column) (likely []bool, width float64, err error) {
+	aggs := make([]string, len(cols), len(cols)+1)
+	lens := make([]string, len(cols))
 	for i, c := range cols {
 		v := "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
-		aggs[i] = "count(DISTINCT " + v + ") = count(*)"
+		aggs[i] = "(count(DISTINCT " + v + ") = count(*))::DOUBLE"
+		lens[i] = "strlen(coalesce(" + v + ", ''))"
 	}
-	return aggregates[bool](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
+	aggs = append(aggs, "coalesce(avg("+strings.Join(lens, " + ")+"), 0)::DOUBLE")
+	got, err := aggregates[float64](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
+	if err != nil {
+		return nil, 0, err
+	}
+	likely = make([]bool, len(cols))
+	for i := range cols {
+		likely[i] = got[i] == 1
+	}
+	return likely, got[len(cols)], nil
 }
 
 // estimated sets res's distinct counts and uniqueness from what reading

@@ -77,6 +77,10 @@ type Options struct {
 	// Progress, when set, is told what is being done as the work moves
 	// on (for a progress line); it may be called from several goroutines.
 	Progress func(stage string)
+
+	// passBytes, for tests, replaces half of MemoryBudget as what an
+	// approximate profile's sample may take in Go (see approxInPass).
+	passBytes int64
 }
 
 // LoadOptions say how a source must be loaded for a profile with opts: as
@@ -108,17 +112,19 @@ func Run(ctx context.Context, db *engine.DB, t *engine.Table, opts Options) (*Re
 	}
 	var every *everyRow
 	rel := full
+	inPass := false
 	if opts.Approx && sample.Percent > 0 && sample.Percent < 100 && len(cols) <= maxBatch {
 		// The sample is counted in the pass that estimates the
 		// distinct counts: one read of every row, no sample table.
-		res.Sampled = sample.String()
-		if every, err = approxInPass(ctx, db, full, cols, res, opts, sentinels, t.RowsLoaded, sample.Percent/100); err != nil {
+		if every, inPass, err = approxInPass(ctx, db, full, cols, res, opts, sentinels, t.RowsLoaded, sample.Percent/100); err != nil {
 			return nil, fmt.Errorf("profile %s: %w", t.Source, err)
 		}
-		if res.Rows == 0 && t.RowsLoaded > 0 {
+		res.Sampled = sample.String()
+		if inPass && res.Rows == 0 && t.RowsLoaded > 0 {
 			return nil, fmt.Errorf("profile %s: %w", t.Source, &EmptySampleError{Sample: sample, Rows: t.RowsLoaded})
 		}
-	} else {
+	}
+	if !inPass {
 		scratch := db.NewScratch()
 		defer scratch.Drop(ctx)
 		if rel, res.Sampled, err = sampled(ctx, db, scratch, t, sample); err != nil {
