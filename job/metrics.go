@@ -14,8 +14,14 @@ func metricsOf(res any) []Metric {
 		add("rows_loaded", float64(r.RowsLoaded))
 		add("rows_rejected", float64(r.RowsRejected))
 	case *result.Profile:
-		add("rows_read", float64(r.Rows+r.RowsRejected))
-		add("rows_loaded", float64(r.Rows))
+		// An approximate profile of a sample read every row: the volume
+		// is its source's, not its sample's.
+		rows := r.Rows
+		if r.SourceRows > 0 {
+			rows = r.SourceRows
+		}
+		add("rows_read", float64(rows+r.RowsRejected))
+		add("rows_loaded", float64(rows))
 		add("rows_rejected", float64(r.RowsRejected))
 		add("duplicate_rows", float64(r.DuplicateRows))
 		for _, c := range r.Columns {

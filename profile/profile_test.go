@@ -202,6 +202,25 @@ func TestDrift(t *testing.T) {
 	if kinds["renamed:zip"] != "postcode" {
 		t.Errorf("zip renamed to %q, want postcode", kinds["renamed:zip"])
 	}
+
+	// Approximate profiles of samples of different sizes, and an exact
+	// one, are of the same number of rows: their sources'.
+	var prev *Result
+	for _, o := range []Options{{Approx: true, Sample: Sample{Percent: 40}}, {Approx: true, Sample: Sample{Percent: 10}}, {}} {
+		o.Baseline, o.BaselineName = prev, "prev.json"
+		res, err := Run(t.Context(), db, tbl, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil {
+			for _, c := range res.Drift.Changes {
+				if c.Kind == ChangeRowCount {
+					t.Errorf("sample %s against %s: %+v", o.Sample, prev.Sampled, c)
+				}
+			}
+		}
+		prev = res
+	}
 }
 
 func TestSample(t *testing.T) {
