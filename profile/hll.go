@@ -131,7 +131,9 @@ func firstRows(ctx context.Context, db *engine.DB, rel string, cols []source.Col
 
 // estimated sets res's distinct counts and uniqueness from what reading
 // every row found, and keeps sc's verdict of uniqueness only for the
-// columns possible marks (whose sample could be of a key).
+// columns possible marks (whose sample could be of a key). A column
+// found to hold no value twice has as many distinct values as values,
+// exactly; the others' counts are estimates.
 func estimated(res *Result, sc *everyRow, possible []bool) {
 	for i, p := range possible {
 		if !p {
@@ -141,10 +143,22 @@ func estimated(res *Result, sc *everyRow, possible []bool) {
 	res.SourceRows = sc.rows
 	for i := range res.Columns {
 		c := &res.Columns[i]
+		if sc.unique[i] {
+			// No two values share a hash, so no two are equal.
+			exactlyDistinct(c, sc.nonNull[i])
+			continue
+		}
 		c.Distinct, c.DistinctApprox = min(sc.distinct[i], sc.nonNull[i]), true
 		setMethod(c, Method{Metric: MetricDistinct, Method: MethodHyperLogLog, Error: hllRelativeError})
 		c.Uniqueness = share(c.Distinct, sc.nonNull[i])
 	}
+}
+
+// exactlyDistinct sets c's distinct count, exactly, for a column of
+// nonNull values found all different.
+func exactlyDistinct(c *Column, nonNull int64) {
+	c.Distinct, c.DistinctApprox, c.Uniqueness = nonNull, false, share(nonNull, nonNull)
+	setMethod(c, Method{Metric: MetricDistinct, Method: MethodExact})
 }
 
 // maybeKey reports whether a column profiled over rows rows (all of them,

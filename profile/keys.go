@@ -23,18 +23,19 @@ const nearKey = 0.97
 func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, every *everyRow) ([][]string, error) {
 	out := [][]string{}
 	var near, check []Column
+	var checkAt []int // check's places in res.Columns
 	for i, c := range res.Columns {
-		// filled: an estimated column with a value in every row.
+		// filled: (an approximate profile) a value in every row.
 		filled, unique, known := false, false, false
-		if c.DistinctApprox {
+		if every != nil {
 			filled = res.Rows > 0 && every.missing[i] == 0
 			unique, known = every.unique[i]
 		}
 		switch {
-		case !c.DistinctApprox && maybeKey(c, res.Rows), filled && known && unique:
+		case every == nil && maybeKey(c, res.Rows), filled && known && unique:
 			out = append(out, []string{c.Name})
 		case filled && !known && c.Uniqueness >= nearKey:
-			check = append(check, c)
+			check, checkAt = append(check, c), append(checkAt, i)
 		case c.Uniqueness >= 0.5 && c.Rows > 0:
 			near = append(near, c)
 		}
@@ -59,6 +60,8 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 		for i, c := range check {
 			if ok[i] {
 				out = append(out, []string{c.Name})
+				// Its values all differ: as many as there are, exactly.
+				exactlyDistinct(&res.Columns[checkAt[i]], every.nonNull[checkAt[i]])
 			} else {
 				near = append(near, c)
 			}

@@ -17,11 +17,11 @@ func textProfile(w *bufio.Writer, r *result.Profile) {
 	fmt.Fprintf(w, "%s: %s, %s, %s rejected at load, %s%s\n", r.Source, numfmt.Count(r.Rows, "row"), numfmt.Count(int64(r.ColumnCount), "column"), num(r.RowsRejected), numfmt.Count(r.DuplicateRows, "duplicate row"), within(r))
 	switch {
 	case r.Sampled != "" && r.SourceRows > 0:
-		fmt.Fprintf(w, "  sampled %s of %s rows; distinct counts estimated over every row\n", r.Sampled, num(r.SourceRows))
+		fmt.Fprintf(w, "  sampled %s of %s rows; distinct counts over every row, estimated where marked ~\n", r.Sampled, num(r.SourceRows))
 	case r.Sampled != "":
 		fmt.Fprintf(w, "  sampled %s of the rows\n", r.Sampled)
 	case r.SourceRows > 0:
-		fmt.Fprintf(w, "  distinct counts estimated\n")
+		fmt.Fprintf(w, "  distinct counts estimated where marked ~\n")
 	}
 	textPushdown(w, r.Pushdown)
 	var keys []string

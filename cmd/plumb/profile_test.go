@@ -29,7 +29,7 @@ func TestProfile(t *testing.T) {
 			wantStdout: []string{"status  text", `top        "active" 31.27%, "pending" 31.20%`}},
 		{name: "sample", args: []string{"profile", "testdata/customers.csv", "--sample", "10%"}, wantStdout: []string{"sampled 10% of the rows"}},
 		{name: "approx", args: []string{"profile", "testdata/customers.csv", "--approx", "--sample", "500", "--columns", "customer_id,status"},
-			wantStdout: []string{"sampled 500 of 3,000 rows; distinct counts estimated over every row", "key candidates among the columns profiled: customer_id", "customer_id  integer  (~", "status  text  (~9 distinct"}},
+			wantStdout: []string{"sampled 500 of 3,000 rows; distinct counts over every row, estimated where marked ~", "key candidates among the columns profiled: customer_id", "customer_id  integer  (3,000 distinct, 100.00% unique)", "status  text  (~9 distinct"}},
 		{name: "custom sentinels", args: []string{"profile", "testdata/zoo/leading_zeros.csv", "--sentinels", "N/A"}, wantStdout: []string{"1 (33.33%) sentinel"}},
 		{name: "bad sample", args: []string{"profile", "testdata/customers.csv", "--sample", "lots"}, wantCode: 2, wantStderr: []string{"--sample"}},
 		{name: "bad baseline", args: []string{"profile", "testdata/customers.csv", "--baseline", "testdata/golden/diff_keyed.json"}, wantCode: 2,
