@@ -276,12 +276,14 @@ type inPass struct {
 // dupSlots is the size of the table of recent hashes a column whose
 // hashes are kept is checked against: a value seen twice close together
 // shows at once that the column is no key, and its hashes are dropped.
+// (An empty slot reads as hash 0: a value hashing to 0 could only hide
+// a key, at odds of one in 2^64.)
 const dupSlots = 1 << 12
 
 // hllBatch is hllDistinct for columns read in one query. With sample
-// set, the same pass also counts the values of the sampled rows, each
-// column in a map of its own: a sample's GROUP BYs, without a sample
-// table or a second read.
+// set, the same pass also keeps the values of the sampled rows, which
+// each counts: a sample's GROUP BYs, without a sample table or a second
+// read.
 func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Column, sentinels sentinelSet, keys []bool, rowsHint int64, sample *inPass) (*everyRow, *counted, error) {
 	list := make([]string, len(cols))
 	for i, c := range cols {
