@@ -449,8 +449,19 @@ func TestApproxInPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, spec := range []string{enginetest.Fixture("customers.csv"), path} {
-		tbl := enginetest.Load(t, db, spec, true)
+	// Edge cases: a column all NULL, empty and long values, repeated
+	// rows, non-ASCII text.
+	if _, err := db.ExecContext(t.Context(), `CREATE TABLE inpass_edges AS SELECT CASE WHEN i % 7 = 0 THEN NULL ELSE (i % 13)::VARCHAR END AS a,
+		NULL::VARCHAR AS b, CASE WHEN i % 3 = 0 THEN '' ELSE repeat('x', (i % 50)::INT) END AS c, 'é' || (i % 5)::VARCHAR AS d FROM range(6000) t(i)`); err != nil {
+		t.Fatal(err)
+	}
+	edges := &engine.Table{Name: "inpass_edges", Account: source.Account{Source: "inpass_edges", RowsLoaded: 6000,
+		Columns: []source.Column{{Name: "a", Type: "VARCHAR"}, {Name: "b", Type: "VARCHAR"}, {Name: "c", Type: "VARCHAR"}, {Name: "d", Type: "VARCHAR"}}}}
+	for _, spec := range []string{enginetest.Fixture("customers.csv"), path, ""} {
+		tbl := edges
+		if spec != "" {
+			tbl = enginetest.Load(t, db, spec, true)
+		}
 		for _, tc := range []struct {
 			share   float64
 			tooMuch bool // the sample would not fit in Go memory
