@@ -402,6 +402,8 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 	}
 	res := &everyRow{rows: rows, nonNull: make([]int64, len(cols)), missing: make([]int64, len(cols)), distinct: make([]int64, len(cols)),
 		unique: map[int]bool{}}
+	unique, sorted := make([]bool, len(cols)), make([]bool, len(cols))
+	var sorts []func()
 	for c := range cols {
 		var regs [1 << hllPrecision]uint8
 		for _, p := range parts.all {
@@ -426,8 +428,21 @@ func hllBatch(ctx context.Context, db *engine.DB, rel string, cols []source.Colu
 		case share(res.distinct[c], res.nonNull[c]) >= nearKey:
 			// Only a column that may hold as many distinct values as
 			// rows needs its hashes sorted to tell; the others are
-			// left unknown, as keyCandidates leaves them.
-			res.unique[c] = allDifferent(hs)
+			// left unknown, as keyCandidates leaves them. The columns
+			// are told at once: a column's last step, a walk in merged
+			// order, runs on one goroutine.
+			sorted[c] = true
+			sorts = append(sorts, func() { unique[c] = allDifferent(hs) })
+		}
+	}
+	var wg sync.WaitGroup
+	for _, f := range sorts {
+		wg.Go(f)
+	}
+	wg.Wait()
+	for c, s := range sorted {
+		if s {
+			res.unique[c] = unique[c]
 		}
 	}
 	if sample == nil {
