@@ -204,11 +204,3 @@ func (u streamUDF) execute(_ context.Context, st *duckdb.ChunkIteratorState) (er
 	}
 	return nil
 }
-
-// Bool returns a BOOLEAN column's value at row, and false for NULL or a
-// value of another type.
-func (c *Chunk) Bool(col, row int) (bool, bool) {
-	v, _ := c.in.GetValue(col+1, row)
-	b, ok := v.(bool)
-	return b, ok
-}
