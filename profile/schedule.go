@@ -275,17 +275,13 @@ func (p *pool[T]) give(v T) {
 func profileCounted(cols []source.Column, got *counted, opts Options, sentinels sentinelSet) []Column {
 	out := make([]Column, len(cols))
 	workers := min(runtime.GOMAXPROCS(0), len(cols))
-	mem := opts.MemoryBudget / int64(max(workers, 1))
-	if opts.MemoryBudget > 0 {
-		mem = max(mem, 1)
-	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
 				a := newAccumulator(cols[i].Name, cols[i].Type, opts.Top, sentinels)
-				a.mem.budget = shareOf(mem, 1)
+				a.mem.budget = shareOf(opts.MemoryBudget, workers)
 				if n := got.nulls[i]; n > 0 {
 					a.add(nil, n)
 				}
