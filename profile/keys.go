@@ -22,8 +22,8 @@ const nearKey = 0.97
 // columns that look like keys are checked exactly over rel.
 func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, every *everyRow) ([][]string, error) {
 	out := [][]string{}
-	var near, check []Column
-	var checkAt []int // check's places in res.Columns
+	var near []Column
+	var check []int // places in res.Columns
 	for i, c := range res.Columns {
 		// filled: (an approximate profile) a value in every row.
 		filled, unique, known := false, false, false
@@ -35,18 +35,18 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 		case every == nil && maybeKey(c, res.Rows), filled && known && unique:
 			out = append(out, []string{c.Name})
 		case filled && !known && c.Uniqueness >= nearKey:
-			check, checkAt = append(check, c), append(checkAt, i)
+			check = append(check, i)
 		case c.Uniqueness >= 0.5 && c.Rows > 0:
 			near = append(near, c)
 		}
 	}
 	if len(check) > 0 {
 		var aggs []string
-		for _, c := range check {
+		for _, i := range check {
 			// As many distinct hashes as rows proves the values distinct
 			// (and counting hashes is quicker); a collision could only
 			// hide a key, at odds of about one in 10^6 at 5,000,000 rows.
-			aggs = append(aggs, "count(DISTINCT hash("+engine.Ident(c.Name)+")) = count(*)")
+			aggs = append(aggs, "count(DISTINCT hash("+engine.Ident(res.Columns[i].Name)+")) = count(*)")
 		}
 		// A distinct-count table each: maxBatch at a time, not 10,000.
 		var ok []bool
@@ -57,13 +57,14 @@ func keyCandidates(ctx context.Context, db *engine.DB, rel string, res *Result, 
 			}
 			ok = append(ok, part...)
 		}
-		for i, c := range check {
-			if ok[i] {
+		for j, i := range check {
+			c := &res.Columns[i]
+			if ok[j] {
 				out = append(out, []string{c.Name})
 				// Its values all differ: as many as there are, exactly.
-				exactlyDistinct(&res.Columns[checkAt[i]], every.nonNull[checkAt[i]])
+				exactlyDistinct(c, every.nonNull[i])
 			} else {
-				near = append(near, c)
+				near = append(near, *c)
 			}
 		}
 	}
