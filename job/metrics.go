@@ -14,12 +14,7 @@ func metricsOf(res any) []Metric {
 		add("rows_loaded", float64(r.RowsLoaded))
 		add("rows_rejected", float64(r.RowsRejected))
 	case *result.Profile:
-		// An approximate profile of a sample read every row: the volume
-		// is its source's, not its sample's.
-		rows := r.Rows
-		if r.SourceRows > 0 {
-			rows = r.SourceRows
-		}
+		rows := r.Volume() // the source's, not a sample's
 		add("rows_read", float64(rows+r.RowsRejected))
 		add("rows_loaded", float64(rows))
 		add("rows_rejected", float64(r.RowsRejected))

@@ -17,16 +17,6 @@ func missingShare(c Column) float64 {
 	return c.Nulls.Share + c.Empty.Share + c.Whitespace.Share + c.Sentinels.Share
 }
 
-// volume is how many rows r's source has, as far as r tells: all of them
-// when an approximate profile read every row, else the rows profiled (a
-// sample's size follows the source's, its share being the same).
-func volume(r *Result) int64 {
-	if r.SourceRows > 0 {
-		return r.SourceRows
-	}
-	return r.Rows
-}
-
 // Compare finds the drift of cur from base.
 func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 	if th == (Thresholds{}) {
@@ -36,7 +26,7 @@ func Compare(base, cur *Result, baseName string, th Thresholds) *Drift {
 	add := func(kind ChangeKind, col, before, after, detail string) {
 		d.Changes = append(d.Changes, Change{Kind: kind, Column: col, Before: before, After: after, Detail: detail})
 	}
-	if b, c := volume(base), volume(cur); b > 0 {
+	if b, c := base.Volume(), cur.Volume(); b > 0 {
 		if rel := float64(c-b) / float64(b); math.Abs(rel) > th.RowCount {
 			add(ChangeRowCount, "", fmt.Sprint(b), fmt.Sprint(c), fmt.Sprintf("%+.1f%% rows (threshold ±%.0f%%)", rel*100, th.RowCount*100))
 		}

@@ -27,6 +27,16 @@ type Profile struct {
 	Pushdown *Pushdown `json:"pushdown,omitempty"`
 }
 
+// Volume is how many rows the source has, as far as the profile tells:
+// SourceRows when it read every row (an approximate profile), else the
+// rows profiled (for a sample, its size, which follows the source's).
+func (p *Profile) Volume() int64 {
+	if p.SourceRows > 0 {
+		return p.SourceRows
+	}
+	return p.Rows
+}
+
 // ProfileColumn is the profile of one column, computed on the text as written.
 type ProfileColumn struct {
 	Name string `json:"name"`
