@@ -29,23 +29,34 @@ func (db *DB) JoinParts(ctx context.Context, bytes int64) (int, error) {
 	return joinParts(bytes, limit), nil
 }
 
-// widthSample is how many rows PartsFor weighs.
+// widthSample is how many rows TextWidth weighs.
 const widthSample = 10_000
 
-// PartsFor is JoinParts for rows rows of rel as wide as its first
-// widthSample rows: each of values (SQL over rel) weighed as text, with
-// 16 bytes a value besides.
-func (db *DB) PartsFor(ctx context.Context, rel string, values []string, rows int64) (int, error) {
+// TextWidth is the mean length in bytes of a row's values (SQL over rel)
+// as text, NULL as none, over the first widthSample rows of rel; 0 for
+// no rows.
+func (db *DB) TextWidth(ctx context.Context, rel string, values []string) (float64, error) {
 	lens := make([]string, len(values))
 	for i, v := range values {
-		lens[i] = "coalesce(strlen(CAST(" + v + " AS VARCHAR)), 0) + 16"
+		lens[i] = "coalesce(strlen(CAST(" + v + " AS VARCHAR)), 0)"
 	}
 	var width sql.NullFloat64
 	q := "SELECT avg(" + strings.Join(lens, " + ") + ") FROM (SELECT * FROM " + rel + fmt.Sprintf(" LIMIT %d)", widthSample)
 	if err := db.sql.QueryRowContext(ctx, q).Scan(&width); err != nil {
 		return 0, fmt.Errorf("width of rows: %w", err)
 	}
-	return db.JoinParts(ctx, int64(width.Float64*float64(rows)))
+	return width.Float64, nil
+}
+
+// PartsFor is JoinParts for rows rows of rel as wide as its first rows:
+// each of values (SQL over rel) weighed as text (TextWidth), with 16
+// bytes a value besides.
+func (db *DB) PartsFor(ctx context.Context, rel string, values []string, rows int64) (int, error) {
+	width, err := db.TextWidth(ctx, rel, values)
+	if err != nil {
+		return 0, err
+	}
+	return db.JoinParts(ctx, int64((width+16*float64(len(values)))*float64(rows)))
 }
 
 // joinParts is JoinParts for a memory limit of limit bytes, at most 1024.

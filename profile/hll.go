@@ -51,7 +51,11 @@ func approxDistinct(ctx context.Context, db *engine.DB, rel string, cols []sourc
 // it returns false, having done nothing: a sample table, which DuckDB
 // can spill, is the way then.
 func approxInPass(ctx context.Context, db *engine.DB, rel string, cols []source.Column, res *Result, opts Options, sentinels sentinelSet, rows int64, share float64) (*everyRow, bool, error) {
-	likely, width, err := firstRows(ctx, db, rel, cols)
+	likely, err := likelyKeys(ctx, db, rel, cols)
+	if err != nil {
+		return nil, false, err
+	}
+	width, err := db.TextWidth(ctx, rel, columnIdents(cols))
 	if err != nil {
 		return nil, false, err
 	}
@@ -106,27 +110,14 @@ func hashKeys(possible []bool, rows, budget int64) []bool {
 	return keys
 }
 
-// firstRows reads the first 10,000 rows of rel: which columns hold a
-// value in each and none twice (likely keys), and the mean length of a
-// row's values as text.
-func firstRows(ctx context.Context, db *engine.DB, rel string, cols []source.Column) (likely []bool, width float64, err error) {
-	aggs := make([]string, len(cols), len(cols)+1)
-	lens := make([]string, len(cols))
+// likelyKeys marks the columns whose first 10,000 rows hold a value in
+// each and none twice.
+func likelyKeys(ctx context.Context, db *engine.DB, rel string, cols []source.Column) ([]bool, error) {
+	aggs := make([]string, len(cols))
 	for i, c := range cols {
-		v := "CAST(" + engine.Ident(c.Name) + " AS VARCHAR)"
-		aggs[i] = "(count(DISTINCT " + v + ") = count(*))::DOUBLE"
-		lens[i] = "strlen(coalesce(" + v + ", ''))"
+		aggs[i] = "count(DISTINCT CAST(" + engine.Ident(c.Name) + " AS VARCHAR)) = count(*)"
 	}
-	aggs = append(aggs, "coalesce(avg("+strings.Join(lens, " + ")+"), 0)::DOUBLE")
-	got, err := aggregates[float64](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
-	if err != nil {
-		return nil, 0, err
-	}
-	likely = make([]bool, len(cols))
-	for i := range cols {
-		likely[i] = got[i] == 1
-	}
-	return likely, got[len(cols)], nil
+	return aggregates[bool](ctx, db, "(SELECT * FROM "+rel+" LIMIT 10000)", aggs)
 }
 
 // estimated sets res's distinct counts and uniqueness from what reading

@@ -141,12 +141,15 @@ func sampled(ctx context.Context, db *engine.DB, scratch *engine.Scratch, t *eng
 func rowHash(cols []source.Column) string { return "hash(" + columnList(cols) + ")" }
 
 // columnList is the SQL list of the columns' names, quoted.
-func columnList(cols []source.Column) string {
+func columnList(cols []source.Column) string { return strings.Join(columnIdents(cols), ", ") }
+
+// columnIdents are the columns' names, quoted.
+func columnIdents(cols []source.Column) []string {
 	ids := make([]string, len(cols))
 	for i, c := range cols {
 		ids[i] = engine.Ident(c.Name)
 	}
-	return strings.Join(ids, ", ")
+	return ids
 }
 
 // hashBelow is the UBIGINT literal below which a share f (0 < f < 1) of
