@@ -166,12 +166,12 @@ func (r *runner) fieldsOfPairs(ctx context.Context, pairs string) error {
 			values = append(values, engine.Ident(tf))
 		}
 	}
-	parts, err := r.db.PartsFor(ctx, engine.Ident(r.norm), values, n)
-	if err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if r.opts.parts > 0 {
-		parts = r.opts.parts
+	parts := r.opts.parts
+	if parts == 0 {
+		var err error
+		if parts, err = r.db.PartsFor(ctx, engine.Ident(r.norm), values, n); err != nil {
+			return fmt.Errorf("records: %w", err)
+		}
 	}
 	r.candidates = nil
 	for part := range parts {
