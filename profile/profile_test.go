@@ -6,8 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
@@ -275,15 +273,7 @@ func TestSampleAnyOrder(t *testing.T) {
 	t.Parallel()
 	// Rows enough for several row groups, which an unordered load
 	// stores in the order its threads finish them.
-	path := filepath.Join(t.TempDir(), "extract.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = synth.Write(f, synth.Config{Rows: 260_000, Seed: 3, Mess: true})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	path, err := synth.CachedFile(t.TempDir(), synth.Config{Rows: 260_000, Seed: 3, Mess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,15 +427,7 @@ func TestApprox(t *testing.T) {
 func TestApproxInPass(t *testing.T) {
 	t.Parallel()
 	db := enginetest.Open(t)
-	path := filepath.Join(t.TempDir(), "extract.csv")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = synth.Write(f, synth.Config{Rows: 30_000, Seed: 7, Mess: true})
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	path, err := synth.CachedFile(t.TempDir(), synth.Config{Rows: 30_000, Seed: 7, Mess: true})
 	if err != nil {
 		t.Fatal(err)
 	}
