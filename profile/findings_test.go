@@ -343,11 +343,17 @@ func TestSentinelMissing(t *testing.T) {
 	s := newSentinelSet(DefaultSentinels)
 	for _, v := range []string{"", " ", "\t", "\u00a0", "\u3000x\u3000", "N/A", " N/A", "N/A\t", "n/a", "NA", "NAN", "-", "--",
 		"?", "#N/A", "None", "none", "x", "é", "éN/A", "N/A\u00a0", "\u0085NULL", "NULL", "null ", "Nul", "abc"} {
-		tr := strings.TrimSpace(v)
-		if want := tr == "" || s.values[tr]; s.missing(v) != want {
+		if want := trimmedMissing(s, v); s.missing(v) != want {
 			t.Errorf("missing(%q) = %v, want %v", v, !want, want)
 		}
 	}
+}
+
+// trimmedMissing is sentinelSet.missing by its definition: v trimmed
+// is empty, or a sentinel.
+func trimmedMissing(s sentinelSet, v string) bool {
+	tr := strings.TrimSpace(v)
+	return tr == "" || s.values[tr]
 }
 
 // FuzzSentinelMissing holds sentinelSet.missing to its definition:
@@ -358,8 +364,7 @@ func FuzzSentinelMissing(f *testing.F) {
 	}
 	s := newSentinelSet(DefaultSentinels)
 	f.Fuzz(func(t *testing.T, v string) {
-		tr := strings.TrimSpace(v)
-		if want := tr == "" || s.values[tr]; s.missing(v) != want {
+		if want := trimmedMissing(s, v); s.missing(v) != want {
 			t.Errorf("missing(%q) = %v, want %v", v, !want, want)
 		}
 	})
