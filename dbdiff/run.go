@@ -400,8 +400,8 @@ func (r *run) fetchWhere(ctx context.Context, s *side, cond string) (*engine.Tab
 			return nil, fmt.Errorf("%s: %w", s.src.Spec, err)
 		}
 		r.dropLater(name)
-		var n int64
-		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(name)).Scan(&n); err != nil {
+		n, err := r.db.Count(ctx, name)
+		if err != nil {
 			return nil, err
 		}
 		t := &engine.Table{Name: name, Account: s.local.Account}

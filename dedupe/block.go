@@ -150,8 +150,8 @@ func (r *runner) block(ctx context.Context) error {
 // fields of one side of them would pass DuckDB's memory limit
 // (engine.JoinParts).
 func (r *runner) fieldsOfPairs(ctx context.Context, pairs string) error {
-	var n int64
-	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(pairs)).Scan(&n); err != nil {
+	n, err := r.db.Count(ctx, pairs)
+	if err != nil {
 		return err
 	}
 	sel := []string{"p.a", "p.b", "p.rules"}

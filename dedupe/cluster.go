@@ -60,7 +60,7 @@ func (r *runner) linkedPairs(ctx context.Context, threshold float64) (string, er
 	if err != nil {
 		return "", err
 	}
-	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(lt)).Scan(&r.res.Links); err != nil {
+	if r.res.Links, err = r.db.Count(ctx, lt); err != nil {
 		return "", err
 	}
 	r.links = lt

@@ -26,20 +26,21 @@ func (r *runner) normalize(ctx context.Context) error {
 		return "SELECT " + strings.Join(outer, ", ") + " FROM (SELECT " + strings.Join(inner, ", ") + " FROM " + engine.Ident(t.Name) + ")"
 	}
 	q := query(r.t, Field.LeftColumn, 0)
+	var err error
 	if r.side != nil {
-		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.t.Name)).Scan(&r.side.left); err != nil {
+		if r.side.left, err = r.db.Count(ctx, r.t.Name); err != nil {
 			return err
 		}
 		q += " UNION ALL " + query(r.side.right, Field.RightColumn, r.side.left)
 	}
-	var err error
 	if r.norm, err = r.table(ctx, "plumb_dedupe_norm", "AS "+q); err != nil {
 		return err
 	}
 	if err := r.termFrequencies(ctx); err != nil {
 		return err
 	}
-	return r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(r.norm)).Scan(&r.res.Records)
+	r.res.Records, err = r.db.Count(ctx, r.norm)
+	return err
 }
 
 // termFrequencies adds to the normalized table, for each field with

@@ -389,6 +389,13 @@ func count(ctx context.Context, conn *sql.Conn, rel string) (int64, error) {
 	return countRef(ctx, conn, Ident(rel))
 }
 
+// Count returns the number of rows in a table or view of the session.
+func (db *DB) Count(ctx context.Context, rel string) (int64, error) {
+	var n int64
+	err := db.sql.QueryRowContext(ctx, "SELECT count(*) FROM "+Ident(rel)).Scan(&n)
+	return n, err
+}
+
 // countRef returns the number of rows in the relation a SQL reference
 // names.
 func countRef(ctx context.Context, conn *sql.Conn, ref string) (int64, error) {

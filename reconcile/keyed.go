@@ -112,8 +112,8 @@ func (r *runner) duplicateKeys(ctx context.Context) (string, bool, error) {
 	if err != nil {
 		return "", false, fmt.Errorf("find duplicate keys: %w", err)
 	}
-	var nDup int64
-	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(dups)).Scan(&nDup); err != nil {
+	nDup, err := r.db.Count(ctx, dups)
+	if err != nil {
 		return "", false, err
 	}
 	if nDup == 0 {
@@ -337,8 +337,8 @@ func (r *runner) changedKeys(ctx context.Context, dups string, hasDups bool) (st
 	if err != nil {
 		return "", 0, fmt.Errorf("changed keys: %w", err)
 	}
-	var n int64
-	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(changed)).Scan(&n); err != nil {
+	n, err := r.db.Count(ctx, changed)
+	if err != nil {
 		return "", 0, err
 	}
 	return changed, n, nil

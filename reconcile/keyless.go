@@ -28,8 +28,8 @@ func (r *runner) keyless(ctx context.Context) error {
 		return fmt.Errorf("compare rows: %w", err)
 	}
 	for side, view := range []string{r.srcView, r.tgtView} {
-		var n int64
-		if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(view)).Scan(&n); err != nil {
+		n, err := r.db.Count(ctx, view)
+		if err != nil {
 			return err
 		}
 		if side == 0 {

@@ -214,8 +214,8 @@ func (r *runner) sortedKeys(ctx context.Context, d, dups string, hasDups bool) (
 	if err != nil {
 		return "", 0, err
 	}
-	var n int64
-	if err := r.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(keys)).Scan(&n); err != nil {
+	n, err := r.db.Count(ctx, keys)
+	if err != nil {
 		return "", 0, err
 	}
 	return keys, n, nil

@@ -79,8 +79,8 @@ func (ev *evaluation) setCheck(ctx context.Context, cc *compiled, group, table s
 	k := ev.nsets
 	ev.nsets++
 	cc.fails = fmt.Sprintf("((coalesce(s.%s, 0) >> %d) & 1 = 1)", ev.names.bits, k)
-	var n int64
-	if err := ev.db.QueryRowContext(ctx, "SELECT count(*) FROM "+engine.Ident(table)).Scan(&n); err != nil {
+	n, err := ev.db.Count(ctx, table)
+	if err != nil {
 		return fail(err)
 	}
 	if n == 0 {
